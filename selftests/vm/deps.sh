@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install the host packages vmatlas needs to build and to test in QEMU.
+# Idempotent: installs only what is missing. Needs root (apt).
+#
+# Usage: deps.sh [host|i386|all]
+#   host  compilers, QEMU, busybox, sparse, json-c, BPF toolchain
+#   i386  multiarch i386: static json-c and busybox for the 32-bit PAE target
+set -eu
+
+what=${1:-all}
+
+HOST_PKGS="build-essential gcc-multilib bc bison flex cpio xz-utils kmod dwarves
+	qemu-system-x86 busybox-static sparse pkg-config libjson-c-dev
+	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev perl python3"
+I386_PKGS="libjson-c-dev:i386 libc6:i386"
+
+missing()
+{
+	local p out=""
+
+	for p in "$@"; do
+		dpkg-query -W -f='${db:Status-Status}\n' "$p" 2>/dev/null |
+			grep -qx installed || out="$out $p"
+	done
+	echo "$out"
+}
+
+apt_updated=""
+apt_install()
+{
+	[ -n "$*" ] || return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "deps: missing packages:$*; run as root or install them" >&2
+		exit 1
+	fi
+	if [ -z "$apt_updated" ]; then
+		apt-get update -qq || true
+		apt_updated=1
+	fi
+	echo "deps: installing$*" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+case "$what" in
+host|all)
+	# shellcheck disable=SC2086
+	apt_install $(missing $HOST_PKGS)
+	;;
+esac
+
+case "$what" in
+i386|all)
+	if ! dpkg --print-foreign-architectures | grep -qx i386; then
+		dpkg --add-architecture i386
+		apt_updated=""
+	fi
+	# shellcheck disable=SC2086
+	apt_install $(missing $I386_PKGS)
+	;;
+esac
