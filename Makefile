@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmatlas: see virtual memory on a live Linux kernel.
+#
+#   make                 module for KDIR and the tool (build/vmatlas)
+#   make demo            boot a kernel in QEMU and show the tool working
+#   make check           style gates, then every test on every kernel of the matrix
+#   make shell           boot a kernel in QEMU with the module loaded, at a shell
+#   make install         install the module for KDIR and the tool into PREFIX
+#   make dkms-install    register the module source with DKMS
+#   make style           checkpatch, sparse and -Werror builds only
+#
+# Variables: KDIR (kernel build tree), PREFIX (/usr/local), TARGET (for demo and
+# shell, a name from selftests/vm/targets), TARGETS and JOBS (for check).
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+PREFIX ?= /usr/local
+VERSION := $(shell cat VERSION)
+BUILD ?= build
+
+# The tool. TOOLS_OUT, TOOLS_M32=1 and TOOLS_STATIC=1 serve the VM images.
+TOOLS_OUT ?= $(BUILD)
+TOOLS_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers \
+		-Wno-unused-parameter -D_GNU_SOURCE \
+		-Iinclude/uapi -DVMATLAS_VERSION='"$(VERSION)"'
+TOOLS_LDFLAGS :=
+ifeq ($(TOOLS_M32),1)
+TOOLS_CFLAGS += -m32
+TOOLS_LDFLAGS += -m32
+endif
+ifeq ($(TOOLS_STATIC),1)
+TOOLS_LDFLAGS += -static
+endif
+TOOLS_LIBS := -ljson-c
+
+TOOL_SRCS := $(wildcard userspace/*.c)
+TOOL_HDRS := $(wildcard userspace/*.h) include/uapi/linux/vmatlas.h
+
+# The tests run in the VMs; kselftest.h and kselftest_harness.h come from the
+# kernel source package (selftests/vm/source.sh), not from this tree.
+KSFT_DIR ?= $(HOME)/.cache/vmatlas/linux-source/tools/testing/selftests
+# As the kernel's own selftests: -Wall; kselftest_harness.h is not -Wextra
+# clean and casts pointers to intmax_t, which 32-bit builds warn about.
+TEST_CFLAGS := $(filter-out -Wextra,$(TOOLS_CFLAGS)) -Wno-pointer-to-int-cast -I$(KSFT_DIR)
+TEST_SRCS := $(wildcard selftests/vmatlas/*_test.c)
+TEST_LIB_SRCS := $(filter-out %_test.c,$(wildcard selftests/vmatlas/*.c))
+TEST_HDRS := $(wildcard selftests/vmatlas/*.h) include/uapi/linux/vmatlas.h
+TESTS := $(patsubst selftests/vmatlas/%.c,$(TOOLS_OUT)/tests/%,$(TEST_SRCS))
+
+.PHONY: all module tools selftests check demo shell install dkms-install style clean
+
+all: module tools
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tools: $(TOOLS_OUT)/vmatlas
+
+$(TOOLS_OUT)/vmatlas: $(TOOL_SRCS) $(TOOL_HDRS) VERSION
+	@mkdir -p $(@D)
+	$(CC) $(TOOLS_CFLAGS) -Iuserspace -o $@ $(TOOL_SRCS) $(TOOLS_LDFLAGS) $(TOOLS_LIBS)
+
+selftests: $(TESTS)
+
+$(TOOLS_OUT)/tests/%: selftests/vmatlas/%.c $(TEST_LIB_SRCS) $(TEST_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -Iselftests/vmatlas -o $@ $< $(TEST_LIB_SRCS) \
+		$(TOOLS_LDFLAGS) $(TOOLS_LIBS)
+
+check:
+	selftests/vm/check.sh $(TARGETS)
+
+demo:
+	selftests/vm/boot.sh demo $(TARGET)
+
+shell:
+	selftests/vm/boot.sh shell $(TARGET)
+
+style:
+	selftests/vm/style.sh
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	install -D -m 0755 $(BUILD)/vmatlas $(DESTDIR)$(PREFIX)/bin/vmatlas
+
+dkms-install:
+	install -d $(DESTDIR)/usr/src/vmatlas-$(VERSION)
+	cp -r Kbuild VERSION dkms.conf module include $(DESTDIR)/usr/src/vmatlas-$(VERSION)/
+	dkms add vmatlas/$(VERSION)
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(BUILD)

@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: the style gates, then every test on every kernel of the matrix
+# (selftests/vm/targets), each in its own QEMU VM under TCG.
+#
+# Usage: check.sh [TARGET...]     (default: every target)
+# Environment: JOBS (parallel VMs, default: number of cores),
+#              VMATLAS_TIMEOUT (seconds per VM, default 900).
+#
+# Prints a line per target and a last line "N passed, N failed, N skipped";
+# exits non-zero on any failure.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+JOBS=${JOBS:-$(nproc)}
+TIMEOUT=${VMATLAS_TIMEOUT:-900}
+targets=${*:-$(target_names)}
+
+"$VM_DIR/deps.sh" all || exit 1
+mkdir -p "$BUILD_DIR"
+
+# run_target NAME: build, boot and parse one target; leaves $BUILD_DIR/NAME/result.
+run_target()
+{
+	local name=$1 start rc out paging timed_out=0
+
+	start=$(date +%s)
+	target_load "$name"
+	out=$BUILD_DIR/$name
+	mkdir -p "$out"
+	case $T_LEVELS in
+	3) paging="PAE" ;;
+	*) paging="$T_LEVELS-level" ;;
+	esac
+
+	prepare_target "$name" test 2>"$out/prepare.log"
+	rc=$?
+	if [ $rc = 2 ]; then
+		printf 'SKIP 1\nSKIPPED %s\n' "$(tail -n 1 "$out/prepare.log")" >"$out/result"
+	elif [ $rc != 0 ]; then
+		printf 'FAIL 1\nFAILED build: see %s\n' "$out/prepare.log" >"$out/result"
+	else
+		VM_RUNNER="timeout -k 10 $TIMEOUT" boot_vm test -display none -serial stdio \
+			-monitor none </dev/null >"$out/console.log" 2>&1
+		[ $? = 124 ] && timed_out=1
+		# extra_pass: the module built warning-free under W=1.
+		awk -v extra_pass=1 -v timed_out=$timed_out -f "$VM_DIR/parse.awk" \
+			"$out/console.log" >"$out/result"
+	fi
+	printf 'KERNEL %s\nPAGING %s\nSECONDS %s\n' "${KREL:--}" "$paging" \
+		$(($(date +%s) - start)) >>"$out/result"
+}
+
+# Style gates and the user-space builds first: they are quick.
+"$VM_DIR/style.sh" >"$BUILD_DIR/style.result" 2>"$BUILD_DIR/style.log"
+
+uarches=$(for t in $targets; do target_load "$t" && echo "$T_UARCH"; done | sort -u)
+# i386 always: its tests also run on x86_64 kernels, through compat_ioctl.
+for a in $(printf '%s\n' $uarches i386 | sort -u); do
+	build_userspace "$a" || { echo "vmatlas: building the tool for $a failed" >&2; exit 1; }
+done
+
+# Fetch kernels one at a time (targets share them), then boot in parallel.
+for t in $targets; do
+	target_load "$t" || { echo "vmatlas: unknown target $t" >&2; exit 1; }
+	target_kernel >/dev/null 2>&1 || true
+done
+running=0
+for t in $targets; do
+	run_target "$t" &
+	running=$((running + 1))
+	if [ $running -ge "$JOBS" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+done
+wait
+
+total_pass=0 total_fail=0 total_skip=0
+printf '%-18s %-24s %-8s %7s %7s %8s %6s\n' target kernel paging passed failed skipped time
+for r in "$BUILD_DIR/style.result" $(for t in $targets; do echo "$BUILD_DIR/$t/result"; done); do
+	name=$(basename "$(dirname "$r")")
+	[ "$r" = "$BUILD_DIR/style.result" ] && name=style
+	p=$(awk '$1 == "PASS" { print $2 }' "$r"); p=${p:-0}
+	f=$(awk '$1 == "FAIL" { print $2 }' "$r"); f=${f:-0}
+	s=$(awk '$1 == "SKIP" { print $2 }' "$r"); s=${s:-0}
+	printf '%-18s %-24s %-8s %7s %7s %8s %5ss\n' "$name" \
+		"$(awk '$1 == "KERNEL" { print $2 }' "$r")" "$(awk '$1 == "PAGING" { print $2 }' "$r")" \
+		"$p" "$f" "$s" "$(awk '$1 == "SECONDS" { print $2 }' "$r")"
+	sed -n 's/^FAILED /    FAILED: /p; s/^SKIPPED /    SKIPPED: /p' "$r"
+	total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
+done
+echo "logs: $BUILD_DIR/TARGET/console.log"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+[ "$total_fail" = 0 ]

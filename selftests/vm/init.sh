@@ -1,0 +1,70 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the vmatlas test VMs (busybox). The kernel command line says what
+# to do: vmatlas_mode=test runs every test and powers off, demo runs the demo,
+# shell leaves a shell. Lines starting "vmatlas-vm:" are read by the host.
+
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin HOME=/root
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+say() { echo "vmatlas-vm: $*"; }
+
+say "booted $(uname -r) $(uname -m)"
+for m in $(cat /lib/vmatlas/kmods.list 2>/dev/null); do
+	insmod "/lib/vmatlas/kmods/$m" || say "insmod $m failed"
+done
+if insmod /lib/vmatlas/vmatlas.ko; then
+	say "module loaded"
+else
+	say "module load failed"
+fi
+
+run_test()
+{
+	t=$1 name=$2
+
+	say "test-begin $name"
+	# kselftest binaries list their tests and exit 4 with -l: if not, the
+	# kernel cannot run them (a 32-bit test without ia32 emulation).
+	if [ "${t%.sh}" = "$t" ] && { "$t" -l >/dev/null 2>&1; [ $? != 4 ]; }; then
+		echo "ok 1 $name # SKIP cannot execute this binary on this kernel"
+		say "test-end $name 4"
+		return
+	fi
+	timeout 300 "$t"
+	say "test-end $name $?"
+}
+
+case "$vmatlas_mode" in
+test)
+	cd /tmp || exit 1
+	for t in /tests/*_test; do
+		[ -x "$t" ] && run_test "$t" "$(basename "$t")"
+	done
+	for t in /tests/m32/*_test; do
+		[ -x "$t" ] && run_test "$t" "m32/$(basename "$t")"
+	done
+	for t in /tests/*.sh; do
+		[ -f "$t" ] && run_test "$t" "$(basename "$t")"
+	done
+	say "dmesg-begin"
+	dmesg
+	say "dmesg-end"
+	say "done"
+	;;
+demo)
+	vmatlas-demo
+	say "done"
+	;;
+*)
+	echo
+	echo "vmatlas: module loaded; try 'vmatlas info'. 'poweroff -f' leaves."
+	setsid cttyhack sh -l
+	;;
+esac
+poweroff -f

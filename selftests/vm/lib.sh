@@ -1,0 +1,161 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# What check.sh and boot.sh share: reading the target table, building the
+# module, tool and tests for a target, packing its initramfs and booting it.
+# Sourced, not run.
+
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRC_DIR=$(cd "$VM_DIR/../.." && pwd)
+export VMATLAS_CACHE=${VMATLAS_CACHE:-$HOME/.cache/vmatlas}
+BUILD_DIR=${VMATLAS_BUILD:-$SRC_DIR/build/vm}
+# Kernel modules a scenario needs inside the VM (zram for swap).
+VM_KMODS=${VM_KMODS:-zram}
+
+log() { echo "vmatlas: $*" >&2; }
+
+# target_field NAME: sets T_NAME T_ARCH T_IMAGE T_HEADERS T_QEMU T_CPU T_MEM T_LEVELS
+target_load()
+{
+	local line
+
+	line=$(grep -v '^#' "$VM_DIR/targets" | awk -v n="$1" '$1 == n')
+	[ -n "$line" ] || return 1
+	# shellcheck disable=SC2086
+	set -- $line
+	T_NAME=$1 T_ARCH=$2 T_IMAGE=$3 T_HEADERS=$4 T_QEMU=$5 T_CPU=$6 T_MEM=$7 T_LEVELS=$8
+	case $T_ARCH in
+	amd64) T_UARCH=x86_64 ;;
+	i386) T_UARCH=i386 ;;
+	esac
+}
+
+target_names() { grep -v '^#' "$VM_DIR/targets" | awk 'NF { print $1 }'; }
+
+# Kernel image and headers for the loaded target: sets KREL VMLINUZ KMODDIR KDIR.
+target_kernel()
+{
+	local out
+
+	out=$("$VM_DIR/kernel.sh" "$T_ARCH" "$T_IMAGE" "$T_HEADERS") || return 1
+	eval "$out"
+}
+
+# The tool and tests for one user-space architecture, static, once per run.
+build_userspace()
+{
+	local uarch=$1 out=$BUILD_DIR/$1 m32=0 ksft
+
+	[ "$uarch" = i386 ] && m32=1
+	ksft=$("$VM_DIR/source.sh")/tools/testing/selftests || return 1
+	make -s -C "$SRC_DIR" TOOLS_OUT="$out" TOOLS_STATIC=1 TOOLS_M32=$m32 KSFT_DIR="$ksft" \
+		tools selftests >"$out.log" 2>&1 || { cat "$out.log" >&2; return 1; }
+}
+
+# busybox-static of the target's architecture, unpacked under the cache.
+busybox_for()
+{
+	local arch=$1 dir=$VMATLAS_CACHE/busybox/$1
+
+	if [ ! -x "$dir/bin/busybox" ]; then
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		(cd "$dir" && apt-get download -q -o APT::Sandbox::User=root "busybox-static:$arch" \
+			>/dev/null 2>&1) || return 1
+		dpkg -x "$dir"/busybox-static_*.deb "$dir"
+	fi
+	echo "$dir/bin/busybox"
+}
+
+# Build the module for the loaded target in a private copy of the sources.
+# W=1 warnings are failures; the log is $out/module.log.
+build_module()
+{
+	local out=$1
+
+	rm -rf "$out/src"
+	mkdir -p "$out/src"
+	cp -r "$SRC_DIR/Kbuild" "$SRC_DIR/VERSION" "$SRC_DIR/module" "$SRC_DIR/include" "$out/src/"
+	make -C "$KDIR" M="$out/src" ARCH=x86 W=1 modules >"$out/module.log" 2>&1 || return 1
+	! grep -q 'warning:' "$out/module.log"
+}
+
+# Pack the initramfs for the loaded target: busybox, /init, the module, the
+# tool, tests, and the kernel modules in VM_KMODS with their dependencies.
+pack_initramfs()
+{
+	local out=$1 mode=$2 root=$1/initramfs bb m f
+
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc,root,lib/vmatlas/kmods,tests}
+	bb=$(busybox_for "$T_ARCH") || { log "cannot get busybox-static:$T_ARCH"; return 1; }
+	cp "$bb" "$root/bin/busybox"
+	cp "$VM_DIR/init.sh" "$root/init"
+	cp "$VM_DIR/demo.sh" "$root/bin/vmatlas-demo"
+	cp "$out/src/vmatlas.ko" "$root/lib/vmatlas/"
+	cp "$BUILD_DIR/$T_UARCH/vmatlas" "$root/bin/"
+	if [ "$mode" = test ]; then
+		cp "$BUILD_DIR/$T_UARCH"/tests/* "$SRC_DIR"/selftests/vmatlas/*.sh "$root/tests/"
+		# The 32-bit tests also run on x86_64: they exercise compat_ioctl.
+		if [ "$T_UARCH" = x86_64 ] && [ -d "$BUILD_DIR/i386/tests" ]; then
+			mkdir -p "$root/tests/m32"
+			cp "$BUILD_DIR"/i386/tests/* "$root/tests/m32/"
+		fi
+	fi
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' \
+		>"$root/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+
+	for m in $VM_KMODS; do
+		modprobe -d "${KMODDIR%/lib/modules/*}" -S "$KREL" --show-depends "$m" 2>/dev/null |
+			awk '$1 == "insmod" { print $2 }'
+	done | awk '!seen[$0]++' | while read -r f; do
+		m=$(basename "$f")
+		case $m in
+		*.xz) xz -dc "$f" >"$root/lib/vmatlas/kmods/${m%.xz}"; m=${m%.xz} ;;
+		*.zst) zstd -qdc "$f" >"$root/lib/vmatlas/kmods/${m%.zst}"; m=${m%.zst} ;;
+		*) cp "$f" "$root/lib/vmatlas/kmods/" ;;
+		esac
+		echo "$m" >>"$root/lib/vmatlas/kmods.list"
+	done
+
+	chmod +x "$root/init" "$root/bin/vmatlas-demo"
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.gz"
+}
+
+# Everything a boot of the named target needs; sets T_OUT.
+prepare_target()
+{
+	local name=$1 mode=$2
+
+	target_load "$name" || { log "unknown target '$name' (see selftests/vm/targets)"; return 1; }
+	T_OUT=$BUILD_DIR/$name
+	mkdir -p "$T_OUT"
+	target_kernel || return 2
+	build_module "$T_OUT" || { log "$name: module build failed or warned:"; cat "$T_OUT/module.log" >&2; return 1; }
+	pack_initramfs "$T_OUT" "$mode" || return 1
+}
+
+# The kernel command line for the loaded target and mode.
+kernel_cmdline()
+{
+	local mode=$1 cmd
+
+	cmd="console=ttyS0 loglevel=4 panic=-1"
+	cmd="$cmd slub_debug=FZPU page_poison=1 init_on_free=1"
+	case $KREL in
+	6.1.*) ;;
+	*) cmd="$cmd kfence.sample_interval=1" ;;
+	esac
+	echo "$cmd vmatlas_mode=$mode vmatlas_levels=$T_LEVELS"
+}
+
+# boot_vm MODE [qemu args...]: boot the prepared target. $VM_RUNNER, if set,
+# prefixes the command (a timeout).
+boot_vm()
+{
+	local mode=$1
+	shift
+	${VM_RUNNER:-} "$T_QEMU" -m "$T_MEM" -smp 2 -cpu "$T_CPU" -no-reboot -kernel "$VMLINUZ" \
+		-initrd "$T_OUT/initramfs.gz" -append "$(kernel_cmdline "$mode")" "$@"
+}

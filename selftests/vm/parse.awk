@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Read a test VM's serial console; print "PASS n", "FAIL n", "SKIP n" and one
+# "FAILED <what>" line per failure. Every test binary's TAP "ok"/"not ok"
+# lines count; a binary that died without saying why counts as a failure; a
+# kernel warning anywhere in the log, or a VM that never finished, fails.
+
+function fail(what) { nfail++; failed[nfail] = what }
+
+BEGIN {
+	warn = "(BUG:|WARNING:|Oops|Call Trace|general protection fault|" \
+	       "soft lockup|hard LOCKUP|rcu_sched self-detected stall|" \
+	       "rcu: INFO: rcu_.* detected stall|blocked for more than|" \
+	       "KFENCE:|KASAN:|UBSAN:|Kernel panic|kernel BUG|" \
+	       "Poison overwritten|Redzone|Object padding|Freepointer corrupt)"
+}
+
+{ sub(/\r$/, "") }
+
+/^vmatlas-vm: module loaded/ { loaded = 1 }
+/^vmatlas-vm: done/ { done = 1 }
+
+/^vmatlas-vm: test-begin / { cur = $3; results = 0; bad = 0; next }
+/^vmatlas-vm: test-end / {
+	if (!results)
+		fail($3 " printed no results (exit " $4 ")")
+	else if ($4 != 0 && $4 != 4 && !bad)
+		fail($3 " exited " $4)
+	cur = ""
+	next
+}
+cur != "" && /^ok [0-9]+ / {
+	results++
+	if ($0 ~ /# SKIP/)
+		nskip++
+	else
+		npass++
+	next
+}
+cur != "" && /^not ok [0-9]+ / {
+	results++; bad++
+	name = $0
+	sub(/^not ok [0-9]+ /, "", name)
+	fail(cur ": " name)
+	next
+}
+
+$0 ~ warn {
+	nwarn++
+	if (nwarn <= 5)
+		warnlines[nwarn] = $0
+}
+
+END {
+	if (!loaded)
+		fail("module did not load")
+	if (timed_out)
+		fail("timeout: the VM was killed")
+	else if (!done)
+		fail("the VM did not finish its tests (crash)")
+	npass += extra_pass
+	if (nwarn) {
+		for (i = 1; i <= nwarn && i <= 5; i++)
+			fail("kernel log: " warnlines[i])
+	} else if (done) {
+		npass++	# kernel_log_clean
+	}
+	printf "PASS %d\nFAIL %d\nSKIP %d\n", npass, nfail, nskip
+	for (i = 1; i <= nfail; i++)
+		print "FAILED " failed[i]
+}

@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The style gates: checkpatch.pl --strict over every source file of the
+# module, the UAPI, the tool and the tests; sparse (C=2) over the module
+# against every kernel of the matrix. checkpatch comes from Debian's kernel
+# source package (source.sh), never from this tree.
+#
+# Prints "ok"/"not ok" lines as it goes on stderr and the summary (PASS, FAIL,
+# FAILED lines) on stdout; exits non-zero on any failure.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+npass=0 nfail=0 failed=""
+result()
+{
+	if [ "$1" = 0 ]; then
+		npass=$((npass + 1))
+		echo "ok $2" >&2
+	else
+		nfail=$((nfail + 1))
+		failed="$failed
+FAILED $2"
+		echo "not ok $2" >&2
+	fi
+}
+
+ksrc=$("$VM_DIR/source.sh") || exit 1
+cd "$SRC_DIR" || exit 1
+files=$(git ls-files 'module/*.[ch]' 'include/uapi/*.h' 'userspace/*.[ch]' \
+	'selftests/vmatlas/*.[ch]' 2>/dev/null || ls module/*.[ch] include/uapi/linux/*.h \
+	userspace/*.[ch] selftests/vmatlas/*.[ch])
+for f in $files; do
+	out=$(perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree --terse --file \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG "$f" 2>&1 | grep -v '^total:')
+	[ -z "$out" ]
+	rc=$?
+	[ $rc != 0 ] && echo "$out" >&2
+	result $rc "checkpatch $f"
+done
+
+# sparse over the module, once per distinct kernel of the matrix.
+seen=""
+for t in $(target_names); do
+	target_load "$t"
+	target_kernel >/dev/null 2>&1 || continue
+	case " $seen " in *" $KREL "*) continue ;; esac
+	seen="$seen $KREL"
+	dir=$BUILD_DIR/sparse-$KREL
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp -r Kbuild VERSION module include "$dir/"
+	make -C "$KDIR" M="$dir" ARCH=x86 C=2 W=1 modules >"$dir.log" 2>&1
+	rc=$?
+	if [ $rc = 0 ] && grep -E '(warning|error):' "$dir.log" >&2; then
+		rc=1
+	fi
+	result $rc "sparse $KREL"
+done
+
+printf 'PASS %d\nFAIL %d\nSKIP 0\n%s\n' "$npass" "$nfail" "${failed#?}"
+[ "$nfail" = 0 ]

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the vmatlas selftests: opening the device, running the tool as a
+ * given user and parsing what it printed.
+ */
+#ifndef _VMATLAS_TEST_HELPERS_H
+#define _VMATLAS_TEST_HELPERS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <json-c/json.h>
+#include <linux/vmatlas.h>
+
+#define VMATLAS_TEST_DEVICE	"/dev/" VMATLAS_DEVICE_NAME
+#define VMATLAS_TEST_DEBUGFS	"/sys/kernel/debug/" VMATLAS_DEVICE_NAME
+#define NOBODY_UID		65534
+
+struct run_result {
+	int status;		/* as from waitpid() */
+	char out[65536];
+	char err[4096];
+};
+
+/* The vmatlas tool under test: $VMATLAS_TOOL or "vmatlas" in PATH. */
+const char *vmatlas_tool(void);
+
+/*
+ * Run the tool with @args (NULL-terminated, without argv[0]) as @uid (or as
+ * the caller if @uid is -1); capture stdout and stderr. Returns 0 or -errno.
+ */
+int run_tool(struct run_result *res, uid_t uid, const char *const args[]);
+
+/* Exit code of a finished run, or -1 if it did not exit normally. */
+int run_exit_code(const struct run_result *res);
+
+/* Number of lines in @s (a final line without '\n' counts). */
+int count_lines(const char *s);
+
+/* Parse @text as JSON; NULL if it is not a JSON object. Caller puts it. */
+json_object *parse_json_object(const char *text);
+
+/* Read the whole of a small file into @buf; returns length or -errno. */
+ssize_t read_file(const char *path, char *buf, size_t len);
+
+/* Drop CAP_SYS_ADMIN from the calling process, keeping uid 0. */
+int drop_cap_sys_admin(void);
+
+#endif /* _VMATLAS_TEST_HELPERS_H */

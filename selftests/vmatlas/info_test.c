@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * INFO, the first command: its answers are compared with what the kernel says
+ * through other doors (uname(2), getpagesize(3), the reach of mmap(2), the
+ * paging mode the VM was booted with, debugfs), and its ABI rules are
+ * enforced: sizes, flags, unknown commands, permissions.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "kselftest_harness.h"
+
+static int get_info(int fd, struct vmatlas_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	return ioctl(fd, VMATLAS_IOC_INFO, info);
+}
+
+FIXTURE(dev) {
+	int fd;
+};
+
+FIXTURE_SETUP(dev)
+{
+	self->fd = open(VMATLAS_TEST_DEVICE, O_RDONLY);
+	if (self->fd < 0)
+		SKIP(return, "%s: %s (module not loaded)", VMATLAS_TEST_DEVICE, strerror(errno));
+}
+
+FIXTURE_TEARDOWN(dev)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(dev, info_matches_uname_and_page_size)
+{
+	struct vmatlas_info info;
+	struct utsname uts;
+
+	ASSERT_EQ(0, get_info(self->fd, &info));
+	ASSERT_EQ(0, uname(&uts));
+	EXPECT_EQ(sizeof(info), info.size);
+	EXPECT_EQ(VMATLAS_ABI_VERSION, info.abi_version);
+	EXPECT_EQ((unsigned int)getpagesize(), info.page_size);
+	EXPECT_STREQ(uts.release, (char *)info.release);
+	EXPECT_STREQ(uts.machine, (char *)info.arch);
+	EXPECT_NE(0, info.module_version[0]);
+	EXPECT_EQ(0, info.reserved);
+}
+
+/* The harness boots the VM with vmatlas_levels=N: what its CPU model gives. */
+TEST_F(dev, levels_match_boot_paging_mode)
+{
+	const char *want = getenv("vmatlas_levels");
+	struct vmatlas_info info;
+
+	if (!want)
+		SKIP(return, "vmatlas_levels not on the kernel command line");
+	ASSERT_EQ(0, get_info(self->fd, &info));
+	EXPECT_EQ(strtoul(want, NULL, 10), info.levels);
+}
+
+/*
+ * An independent witness of the paging mode: only with five levels can a user
+ * mapping live above 128 TiB, and the kernel puts one there only when asked
+ * with a hint that high.
+ */
+TEST_F(dev, levels_match_user_address_reach)
+{
+#if UINTPTR_MAX > 0xffffffffUL
+	const uintptr_t top_of_4_levels = (uintptr_t)1 << 47;
+	struct vmatlas_info info;
+	uintptr_t got;
+	void *p;
+
+	ASSERT_EQ(0, get_info(self->fd, &info));
+	p = mmap((void *)((uintptr_t)1 << 50), getpagesize(), PROT_READ,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	got = (uintptr_t)p;
+	munmap(p, getpagesize());
+	if (info.levels == 5) {
+		EXPECT_GE(got, top_of_4_levels);
+	} else {
+		EXPECT_LT(got, top_of_4_levels);
+	}
+#else
+	SKIP(return, "no 57-bit address space on 32-bit");
+#endif
+}
+
+TEST_F(dev, root_opener_is_shown_physical_addresses)
+{
+	struct vmatlas_info info;
+
+	ASSERT_EQ(0, get_info(self->fd, &info));
+	EXPECT_TRUE(info.features & VMATLAS_FEAT_PHYS);
+}
+
+/* Policy follows the opener's credentials, as for /proc/PID/pagemap. */
+TEST_F(dev, phys_needs_cap_sys_admin_at_open)
+{
+	pid_t pid = fork();
+	int status;
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct vmatlas_info info;
+		int fd;
+
+		if (drop_cap_sys_admin())
+			_exit(10);
+		fd = open(VMATLAS_TEST_DEVICE, O_RDONLY);
+		if (fd < 0)
+			_exit(11);
+		if (get_info(fd, &info))
+			_exit(12);
+		_exit(info.features & VMATLAS_FEAT_PHYS ? 13 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST_F(dev, privileged_descriptor_keeps_opener_rights)
+{
+	pid_t pid = fork();
+	int status;
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct vmatlas_info info;
+
+		if (setresgid(NOBODY_UID, NOBODY_UID, NOBODY_UID) ||
+		    setresuid(NOBODY_UID, NOBODY_UID, NOBODY_UID))
+			_exit(10);
+		if (get_info(self->fd, &info))
+			_exit(11);
+		_exit(info.features & VMATLAS_FEAT_PHYS ? 0 : 12);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST(device_node_is_root_only)
+{
+	struct stat st;
+
+	if (stat(VMATLAS_TEST_DEVICE, &st))
+		SKIP(return, "%s: %s", VMATLAS_TEST_DEVICE, strerror(errno));
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	EXPECT_EQ(0600, st.st_mode & 07777);
+	EXPECT_EQ(0, st.st_uid);
+}
+
+TEST(non_root_cannot_open_device)
+{
+	pid_t pid;
+	int status;
+
+	if (access(VMATLAS_TEST_DEVICE, F_OK))
+		SKIP(return, "%s missing", VMATLAS_TEST_DEVICE);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (setresgid(NOBODY_UID, NOBODY_UID, NOBODY_UID) ||
+		    setresuid(NOBODY_UID, NOBODY_UID, NOBODY_UID))
+			_exit(10);
+		if (open(VMATLAS_TEST_DEVICE, O_RDONLY) >= 0)
+			_exit(11);
+		_exit(errno == EACCES ? 0 : 12);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST_F(dev, unknown_commands_are_enotty)
+{
+	struct vmatlas_info info = { .size = sizeof(info) };
+	const unsigned long cmds[] = {
+		_IOWR(VMATLAS_IOCTL_MAGIC, 0x7f, struct vmatlas_info),
+		_IOWR(VMATLAS_IOCTL_MAGIC ^ 1, 0x00, struct vmatlas_info),
+		_IOR(VMATLAS_IOCTL_MAGIC, 0x00, struct vmatlas_info),
+		_IO(VMATLAS_IOCTL_MAGIC, 0x00),
+		TCGETS,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(self->fd, cmds[i], &info));
+		EXPECT_EQ(ENOTTY, errno) TH_LOG("command %#lx", cmds[i]);
+	}
+}
+
+TEST_F(dev, short_size_is_einval)
+{
+	const unsigned int sizes[] = { 0, 4, VMATLAS_INFO_SIZE_VER0 - 1 };
+	struct vmatlas_info info;
+	size_t i;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		memset(&info, 0, sizeof(info));
+		info.size = sizes[i];
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(self->fd, VMATLAS_IOC_INFO, &info));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("size %u", sizes[i]);
+		EXPECT_EQ(0, info.abi_version) TH_LOG("size %u filled the reply", sizes[i]);
+	}
+}
+
+/* A newer caller with a longer struct works as long as it asks for nothing new. */
+TEST_F(dev, longer_struct_with_zero_tail_is_accepted)
+{
+	union {
+		struct vmatlas_info info;
+		unsigned char bytes[sizeof(struct vmatlas_info) + 64];
+	} req;
+
+	memset(&req, 0, sizeof(req));
+	req.info.size = sizeof(req);
+	ASSERT_EQ(0, ioctl(self->fd, VMATLAS_IOC_INFO, &req));
+	EXPECT_EQ(sizeof(struct vmatlas_info), req.info.size);
+	EXPECT_EQ(VMATLAS_ABI_VERSION, req.info.abi_version);
+	EXPECT_EQ(0, req.bytes[sizeof(struct vmatlas_info)]);
+}
+
+TEST_F(dev, longer_struct_with_unknown_fields_set_is_e2big)
+{
+	union {
+		struct vmatlas_info info;
+		unsigned char bytes[sizeof(struct vmatlas_info) + 64];
+	} req;
+
+	memset(&req, 0, sizeof(req));
+	req.info.size = sizeof(req);
+	req.bytes[sizeof(req) - 1] = 1;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, VMATLAS_IOC_INFO, &req));
+	EXPECT_EQ(E2BIG, errno);
+	EXPECT_EQ(0, req.info.abi_version);
+}
+
+TEST_F(dev, size_beyond_a_page_is_e2big)
+{
+	struct vmatlas_info info = { .size = 1 << 20 };
+
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, VMATLAS_IOC_INFO, &info));
+	EXPECT_EQ(E2BIG, errno);
+}
+
+TEST_F(dev, unknown_flags_and_reserved_bits_are_einval)
+{
+	struct vmatlas_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.flags = 1;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, VMATLAS_IOC_INFO, &info));
+	EXPECT_EQ(EINVAL, errno);
+
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.reserved = 1U << 31;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, VMATLAS_IOC_INFO, &info));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, info.abi_version);
+}
+
+TEST_F(dev, bad_user_pointers_are_efault)
+{
+	void *unmapped;
+
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, VMATLAS_IOC_INFO, NULL));
+	EXPECT_EQ(EFAULT, errno);
+
+	unmapped = mmap(NULL, getpagesize(), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, unmapped);
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, VMATLAS_IOC_INFO, unmapped));
+	EXPECT_EQ(EFAULT, errno);
+	munmap(unmapped, getpagesize());
+}
+
+/* debugfs is a second transport over the same core function: same facts. */
+TEST_F(dev, debugfs_info_matches_ioctl)
+{
+	char text[1024], want[128];
+	struct vmatlas_info info;
+
+	if (read_file(VMATLAS_TEST_DEBUGFS "/info", text, sizeof(text)) < 0)
+		SKIP(return, "%s/info unreadable (debugfs not mounted?)", VMATLAS_TEST_DEBUGFS);
+	ASSERT_EQ(0, get_info(self->fd, &info));
+
+	snprintf(want, sizeof(want), "abi_version:    %u\n", info.abi_version);
+	EXPECT_NE(NULL, strstr(text, want)) TH_LOG("%s", text);
+	snprintf(want, sizeof(want), "kernel:         %s\n", (char *)info.release);
+	EXPECT_NE(NULL, strstr(text, want)) TH_LOG("%s", text);
+	snprintf(want, sizeof(want), "page_size:      %u\n", info.page_size);
+	EXPECT_NE(NULL, strstr(text, want)) TH_LOG("%s", text);
+	snprintf(want, sizeof(want), "levels:         %u\n", info.levels);
+	EXPECT_NE(NULL, strstr(text, want)) TH_LOG("%s", text);
+	snprintf(want, sizeof(want), "features:       %#llx\n",
+		 (unsigned long long)info.features);
+	EXPECT_NE(NULL, strstr(text, want)) TH_LOG("%s", text);
+}
+
+TEST(debugfs_files_are_root_only)
+{
+	struct stat st;
+
+	if (stat(VMATLAS_TEST_DEBUGFS "/info", &st))
+		SKIP(return, "%s/info: %s", VMATLAS_TEST_DEBUGFS, strerror(errno));
+	EXPECT_EQ(0400, st.st_mode & 07777);
+}
+
+TEST_F(dev, cli_json_matches_uname_and_ioctl)
+{
+	static const char *const args[] = { "info", "--json", NULL };
+	static struct run_result res;
+	struct vmatlas_info info;
+	struct utsname uts;
+	json_object *doc, *v;
+
+	ASSERT_EQ(0, get_info(self->fd, &info));
+	ASSERT_EQ(0, uname(&uts));
+	ASSERT_EQ(0, run_tool(&res, -1, args));
+	ASSERT_EQ(0, run_exit_code(&res)) TH_LOG("stderr: %s", res.err);
+	EXPECT_STREQ("", res.err);
+	doc = parse_json_object(res.out);
+	ASSERT_NE(NULL, doc) TH_LOG("not JSON: %s", res.out);
+
+	ASSERT_TRUE(json_object_object_get_ex(doc, "abi_version", &v));
+	EXPECT_EQ(VMATLAS_ABI_VERSION, json_object_get_int64(v));
+	ASSERT_TRUE(json_object_object_get_ex(doc, "module_version", &v));
+	EXPECT_STREQ((char *)info.module_version, json_object_get_string(v));
+	ASSERT_TRUE(json_object_object_get_ex(doc, "arch", &v));
+	EXPECT_STREQ(uts.machine, json_object_get_string(v));
+	ASSERT_TRUE(json_object_object_get_ex(doc, "kernel", &v));
+	EXPECT_STREQ(uts.release, json_object_get_string(v));
+	ASSERT_TRUE(json_object_object_get_ex(doc, "page_size", &v));
+	EXPECT_EQ(getpagesize(), json_object_get_int64(v));
+	ASSERT_TRUE(json_object_object_get_ex(doc, "levels", &v));
+	EXPECT_EQ(info.levels, json_object_get_int64(v));
+	json_object_put(doc);
+}
+
+TEST_F(dev, cli_table_says_what_json_says)
+{
+	static const char *const targs[] = { "info", NULL };
+	static const char *const jargs[] = { "info", "--json", NULL };
+	static struct run_result tab, js;
+	json_object *doc;
+	char line[256];
+	int rows = 0;
+
+	ASSERT_EQ(0, run_tool(&tab, -1, targs));
+	ASSERT_EQ(0, run_exit_code(&tab));
+	ASSERT_EQ(0, run_tool(&js, -1, jargs));
+	doc = parse_json_object(js.out);
+	ASSERT_NE(NULL, doc);
+	json_object_object_foreach(doc, key, val) {
+		snprintf(line, sizeof(line), "%s ", key);
+		EXPECT_NE(NULL, strstr(tab.out, line)) TH_LOG("no row %s", key);
+		if (!json_object_is_type(val, json_type_array))
+			EXPECT_NE(NULL, strstr(tab.out, json_object_get_string(val)))
+				TH_LOG("no value for %s", key);
+		rows++;
+	}
+	EXPECT_EQ(rows, count_lines(tab.out));
+	json_object_put(doc);
+}
+
+TEST(cli_as_non_root_fails_with_one_line)
+{
+	static const char *const args[] = { "info", NULL };
+	static struct run_result res;
+
+	if (access(VMATLAS_TEST_DEVICE, F_OK))
+		SKIP(return, "%s missing", VMATLAS_TEST_DEVICE);
+	ASSERT_EQ(0, run_tool(&res, NOBODY_UID, args));
+	EXPECT_EQ(1, run_exit_code(&res));
+	EXPECT_STREQ("", res.out);
+	EXPECT_EQ(1, count_lines(res.err));
+	EXPECT_NE(NULL, strstr(res.err, "Permission denied")) TH_LOG("%s", res.err);
+}
+
+TEST(cli_rejects_stray_arguments)
+{
+	static const char *const args[] = { "info", "bogus", NULL };
+	static struct run_result res;
+
+	ASSERT_EQ(0, run_tool(&res, -1, args));
+	EXPECT_NE(0, run_exit_code(&res));
+	EXPECT_STREQ("", res.out);
+	EXPECT_NE(NULL, strstr(res.err, "bogus"));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every subcommand shares: the options common to all of them and the
+ * way a subcommand is registered with main().
+ */
+#ifndef _VMATLAS_CLI_H
+#define _VMATLAS_CLI_H
+
+#include <argp.h>
+#include <stdbool.h>
+
+struct vmatlas_opts {
+	bool json;
+	bool verbose;
+};
+
+extern struct vmatlas_opts vmatlas_opts;
+
+/* Add as a child to every subcommand's argp: --json and --verbose. */
+extern const struct argp vmatlas_common_argp;
+
+struct vmatlas_cmd {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+};
+
+extern const struct vmatlas_cmd vmatlas_cmd_info;
+
+/* Print "vmatlas: MESSAGE" on stderr; return 1 for use as an exit status. */
+int vmatlas_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* _VMATLAS_CLI_H */

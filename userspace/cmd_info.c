@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmatlas info: what the loaded module and the running kernel are.
+ */
+#include <argp.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "libvmatlas.h"
+#include "output.h"
+
+static const char info_doc[] =
+"Show the vmatlas module and the kernel it runs on.\n"
+"\n"
+"USAGE: vmatlas info [--json]\n"
+"\n"
+"EXAMPLES:\n"
+"    vmatlas info          # ABI and module version, page size, paging levels\n"
+"    vmatlas info --json   # the same as a JSON document\n";
+
+static const struct argp_child info_children[] = {
+	{ &vmatlas_common_argp, 0, NULL, 0 },
+	{},
+};
+
+static error_t info_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp info_argp = {
+	.parser = info_parse,
+	.doc = info_doc,
+	.children = info_children,
+};
+
+static const struct {
+	unsigned long long bit;
+	const char *name;
+} info_features[] = {
+	{ VMATLAS_FEAT_HIGHMEM, "highmem" },
+	{ VMATLAS_FEAT_PHYS, "phys" },
+	{ VMATLAS_FEAT_DEBUGFS, "debugfs" },
+};
+
+static json_object *info_to_json(const struct vmatlas_info *info)
+{
+	json_object *doc = json_object_new_object();
+	json_object *features = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < sizeof(info_features) / sizeof(info_features[0]); i++)
+		if (info->features & info_features[i].bit)
+			json_object_array_add(features,
+					      json_object_new_string(info_features[i].name));
+
+	json_object_object_add(doc, "abi_version", json_object_new_int64(info->abi_version));
+	json_object_object_add(doc, "module_version",
+			       json_object_new_string((const char *)info->module_version));
+	json_object_object_add(doc, "arch", json_object_new_string((const char *)info->arch));
+	json_object_object_add(doc, "kernel", json_object_new_string((const char *)info->release));
+	json_object_object_add(doc, "page_size", json_object_new_int64(info->page_size));
+	json_object_object_add(doc, "levels", json_object_new_int64(info->levels));
+	json_object_object_add(doc, "features", features);
+	return doc;
+}
+
+static int info_run(int argc, char **argv)
+{
+	struct vmatlas_info info;
+	int fd, err;
+
+	err = argp_parse(&info_argp, argc, argv, 0, NULL, NULL);
+	if (err)
+		return 1;
+
+	fd = vmatlas_open();
+	if (fd < 0)
+		return vmatlas_error("%s", vmatlas_strerror());
+	err = vmatlas_get_info(fd, &info);
+	vmatlas_close(fd);
+	if (err)
+		return vmatlas_error("%s", vmatlas_strerror());
+
+	return out_emit_object(info_to_json(&info));
+}
+
+const struct vmatlas_cmd vmatlas_cmd_info = {
+	.name = "info",
+	.summary = "the module and the kernel: ABI, page size, paging levels",
+	.run = info_run,
+};

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmatlas: see virtual memory on a live Linux kernel.
+ *
+ * main() picks the subcommand; each subcommand parses its own arguments with
+ * argp and shares --json and --verbose through vmatlas_common_argp.
+ */
+#include <argp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef VMATLAS_VERSION
+#define VMATLAS_VERSION "unknown"
+#endif
+
+const char *argp_program_version = "vmatlas " VMATLAS_VERSION;
+const char *argp_program_bug_address = "<vmatlas developers>";
+
+struct vmatlas_opts vmatlas_opts;
+
+static const struct argp_option common_options[] = {
+	{ "json", 'j', NULL, 0, "Print a JSON document instead of a table", 0 },
+	{ "verbose", 'v', NULL, 0, "Verbose debug output", 0 },
+	{},
+};
+
+static error_t common_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'j':
+		vmatlas_opts.json = true;
+		return 0;
+	case 'v':
+		vmatlas_opts.verbose = true;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+const struct argp vmatlas_common_argp = {
+	.options = common_options,
+	.parser = common_parse,
+};
+
+static const struct vmatlas_cmd *const vmatlas_cmds[] = {
+	&vmatlas_cmd_info,
+};
+
+int vmatlas_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vmatlas: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out,
+		"Usage: vmatlas COMMAND [OPTION...] [ARG...]\n"
+		"See virtual memory on a live Linux kernel.\n\n"
+		"Commands:\n");
+	for (i = 0; i < sizeof(vmatlas_cmds) / sizeof(vmatlas_cmds[0]); i++)
+		fprintf(out, "  %-10s %s\n", vmatlas_cmds[i]->name, vmatlas_cmds[i]->summary);
+	fprintf(out, "\n'vmatlas COMMAND --help' describes a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static char name[32];
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		puts(argp_program_version);
+		return 0;
+	}
+
+	for (i = 0; i < sizeof(vmatlas_cmds) / sizeof(vmatlas_cmds[0]); i++) {
+		if (strcmp(argv[1], vmatlas_cmds[i]->name))
+			continue;
+		/* argp names the program after argv[0] in its messages. */
+		snprintf(name, sizeof(name), "vmatlas %s", vmatlas_cmds[i]->name);
+		argv[1] = name;
+		return vmatlas_cmds[i]->run(argc - 1, argv + 1);
+	}
+
+	vmatlas_error("unknown command '%s'; 'vmatlas --help' lists them", argv[1]);
+	return 2;
+}
