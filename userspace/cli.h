@@ -9,6 +9,9 @@
 #include <argp.h>
 #include <stdbool.h>
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define __printf(a, b)	__attribute__((__format__(__printf__, a, b)))
+
 struct vmatlas_opts {
 	bool json;
 	bool verbose;
@@ -28,6 +31,6 @@ struct vmatlas_cmd {
 extern const struct vmatlas_cmd vmatlas_cmd_info;
 
 /* Print "vmatlas: MESSAGE" on stderr; return 1 for use as an exit status. */
-int vmatlas_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__printf(1, 2) int vmatlas_error(const char *fmt, ...);
 
 #endif /* _VMATLAS_CLI_H */

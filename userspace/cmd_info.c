@@ -49,13 +49,13 @@ static const struct {
 	{ VMATLAS_FEAT_DEBUGFS, "debugfs" },
 };
 
-static json_object *info_to_json(const struct vmatlas_info *info)
+static struct json_object *info_to_json(const struct vmatlas_info *info)
 {
-	json_object *doc = json_object_new_object();
-	json_object *features = json_object_new_array();
+	struct json_object *doc = json_object_new_object();
+	struct json_object *features = json_object_new_array();
 	size_t i;
 
-	for (i = 0; i < sizeof(info_features) / sizeof(info_features[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(info_features); i++)
 		if (info->features & info_features[i].bit)
 			json_object_array_add(features,
 					      json_object_new_string(info_features[i].name));

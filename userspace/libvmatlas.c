@@ -77,7 +77,7 @@ int vmatlas_open(void)
 	if (err)
 		goto out_close;
 	if (info.abi_version != VMATLAS_ABI_VERSION) {
-		err = vmatlas_fail(EPROTO, "module ABI version %u, this tool speaks %u: update both",
+		err = vmatlas_fail(EPROTO, "module speaks ABI %u, this tool %u: update both",
 				   info.abi_version, VMATLAS_ABI_VERSION);
 		goto out_close;
 	}

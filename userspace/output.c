@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "output.h"
 
-json_object *out_hex(unsigned long long value)
+struct json_object *out_hex(unsigned long long value)
 {
 	char buf[24];
 
@@ -16,7 +16,7 @@ json_object *out_hex(unsigned long long value)
 	return json_object_new_string(buf);
 }
 
-static void out_print_scalar(json_object *val)
+static void out_print_scalar(struct json_object *val)
 {
 	size_t i, n;
 
@@ -35,7 +35,7 @@ static void out_print_scalar(json_object *val)
 		putchar('-');
 }
 
-static int out_finish(json_object *doc)
+static int out_finish(struct json_object *doc)
 {
 	int ret = 0;
 
@@ -45,7 +45,7 @@ static int out_finish(json_object *doc)
 	return ret;
 }
 
-int out_emit_object(json_object *doc)
+int out_emit_object(struct json_object *doc)
 {
 	int width = 0;
 

@@ -70,7 +70,7 @@ static void usage(FILE *out)
 		"Usage: vmatlas COMMAND [OPTION...] [ARG...]\n"
 		"See virtual memory on a live Linux kernel.\n\n"
 		"Commands:\n");
-	for (i = 0; i < sizeof(vmatlas_cmds) / sizeof(vmatlas_cmds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(vmatlas_cmds); i++)
 		fprintf(out, "  %-10s %s\n", vmatlas_cmds[i]->name, vmatlas_cmds[i]->summary);
 	fprintf(out, "\n'vmatlas COMMAND --help' describes a command.\n");
 }
@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
-	for (i = 0; i < sizeof(vmatlas_cmds) / sizeof(vmatlas_cmds[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(vmatlas_cmds); i++) {
 		if (strcmp(argv[1], vmatlas_cmds[i]->name))
 			continue;
 		/* argp names the program after argv[0] in its messages. */

@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -37,8 +38,9 @@ static void drain(int fds[2], char *bufs[2], size_t lens[2])
 			break;
 		for (i = 0; i < 2; i++) {
 			char scratch[512];
-			char *dst = used[i] + 1 < lens[i] ? bufs[i] + used[i] : scratch;
-			size_t room = used[i] + 1 < lens[i] ? lens[i] - 1 - used[i] : sizeof(scratch);
+			bool full = used[i] + 1 >= lens[i];
+			char *dst = full ? scratch : bufs[i] + used[i];
+			size_t room = full ? sizeof(scratch) : lens[i] - 1 - used[i];
 			ssize_t n;
 
 			if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -110,9 +112,9 @@ int count_lines(const char *s)
 	return n;
 }
 
-json_object *parse_json_object(const char *text)
+struct json_object *parse_json_object(const char *text)
 {
-	json_object *obj = json_tokener_parse(text);
+	struct json_object *obj = json_tokener_parse(text);
 
 	if (obj && !json_object_is_type(obj, json_type_object)) {
 		json_object_put(obj);

@@ -38,7 +38,7 @@ int run_exit_code(const struct run_result *res);
 int count_lines(const char *s);
 
 /* Parse @text as JSON; NULL if it is not a JSON object. Caller puts it. */
-json_object *parse_json_object(const char *text);
+struct json_object *parse_json_object(const char *text);
 
 /* Read the whole of a small file into @buf; returns length or -errno. */
 ssize_t read_file(const char *path, char *buf, size_t len);
