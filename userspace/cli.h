@@ -10,7 +10,7 @@
 #include <stdbool.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define __printf(a, b)	__attribute__((__format__(__printf__, a, b)))
+#define __printf(a, b)	__attribute__((format(gnu_printf, a, b)))
 
 struct vmatlas_opts {
 	bool json;
