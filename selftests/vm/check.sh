@@ -53,7 +53,9 @@ run_target()
 }
 
 # Style gates and the user-space builds first: they are quick.
+start=$(date +%s)
 "$VM_DIR/style.sh" >"$BUILD_DIR/style.result" 2>"$BUILD_DIR/style.log"
+printf 'KERNEL -\nPAGING -\nSECONDS %s\n' $(($(date +%s) - start)) >>"$BUILD_DIR/style.result"
 
 uarches=$(for t in $targets; do target_load "$t" && echo "$T_UARCH"; done | sort -u)
 # i386 always: its tests also run on x86_64 kernels, through compat_ioctl.

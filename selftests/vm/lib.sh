@@ -90,6 +90,7 @@ pack_initramfs()
 	mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc,root,lib/vmatlas/kmods,tests}
 	bb=$(busybox_for "$T_ARCH") || { log "cannot get busybox-static:$T_ARCH"; return 1; }
 	cp "$bb" "$root/bin/busybox"
+	ln -s busybox "$root/bin/sh"
 	cp "$VM_DIR/init.sh" "$root/init"
 	cp "$VM_DIR/demo.sh" "$root/bin/vmatlas-demo"
 	cp "$out/src/vmatlas.ko" "$root/lib/vmatlas/"
