@@ -54,6 +54,9 @@ run_target()
 
 # Style gates and the user-space builds first: they are quick.
 start=$(date +%s)
+"$VM_DIR/parse_test.sh" >"$BUILD_DIR/harness.result"
+printf 'KERNEL -\nPAGING -\nSECONDS 0\n' >>"$BUILD_DIR/harness.result"
+start=$(date +%s)
 "$VM_DIR/style.sh" >"$BUILD_DIR/style.result" 2>"$BUILD_DIR/style.log"
 printf 'KERNEL -\nPAGING -\nSECONDS %s\n' $(($(date +%s) - start)) >>"$BUILD_DIR/style.result"
 
@@ -81,9 +84,13 @@ wait
 
 total_pass=0 total_fail=0 total_skip=0
 printf '%-18s %-24s %-8s %7s %7s %8s %6s\n' target kernel paging passed failed skipped time
-for r in "$BUILD_DIR/style.result" $(for t in $targets; do echo "$BUILD_DIR/$t/result"; done); do
-	name=$(basename "$(dirname "$r")")
-	[ "$r" = "$BUILD_DIR/style.result" ] && name=style
+for r in "$BUILD_DIR/harness.result" "$BUILD_DIR/style.result" \
+	 $(for t in $targets; do echo "$BUILD_DIR/$t/result"; done); do
+	case $r in
+	*/harness.result) name=harness ;;
+	*/style.result) name=style ;;
+	*) name=$(basename "$(dirname "$r")") ;;
+	esac
 	p=$(awk '$1 == "PASS" { print $2 }' "$r"); p=${p:-0}
 	f=$(awk '$1 == "FAIL" { print $2 }' "$r"); f=${f:-0}
 	s=$(awk '$1 == "SKIP" { print $2 }' "$r"); s=${s:-0}

@@ -16,4 +16,3 @@ step vmatlas info
 step vmatlas info --json
 step cat /sys/kernel/debug/vmatlas/info
 step uname -rm
-step getconf PAGESIZE 2>/dev/null || true

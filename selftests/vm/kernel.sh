@@ -14,8 +14,6 @@ set -eu
 
 arch=$1 image_meta=$2 headers_meta=$3
 cache=${VMATLAS_CACHE:-$HOME/.cache/vmatlas}
-debs=$cache/debs
-mkdir -p "$debs"
 
 die() { echo "kernel.sh: $*" >&2; exit 1; }
 
@@ -26,20 +24,18 @@ resolve()
 		sed -n "s/^ *|\{0,1\}Depends: <\{0,1\}\($2[^:>]*\).*/\1/p" | head -n 1
 }
 
-# Download one package (any architecture qualifier) into the cache; print its path.
-fetch_deb()
+# Download PKG:ARCH (or PKG, for Architecture: all) into $debs and unpack it
+# into $root. The unpacked tree is the cache; the .deb is not kept.
+unpack()
 {
 	local pkg=$1 f
 
-	f=$(ls "$debs/${pkg%%:*}"_*.deb 2>/dev/null | head -n 1)
-	if [ -z "$f" ]; then
-		(cd "$debs" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null 2>&1) ||
-			(cd "$debs" && apt-get download -q -o APT::Sandbox::User=root "${pkg%%:*}" >/dev/null 2>&1) ||
-			die "cannot download $pkg"
-		f=$(ls "$debs/${pkg%%:*}"_*.deb 2>/dev/null | head -n 1)
-	fi
-	[ -n "$f" ] || die "cannot download $pkg"
-	echo "$f"
+	rm -f "$debs"/*.deb
+	(cd "$debs" && { apt-get download -q -o APT::Sandbox::User=root "$pkg:$arch" ||
+			 apt-get download -q -o APT::Sandbox::User=root "$pkg"; } >/dev/null 2>&1) ||
+		die "cannot download $pkg:$arch"
+	f=$(ls "$debs"/*.deb)
+	dpkg -x "$f" "$root"
 }
 
 image_pkg=$(resolve "$image_meta" linux-image-)
@@ -53,13 +49,15 @@ krel=${headers_pkg#linux-headers-}
 
 root=$cache/kernels/$krel
 if [ ! -e "$root/.complete" ]; then
-	rm -rf "$root"
-	mkdir -p "$root"
-	dpkg -x "$(fetch_deb "$image_pkg:$arch")" "$root"
-	dpkg -x "$(fetch_deb "$headers_pkg:$arch")" "$root"
+	debs=$cache/tmp.kernel.$$
+	rm -rf "$root" "$debs"
+	mkdir -p "$root" "$debs"
+	trap 'rm -rf "$debs"' EXIT
+	unpack "$image_pkg"
+	unpack "$headers_pkg"
 	for dep in $(apt-cache show "$headers_pkg:$arch" 2>/dev/null | sed -n 's/^Depends: //p' |
 		     head -n 1 | tr ',' '\n' | sed -n 's/^ *\(linux-\(headers\|kbuild\)-[^ ]*\).*/\1/p'); do
-		dpkg -x "$(fetch_deb "$dep:$arch")" "$root"
+		unpack "$dep"
 	done
 	sed -i "s|^include /usr/src/|include $root/usr/src/|" \
 		"$root/usr/src/linux-headers-$krel/Makefile"

@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make demo / make shell: build everything for one target of the matrix, boot
+# it in QEMU with the module loaded, then run the demo or leave a shell.
+#
+# Usage: boot.sh demo|shell [TARGET]    (default target: 6.12-x86_64)
+set -u
+. "$(dirname "$0")/lib.sh"
+
+mode=${1:-}
+name=${2:-6.12-x86_64}
+case $mode in
+demo | shell) ;;
+*) echo "usage: boot.sh demo|shell [TARGET]" >&2; exit 2 ;;
+esac
+
+"$VM_DIR/deps.sh" all || exit 1
+target_load "$name" || { log "unknown target '$name'; one of: $(target_names | xargs)"; exit 2; }
+log "building the tool for $T_UARCH"
+build_userspace "$T_UARCH" || exit 1
+log "fetching $T_IMAGE and $T_HEADERS ($T_ARCH), building the module"
+prepare_target "$name" "$mode" || exit 1
+log "booting $KREL under QEMU (TCG: no hardware acceleration, this takes a few seconds)"
+
+if [ "$mode" = shell ]; then
+	log "'poweroff -f' in the VM, or Ctrl-A X, leaves"
+	boot_vm shell -nographic
+	exit
+fi
+
+# The demo: the VM's console, without the kernel's own chatter.
+VM_RUNNER="timeout -k 10 300" boot_vm demo -display none -serial stdio -monitor none \
+	</dev/null 2>&1 | tr -d '\r' | sed -u -n '/^=== vmatlas/,/^vmatlas-vm: done/{/^vmatlas-vm:/d;p}'

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The harness checks itself: parse.awk must fail a run for each way a VM can
+# go wrong, and pass only a clean one. Same result format as style.sh.
+set -u
+shopt -s lastpipe	# expect runs at the end of pipelines and counts
+dir=$(dirname "$0")
+npass=0 nfail=0 failed=""
+
+# expect NAME PASS FAIL SKIP: parse stdin, compare the counts.
+expect()
+{
+	local got want="PASS $2 FAIL $3 SKIP $4"
+
+	got=$(awk -v extra_pass=0 -v timed_out="${TIMED_OUT:-0}" -f "$dir/parse.awk" |
+		awk '/^(PASS|FAIL|SKIP) / { printf "%s%s %s", sep, $1, $2; sep = " " }')
+	if [ "$got" = "$want" ]; then
+		npass=$((npass + 1))
+	else
+		nfail=$((nfail + 1))
+		failed="$failed
+FAILED parse_test $1: got '$got', want '$want'"
+	fi
+}
+
+vm()	# the lines every finished run has around its body
+{
+	printf 'vmatlas-vm: module loaded\n'
+	cat
+	printf 'vmatlas-vm: done\n'
+}
+
+printf 'vmatlas-vm: test-begin a\nok 1 x\nok 2 y # SKIP why\nvmatlas-vm: test-end a 0\n' |
+	vm | expect clean_run 2 0 1
+printf 'vmatlas-vm: test-begin a\r\nok 1 x\r\nnot ok 2 y\r\nvmatlas-vm: test-end a 1\r\n' |
+	vm | expect failed_test_with_crlf 2 1 0
+printf 'vmatlas-vm: test-begin a\nok 1 x\nvmatlas-vm: test-end a 139\n' |
+	vm | expect test_binary_crashed 2 1 0
+printf 'vmatlas-vm: test-begin a\nvmatlas-vm: test-end a 0\n' |
+	vm | expect test_printed_nothing 1 1 0
+printf 'vmatlas-vm: test-begin a\nok 1 x\nvmatlas-vm: test-end a 0\n' |
+	expect module_not_loaded_and_unfinished 1 2 0
+for w in '[ 1.0] WARNING: CPU: 0 PID: 1 at mm/x.c:1 f+0x1/0x2' \
+	 '[ 1.0] BUG: unable to handle page fault for address: 0' \
+	 '[ 1.0] Oops: 0000 [#1] PREEMPT SMP' '[ 1.0] Call Trace:' \
+	 '[ 1.0] watchdog: BUG: soft lockup - CPU#0 stuck for 22s!' \
+	 '[ 1.0] INFO: task sh:1 blocked for more than 120 seconds.' \
+	 '[ 1.0] BUG kmalloc-64 (Tainted: G): Poison overwritten' \
+	 '[ 1.0] BUG: KFENCE: out-of-bounds read in f+0x1/0x2'; do
+	printf 'vmatlas-vm: test-begin a\nok 1 x\nvmatlas-vm: test-end a 0\n%s\n' "$w" |
+		vm | expect "kernel_warning:${w#* }" 1 1 0
+done
+printf 'vmatlas-vm: module loaded\nvmatlas-vm: test-begin a\nok 1 x\n' |
+	TIMED_OUT=1 expect timeout 1 1 0
+
+printf 'PASS %d\nFAIL %d\nSKIP 0\n%s\n' "$npass" "$nfail" "${failed#?}"
+[ "$nfail" = 0 ]
