@@ -85,7 +85,8 @@ install: all
 
 dkms-install:
 	install -d $(DESTDIR)/usr/src/vmatlas-$(VERSION)
-	cp -r Kbuild VERSION dkms.conf module include $(DESTDIR)/usr/src/vmatlas-$(VERSION)/
+	cp -r Kbuild VERSION module include $(DESTDIR)/usr/src/vmatlas-$(VERSION)/
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DESTDIR)/usr/src/vmatlas-$(VERSION)/dkms.conf
 	dkms add vmatlas/$(VERSION)
 
 clean:
