@@ -221,16 +221,24 @@ TEST_F(dev, short_size_is_einval)
 	}
 }
 
+/* What a caller built against a future, longer struct vmatlas_info sends. */
+union longer_info {
+	struct vmatlas_info info;
+	unsigned char bytes[sizeof(struct vmatlas_info) + 64];
+};
+
+static void longer_info_init(union longer_info *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->info.size = sizeof(*req);
+}
+
 /* A newer caller with a longer struct works as long as it asks for nothing new. */
 TEST_F(dev, longer_struct_with_zero_tail_is_accepted)
 {
-	union {
-		struct vmatlas_info info;
-		unsigned char bytes[sizeof(struct vmatlas_info) + 64];
-	} req;
+	union longer_info req;
 
-	memset(&req, 0, sizeof(req));
-	req.info.size = sizeof(req);
+	longer_info_init(&req);
 	ASSERT_EQ(0, ioctl(self->fd, VMATLAS_IOC_INFO, &req));
 	EXPECT_EQ(sizeof(struct vmatlas_info), req.info.size);
 	EXPECT_EQ(VMATLAS_ABI_VERSION, req.info.abi_version);
@@ -239,13 +247,9 @@ TEST_F(dev, longer_struct_with_zero_tail_is_accepted)
 
 TEST_F(dev, longer_struct_with_unknown_fields_set_is_e2big)
 {
-	union {
-		struct vmatlas_info info;
-		unsigned char bytes[sizeof(struct vmatlas_info) + 64];
-	} req;
+	union longer_info req;
 
-	memset(&req, 0, sizeof(req));
-	req.info.size = sizeof(req);
+	longer_info_init(&req);
 	req.bytes[sizeof(req) - 1] = 1;
 	errno = 0;
 	EXPECT_EQ(-1, ioctl(self->fd, VMATLAS_IOC_INFO, &req));
