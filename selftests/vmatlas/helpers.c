@@ -147,6 +147,28 @@ ssize_t read_file(const char *path, char *buf, size_t len)
 	return total;
 }
 
+int in_child(int (*fn)(void *arg), void *arg)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		_exit(fn(arg));
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+int become_nobody(void)
+{
+	if (setgroups(0, NULL) || setresgid(NOBODY_UID, NOBODY_UID, NOBODY_UID) ||
+	    setresuid(NOBODY_UID, NOBODY_UID, NOBODY_UID))
+		return -errno;
+	return 0;
+}
+
 int drop_cap_sys_admin(void)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };

@@ -43,6 +43,15 @@ struct json_object *parse_json_object(const char *text);
 /* Read the whole of a small file into @buf; returns length or -errno. */
 ssize_t read_file(const char *path, char *buf, size_t len);
 
+/*
+ * Run @fn(@arg) in a child process; return its exit code (what @fn returned)
+ * or -1 if fork failed or the child did not exit normally.
+ */
+int in_child(int (*fn)(void *arg), void *arg);
+
+/* Switch the calling process to the nobody user and group; 0 or -errno. */
+int become_nobody(void);
+
 /* Drop CAP_SYS_ADMIN from the calling process, keeping uid 0. */
 int drop_cap_sys_admin(void);
 

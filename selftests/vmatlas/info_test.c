@@ -107,50 +107,41 @@ TEST_F(dev, root_opener_is_shown_physical_addresses)
 	EXPECT_TRUE(info.features & VMATLAS_FEAT_PHYS);
 }
 
+static int open_without_cap_sys_admin_sees_no_phys(void *unused)
+{
+	struct vmatlas_info info;
+	int fd;
+
+	if (drop_cap_sys_admin())
+		return 10;
+	fd = open(VMATLAS_TEST_DEVICE, O_RDONLY);
+	if (fd < 0)
+		return 11;
+	if (get_info(fd, &info))
+		return 12;
+	return info.features & VMATLAS_FEAT_PHYS ? 13 : 0;
+}
+
 /* Policy follows the opener's credentials, as for /proc/PID/pagemap. */
 TEST_F(dev, phys_needs_cap_sys_admin_at_open)
 {
-	pid_t pid = fork();
-	int status;
+	EXPECT_EQ(0, in_child(open_without_cap_sys_admin_sees_no_phys, NULL));
+}
 
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		struct vmatlas_info info;
-		int fd;
+static int nobody_with_root_fd_sees_phys(void *fdp)
+{
+	struct vmatlas_info info;
 
-		if (drop_cap_sys_admin())
-			_exit(10);
-		fd = open(VMATLAS_TEST_DEVICE, O_RDONLY);
-		if (fd < 0)
-			_exit(11);
-		if (get_info(fd, &info))
-			_exit(12);
-		_exit(info.features & VMATLAS_FEAT_PHYS ? 13 : 0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	if (become_nobody())
+		return 10;
+	if (get_info(*(int *)fdp, &info))
+		return 11;
+	return info.features & VMATLAS_FEAT_PHYS ? 0 : 12;
 }
 
 TEST_F(dev, privileged_descriptor_keeps_opener_rights)
 {
-	pid_t pid = fork();
-	int status;
-
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		struct vmatlas_info info;
-
-		if (setresgid(NOBODY_UID, NOBODY_UID, NOBODY_UID) ||
-		    setresuid(NOBODY_UID, NOBODY_UID, NOBODY_UID))
-			_exit(10);
-		if (get_info(self->fd, &info))
-			_exit(11);
-		_exit(info.features & VMATLAS_FEAT_PHYS ? 0 : 12);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, in_child(nobody_with_root_fd_sees_phys, &self->fd));
 }
 
 TEST(device_node_is_root_only)
@@ -164,26 +155,20 @@ TEST(device_node_is_root_only)
 	EXPECT_EQ(0, st.st_uid);
 }
 
+static int nobody_open_is_eacces(void *unused)
+{
+	if (become_nobody())
+		return 10;
+	if (open(VMATLAS_TEST_DEVICE, O_RDONLY) >= 0)
+		return 11;
+	return errno == EACCES ? 0 : 12;
+}
+
 TEST(non_root_cannot_open_device)
 {
-	pid_t pid;
-	int status;
-
 	if (access(VMATLAS_TEST_DEVICE, F_OK))
 		SKIP(return, "%s missing", VMATLAS_TEST_DEVICE);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		if (setresgid(NOBODY_UID, NOBODY_UID, NOBODY_UID) ||
-		    setresuid(NOBODY_UID, NOBODY_UID, NOBODY_UID))
-			_exit(10);
-		if (open(VMATLAS_TEST_DEVICE, O_RDONLY) >= 0)
-			_exit(11);
-		_exit(errno == EACCES ? 0 : 12);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, in_child(nobody_open_is_eacces, NULL));
 }
 
 TEST_F(dev, unknown_commands_are_enotty)
