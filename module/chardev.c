@@ -8,6 +8,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "vmatlas.h"
@@ -66,6 +67,152 @@ static long vmatlas_ioctl_info(struct file *file, void __user *uarg)
 }
 
 /*
+ * Copy @n entries of @ksize bytes to a user array of @usize-byte entries:
+ * an older caller gets the fields it knows, a newer one zeroes beyond ours.
+ */
+static int vmatlas_copy_entries(u64 uptr, u32 usize, const void *kbuf, size_t ksize,
+				unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		void __user *dst = u64_to_user_ptr(uptr + (u64)i * usize);
+
+		if (copy_to_user(dst, kbuf + i * ksize, min_t(size_t, usize, ksize)))
+			return -EFAULT;
+		if (usize > ksize && clear_user(dst + ksize, usize - ksize))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static long vmatlas_ioctl_vmas(struct file *file, void __user *uarg)
+{
+	struct vmatlas_vmas_batch batch = {};
+	struct vmatlas_vmas req = {};
+	struct vmatlas_target t;
+	int usize, ret;
+
+	usize = vmatlas_read_request(&req, sizeof(req), VMATLAS_VMAS_SIZE_VER0, uarg);
+	if (usize < 0)
+		return usize;
+	if ((req.flags & ~VMATLAS_VMAS_RESIDENCY) || req.reserved || !req.count ||
+	    req.entry_size < sizeof(struct vmatlas_vma) || req.entry_size > PAGE_SIZE)
+		return -EINVAL;
+
+	batch.max = min_t(u32, req.count, VMATLAS_VMAS_BATCH);
+	batch.vmas = kcalloc(batch.max, sizeof(*batch.vmas), GFP_KERNEL);
+	batch.path = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (req.names_ptr && req.names_size) {
+		batch.names_size = min_t(u32, req.names_size, VMATLAS_NAMES_BATCH);
+		batch.names = kmalloc(batch.names_size, GFP_KERNEL);
+	}
+	if (!batch.vmas || !batch.path || (batch.names_size && !batch.names)) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+
+	ret = vmatlas_target_get(&t, file, req.pid);
+	if (ret)
+		goto out_free;
+	ret = vmatlas_vmas_collect(&t, req.start, req.flags & VMATLAS_VMAS_RESIDENCY, &batch);
+	vmatlas_target_put(&t);
+	if (ret)
+		goto out_free;
+
+	ret = vmatlas_copy_entries(req.vmas_ptr, req.entry_size, batch.vmas,
+				   sizeof(*batch.vmas), batch.count);
+	if (ret)
+		goto out_free;
+	if (batch.names_used &&
+	    copy_to_user(u64_to_user_ptr(req.names_ptr), batch.names, batch.names_used)) {
+		ret = -EFAULT;
+		goto out_free;
+	}
+	req.count = batch.count;
+	req.next = batch.next;
+	req.names_size = batch.names_used;
+	req.out_flags = 0;
+	ret = vmatlas_write_reply(uarg, &req, sizeof(req), usize);
+out_free:
+	kfree(batch.names);
+	kfree(batch.path);
+	kfree(batch.vmas);
+	return ret;
+}
+
+static long vmatlas_ioctl_walk(struct file *file, void __user *uarg)
+{
+	struct vmatlas_walk req = {}, out = {};
+	struct vmatlas_target t;
+	int usize, ret;
+
+	usize = vmatlas_read_request(&req, sizeof(req), VMATLAS_WALK_SIZE_VER0, uarg);
+	if (usize < 0)
+		return usize;
+	if (req.flags || req.reserved)
+		return -EINVAL;
+
+	ret = vmatlas_target_get(&t, file, req.pid);
+	if (ret)
+		return ret;
+	out.pid = req.pid;
+	out.addr = req.addr;
+	ret = req.addr == (unsigned long)req.addr ?
+	      vmatlas_translate(&t, req.addr, &out) : -EINVAL;
+	vmatlas_target_put(&t);
+	if (ret)
+		return ret;
+	return vmatlas_write_reply(uarg, &out, sizeof(out), usize);
+}
+
+static long vmatlas_ioctl_ptdump(struct file *file, void __user *uarg)
+{
+	struct vmatlas_ptdump req = {};
+	struct vmatlas_run *runs = NULL;
+	struct vmatlas_target t;
+	unsigned long next;
+	unsigned int count;
+	int usize, ret;
+
+	usize = vmatlas_read_request(&req, sizeof(req), VMATLAS_PTDUMP_SIZE_VER0, uarg);
+	if (usize < 0)
+		return usize;
+	if (req.flags || !req.count || req.entry_size < sizeof(struct vmatlas_run) ||
+	    req.entry_size > PAGE_SIZE)
+		return -EINVAL;
+
+	ret = vmatlas_target_get(&t, file, req.pid);
+	if (ret)
+		return ret;
+	ret = vmatlas_check_user_range(t.mm, req.start, req.end);
+	if (ret)
+		goto out_put;
+	count = min_t(u32, req.count, VMATLAS_RUNS_BATCH);
+	runs = kcalloc(count, sizeof(*runs), GFP_KERNEL);
+	if (!runs) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	ret = vmatlas_ptdump_collect(&t, req.start, req.end, runs, count, &count, &next);
+	req.out_flags = t.show_phys ? 0 : VMATLAS_OUT_PHYS_HIDDEN;
+out_put:
+	vmatlas_target_put(&t);
+	if (ret)
+		goto out_free;
+
+	ret = vmatlas_copy_entries(req.runs_ptr, req.entry_size, runs, sizeof(*runs), count);
+	if (!ret) {
+		req.count = count;
+		req.next = next;
+		ret = vmatlas_write_reply(uarg, &req, sizeof(req), usize);
+	}
+out_free:
+	kfree(runs);
+	return ret;
+}
+
+/*
  * Dispatch on type and number, not on the whole command: the size _IOWR()
  * encodes would change whenever a struct grows, while the size field in the
  * struct itself already tells which version the caller speaks.
@@ -81,6 +228,12 @@ static long vmatlas_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 	switch (_IOC_NR(cmd)) {
 	case _IOC_NR(VMATLAS_IOC_INFO):
 		return vmatlas_ioctl_info(file, uarg);
+	case _IOC_NR(VMATLAS_IOC_VMAS):
+		return vmatlas_ioctl_vmas(file, uarg);
+	case _IOC_NR(VMATLAS_IOC_WALK):
+		return vmatlas_ioctl_walk(file, uarg);
+	case _IOC_NR(VMATLAS_IOC_PTDUMP):
+		return vmatlas_ioctl_ptdump(file, uarg);
 	default:
 		return -ENOTTY;
 	}

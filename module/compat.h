@@ -6,7 +6,10 @@
 #ifndef _VMATLAS_COMPAT_H
 #define _VMATLAS_COMPAT_H
 
+#include <linux/highmem.h>
+#include <linux/mm.h>
 #include <linux/pgtable.h>
+#include <linux/version.h>
 
 /*
  * x86-64 kernels built for five levels fold the P4D at run time when the CPU
@@ -20,6 +23,63 @@ static inline unsigned int vmatlas_pgtable_levels(void)
 		return 4;
 #endif
 	return CONFIG_PGTABLE_LEVELS;
+}
+
+/*
+ * A PMD read without the page-table lock. 6.5 made pmdp_get_lockless() the
+ * one way; before it, PAE's two halves were read by pmd_read_atomic().
+ */
+static inline pmd_t vmatlas_pmdp_get(pmd_t *pmdp)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	return pmdp_get_lockless(pmdp);
+#else
+	return pmd_read_atomic(pmdp);
+#endif
+}
+
+/*
+ * Map the PTE table a PMD value points to. pte_offset_map() became the
+ * unexported __pte_offset_map() in 6.5, so map it here: through the direct
+ * map, or with kmap_local_page() where CONFIG_HIGHPTE puts tables in highmem.
+ * The caller holds rcu_read_lock() and re-checks the PMD afterwards, as
+ * __pte_offset_map() users do.
+ */
+static inline pte_t *vmatlas_pte_map(pmd_t pmd, unsigned long addr)
+{
+#ifdef CONFIG_HIGHPTE
+	return (pte_t *)kmap_local_page(pmd_page(pmd)) + pte_index(addr);
+#else
+	return (pte_t *)pmd_page_vaddr(pmd) + pte_index(addr);
+#endif
+}
+
+static inline void vmatlas_pte_unmap(pte_t *pte)
+{
+#ifdef CONFIG_HIGHPTE
+	kunmap_local(pte);
+#endif
+}
+
+/*
+ * How many times this page is mapped, the way /proc/PID/pagemap decides
+ * PM_MMAP_EXCLUSIVE and smaps decides Shared_*: page_mapcount() up to 6.11,
+ * fs/proc's folio_precise_page_mapcount() (not visible to modules) after it.
+ */
+static inline int vmatlas_page_mapcount(struct page *page)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	struct folio *folio = page_folio(page);
+	int mapcount = atomic_read(&page->_mapcount) + 1;
+
+	if (page_mapcount_is_type(mapcount))
+		mapcount = 0;
+	if (folio_test_large(folio))
+		mapcount += folio_entire_mapcount(folio);
+	return mapcount;
+#else
+	return page_mapcount(page);
+#endif
 }
 
 #endif /* _VMATLAS_COMPAT_H */

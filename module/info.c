@@ -27,7 +27,7 @@ void vmatlas_info_fill(struct vmatlas_info *info, const struct file *file)
 	info->features = VMATLAS_FEAT_DEBUGFS;
 	if (IS_ENABLED(CONFIG_HIGHMEM))
 		info->features |= VMATLAS_FEAT_HIGHMEM;
-	if (vmatlas_may_see_phys(file))
+	if (vmatlas_privileged(file))
 		info->features |= VMATLAS_FEAT_PHYS;
 
 	strscpy_pad(info->module_version, VMATLAS_VERSION, sizeof(info->module_version));

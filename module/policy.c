@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Who may see what. Modelled on /proc/PID/pagemap, made stricter because
- * ptrace_may_access() is not exported to modules: physical addresses need
- * CAP_SYS_ADMIN, checked on the credentials the file was opened with, so that
- * a privileged opener cannot hand its descriptor to an unprivileged process
- * that then learns more than its opener could.
+ * ptrace_may_access() is not exported to modules: another process's address
+ * space and all physical addresses need CAP_SYS_ADMIN, checked on the
+ * credentials the file was opened with, so that a privileged opener cannot
+ * hand its descriptor to an unprivileged process that then learns more than
+ * its opener could.
  */
 #include <linux/capability.h>
 #include <linux/fs.h>
@@ -13,13 +14,16 @@
 #include "vmatlas.h"
 
 /**
- * vmatlas_may_see_phys() - may the opener of @file see physical addresses?
+ * vmatlas_privileged() - did the opener of @file have CAP_SYS_ADMIN?
  * @file: the char device or debugfs file the request came through
+ *
+ * The one question behind both rules: may this opener see physical
+ * addresses, and may it look at processes other than itself.
  *
  * Return: true if @file was opened with CAP_SYS_ADMIN in the initial user
  * namespace.
  */
-bool vmatlas_may_see_phys(const struct file *file)
+bool vmatlas_privileged(const struct file *file)
 {
 	return file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Interfaces between the files of the vmatlas module. Core functions fill
- * kernel copies of the UAPI structs; the transports (chardev.c, debugfs.c)
+ * kernel copies of the UAPI structs; the transports (chardev.c, debugfs*.c)
  * only copy and format them.
  */
 #ifndef _VMATLAS_H
@@ -11,19 +11,105 @@
 #include <linux/vmatlas.h>
 
 struct file;
+struct mm_struct;
+struct page;
+struct vm_area_struct;
 
 /* info.c */
 void vmatlas_info_fill(struct vmatlas_info *info, const struct file *file);
 
 /* policy.c */
-bool vmatlas_may_see_phys(const struct file *file);
+bool vmatlas_privileged(const struct file *file);
+
+/* target.c: the process a request is about, with a reference on its mm. */
+struct vmatlas_target {
+	struct mm_struct *mm;
+	bool show_phys;		/* the opener may see physical addresses */
+};
+
+int vmatlas_target_get(struct vmatlas_target *t, const struct file *file, s32 pid);
+void vmatlas_target_put(struct vmatlas_target *t);
+int vmatlas_target_lock(struct vmatlas_target *t);
+void vmatlas_target_unlock(struct vmatlas_target *t);
+
+/* walk.c */
+struct vmatlas_leaf {
+	unsigned long addr;	/* first address of the part inside the walked range */
+	unsigned long end;	/* end of that part */
+	unsigned long size;	/* what the whole leaf maps: PAGE_SIZE, PMD_SIZE, PUD_SIZE */
+	unsigned int level;	/* VMATLAS_LEVEL_* */
+	bool present;		/* else a swap-format entry */
+	u64 entry;		/* raw value */
+	unsigned long pfn;	/* frame of @addr, if present */
+};
+
+struct vmatlas_walker {
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+	/* Every present or swap-format leaf; non-zero stops the walk. */
+	int (*leaf)(struct vmatlas_walker *w, const struct vmatlas_leaf *leaf);
+	/* Optional: every entry read, top down, VMATLAS_LVL_* flags. */
+	void (*visit)(struct vmatlas_walker *w, unsigned int level, u64 entry,
+		      unsigned int index, unsigned int flags, phys_addr_t table);
+	unsigned long next;	/* where a stopped walk would go on */
+};
+
+int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned long end);
+
+/* entry.c */
+u64 vmatlas_entry_bits(u64 entry, unsigned int level, bool leaf);
+u64 vmatlas_entry_hide_phys(u64 entry);
+unsigned int vmatlas_swap_decode(u64 entry, unsigned int *type, unsigned long *offset);
+struct page *vmatlas_leaf_page(struct vm_area_struct *vma, const struct vmatlas_leaf *leaf,
+			       bool *zero);
+void vmatlas_page_facts(struct page *page, bool zero, struct vmatlas_page *out);
+
+/* vma.c */
+u64 vmatlas_vm_flags(unsigned long vm_flags);
+unsigned int vmatlas_vma_kind(struct vm_area_struct *vma);
+const char *vmatlas_vma_name(struct vm_area_struct *vma, char *buf, size_t len);
+void vmatlas_vma_fill(struct vm_area_struct *vma, struct vmatlas_vma *out);
+
+/* residency.c */
+int vmatlas_residency(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+		      struct vmatlas_residency *res);
+
+/* vmas.c: VMAS, gathered in fixed-size batches. */
+struct vmatlas_vmas_batch {
+	struct vmatlas_vma *vmas;	/* room for @max entries */
+	unsigned int max;
+	unsigned int count;
+	char *names;			/* @names_size bytes */
+	size_t names_size;
+	size_t names_used;
+	char *path;			/* PATH_MAX scratch */
+	unsigned long next;		/* 0: no VMA left */
+};
+
+#define VMATLAS_VMAS_BATCH	16
+#define VMATLAS_NAMES_BATCH	(2 * PAGE_SIZE)
+
+int vmatlas_vmas_collect(struct vmatlas_target *t, unsigned long start, bool residency,
+			 struct vmatlas_vmas_batch *b);
+
+/* translate.c: WALK */
+int vmatlas_translate(struct vmatlas_target *t, unsigned long addr, struct vmatlas_walk *out);
+
+/* ptdump.c: PTDUMP, at most @max runs a call */
+#define VMATLAS_RUNS_BATCH	64
+
+int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start, unsigned long end,
+			   struct vmatlas_run *runs, unsigned int max, unsigned int *count,
+			   unsigned long *next);
+int vmatlas_check_user_range(struct mm_struct *mm, u64 start, u64 end);
 
 /* chardev.c */
 int vmatlas_chardev_init(void);
 void vmatlas_chardev_exit(void);
 
-/* debugfs.c */
+/* debugfs.c, debugfs_proc.c */
 void vmatlas_debugfs_init(void);
 void vmatlas_debugfs_exit(void);
+void vmatlas_debugfs_proc_init(struct dentry *dir);
 
 #endif /* _VMATLAS_H */

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * debugfs views of a process: write a PID to "pid" (and an address to
+ * "addr"), then read "maps", "walk" or "ptdump". Text for people, built from
+ * the same core functions as the ioctls; the same access policy applies,
+ * judged on the credentials the view was opened with.
+ */
+#include <linux/debugfs.h>
+#include <linux/mm.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "vmatlas.h"
+
+static u32 vmatlas_debugfs_pid;
+static u64 vmatlas_debugfs_addr;
+
+static const char *const vmatlas_level_names[VMATLAS_LEVELS] = {
+	"pgd", "p4d", "pud", "pmd", "pte"
+};
+
+static int proc_target_get(struct seq_file *m, struct vmatlas_target *t)
+{
+	int ret = vmatlas_target_get(t, m->file, READ_ONCE(vmatlas_debugfs_pid));
+
+	if (ret)
+		seq_printf(m, "pid %u: error %d (write a PID to pid)\n",
+			   READ_ONCE(vmatlas_debugfs_pid), ret);
+	return ret;
+}
+
+static void show_vma(struct seq_file *m, const struct vmatlas_vma *v, const char *name)
+{
+	const struct vmatlas_residency *r = &v->res;
+
+	seq_printf(m, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %-8llu %s\n",
+		   v->start, v->end,
+		   v->vm_flags & VMATLAS_VM_READ ? 'r' : '-',
+		   v->vm_flags & VMATLAS_VM_WRITE ? 'w' : '-',
+		   v->vm_flags & VMATLAS_VM_EXEC ? 'x' : '-',
+		   v->vm_flags & VMATLAS_VM_MAYSHARE ? 's' : 'p',
+		   v->pgoff, v->dev_major, v->dev_minor, v->inode, name ? name : "");
+	seq_printf(m, "    kind %u vm_flags %#llx present %llu swap %llu anon %llu file %llu thp %llu hugetlb %llu\n",
+		   v->kind, v->vm_flags, r->present, r->swap, r->anon, r->file, r->thp,
+		   r->hugetlb);
+	seq_printf(m, "    dirty %llu young %llu shared %llu cow %llu zero %llu soft_dirty %llu\n",
+		   r->dirty, r->young, r->shared, r->cow, r->zero, r->soft_dirty);
+}
+
+static int vmatlas_maps_show(struct seq_file *m, void *unused)
+{
+	struct vmatlas_vmas_batch b = { .max = VMATLAS_VMAS_BATCH };
+	struct vmatlas_target t;
+	unsigned long start = 0;
+	unsigned int i;
+	int ret;
+
+	ret = proc_target_get(m, &t);
+	if (ret)
+		return 0;
+	b.names_size = VMATLAS_NAMES_BATCH;
+	b.vmas = kcalloc(b.max, sizeof(*b.vmas), GFP_KERNEL);
+	b.names = kmalloc(b.names_size, GFP_KERNEL);
+	b.path = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!b.vmas || !b.names || !b.path) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	do {
+		ret = vmatlas_vmas_collect(&t, start, true, &b);
+		if (ret)
+			break;
+		for (i = 0; i < b.count; i++)
+			show_vma(m, &b.vmas[i], b.vmas[i].name_off == VMATLAS_NO_NAME ? NULL :
+						b.names + b.vmas[i].name_off);
+		start = b.next;
+	} while (start);
+out:
+	if (ret)
+		seq_printf(m, "error %d\n", ret);
+	kfree(b.path);
+	kfree(b.names);
+	kfree(b.vmas);
+	vmatlas_target_put(&t);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vmatlas_maps);
+
+static int vmatlas_walk_show(struct seq_file *m, void *unused)
+{
+	struct vmatlas_target t;
+	struct vmatlas_walk *w;
+	int i, ret;
+
+	if (proc_target_get(m, &t))
+		return 0;
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w) {
+		vmatlas_target_put(&t);
+		return -ENOMEM;
+	}
+	w->addr = READ_ONCE(vmatlas_debugfs_addr);
+	ret = vmatlas_translate(&t, w->addr, w);
+	vmatlas_target_put(&t);
+	if (ret) {
+		seq_printf(m, "%#llx: error %d\n", w->addr, ret);
+		goto out;
+	}
+	seq_printf(m, "addr %#llx vma %#llx-%#llx\n", w->addr, w->vma_start, w->vma_end);
+	for (i = 0; i <= w->stop_level && i < VMATLAS_LEVELS; i++) {
+		const struct vmatlas_level *l = &w->levels[i];
+
+		seq_printf(m, "%s index %3u entry %016llx bits %#06llx%s%s%s%s\n",
+			   vmatlas_level_names[i], l->index, l->entry, l->bits,
+			   l->flags & VMATLAS_LVL_FOLDED ? " folded" : "",
+			   l->flags & VMATLAS_LVL_LEAF ? " leaf" : "",
+			   l->flags & VMATLAS_LVL_NONE ? " none" : "",
+			   l->flags & VMATLAS_LVL_BAD ? " bad" : "");
+	}
+	if (w->out_flags & VMATLAS_WALK_PRESENT)
+		seq_printf(m, "present page_size %llu phys %#llx pfn %#llx\n",
+			   w->page_size, w->phys, w->pfn);
+	else if (w->swap_kind)
+		seq_printf(m, "swap kind %u type %u offset %#llx\n",
+			   w->swap_kind, w->swap_type, w->swap_offset);
+	else
+		seq_puts(m, "not present\n");
+out:
+	kfree(w);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vmatlas_walk);
+
+static int vmatlas_ptdump_show(struct seq_file *m, void *unused)
+{
+	struct vmatlas_target t;
+	struct vmatlas_run *runs;
+	unsigned long start = 0, next;
+	unsigned int i, count;
+	int ret;
+
+	if (proc_target_get(m, &t))
+		return 0;
+	runs = kcalloc(VMATLAS_RUNS_BATCH, sizeof(*runs), GFP_KERNEL);
+	if (!runs) {
+		vmatlas_target_put(&t);
+		return -ENOMEM;
+	}
+	do {
+		ret = vmatlas_ptdump_collect(&t, start, t.mm->task_size, runs,
+					     VMATLAS_RUNS_BATCH, &count, &next);
+		if (ret) {
+			seq_printf(m, "error %d\n", ret);
+			break;
+		}
+		for (i = 0; i < count; i++)
+			seq_printf(m, "%016llx-%016llx %8lluK %s bits %#06llx phys %#llx\n",
+				   runs[i].start, runs[i].end, (runs[i].end - runs[i].start) >> 10,
+				   vmatlas_level_names[runs[i].level], runs[i].bits, runs[i].phys);
+		start = next;
+	} while (start);
+	kfree(runs);
+	vmatlas_target_put(&t);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vmatlas_ptdump);
+
+/**
+ * vmatlas_debugfs_proc_init() - create the process views under @dir
+ * @dir: /sys/kernel/debug/vmatlas
+ */
+void vmatlas_debugfs_proc_init(struct dentry *dir)
+{
+	debugfs_create_u32("pid", 0600, dir, &vmatlas_debugfs_pid);
+	debugfs_create_x64("addr", 0600, dir, &vmatlas_debugfs_addr);
+	debugfs_create_file("maps", 0400, dir, NULL, &vmatlas_maps_fops);
+	debugfs_create_file("walk", 0400, dir, NULL, &vmatlas_walk_fops);
+	debugfs_create_file("ptdump", 0400, dir, NULL, &vmatlas_ptdump_fops);
+}

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What one page-table entry says: its bits by the architecture's names (x86),
+ * the swap or migration entry a non-present one holds, and the struct page
+ * behind a present one.
+ */
+#include <linux/mm.h>
+#include <linux/page-flags.h>
+#include <linux/pgtable.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+
+#include "compat.h"
+#include "vmatlas.h"
+
+/**
+ * vmatlas_entry_bits() - decode a raw entry into VMATLAS_ENT_* bits
+ * @entry: raw value as read from the table
+ * @level: VMATLAS_LEVEL_* it was read at
+ * @leaf: whether it maps memory (a PTE, or a huge PMD/PUD)
+ *
+ * Return: VMATLAS_ENT_* bits.
+ */
+u64 vmatlas_entry_bits(u64 entry, unsigned int level, bool leaf)
+{
+	pte_t pte = __pte(entry);
+	u64 bits = 0;
+
+	if (leaf && !pte_none(pte) && !pte_present(pte)) {
+		bits |= VMATLAS_ENT_SWAP;
+		if (pte_swp_soft_dirty(pte))
+			bits |= VMATLAS_ENT_SOFT_DIRTY;
+		if (pte_swp_uffd_wp(pte))
+			bits |= VMATLAS_ENT_UFFD_WP;
+		if (pte_swp_exclusive(pte))
+			bits |= VMATLAS_ENT_EXCLUSIVE;
+		return bits;
+	}
+
+	if (entry & _PAGE_PRESENT)
+		bits |= VMATLAS_ENT_PRESENT;
+	else if (leaf && (entry & _PAGE_PROTNONE))
+		bits |= VMATLAS_ENT_PROTNONE;
+	if (entry & _PAGE_RW)
+		bits |= VMATLAS_ENT_WRITE;
+	if (entry & _PAGE_USER)
+		bits |= VMATLAS_ENT_USER;
+	if (entry & _PAGE_PWT)
+		bits |= VMATLAS_ENT_PWT;
+	if (entry & _PAGE_PCD)
+		bits |= VMATLAS_ENT_PCD;
+	if (entry & _PAGE_ACCESSED)
+		bits |= VMATLAS_ENT_ACCESSED;
+	if (entry & _PAGE_NX)
+		bits |= VMATLAS_ENT_NX;
+	if (level != VMATLAS_LEVEL_PTE && (entry & _PAGE_PSE))
+		bits |= VMATLAS_ENT_HUGE;
+	if (!leaf)
+		return bits;
+
+	/* Bits that mean something only in an entry that maps memory. */
+	if (entry & _PAGE_DIRTY)
+		bits |= VMATLAS_ENT_DIRTY;
+	if ((entry & _PAGE_GLOBAL) && (entry & _PAGE_PRESENT))
+		bits |= VMATLAS_ENT_GLOBAL;
+	if (entry & (level == VMATLAS_LEVEL_PTE ? _PAGE_PAT : _PAGE_PAT_LARGE))
+		bits |= VMATLAS_ENT_PAT;
+	if (entry & _PAGE_SOFT_DIRTY)
+		bits |= VMATLAS_ENT_SOFT_DIRTY;
+	if (entry & _PAGE_UFFD_WP)
+		bits |= VMATLAS_ENT_UFFD_WP;
+	if (entry & _PAGE_SPECIAL)
+		bits |= VMATLAS_ENT_SPECIAL;
+	return bits;
+}
+
+/**
+ * vmatlas_entry_hide_phys() - an entry with its frame number cleared
+ * @entry: raw value
+ *
+ * Return: @entry without the PFN bits, for openers without CAP_SYS_ADMIN.
+ */
+u64 vmatlas_entry_hide_phys(u64 entry)
+{
+	return entry & ~(u64)PTE_PFN_MASK;
+}
+
+/**
+ * vmatlas_swap_decode() - what a swap-format entry refers to
+ * @entry: raw non-present, non-empty entry (PTE; x86 PMDs use the same format)
+ * @type: swap device index (for VMATLAS_SWP_SWAP)
+ * @offset: offset on the device, or the PFN of a migration/device entry
+ *
+ * Return: VMATLAS_SWP_*.
+ */
+unsigned int vmatlas_swap_decode(u64 entry, unsigned int *type, unsigned long *offset)
+{
+	swp_entry_t swp = pte_to_swp_entry(__pte(entry));
+
+	*type = swp_type(swp);
+	*offset = swp_offset(swp);
+	if (!non_swap_entry(swp))
+		return VMATLAS_SWP_SWAP;
+	if (is_migration_entry(swp))
+		return VMATLAS_SWP_MIGRATION;
+	if (is_device_private_entry(swp) || is_device_exclusive_entry(swp))
+		return VMATLAS_SWP_DEVICE;
+	if (is_hwpoison_entry(swp))
+		return VMATLAS_SWP_HWPOISON;
+	if (is_pte_marker_entry(swp))
+		return VMATLAS_SWP_MARKER;
+	return VMATLAS_SWP_OTHER;
+}
+
+/**
+ * vmatlas_leaf_page() - the struct page a present leaf maps at @leaf->addr
+ * @vma: the VMA the leaf lies in
+ * @leaf: a present leaf
+ * @zero: set if the leaf maps the shared zero page (4 KiB or huge)
+ *
+ * Follows vm_normal_page()'s rules, which modules cannot call: special
+ * entries (PFN maps, the zero page) and frames without a memmap have no
+ * page. The huge zero page is not exported either; in an anonymous VMA a
+ * PMD leaf whose folio is not anonymous can only be it.
+ *
+ * Return: the page, or NULL.
+ */
+struct page *vmatlas_leaf_page(struct vm_area_struct *vma, const struct vmatlas_leaf *leaf,
+			       bool *zero)
+{
+	struct page *page;
+
+	*zero = false;
+	if (leaf->level == VMATLAS_LEVEL_PTE) {
+		pte_t pte = __pte(leaf->entry);
+
+		if (is_zero_pfn(pte_pfn(pte))) {
+			*zero = true;
+			return NULL;
+		}
+		if (pte_special(pte))
+			return NULL;
+	}
+	if (!pfn_valid(leaf->pfn))
+		return NULL;
+	page = pfn_to_page(leaf->pfn);
+	if (leaf->level != VMATLAS_LEVEL_PTE && vma_is_anonymous(vma) &&
+	    !folio_test_anon(page_folio(page))) {
+		*zero = true;
+		return NULL;
+	}
+	return page;
+}
+
+/**
+ * vmatlas_page_facts() - what struct page says of a mapped page
+ * @page: the page, or NULL for the zero page
+ * @zero: the leaf maps the zero page
+ * @out: filled in
+ *
+ * Locking: the caller holds the mmap lock; the page may still change state
+ * under it (reclaim, migration): this is a snapshot.
+ */
+void vmatlas_page_facts(struct page *page, bool zero, struct vmatlas_page *out)
+{
+	struct folio *folio;
+
+	memset(out, 0, sizeof(*out));
+	if (zero) {
+		out->flags = VMATLAS_PG_ZERO;
+		return;
+	}
+	folio = page_folio(page);
+	out->mapcount = vmatlas_page_mapcount(page);
+	out->refcount = folio_ref_count(folio);
+	out->order = folio_order(folio);
+	if (folio_test_anon(folio)) {
+		out->flags |= VMATLAS_PG_ANON;
+		if (PageAnonExclusive(page))
+			out->flags |= VMATLAS_PG_ANON_EXCLUSIVE;
+	}
+	if (folio_test_ksm(folio))
+		out->flags |= VMATLAS_PG_KSM;
+	if (folio_test_locked(folio))
+		out->flags |= VMATLAS_PG_LOCKED;
+	if (folio_test_referenced(folio))
+		out->flags |= VMATLAS_PG_REFERENCED;
+	if (folio_test_uptodate(folio))
+		out->flags |= VMATLAS_PG_UPTODATE;
+	if (folio_test_dirty(folio))
+		out->flags |= VMATLAS_PG_DIRTY;
+	if (folio_test_lru(folio))
+		out->flags |= VMATLAS_PG_LRU;
+	if (folio_test_active(folio))
+		out->flags |= VMATLAS_PG_ACTIVE;
+	if (folio_test_writeback(folio))
+		out->flags |= VMATLAS_PG_WRITEBACK;
+	if (folio_test_swapcache(folio))
+		out->flags |= VMATLAS_PG_SWAPCACHE;
+	if (folio_test_swapbacked(folio))
+		out->flags |= VMATLAS_PG_SWAPBACKED;
+	if (folio_test_unevictable(folio))
+		out->flags |= VMATLAS_PG_UNEVICTABLE;
+	if (folio_test_mlocked(folio))
+		out->flags |= VMATLAS_PG_MLOCKED;
+	if (folio_test_large(folio))
+		out->flags |= VMATLAS_PG_LARGE;
+	if (folio_test_hugetlb(folio))
+		out->flags |= VMATLAS_PG_HUGETLB;
+	if (PageReserved(page))
+		out->flags |= VMATLAS_PG_RESERVED;
+}

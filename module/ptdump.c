@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PTDUMP: the page tables of a range of a process as runs, like the kernel's
+ * own ptdump (which shows only the kernel's or the reader's tables): leaves
+ * next to each other with the same protection merge into one run, and a run
+ * carries its physical range when it is physically contiguous. Accessed,
+ * dirty and soft-dirty are per-page state, not run attributes: WALK and the
+ * residency counts show them.
+ */
+#include <linux/mm.h>
+
+#include "vmatlas.h"
+
+#define RUN_ATTRS	(VMATLAS_ENT_PRESENT | VMATLAS_ENT_WRITE | VMATLAS_ENT_USER | \
+			 VMATLAS_ENT_PWT | VMATLAS_ENT_PCD | VMATLAS_ENT_HUGE | \
+			 VMATLAS_ENT_GLOBAL | VMATLAS_ENT_PAT | VMATLAS_ENT_NX | \
+			 VMATLAS_ENT_SPECIAL | VMATLAS_ENT_PROTNONE | VMATLAS_ENT_SWAP)
+
+struct ptdump_walk {
+	struct vmatlas_walker w;
+	struct vmatlas_run *runs;
+	unsigned int max;
+	unsigned int count;
+	bool show_phys;
+};
+
+static int ptdump_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *leaf)
+{
+	struct ptdump_walk *pw = container_of(w, struct ptdump_walk, w);
+	u64 bits = vmatlas_entry_bits(leaf->entry, leaf->level, true) & RUN_ATTRS;
+	u64 phys = leaf->present && pw->show_phys ? PFN_PHYS(leaf->pfn) : VMATLAS_NO_PHYS;
+	struct vmatlas_run *run = pw->count ? &pw->runs[pw->count - 1] : NULL;
+
+	if (run && run->end == leaf->addr && run->bits == bits &&
+	    run->page_size == leaf->size && run->level == leaf->level) {
+		if (run->phys != VMATLAS_NO_PHYS &&
+		    (phys == VMATLAS_NO_PHYS || run->phys + (run->end - run->start) != phys))
+			run->phys = VMATLAS_NO_PHYS;
+		run->end = leaf->end;
+		return 0;
+	}
+	if (pw->count == pw->max)
+		return 1;
+	run = &pw->runs[pw->count++];
+	run->start = leaf->addr;
+	run->end = leaf->end;
+	run->phys = phys;
+	run->bits = bits;
+	run->page_size = leaf->size;
+	run->level = leaf->level;
+	run->reserved = 0;
+	return 0;
+}
+
+/**
+ * vmatlas_check_user_range() - is [@start, @end) a valid range of @mm?
+ * @mm: the address space
+ * @start: first address
+ * @end: end
+ *
+ * Return: 0, or -EINVAL if the range is empty, wraps, is not page aligned or
+ * reaches above the user address space.
+ */
+int vmatlas_check_user_range(struct mm_struct *mm, u64 start, u64 end)
+{
+	if (start >= end || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(end) || end > mm->task_size)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * vmatlas_ptdump_collect() - gather the runs of [@start, @end)
+ * @t: the target
+ * @start: page-aligned first address
+ * @end: page-aligned end, checked by vmatlas_check_user_range()
+ * @runs: room for @max runs
+ * @max: at most this many runs
+ * @count: runs filled
+ * @next: where to continue, or 0 when @end was reached
+ *
+ * Locking: takes and releases the target's mmap read lock.
+ *
+ * Return: 0 or a negative errno (-EINTR, -EAGAIN).
+ */
+int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start, unsigned long end,
+			   struct vmatlas_run *runs, unsigned int max, unsigned int *count,
+			   unsigned long *next)
+{
+	struct ptdump_walk pw = {
+		.w = {
+			.mm = t->mm,
+			.leaf = ptdump_leaf,
+		},
+		.runs = runs,
+		.max = max,
+		.show_phys = t->show_phys,
+	};
+	struct vm_area_struct *vma;
+	int ret;
+
+	*next = 0;
+	ret = vmatlas_target_lock(t);
+	if (ret)
+		return ret;
+	{
+		VMA_ITERATOR(vmi, t->mm, start);
+
+		for_each_vma_range(vmi, vma, end) {
+			pw.w.vma = vma;
+			ret = vmatlas_walk_range(&pw.w, max(start, vma->vm_start),
+						 min(end, vma->vm_end));
+			if (ret == 1) {
+				*next = pw.w.next;
+				ret = 0;
+				break;
+			}
+			if (ret)
+				break;
+		}
+	}
+	vmatlas_target_unlock(t);
+	*count = pw.count;
+	return ret;
+}

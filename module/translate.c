@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * WALK: translate one user address level by level, the way the MMU would,
+ * recording every entry on the way, where the walk stopped and why, the
+ * physical address, a swap or migration entry, and the struct page.
+ */
+#include <linux/mm.h>
+#include <linux/string.h>
+
+#include "vmatlas.h"
+
+struct translate_walk {
+	struct vmatlas_walker w;
+	struct vmatlas_walk *out;
+	bool zero;
+	struct page *page;
+};
+
+static void translate_visit(struct vmatlas_walker *w, unsigned int level, u64 entry,
+			    unsigned int index, unsigned int flags, phys_addr_t table)
+{
+	struct translate_walk *tw = container_of(w, struct translate_walk, w);
+	struct vmatlas_level *lvl = &tw->out->levels[level];
+
+	lvl->entry = entry;
+	lvl->bits = vmatlas_entry_bits(entry, level, flags & VMATLAS_LVL_LEAF);
+	lvl->index = index;
+	lvl->flags = flags;
+	/* A folded level is the level above seen again: same entry, same table. */
+	lvl->table = (flags & VMATLAS_LVL_FOLDED) && level ? tw->out->levels[level - 1].table :
+							     table;
+	tw->out->stop_level = level;
+}
+
+static int translate_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *leaf)
+{
+	struct translate_walk *tw = container_of(w, struct translate_walk, w);
+	struct vmatlas_walk *out = tw->out;
+	unsigned long offset;
+	unsigned int type;
+
+	out->page_size = leaf->size;
+	if (!leaf->present) {
+		out->swap_kind = vmatlas_swap_decode(leaf->entry, &type, &offset);
+		out->swap_type = type;
+		out->swap_offset = offset;
+		return 0;
+	}
+	out->out_flags |= VMATLAS_WALK_PRESENT;
+	out->pfn = leaf->pfn;
+	out->phys = PFN_PHYS(leaf->pfn) | offset_in_page(out->addr);
+	tw->page = vmatlas_leaf_page(w->vma, leaf, &tw->zero);
+	if (tw->page || tw->zero) {
+		vmatlas_page_facts(tw->page, tw->zero, &out->page);
+		out->out_flags |= VMATLAS_WALK_PAGE;
+	}
+	return 0;
+}
+
+/* Without CAP_SYS_ADMIN, nothing that names a physical frame leaves. */
+static void translate_hide_phys(struct vmatlas_walk *out)
+{
+	int i;
+
+	out->out_flags |= VMATLAS_OUT_PHYS_HIDDEN;
+	out->phys = 0;
+	out->pfn = 0;
+	if (out->swap_kind != VMATLAS_SWP_SWAP)
+		out->swap_offset = 0;
+	for (i = 0; i < VMATLAS_LEVELS; i++) {
+		out->levels[i].entry = vmatlas_entry_hide_phys(out->levels[i].entry);
+		out->levels[i].table = 0;
+	}
+}
+
+/**
+ * vmatlas_translate() - walk the page tables for one user address
+ * @t: the target
+ * @addr: any byte of the target's user address space
+ * @out: its input fields are kept; every output field is written
+ *
+ * Locking: takes and releases the target's mmap read lock.
+ *
+ * Return: 0; -EINVAL if @addr is not a user address of the target; -ENOMEM
+ * if no VMA contains it; -EINTR, -EAGAIN.
+ */
+int vmatlas_translate(struct vmatlas_target *t, unsigned long addr, struct vmatlas_walk *out)
+{
+	struct translate_walk tw = {
+		.w = {
+			.mm = t->mm,
+			.leaf = translate_leaf,
+			.visit = translate_visit,
+		},
+		.out = out,
+	};
+	struct vm_area_struct *vma;
+	int ret;
+
+	if (addr >= t->mm->task_size)
+		return -EINVAL;
+	ret = vmatlas_target_lock(t);
+	if (ret)
+		return ret;
+	vma = find_vma(t->mm, addr);
+	if (!vma || vma->vm_start > addr) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	tw.w.vma = vma;
+	out->vma_start = vma->vm_start;
+	out->vma_end = vma->vm_end;
+	out->vma_flags = vmatlas_vm_flags(vma->vm_flags);
+	ret = vmatlas_walk_range(&tw.w, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE);
+out_unlock:
+	vmatlas_target_unlock(t);
+	if (!ret && !t->show_phys)
+		translate_hide_phys(out);
+	return ret;
+}

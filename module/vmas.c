@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VMAS: a process's VMAs in address order, with their names and, if asked,
+ * their residency, gathered in batches of fixed size under the mmap lock.
+ * The transports copy a batch out once the lock is dropped and come back for
+ * the next one from where it stopped.
+ */
+#include <linux/mm.h>
+#include <linux/string.h>
+
+#include "vmatlas.h"
+
+/* Append a name to the batch's names; false if it does not fit. */
+static bool batch_add_name(struct vmatlas_vmas_batch *b, struct vmatlas_vma *v, const char *name)
+{
+	size_t len;
+
+	if (!name || !b->names)
+		return true;
+	len = strlen(name) + 1;
+	if (b->names_used + len > b->names_size)
+		return false;
+	memcpy(b->names + b->names_used, name, len);
+	v->name_off = b->names_used;
+	b->names_used += len;
+	return true;
+}
+
+/**
+ * vmatlas_vmas_collect() - gather the VMAs that end above @start
+ * @t: the target
+ * @start: resume address
+ * @residency: also walk each VMA's page tables
+ * @b: the batch; @count, @names_used and @next are set
+ *
+ * Locking: takes and releases the target's mmap read lock.
+ *
+ * Return: 0 or a negative errno: -ERANGE if the first name does not fit in
+ * the names buffer, -EINTR, -EAGAIN.
+ */
+int vmatlas_vmas_collect(struct vmatlas_target *t, unsigned long start, bool residency,
+			 struct vmatlas_vmas_batch *b)
+{
+	struct vm_area_struct *vma;
+	int ret;
+
+	b->count = 0;
+	b->names_used = 0;
+	b->next = 0;
+	ret = vmatlas_target_lock(t);
+	if (ret)
+		return ret;
+
+	{
+		VMA_ITERATOR(vmi, t->mm, start);
+
+		for_each_vma(vmi, vma) {
+			struct vmatlas_vma *v = &b->vmas[b->count];
+
+			if (b->count == b->max) {
+				b->next = vma->vm_start;
+				break;
+			}
+			memset(v, 0, sizeof(*v));
+			vmatlas_vma_fill(vma, v);
+			if (!batch_add_name(b, v, vmatlas_vma_name(vma, b->path, PATH_MAX))) {
+				if (!b->count) {
+					ret = -ERANGE;
+					break;
+				}
+				b->next = vma->vm_start;
+				break;
+			}
+			if (residency) {
+				ret = vmatlas_residency(vma, vma->vm_start, vma->vm_end, &v->res);
+				if (ret)
+					break;
+			}
+			b->count++;
+		}
+	}
+	vmatlas_target_unlock(t);
+	return ret;
+}

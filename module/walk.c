@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page-table walker: one function per level, top down, each entry read
+ * exactly once. walk_page_range() is not exported to modules, so this walks
+ * the tables itself, the way mm/gup.c's lockless fast path and mm/ptdump.c
+ * do: entries are snapshots (READ_ONCE()/ptep_get_lockless()), PTE tables are
+ * mapped under RCU and the PMD is re-read afterwards; if it changed, the table
+ * may have been freed or replaced, and that PMD is walked again.
+ *
+ * The walker only reads. It never takes a fault and never sets an accessed
+ * or dirty bit: it does not touch the memory it describes.
+ */
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+
+#include "compat.h"
+#include "vmatlas.h"
+
+/* Retries of one PMD whose PTE table changed under the walk. */
+#define VMATLAS_PMD_RETRIES	8
+
+static bool level_folded(unsigned int level)
+{
+	unsigned int levels = vmatlas_pgtable_levels();
+
+	switch (level) {
+	case VMATLAS_LEVEL_P4D:
+		return levels < 5;
+	case VMATLAS_LEVEL_PUD:
+		return levels < 4;
+	case VMATLAS_LEVEL_PMD:
+		return levels < 3;
+	default:
+		return false;
+	}
+}
+
+static void visit(struct vmatlas_walker *w, unsigned int level, u64 entry,
+		  unsigned int index, unsigned int flags, phys_addr_t table)
+{
+	if (!w->visit)
+		return;
+	if (level_folded(level))
+		flags |= VMATLAS_LVL_FOLDED;
+	w->visit(w, level, entry, index, flags | VMATLAS_LVL_READ, table);
+}
+
+/* Hand one leaf to the callback; a non-zero return stops the walk at @addr. */
+static int emit_leaf(struct vmatlas_walker *w, unsigned int level, u64 entry, bool present,
+		     unsigned long pfn, unsigned long addr, unsigned long end,
+		     unsigned long size)
+{
+	struct vmatlas_leaf leaf = {
+		.addr = addr,
+		.end = end,
+		.size = size,
+		.level = level,
+		.present = present,
+		.entry = entry,
+		.pfn = present ? pfn + ((addr & (size - 1)) >> PAGE_SHIFT) : 0,
+	};
+
+	if (w->leaf(w, &leaf)) {
+		w->next = addr;
+		return 1;
+	}
+	return 0;
+}
+
+static int walk_pte_range(struct vmatlas_walker *w, pmd_t *pmdp, pmd_t pmd,
+			  unsigned long addr, unsigned long end)
+{
+	phys_addr_t table = PFN_PHYS(pmd_pfn(pmd));
+	pte_t *start_pte, *ptep;
+	int ret = 0;
+
+	rcu_read_lock();
+	start_pte = vmatlas_pte_map(pmd, addr);
+	if (!pmd_same(pmd, vmatlas_pmdp_get(pmdp))) {
+		ret = -EAGAIN;
+		goto out_unmap;
+	}
+	for (ptep = start_pte; addr < end; addr += PAGE_SIZE, ptep++) {
+		pte_t pte = ptep_get_lockless(ptep);
+		bool none = pte_none(pte);
+
+		visit(w, VMATLAS_LEVEL_PTE, pte_val(pte), pte_index(addr),
+		      none ? VMATLAS_LVL_NONE : VMATLAS_LVL_LEAF, table);
+		if (none)
+			continue;
+		ret = emit_leaf(w, VMATLAS_LEVEL_PTE, pte_val(pte), pte_present(pte),
+				pte_pfn(pte), addr, addr + PAGE_SIZE, PAGE_SIZE);
+		if (ret)
+			break;
+	}
+out_unmap:
+	vmatlas_pte_unmap(start_pte);
+	rcu_read_unlock();
+	return ret;
+}
+
+static int walk_pmd_range(struct vmatlas_walker *w, pud_t *pudp, pud_t pud,
+			  unsigned long addr, unsigned long end)
+{
+	phys_addr_t table = level_folded(VMATLAS_LEVEL_PMD) ? 0 : PFN_PHYS(pud_pfn(pud));
+	unsigned long next;
+	pmd_t *pmdp;
+	int ret = 0;
+
+	pmdp = pmd_offset(pudp, addr);
+	do {
+		int retries = VMATLAS_PMD_RETRIES;
+		pmd_t pmd;
+
+		next = pmd_addr_end(addr, end);
+again:
+		pmd = vmatlas_pmdp_get(pmdp);
+		if (pmd_none(pmd)) {
+			visit(w, VMATLAS_LEVEL_PMD, pmd_val(pmd), pmd_index(addr),
+			      VMATLAS_LVL_NONE, table);
+			continue;
+		}
+		/* A huge leaf, or a swap-format PMD (THP or hugetlb migration). */
+		if (!pmd_present(pmd) || pmd_leaf(pmd)) {
+			visit(w, VMATLAS_LEVEL_PMD, pmd_val(pmd), pmd_index(addr),
+			      VMATLAS_LVL_LEAF, table);
+			ret = emit_leaf(w, VMATLAS_LEVEL_PMD, pmd_val(pmd), pmd_present(pmd),
+					pmd_pfn(pmd), addr, next, PMD_SIZE);
+		} else if (pmd_bad(pmd)) {
+			visit(w, VMATLAS_LEVEL_PMD, pmd_val(pmd), pmd_index(addr),
+			      VMATLAS_LVL_BAD, table);
+		} else {
+			visit(w, VMATLAS_LEVEL_PMD, pmd_val(pmd), pmd_index(addr), 0, table);
+			ret = walk_pte_range(w, pmdp, pmd, addr, next);
+			if (ret == -EAGAIN && --retries)
+				goto again;
+		}
+		if (ret)
+			return ret;
+		cond_resched();
+	} while (pmdp++, addr = next, addr != end);
+	return 0;
+}
+
+static int walk_pud_range(struct vmatlas_walker *w, p4d_t *p4dp, p4d_t p4d,
+			  unsigned long addr, unsigned long end)
+{
+	phys_addr_t table = level_folded(VMATLAS_LEVEL_PUD) ? 0 : PFN_PHYS(p4d_pfn(p4d));
+	unsigned long next;
+	pud_t *pudp;
+	int ret;
+
+	pudp = pud_offset(p4dp, addr);
+	do {
+		pud_t pud = READ_ONCE(*pudp);
+
+		next = pud_addr_end(addr, end);
+		if (pud_none(pud)) {
+			visit(w, VMATLAS_LEVEL_PUD, pud_val(pud), pud_index(addr),
+			      VMATLAS_LVL_NONE, table);
+			continue;
+		}
+		if (pud_leaf(pud)) {
+			visit(w, VMATLAS_LEVEL_PUD, pud_val(pud), pud_index(addr),
+			      VMATLAS_LVL_LEAF, table);
+			ret = emit_leaf(w, VMATLAS_LEVEL_PUD, pud_val(pud), pud_present(pud),
+					pud_pfn(pud), addr, next, PUD_SIZE);
+		} else if (pud_bad(pud) || !pud_present(pud)) {
+			visit(w, VMATLAS_LEVEL_PUD, pud_val(pud), pud_index(addr),
+			      VMATLAS_LVL_BAD, table);
+			continue;
+		} else {
+			visit(w, VMATLAS_LEVEL_PUD, pud_val(pud), pud_index(addr), 0, table);
+			ret = walk_pmd_range(w, pudp, pud, addr, next);
+		}
+		if (ret)
+			return ret;
+	} while (pudp++, addr = next, addr != end);
+	return 0;
+}
+
+static int walk_p4d_range(struct vmatlas_walker *w, pgd_t *pgdp, pgd_t pgd,
+			  unsigned long addr, unsigned long end)
+{
+	phys_addr_t table = level_folded(VMATLAS_LEVEL_P4D) ? 0 : PFN_PHYS(pgd_pfn(pgd));
+	unsigned long next;
+	p4d_t *p4dp;
+	int ret;
+
+	p4dp = p4d_offset(pgdp, addr);
+	do {
+		p4d_t p4d = READ_ONCE(*p4dp);
+
+		next = p4d_addr_end(addr, end);
+		if (p4d_none(p4d)) {
+			visit(w, VMATLAS_LEVEL_P4D, p4d_val(p4d), p4d_index(addr),
+			      VMATLAS_LVL_NONE, table);
+			continue;
+		}
+		if (p4d_bad(p4d)) {
+			visit(w, VMATLAS_LEVEL_P4D, p4d_val(p4d), p4d_index(addr),
+			      VMATLAS_LVL_BAD, table);
+			continue;
+		}
+		visit(w, VMATLAS_LEVEL_P4D, p4d_val(p4d), p4d_index(addr), 0, table);
+		ret = walk_pud_range(w, p4dp, p4d, addr, next);
+		if (ret)
+			return ret;
+	} while (p4dp++, addr = next, addr != end);
+	return 0;
+}
+
+/**
+ * vmatlas_walk_range() - walk the page tables of [@start, @end) in @w->mm
+ * @w: the walker: @mm, @vma, the @leaf callback and optionally @visit
+ * @start: first address, page aligned
+ * @end: end, page aligned, above @start, within @w->vma
+ *
+ * Calls @w->leaf for every present or swap-format leaf entry, with the part
+ * of the leaf inside the range; empty entries are skipped. Folded levels are
+ * visited with the entry of the level above, as the kernel folds them.
+ *
+ * Locking: the caller holds the mmap read lock of @w->mm and stays inside one
+ * VMA, so no page table of the range can be freed except PTE tables, which
+ * are freed after an RCU grace period and are read under rcu_read_lock().
+ * May sleep between PMDs.
+ *
+ * Return: 0 when the range is done, 1 if @w->leaf stopped the walk (then
+ * @w->next is the address of the leaf it refused), -EAGAIN if a PTE table
+ * kept changing.
+ */
+int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned long end)
+{
+	phys_addr_t table = __pa(w->mm->pgd);
+	unsigned long addr = start, next;
+	pgd_t *pgdp;
+	int ret;
+
+	mmap_assert_locked(w->mm);
+	if (WARN_ON_ONCE(start >= end || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(end)))
+		return -EINVAL;
+
+	pgdp = pgd_offset(w->mm, addr);
+	do {
+		pgd_t pgd = READ_ONCE(*pgdp);
+
+		next = pgd_addr_end(addr, end);
+		if (pgd_none(pgd)) {
+			visit(w, VMATLAS_LEVEL_PGD, pgd_val(pgd), pgd_index(addr),
+			      VMATLAS_LVL_NONE, table);
+			continue;
+		}
+		if (pgd_bad(pgd)) {
+			visit(w, VMATLAS_LEVEL_PGD, pgd_val(pgd), pgd_index(addr),
+			      VMATLAS_LVL_BAD, table);
+			continue;
+		}
+		visit(w, VMATLAS_LEVEL_PGD, pgd_val(pgd), pgd_index(addr), 0, table);
+		ret = walk_p4d_range(w, pgdp, pgd, addr, next);
+		if (ret)
+			return ret;
+	} while (pgdp++, addr = next, addr != end);
+	return 0;
+}
