@@ -6,6 +6,8 @@
 #ifndef _LIBVMATLAS_H
 #define _LIBVMATLAS_H
 
+#include <stdbool.h>
+
 #include <linux/vmatlas.h>
 
 #define VMATLAS_DEVICE_PATH	"/dev/" VMATLAS_DEVICE_NAME
@@ -14,5 +16,17 @@ int vmatlas_open(void);
 void vmatlas_close(int fd);
 int vmatlas_get_info(int fd, struct vmatlas_info *info);
 const char *vmatlas_strerror(void);
+
+/*
+ * The process commands. Each callback sees one entry; a non-zero return stops
+ * the loop and is returned as it is.
+ */
+int vmatlas_for_each_vma(int fd, int pid, bool residency,
+			 int (*fn)(const struct vmatlas_vma *vma, const char *name, void *priv),
+			 void *priv);
+int vmatlas_walk(int fd, int pid, unsigned long long addr, struct vmatlas_walk *out);
+int vmatlas_for_each_run(int fd, int pid, unsigned long long start, unsigned long long end,
+			 int (*fn)(const struct vmatlas_run *run, void *priv), void *priv,
+			 unsigned int *out_flags);
 
 #endif /* _LIBVMATLAS_H */

@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <poll.h>
+#include <spawn.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,77 +24,151 @@ const char *vmatlas_tool(void)
 	return tool && *tool ? tool : "vmatlas";
 }
 
-static void drain(int fds[2], char *bufs[2], size_t lens[2])
+/* Read a pipe until EOF into a growing buffer; the tail beyond @cap is dropped. */
+static void drain(int out_fd, int err_fd, struct run_result *res)
 {
-	size_t used[2] = { 0, 0 };
-	struct pollfd pfd[2];
-	int open_fds = 2, i;
+	struct pollfd pfd[2] = { { out_fd, POLLIN, 0 }, { err_fd, POLLIN, 0 } };
+	size_t out_cap = 0, err_len = 0;
+	int open_fds = 2;
 
-	for (i = 0; i < 2; i++) {
-		pfd[i].fd = fds[i];
-		pfd[i].events = POLLIN;
-	}
+	res->out = NULL;
+	res->out_len = 0;
 	while (open_fds) {
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
-			break;
-		for (i = 0; i < 2; i++) {
-			char scratch[512];
-			bool full = used[i] + 1 >= lens[i];
-			char *dst = full ? scratch : bufs[i] + used[i];
-			size_t room = full ? sizeof(scratch) : lens[i] - 1 - used[i];
-			ssize_t n;
+		char buf[65536];
+		ssize_t n;
+		int i;
 
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < 2; i++) {
 			if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
-			n = read(pfd[i].fd, dst, room);
+			n = read(pfd[i].fd, buf, sizeof(buf));
 			if (n <= 0) {
 				close(pfd[i].fd);
 				pfd[i].fd = -1;
 				open_fds--;
-			} else if (dst != scratch) {
-				used[i] += n;
+				continue;
 			}
+			if (i == 1) {
+				size_t room = sizeof(res->err) - 1 - err_len;
+
+				memcpy(res->err + err_len, buf, (size_t)n < room ? (size_t)n : room);
+				err_len += (size_t)n < room ? (size_t)n : room;
+				continue;
+			}
+			if (res->out_len + n + 1 > out_cap) {
+				out_cap = (res->out_len + n + 1) * 2;
+				res->out = realloc(res->out, out_cap);
+				if (!res->out)
+					abort();
+			}
+			memcpy(res->out + res->out_len, buf, n);
+			res->out_len += n;
 		}
 	}
-	for (i = 0; i < 2; i++)
-		bufs[i][used[i]] = '\0';
+	res->err[err_len] = '\0';
+	if (!res->out)
+		res->out = calloc(1, 1);
+	else
+		res->out[res->out_len] = '\0';
 }
 
+/*
+ * As the caller, the tool is started with posix_spawn(), which glibc does
+ * with vfork semantics: the caller's page tables are not copied and marked
+ * copy-on-write by the act of measuring. Another user needs fork().
+ */
 int run_tool(struct run_result *res, uid_t uid, const char *const args[])
 {
-	int out[2], err[2], fds[2];
-	char *bufs[2] = { res->out, res->err };
-	size_t lens[2] = { sizeof(res->out), sizeof(res->err) };
-	const char *argv[32];
+	posix_spawn_file_actions_t fa;
+	int out[2], err[2], ret;
+	const char *argv[1024];
 	pid_t pid;
 	int i;
 
 	argv[0] = vmatlas_tool();
-	for (i = 0; args[i] && i < 30; i++)
+	for (i = 0; args[i] && i < 1022; i++)
 		argv[i + 1] = args[i];
 	argv[i + 1] = NULL;
 
 	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
 		return -errno;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		dup2(out[1], STDOUT_FILENO);
-		dup2(err[1], STDERR_FILENO);
-		if (uid != (uid_t)-1 && (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
-					 setresuid(uid, uid, uid)))
-			_exit(125);
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
+	if (uid == (uid_t)-1) {
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
+		posix_spawn_file_actions_adddup2(&fa, err[1], STDERR_FILENO);
+		ret = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+		posix_spawn_file_actions_destroy(&fa);
+		if (ret)
+			return -ret;
+	} else {
+		pid = fork();
+		if (pid < 0)
+			return -errno;
+		if (pid == 0) {
+			dup2(out[1], STDOUT_FILENO);
+			dup2(err[1], STDERR_FILENO);
+			if (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
+			    setresuid(uid, uid, uid))
+				_exit(125);
+			execvp(argv[0], (char *const *)argv);
+			_exit(127);
+		}
 	}
 	close(out[1]);
 	close(err[1]);
-	fds[0] = out[0];
-	fds[1] = err[0];
-	drain(fds, bufs, lens);
+	drain(out[0], err[0], res);
 	if (waitpid(pid, &res->status, 0) < 0)
 		return -errno;
+	return 0;
+}
+
+void run_result_free(struct run_result *res)
+{
+	free(res->out);
+	res->out = NULL;
+}
+
+struct json_object *run_tool_json(struct run_result *res, const char *const args[])
+{
+	if (run_tool(res, -1, args) || run_exit_code(res) != 0)
+		return NULL;
+	return parse_json_object(res->out);
+}
+
+struct json_object *json_get(struct json_object *obj, const char *key)
+{
+	struct json_object *v;
+
+	return obj && json_object_object_get_ex(obj, key, &v) ? v : NULL;
+}
+
+unsigned long long json_hex(struct json_object *obj, const char *key)
+{
+	struct json_object *v = json_get(obj, key);
+
+	return v && json_object_is_type(v, json_type_string) ?
+	       strtoull(json_object_get_string(v), NULL, 16) : 0;
+}
+
+long long json_int(struct json_object *obj, const char *key)
+{
+	struct json_object *v = json_get(obj, key);
+
+	return v ? json_object_get_int64(v) : -1;
+}
+
+int json_array_has(struct json_object *arr, const char *s)
+{
+	size_t i;
+
+	for (i = 0; arr && i < json_object_array_length(arr); i++)
+		if (!strcmp(json_object_get_string(json_object_array_get_idx(arr, i)), s))
+			return 1;
 	return 0;
 }
 

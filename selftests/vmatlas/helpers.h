@@ -18,7 +18,8 @@
 
 struct run_result {
 	int status;		/* as from waitpid() */
-	char out[65536];
+	char *out;		/* stdout, NUL-terminated; free with run_result_free() */
+	size_t out_len;
 	char err[4096];
 };
 
@@ -30,6 +31,15 @@ const char *vmatlas_tool(void);
  * the caller if @uid is -1); capture stdout and stderr. Returns 0 or -errno.
  */
 int run_tool(struct run_result *res, uid_t uid, const char *const args[]);
+
+void run_result_free(struct run_result *res);
+
+/*
+ * Run the tool as the caller and parse its stdout as a JSON object; NULL if
+ * it failed or printed no object (then @res says why). Caller puts the
+ * object and frees @res.
+ */
+struct json_object *run_tool_json(struct run_result *res, const char *const args[]);
 
 /* Exit code of a finished run, or -1 if it did not exit normally. */
 int run_exit_code(const struct run_result *res);
@@ -51,6 +61,18 @@ int in_child(int (*fn)(void *arg), void *arg);
 
 /* Switch the calling process to the nobody user and group; 0 or -errno. */
 int become_nobody(void);
+
+/* A member of a JSON object, or NULL. */
+struct json_object *json_get(struct json_object *obj, const char *key);
+
+/* A "0x..." string member as a number; 0 if missing. */
+unsigned long long json_hex(struct json_object *obj, const char *key);
+
+/* An integer member; -1 if missing. */
+long long json_int(struct json_object *obj, const char *key);
+
+/* Whether a JSON array of strings contains @s. */
+int json_array_has(struct json_object *arr, const char *s);
 
 /* Drop CAP_SYS_ADMIN from the calling process, keeping uid 0. */
 int drop_cap_sys_admin(void);

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Readers of /proc/PID/{smaps,pagemap,stat} for the tests.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "procfs.h"
+
+/* "7f..-7f.. rw-p 00000000 00:00 0   [heap]" */
+static int parse_maps_line(const char *line, struct smaps_vma *v)
+{
+	int name_at = 0;
+
+	memset(v, 0, sizeof(*v));
+	if (sscanf(line, "%llx-%llx %7s %llx %15s %llu %n", &v->start, &v->end, v->perms,
+		   &v->offset, v->dev, &v->inode, &name_at) < 6)
+		return -1;
+	if (name_at) {
+		snprintf(v->name, sizeof(v->name), "%.500s", line + name_at);
+		v->name[strcspn(v->name, "\n")] = '\0';
+	}
+	return 0;
+}
+
+static void parse_smaps_field(const char *line, struct smaps_vma *v)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} fields[] = {
+		{ "Rss:", offsetof(struct smaps_vma, rss) },
+		{ "Swap:", offsetof(struct smaps_vma, swap) },
+		{ "Anonymous:", offsetof(struct smaps_vma, anonymous) },
+		{ "AnonHugePages:", offsetof(struct smaps_vma, anon_huge) },
+		{ "ShmemPmdMapped:", offsetof(struct smaps_vma, shmem_pmd) },
+		{ "FilePmdMapped:", offsetof(struct smaps_vma, file_pmd) },
+		{ "Shared_Clean:", offsetof(struct smaps_vma, shared_clean) },
+		{ "Shared_Dirty:", offsetof(struct smaps_vma, shared_dirty) },
+		{ "Private_Hugetlb:", offsetof(struct smaps_vma, private_hugetlb) },
+		{ "Shared_Hugetlb:", offsetof(struct smaps_vma, shared_hugetlb) },
+	};
+	size_t i;
+
+	if (!strncmp(line, "VmFlags:", 8)) {
+		snprintf(v->vmflags, sizeof(v->vmflags), "%.200s", line + 8);
+		v->vmflags[strcspn(v->vmflags, "\n")] = '\0';
+		return;
+	}
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		size_t len = strlen(fields[i].key);
+
+		if (!strncmp(line, fields[i].key, len)) {
+			*(unsigned long long *)((char *)v + fields[i].off) =
+				strtoull(line + len, NULL, 10);
+			return;
+		}
+	}
+}
+
+int smaps_read(pid_t pid, struct smaps_vma **out)
+{
+	struct smaps_vma *v = NULL;
+	char path[64], line[1024];
+	int n = 0, cap = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		struct smaps_vma cur;
+
+		if (!parse_maps_line(line, &cur) && strchr(line, '-') < strchr(line, ' ')) {
+			if (n == cap) {
+				cap = cap ? 2 * cap : 64;
+				v = realloc(v, cap * sizeof(*v));
+				if (!v)
+					abort();
+			}
+			v[n++] = cur;
+		} else if (n) {
+			parse_smaps_field(line, &v[n - 1]);
+		}
+	}
+	fclose(f);
+	*out = v;
+	return n;
+}
+
+struct smaps_vma *smaps_find(struct smaps_vma *v, int n, unsigned long long start)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].start == start)
+			return &v[i];
+	return NULL;
+}
+
+int pagemap_open(pid_t pid)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	fd = open(path, O_RDONLY);
+	return fd < 0 ? -errno : fd;
+}
+
+uint64_t pagemap_entry(int fd, unsigned long long addr, long page)
+{
+	uint64_t e;
+
+	if (pread(fd, &e, sizeof(e), (off_t)(addr / page) * sizeof(e)) != sizeof(e))
+		return 0;
+	return e;
+}
+
+long long proc_faults(pid_t pid)
+{
+	unsigned long long minflt, majflt;
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* Fields after "(comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %llu %*u %llu", &minflt,
+			 &majflt) != 2)
+		return -1;
+	return minflt + majflt;
+}
+
+int soft_dirty_supported(void)
+{
+	struct utsname uts;
+
+	/* CONFIG_MEM_SOFT_DIRTY is x86-64 only: the i386 PTE has no bit for it. */
+	return !uname(&uts) && !strcmp(uts.machine, "x86_64");
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel's own accounting, read the way any program can: the sources of
+ * truth vmatlas is compared with.
+ */
+#ifndef _VMATLAS_TEST_PROCFS_H
+#define _VMATLAS_TEST_PROCFS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+struct smaps_vma {
+	unsigned long long start, end, offset, inode;
+	char perms[8];
+	char dev[16];
+	char name[512];
+	/* in kB, as smaps prints them */
+	unsigned long long rss, swap, anonymous, anon_huge, shmem_pmd, file_pmd;
+	unsigned long long shared_clean, shared_dirty, private_hugetlb, shared_hugetlb;
+	char vmflags[256];
+};
+
+/*
+ * Read /proc/PID/smaps (which starts each VMA with its /proc/PID/maps line).
+ * Returns the number of VMAs, or -errno; *out is malloc()ed.
+ */
+int smaps_read(pid_t pid, struct smaps_vma **out);
+
+/* The smaps entry that starts at @start, or NULL. */
+struct smaps_vma *smaps_find(struct smaps_vma *v, int n, unsigned long long start);
+
+#define PM_PFN_MASK	((1ULL << 55) - 1)
+#define PM_SOFT_DIRTY	(1ULL << 55)
+#define PM_EXCLUSIVE	(1ULL << 56)
+#define PM_FILE		(1ULL << 61)
+#define PM_SWAP		(1ULL << 62)
+#define PM_PRESENT	(1ULL << 63)
+
+/* Open /proc/PID/pagemap; -errno on failure. */
+int pagemap_open(pid_t pid);
+
+/* The pagemap entry of the page holding @addr; 0 on a read error. */
+uint64_t pagemap_entry(int fd, unsigned long long addr, long page);
+
+/* minflt + majflt of a process from /proc/PID/stat, or -1. */
+long long proc_faults(pid_t pid);
+
+/* Whether the kernel tracks soft-dirty bits (pagemap bit 55 means something). */
+int soft_dirty_supported(void);
+
+#endif /* _VMATLAS_TEST_PROCFS_H */

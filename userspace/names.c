@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tables that turn the ABI's bits and values into the names the JSON
+ * documents use. These names are a contract: change none of them.
+ */
+#include <string.h>
+
+#include <linux/vmatlas.h>
+
+#include "cli.h"
+#include "names.h"
+
+#define NAMES_TABLE(array)	{ .bits = (array), .count = ARRAY_SIZE(array) }
+
+static const struct names_bit vm_bits[] = {
+	{ VMATLAS_VM_READ, "VM_READ" },
+	{ VMATLAS_VM_WRITE, "VM_WRITE" },
+	{ VMATLAS_VM_EXEC, "VM_EXEC" },
+	{ VMATLAS_VM_SHARED, "VM_SHARED" },
+	{ VMATLAS_VM_MAYREAD, "VM_MAYREAD" },
+	{ VMATLAS_VM_MAYWRITE, "VM_MAYWRITE" },
+	{ VMATLAS_VM_MAYEXEC, "VM_MAYEXEC" },
+	{ VMATLAS_VM_MAYSHARE, "VM_MAYSHARE" },
+	{ VMATLAS_VM_GROWSDOWN, "VM_GROWSDOWN" },
+	{ VMATLAS_VM_PFNMAP, "VM_PFNMAP" },
+	{ VMATLAS_VM_LOCKED, "VM_LOCKED" },
+	{ VMATLAS_VM_IO, "VM_IO" },
+	{ VMATLAS_VM_SEQ_READ, "VM_SEQ_READ" },
+	{ VMATLAS_VM_RAND_READ, "VM_RAND_READ" },
+	{ VMATLAS_VM_DONTCOPY, "VM_DONTCOPY" },
+	{ VMATLAS_VM_DONTEXPAND, "VM_DONTEXPAND" },
+	{ VMATLAS_VM_ACCOUNT, "VM_ACCOUNT" },
+	{ VMATLAS_VM_NORESERVE, "VM_NORESERVE" },
+	{ VMATLAS_VM_HUGETLB, "VM_HUGETLB" },
+	{ VMATLAS_VM_SYNC, "VM_SYNC" },
+	{ VMATLAS_VM_WIPEONFORK, "VM_WIPEONFORK" },
+	{ VMATLAS_VM_DONTDUMP, "VM_DONTDUMP" },
+	{ VMATLAS_VM_SOFTDIRTY, "VM_SOFTDIRTY" },
+	{ VMATLAS_VM_MIXEDMAP, "VM_MIXEDMAP" },
+	{ VMATLAS_VM_HUGEPAGE, "VM_HUGEPAGE" },
+	{ VMATLAS_VM_NOHUGEPAGE, "VM_NOHUGEPAGE" },
+	{ VMATLAS_VM_MERGEABLE, "VM_MERGEABLE" },
+	{ VMATLAS_VM_UFFD_MISSING, "VM_UFFD_MISSING" },
+	{ VMATLAS_VM_UFFD_WP, "VM_UFFD_WP" },
+	{ VMATLAS_VM_LOCKONFAULT, "VM_LOCKONFAULT" },
+};
+
+static const struct names_bit ent_bits[] = {
+	{ VMATLAS_ENT_PRESENT, "present" },
+	{ VMATLAS_ENT_WRITE, "write" },
+	{ VMATLAS_ENT_USER, "user" },
+	{ VMATLAS_ENT_PWT, "pwt" },
+	{ VMATLAS_ENT_PCD, "pcd" },
+	{ VMATLAS_ENT_ACCESSED, "accessed" },
+	{ VMATLAS_ENT_DIRTY, "dirty" },
+	{ VMATLAS_ENT_HUGE, "huge" },
+	{ VMATLAS_ENT_GLOBAL, "global" },
+	{ VMATLAS_ENT_PAT, "pat" },
+	{ VMATLAS_ENT_NX, "nx" },
+	{ VMATLAS_ENT_SOFT_DIRTY, "soft-dirty" },
+	{ VMATLAS_ENT_UFFD_WP, "uffd-wp" },
+	{ VMATLAS_ENT_SPECIAL, "special" },
+	{ VMATLAS_ENT_PROTNONE, "protnone" },
+	{ VMATLAS_ENT_SWAP, "swap" },
+	{ VMATLAS_ENT_EXCLUSIVE, "exclusive" },
+};
+
+static const struct names_bit pg_bits[] = {
+	{ VMATLAS_PG_ANON, "anon" },
+	{ VMATLAS_PG_KSM, "ksm" },
+	{ VMATLAS_PG_ANON_EXCLUSIVE, "anon-exclusive" },
+	{ VMATLAS_PG_LOCKED, "locked" },
+	{ VMATLAS_PG_REFERENCED, "referenced" },
+	{ VMATLAS_PG_UPTODATE, "uptodate" },
+	{ VMATLAS_PG_DIRTY, "dirty" },
+	{ VMATLAS_PG_LRU, "lru" },
+	{ VMATLAS_PG_ACTIVE, "active" },
+	{ VMATLAS_PG_WRITEBACK, "writeback" },
+	{ VMATLAS_PG_SWAPCACHE, "swapcache" },
+	{ VMATLAS_PG_SWAPBACKED, "swapbacked" },
+	{ VMATLAS_PG_UNEVICTABLE, "unevictable" },
+	{ VMATLAS_PG_MLOCKED, "mlocked" },
+	{ VMATLAS_PG_LARGE, "large" },
+	{ VMATLAS_PG_HUGETLB, "hugetlb" },
+	{ VMATLAS_PG_ZERO, "zero" },
+	{ VMATLAS_PG_RESERVED, "reserved" },
+};
+
+const struct names_table names_vm = NAMES_TABLE(vm_bits);
+const struct names_table names_ent = NAMES_TABLE(ent_bits);
+const struct names_table names_pg = NAMES_TABLE(pg_bits);
+
+static const char *const kind_names[] = {
+	[VMATLAS_KIND_ANON] = "anon",
+	[VMATLAS_KIND_FILE] = "file",
+	[VMATLAS_KIND_SHM] = "shm",
+	[VMATLAS_KIND_HEAP] = "heap",
+	[VMATLAS_KIND_STACK] = "stack",
+	[VMATLAS_KIND_VDSO] = "vdso",
+	[VMATLAS_KIND_VVAR] = "vvar",
+	[VMATLAS_KIND_GUARD] = "guard",
+	[VMATLAS_KIND_HUGETLB] = "hugetlb",
+};
+
+static const char *const level_names[] = {
+	[VMATLAS_LEVEL_PGD] = "pgd",
+	[VMATLAS_LEVEL_P4D] = "p4d",
+	[VMATLAS_LEVEL_PUD] = "pud",
+	[VMATLAS_LEVEL_PMD] = "pmd",
+	[VMATLAS_LEVEL_PTE] = "pte",
+};
+
+static const char *const swap_names[] = {
+	[VMATLAS_SWP_NONE] = "none",
+	[VMATLAS_SWP_SWAP] = "swap",
+	[VMATLAS_SWP_MIGRATION] = "migration",
+	[VMATLAS_SWP_DEVICE] = "device",
+	[VMATLAS_SWP_HWPOISON] = "hwpoison",
+	[VMATLAS_SWP_MARKER] = "marker",
+	[VMATLAS_SWP_OTHER] = "other",
+};
+
+void names_append_bits(struct json_object *array, const struct names_table *table,
+		       unsigned long long bits)
+{
+	size_t i;
+
+	for (i = 0; i < table->count; i++)
+		if (bits & table->bits[i].bit)
+			json_object_array_add(array, json_object_new_string(table->bits[i].name));
+}
+
+struct json_object *names_bits_to_json(const struct names_table *table, unsigned long long bits)
+{
+	struct json_object *array = json_object_new_array();
+
+	names_append_bits(array, table, bits);
+	return array;
+}
+
+unsigned long long names_json_to_bits(const struct names_table *table, struct json_object *array)
+{
+	unsigned long long bits = 0;
+	size_t i, j, n = json_object_array_length(array);
+
+	for (i = 0; i < n; i++) {
+		const char *name = json_object_get_string(json_object_array_get_idx(array, i));
+
+		for (j = 0; j < table->count; j++)
+			if (name && !strcmp(name, table->bits[j].name))
+				bits |= table->bits[j].bit;
+	}
+	return bits;
+}
+
+void names_perms(unsigned long long vm_flags, char perms[5])
+{
+	perms[0] = vm_flags & VMATLAS_VM_READ ? 'r' : '-';
+	perms[1] = vm_flags & VMATLAS_VM_WRITE ? 'w' : '-';
+	perms[2] = vm_flags & VMATLAS_VM_EXEC ? 'x' : '-';
+	perms[3] = vm_flags & VMATLAS_VM_MAYSHARE ? 's' : 'p';
+	perms[4] = '\0';
+}
+
+/* The name of @value in @names, or "unknown" if it has none. */
+static const char *names_value(const char *const *names, size_t count, unsigned int value)
+{
+	return value < count && names[value] ? names[value] : "unknown";
+}
+
+const char *names_kind(unsigned int kind)
+{
+	return names_value(kind_names, ARRAY_SIZE(kind_names), kind);
+}
+
+const char *names_level(unsigned int level)
+{
+	return names_value(level_names, ARRAY_SIZE(level_names), level);
+}
+
+const char *names_swap(unsigned int swap_kind)
+{
+	return names_value(swap_names, ARRAY_SIZE(swap_names), swap_kind);
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Names of the ABI's bits and values, as the JSON documents spell them.
+ */
+#ifndef _VMATLAS_NAMES_H
+#define _VMATLAS_NAMES_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+struct names_bit {
+	unsigned long long bit;
+	const char *name;
+};
+
+/* One family of bits, in the order the names are listed. */
+struct names_table {
+	const struct names_bit *bits;
+	size_t count;
+};
+
+extern const struct names_table names_vm;	/* VMATLAS_VM_*: "VM_READ", ... */
+extern const struct names_table names_ent;	/* VMATLAS_ENT_*: "present", ... */
+extern const struct names_table names_pg;	/* VMATLAS_PG_*: "anon", ... */
+
+/* Append the name of every bit of @table set in @bits to the JSON @array. */
+void names_append_bits(struct json_object *array, const struct names_table *table,
+		       unsigned long long bits);
+
+/* A new JSON array with the names of the bits of @table set in @bits. */
+struct json_object *names_bits_to_json(const struct names_table *table,
+				       unsigned long long bits);
+
+/* The bits of @table whose names a JSON @array lists (names_bits_to_json()'s inverse). */
+unsigned long long names_json_to_bits(const struct names_table *table,
+				      struct json_object *array);
+
+/* "rw-p": r, w, x from VMATLAS_VM_READ/WRITE/EXEC, then 's' or 'p' as /proc/PID/maps. */
+void names_perms(unsigned long long vm_flags, char perms[5]);
+
+/* VMATLAS_KIND_*, VMATLAS_LEVEL_*, VMATLAS_SWP_*; "unknown" for other values. */
+const char *names_kind(unsigned int kind);
+const char *names_level(unsigned int level);
+const char *names_swap(unsigned int swap_kind);
+
+#endif /* _VMATLAS_NAMES_H */

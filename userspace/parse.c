@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parsing of command-line values. strtol() and strtoull() alone accept
+ * leading blanks, a sign and trailing garbage, and strtoull() silently
+ * negates "-1": every value here must be digits from its first character to
+ * its last.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+
+#include "parse.h"
+
+int parse_pid(const char *s, int *pid)
+{
+	char *end;
+	long val;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	val = strtol(s, &end, 10);
+	if (errno || *end || val < 1 || val > INT_MAX)
+		return -EINVAL;
+	*pid = val;
+	return 0;
+}
+
+int parse_addr(const char *s, unsigned long long *addr)
+{
+	unsigned long long val;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	val = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -EINVAL;
+	*addr = val;
+	return 0;
+}
+
+void parse_pid_arg(struct argp_state *state, const char *arg, int *pid)
+{
+	if (parse_pid(arg, pid))
+		argp_error(state, "invalid PID '%s'", arg);
+}
+
+void parse_addr_arg(struct argp_state *state, const char *arg, unsigned long long *addr)
+{
+	if (parse_addr(arg, addr))
+		argp_error(state, "invalid address '%s'", arg);
+}
