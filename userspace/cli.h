@@ -29,6 +29,9 @@ struct vmatlas_cmd {
 };
 
 extern const struct vmatlas_cmd vmatlas_cmd_info;
+extern const struct vmatlas_cmd vmatlas_cmd_maps;
+extern const struct vmatlas_cmd vmatlas_cmd_walk;
+extern const struct vmatlas_cmd vmatlas_cmd_ptdump;
 
 /* Print "vmatlas: MESSAGE" on stderr; return 1 for use as an exit status. */
 __printf(1, 2) int vmatlas_error(const char *fmt, ...);

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -33,6 +34,30 @@ static int vmatlas_fail(int err, const char *fmt, ...)
 const char *vmatlas_strerror(void)
 {
 	return vmatlas_errbuf;
+}
+
+/*
+ * Explain the errors every process command shares; the callers have said
+ * what their own EINVAL or ENOMEM means before.
+ */
+static int vmatlas_fail_pid(int err, int pid)
+{
+	char path[32];
+
+	switch (err) {
+	case ESRCH:
+		snprintf(path, sizeof(path), "/proc/%d", pid);
+		if (access(path, F_OK) && errno == ENOENT)
+			return vmatlas_fail(err, "pid %d: no such process", pid);
+		return vmatlas_fail(err, "pid %d: no user address space (kernel thread or exiting)",
+				    pid);
+	case EPERM:
+		return vmatlas_fail(err, "pid %d: another process's memory needs CAP_SYS_ADMIN", pid);
+	case EINTR:
+		return vmatlas_fail(err, "interrupted");
+	default:
+		return vmatlas_fail(err, "pid %d: %s", pid, strerror(err));
+	}
 }
 
 /**
@@ -95,4 +120,156 @@ out_close:
 void vmatlas_close(int fd)
 {
 	close(fd);
+}
+
+/* VMAs and bytes of names one VMAS call may return: more than the module gives. */
+#define VMATLAS_VMAS_ENTRIES	64
+#define VMATLAS_NAMES_SIZE	(64 * 1024)
+
+/**
+ * vmatlas_for_each_vma() - issue VMAS until every VMA of @pid was seen
+ * @fd: from vmatlas_open()
+ * @pid: the process
+ * @residency: also count what the page tables of each VMA map
+ * @fn: called for each VMA in address order with its name, or NULL if it
+ *	has none; a non-zero return stops the loop
+ * @priv: passed to @fn
+ *
+ * Return: 0, a negative errno, or what @fn returned if it was not 0 (then
+ * vmatlas_strerror() is not changed).
+ */
+int vmatlas_for_each_vma(int fd, int pid, bool residency,
+			 int (*fn)(const struct vmatlas_vma *vma, const char *name, void *priv),
+			 void *priv)
+{
+	struct vmatlas_vma *vmas = calloc(VMATLAS_VMAS_ENTRIES, sizeof(*vmas));
+	/* One more byte, always NUL: no name can run past the end. */
+	char *names = calloc(1, VMATLAS_NAMES_SIZE + 1);
+	unsigned long long start = 0;
+	struct vmatlas_vmas req;
+	unsigned int i;
+	int ret = 0;
+
+	if (!vmas || !names) {
+		ret = vmatlas_fail(ENOMEM, "%s", strerror(ENOMEM));
+		goto out;
+	}
+	do {
+		memset(&req, 0, sizeof(req));
+		req.size = sizeof(req);
+		req.flags = residency ? VMATLAS_VMAS_RESIDENCY : 0;
+		req.pid = pid;
+		req.count = VMATLAS_VMAS_ENTRIES;
+		req.start = start;
+		req.vmas_ptr = (unsigned long)vmas;
+		req.names_ptr = (unsigned long)names;
+		req.names_size = VMATLAS_NAMES_SIZE;
+		req.entry_size = sizeof(*vmas);
+		if (ioctl(fd, VMATLAS_IOC_VMAS, &req) < 0) {
+			ret = vmatlas_fail_pid(errno, pid);
+			goto out;
+		}
+		if (req.count > VMATLAS_VMAS_ENTRIES || (req.next && req.next <= start) ||
+		    (req.next && !req.count)) {
+			ret = vmatlas_fail(EPROTO, "pid %d: VMAS: the module's reply makes no sense",
+					   pid);
+			goto out;
+		}
+		for (i = 0; i < req.count && !ret; i++) {
+			unsigned int off = vmas[i].name_off;
+
+			ret = fn(&vmas[i], off < VMATLAS_NAMES_SIZE ? names + off : NULL, priv);
+		}
+		start = req.next;
+	} while (start && !ret);
+out:
+	free(names);
+	free(vmas);
+	return ret;
+}
+
+/**
+ * vmatlas_walk() - issue WALK: translate one address of @pid
+ * @fd: from vmatlas_open()
+ * @pid: the process
+ * @addr: the address
+ * @out: filled in
+ *
+ * Return: 0 or a negative errno.
+ */
+int vmatlas_walk(int fd, int pid, unsigned long long addr, struct vmatlas_walk *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->size = sizeof(*out);
+	out->pid = pid;
+	out->addr = addr;
+	if (ioctl(fd, VMATLAS_IOC_WALK, out) < 0) {
+		if (errno == EINVAL)
+			return vmatlas_fail(errno, "0x%llx: not a user address of pid %d", addr, pid);
+		if (errno == ENOMEM)
+			return vmatlas_fail(errno, "0x%llx: not mapped in pid %d (no VMA)", addr, pid);
+		return vmatlas_fail_pid(errno, pid);
+	}
+	return 0;
+}
+
+/* Runs one PTDUMP call may return. */
+#define VMATLAS_PTDUMP_RUNS	64
+
+/**
+ * vmatlas_for_each_run() - issue PTDUMP until [@start, @end) was seen
+ * @fd: from vmatlas_open()
+ * @pid: the process
+ * @start: page-aligned first address
+ * @end: page-aligned end, above @start
+ * @fn: called for each run in address order; a non-zero return stops the loop
+ * @priv: passed to @fn
+ * @out_flags: set to the VMATLAS_OUT_* bits of the replies
+ *
+ * Return: 0, a negative errno, or what @fn returned if it was not 0 (then
+ * vmatlas_strerror() is not changed).
+ */
+int vmatlas_for_each_run(int fd, int pid, unsigned long long start, unsigned long long end,
+			 int (*fn)(const struct vmatlas_run *run, void *priv), void *priv,
+			 unsigned int *out_flags)
+{
+	struct vmatlas_run *runs = calloc(VMATLAS_PTDUMP_RUNS, sizeof(*runs));
+	unsigned long long from = start;
+	struct vmatlas_ptdump req;
+	unsigned int i;
+	int ret = 0;
+
+	*out_flags = 0;
+	if (!runs)
+		return vmatlas_fail(ENOMEM, "%s", strerror(ENOMEM));
+	do {
+		memset(&req, 0, sizeof(req));
+		req.size = sizeof(req);
+		req.pid = pid;
+		req.count = VMATLAS_PTDUMP_RUNS;
+		req.start = from;
+		req.end = end;
+		req.runs_ptr = (unsigned long)runs;
+		req.entry_size = sizeof(*runs);
+		if (ioctl(fd, VMATLAS_IOC_PTDUMP, &req) < 0) {
+			if (errno == EINVAL)
+				ret = vmatlas_fail(errno,
+						   "range 0x%llx-0x%llx: not a valid user range of pid %d",
+						   start, end, pid);
+			else
+				ret = vmatlas_fail_pid(errno, pid);
+			break;
+		}
+		if (req.count > VMATLAS_PTDUMP_RUNS || (req.next && req.next <= from)) {
+			ret = vmatlas_fail(EPROTO, "pid %d: PTDUMP: the module's reply makes no sense",
+					   pid);
+			break;
+		}
+		*out_flags |= req.out_flags;
+		for (i = 0; i < req.count && !ret; i++)
+			ret = fn(&runs[i], priv);
+		from = req.next;
+	} while (from && !ret);
+	free(runs);
+	return ret;
 }

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Rendering of a subcommand's result document, as JSON or as text.
+ * Rendering of a subcommand's result document, as JSON or as text. Text is
+ * written to a memory stream first and reaches stdout only once all of it
+ * was formatted: a failure leaves stdout empty.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -16,23 +20,170 @@ struct json_object *out_hex(unsigned long long value)
 	return json_object_new_string(buf);
 }
 
-static void out_print_scalar(struct json_object *val)
+struct json_object *out_hex_or_null(bool known, unsigned long long value)
+{
+	return known ? out_hex(value) : NULL;
+}
+
+struct json_object *out_get(struct json_object *obj, const char *path)
+{
+	char key[64];
+	size_t len;
+
+	while (obj && json_object_is_type(obj, json_type_object)) {
+		len = strcspn(path, ".");
+		if (len >= sizeof(key))
+			return NULL;
+		memcpy(key, path, len);
+		key[len] = '\0';
+		if (!json_object_object_get_ex(obj, key, &obj))
+			return NULL;
+		if (!path[len])
+			return obj;
+		path += len + 1;
+	}
+	return NULL;
+}
+
+unsigned long long out_get_u64(struct json_object *obj, const char *path)
+{
+	return json_object_get_uint64(out_get(obj, path));
+}
+
+const char *out_get_str(struct json_object *obj, const char *path)
+{
+	struct json_object *val = out_get(obj, path);
+
+	return val ? json_object_get_string(val) : "-";
+}
+
+void out_print_value(FILE *out, struct json_object *val)
 {
 	size_t i, n;
 
+	if (!val) {
+		fputc('-', out);
+		return;
+	}
 	if (!json_object_is_type(val, json_type_array)) {
-		fputs(json_object_is_type(val, json_type_null) ? "-" : json_object_get_string(val),
-		      stdout);
+		fputs(json_object_get_string(val), out);
 		return;
 	}
 	n = json_object_array_length(val);
 	for (i = 0; i < n; i++) {
 		if (i)
-			putchar(',');
-		fputs(json_object_get_string(json_object_array_get_idx(val, i)), stdout);
+			fputc(',', out);
+		fputs(json_object_get_string(json_object_array_get_idx(val, i)), out);
 	}
 	if (!n)
-		putchar('-');
+		fputc('-', out);
+}
+
+void out_print_size(FILE *out, unsigned long long bytes, bool short_units)
+{
+	static const char units[] = "KMGTPE";
+	unsigned long long unit = 1;
+	int i = -1;
+
+	while (i + 1 < (int)sizeof(units) - 1 && bytes >> 10 >= unit) {
+		unit <<= 10;
+		i++;
+	}
+	fprintf(out, "%llu", bytes / unit);
+	if (bytes % unit)
+		fprintf(out, ".%llu", bytes % unit * 10 / unit);
+	if (i < 0)
+		fputs(short_units ? "" : " B", out);
+	else
+		fprintf(out, short_units ? "%c" : " %ciB", units[i]);
+}
+
+/* The text of one cell, allocated; NULL if out of memory. */
+static char *out_cell(struct json_object *row, const struct out_column *col)
+{
+	struct json_object *val = col->key ? out_get(row, col->key) : row;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+	bool bad;
+
+	mem = open_memstream(&text, &len);
+	if (!mem)
+		return NULL;
+	if (col->format)
+		col->format(mem, val);
+	else
+		out_print_value(mem, val);
+	bad = ferror(mem);
+	if (fclose(mem) || bad) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/*
+ * One line of a table. Padding is written only before visible text, so that
+ * no line ends in blanks when its last cells are empty.
+ */
+static void out_table_line(FILE *out, char **cells, const size_t *widths,
+			   const struct out_column *cols, size_t ncols)
+{
+	size_t i, len, pending = 0;
+
+	for (i = 0; i < ncols; i++) {
+		len = strlen(cells[i]);
+		if (i)
+			pending += 2;
+		if (cols[i].align == OUT_RIGHT)
+			pending += widths[i] - len;
+		if (len) {
+			fprintf(out, "%*s%s", (int)pending, "", cells[i]);
+			pending = 0;
+		}
+		if (cols[i].align == OUT_LEFT)
+			pending += widths[i] - len;
+	}
+	fputc('\n', out);
+}
+
+int out_print_table(FILE *out, struct json_object *rows, const struct out_column *cols,
+		    size_t ncols)
+{
+	size_t nrows = json_object_array_length(rows);
+	size_t ncells = (nrows + 1) * ncols;
+	size_t *widths = calloc(ncols, sizeof(*widths));
+	char **cells = calloc(ncells, sizeof(*cells));
+	size_t r, c, len;
+	int ret = 0;
+
+	if (!widths || !cells) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (c = 0; c < ncols; c++)
+		cells[c] = strdup(cols[c].header);
+	for (r = 0; r < nrows; r++)
+		for (c = 0; c < ncols; c++)
+			cells[(r + 1) * ncols + c] =
+				out_cell(json_object_array_get_idx(rows, r), &cols[c]);
+	for (r = 0; r < ncells; r++) {
+		if (!cells[r]) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		len = strlen(cells[r]);
+		if (len > widths[r % ncols])
+			widths[r % ncols] = len;
+	}
+	for (r = 0; r <= nrows; r++)
+		out_table_line(out, &cells[r * ncols], widths, cols, ncols);
+out:
+	for (r = 0; cells && r < ncells; r++)
+		free(cells[r]);
+	free(cells);
+	free(widths);
+	return ret;
 }
 
 static int out_finish(struct json_object *doc)
@@ -45,16 +196,57 @@ static int out_finish(struct json_object *doc)
 	return ret;
 }
 
-int out_emit_object(struct json_object *doc)
+/* Text of @doc into a memory buffer, then to stdout. */
+static int out_emit_text(struct json_object *doc,
+			 int (*print_text)(FILE *out, struct json_object *doc))
 {
-	int width = 0;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int ret;
+
+	mem = open_memstream(&text, &len);
+	if (!mem)
+		return -errno;
+	ret = print_text(mem, doc);
+	if (!ret && ferror(mem))
+		ret = -ENOMEM;
+	if (fclose(mem) && !ret)
+		ret = -errno;
+	if (!ret)
+		fwrite(text, 1, len, stdout);
+	free(text);
+	return ret;
+}
+
+int out_emit(struct json_object *doc, int (*print_text)(FILE *out, struct json_object *doc))
+{
+	const char *json;
+	int ret;
 
 	if (vmatlas_opts.json) {
-		puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-							 JSON_C_TO_STRING_SPACED |
-							 JSON_C_TO_STRING_NOSLASHESCAPE));
+		json = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+							   JSON_C_TO_STRING_SPACED |
+							   JSON_C_TO_STRING_NOSLASHESCAPE);
+		if (!json) {
+			json_object_put(doc);
+			return vmatlas_error("formatting output: %s", strerror(ENOMEM));
+		}
+		puts(json);
 		return out_finish(doc);
 	}
+
+	ret = out_emit_text(doc, print_text);
+	if (ret) {
+		json_object_put(doc);
+		return vmatlas_error("formatting output: %s", strerror(-ret));
+	}
+	return out_finish(doc);
+}
+
+static int out_print_object(FILE *out, struct json_object *doc)
+{
+	int width = 0;
 
 	json_object_object_foreach(doc, key, val) {
 		if ((int)strlen(key) > width)
@@ -62,9 +254,14 @@ int out_emit_object(struct json_object *doc)
 		(void)val;
 	}
 	json_object_object_foreach(doc, k, v) {
-		printf("%-*s  ", width, k);
-		out_print_scalar(v);
-		putchar('\n');
+		fprintf(out, "%-*s  ", width, k);
+		out_print_value(out, v);
+		fputc('\n', out);
 	}
-	return out_finish(doc);
+	return 0;
+}
+
+int out_emit_object(struct json_object *doc)
+{
+	return out_emit(doc, out_print_object);
 }

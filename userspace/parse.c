@@ -53,3 +53,20 @@ void parse_addr_arg(struct argp_state *state, const char *arg, unsigned long lon
 	if (parse_addr(arg, addr))
 		argp_error(state, "invalid address '%s'", arg);
 }
+
+error_t parse_pid_key(int key, const char *arg, struct argp_state *state, int *pid)
+{
+	switch (key) {
+	case ARGP_KEY_ARG:
+		if (state->arg_num)
+			argp_error(state, "unexpected argument '%s'", arg);
+		else
+			parse_pid_arg(state, arg, pid);
+		return 0;
+	case ARGP_KEY_NO_ARGS:
+		argp_error(state, "missing PID");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}

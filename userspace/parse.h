@@ -20,4 +20,10 @@ int parse_addr(const char *s, unsigned long long *addr);
 void parse_pid_arg(struct argp_state *state, const char *arg, int *pid);
 void parse_addr_arg(struct argp_state *state, const char *arg, unsigned long long *addr);
 
+/*
+ * For a subcommand whose only argument is a PID: handle @key if it is about
+ * that argument, else return ARGP_ERR_UNKNOWN.
+ */
+error_t parse_pid_key(int key, const char *arg, struct argp_state *state, int *pid);
+
 #endif /* _VMATLAS_PARSE_H */

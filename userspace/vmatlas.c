@@ -48,6 +48,9 @@ const struct argp vmatlas_common_argp = {
 
 static const struct vmatlas_cmd *const vmatlas_cmds[] = {
 	&vmatlas_cmd_info,
+	&vmatlas_cmd_maps,
+	&vmatlas_cmd_walk,
+	&vmatlas_cmd_ptdump,
 };
 
 int vmatlas_error(const char *fmt, ...)

@@ -18,6 +18,13 @@ say "booted $(uname -r) $(uname -m)"
 for m in $(cat /lib/vmatlas/kmods.list 2>/dev/null); do
 	insmod "/lib/vmatlas/kmods/$m" || say "insmod $m failed"
 done
+# Swap on zram, so tests can watch pages go out and come back; a few huge
+# pages for hugetlb. Either may be missing: tests that need them SKIP.
+if [ -e /sys/block/zram0/disksize ]; then
+	echo 64M >/sys/block/zram0/disksize &&
+		mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 && say "swap on zram0"
+fi
+echo 8 >/proc/sys/vm/nr_hugepages
 if insmod /lib/vmatlas/vmatlas.ko; then
 	say "module loaded"
 else

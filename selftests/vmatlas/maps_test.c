@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmatlas maps against the kernel's own accounting: every VMA equals
+ * /proc/PID/maps, every residency count equals smaps, every flag equals
+ * smaps' VmFlags, and each region of a known layout has the kind and counts
+ * it was built to have.
+ */
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "kselftest_harness.h"
+#include "layout.h"
+#include "procfs.h"
+
+/* vmatlas flag names and smaps' VmFlags mnemonics (fs/proc/task_mmu.c). */
+static const struct {
+	const char *flag;
+	const char *mnemonic;
+} vm_flag_mnemonics[] = {
+	{ "VM_READ", "rd" }, { "VM_WRITE", "wr" }, { "VM_EXEC", "ex" }, { "VM_SHARED", "sh" },
+	{ "VM_MAYREAD", "mr" }, { "VM_MAYWRITE", "mw" }, { "VM_MAYEXEC", "me" },
+	{ "VM_MAYSHARE", "ms" }, { "VM_GROWSDOWN", "gd" }, { "VM_PFNMAP", "pf" },
+	{ "VM_LOCKED", "lo" }, { "VM_IO", "io" }, { "VM_SEQ_READ", "sr" },
+	{ "VM_RAND_READ", "rr" }, { "VM_DONTCOPY", "dc" }, { "VM_DONTEXPAND", "de" },
+	{ "VM_ACCOUNT", "ac" }, { "VM_NORESERVE", "nr" }, { "VM_HUGETLB", "ht" },
+	{ "VM_SYNC", "sf" }, { "VM_WIPEONFORK", "wf" }, { "VM_DONTDUMP", "dd" },
+	{ "VM_SOFTDIRTY", "sd" }, { "VM_MIXEDMAP", "mm" }, { "VM_HUGEPAGE", "hg" },
+	{ "VM_NOHUGEPAGE", "nh" }, { "VM_MERGEABLE", "mg" }, { "VM_UFFD_MISSING", "um" },
+	{ "VM_UFFD_WP", "uw" },
+};
+
+FIXTURE(layout) {
+	struct layout l;
+	struct json_object *doc;
+	struct json_object *vmas;
+	struct smaps_vma *smaps;
+	int nsmaps;
+};
+
+FIXTURE_SETUP(layout)
+{
+	char pid[16];
+	const char *args[] = { "maps", "--json", pid, NULL };
+	static struct run_result res;
+
+	if (access("/dev/vmatlas", F_OK))
+		SKIP(return, "/dev/vmatlas missing");
+	ASSERT_EQ(0, layout_start(&self->l));
+	snprintf(pid, sizeof(pid), "%d", self->l.pid);
+	self->doc = run_tool_json(&res, args);
+	ASSERT_NE(NULL, self->doc) TH_LOG("maps failed: %s", res.err);
+	run_result_free(&res);
+	self->vmas = json_get(self->doc, "vmas");
+	ASSERT_NE(NULL, self->vmas);
+	self->nsmaps = smaps_read(self->l.pid, &self->smaps);
+	ASSERT_LT(0, self->nsmaps);
+}
+
+FIXTURE_TEARDOWN(layout)
+{
+	if (!self->l.pid)
+		return;
+	layout_stop(&self->l);
+	json_object_put(self->doc);
+	free(self->smaps);
+}
+
+static struct json_object *vma_at(struct json_object *vmas, unsigned long long addr)
+{
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(vmas); i++) {
+		struct json_object *v = json_object_array_get_idx(vmas, i);
+
+		if (json_hex(v, "start") <= addr && addr < json_hex(v, "end"))
+			return v;
+	}
+	return NULL;
+}
+
+static long long pages(struct json_object *vma, const char *key)
+{
+	return json_int(json_get(vma, "pages"), key);
+}
+
+/* The vsyscall page is the kernel's gate area, in maps but not a VMA of the mm. */
+static int is_gate_area(const struct smaps_vma *s)
+{
+	return !strcmp(s->name, "[vsyscall]");
+}
+
+TEST_F(layout, every_vma_equals_proc_maps)
+{
+	size_t i, n = json_object_array_length(self->vmas);
+	int j = 0;
+
+	for (i = 0; i < n; i++, j++) {
+		struct json_object *v = json_object_array_get_idx(self->vmas, i);
+		char dev[16];
+		struct smaps_vma *s;
+
+		while (j < self->nsmaps && is_gate_area(&self->smaps[j]))
+			j++;
+		ASSERT_LT(j, self->nsmaps) TH_LOG("vmatlas lists more VMAs than maps");
+		s = &self->smaps[j];
+		EXPECT_EQ(s->start, json_hex(v, "start"));
+		EXPECT_EQ(s->end, json_hex(v, "end"));
+		EXPECT_STREQ(s->perms, json_object_get_string(json_get(v, "perms")));
+		EXPECT_EQ(s->offset, json_hex(v, "offset")) TH_LOG("%llx", s->start);
+		snprintf(dev, sizeof(dev), "%s", json_object_get_string(json_get(v, "dev")));
+		EXPECT_STREQ(s->dev, dev);
+		EXPECT_EQ(s->inode, json_int(v, "inode"));
+		EXPECT_STREQ(s->name, json_object_get_string(json_get(v, "path")))
+			TH_LOG("VMA %llx", s->start);
+	}
+	while (j < self->nsmaps && is_gate_area(&self->smaps[j]))
+		j++;
+	EXPECT_EQ(self->nsmaps, j) TH_LOG("maps lists VMAs vmatlas does not");
+}
+
+TEST_F(layout, residency_equals_smaps)
+{
+	unsigned long long kb = self->l.page / 1024;
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(self->vmas); i++) {
+		struct json_object *v = json_object_array_get_idx(self->vmas, i);
+		struct smaps_vma *s = smaps_find(self->smaps, self->nsmaps, json_hex(v, "start"));
+
+		ASSERT_NE(NULL, s);
+		EXPECT_EQ(s->rss, pages(v, "present") * kb) TH_LOG("Rss of %s %llx",
+								   s->name, s->start);
+		EXPECT_EQ(s->swap, pages(v, "swap") * kb) TH_LOG("Swap of %llx", s->start);
+		EXPECT_EQ(s->anonymous, pages(v, "anon") * kb)
+			TH_LOG("Anonymous of %s %llx", s->name, s->start);
+		EXPECT_EQ(s->rss - s->anonymous, pages(v, "file") * kb)
+			TH_LOG("file pages of %s %llx", s->name, s->start);
+		EXPECT_EQ(s->anon_huge + s->shmem_pmd + s->file_pmd, pages(v, "thp") * kb)
+			TH_LOG("PMD-mapped of %llx", s->start);
+		EXPECT_EQ(s->shared_clean + s->shared_dirty, pages(v, "shared") * kb)
+			TH_LOG("Shared of %s %llx", s->name, s->start);
+		EXPECT_EQ(s->private_hugetlb + s->shared_hugetlb, pages(v, "hugetlb") * kb)
+			TH_LOG("Hugetlb of %llx", s->start);
+	}
+}
+
+TEST_F(layout, flags_equal_smaps_vmflags)
+{
+	size_t i, k;
+
+	for (i = 0; i < json_object_array_length(self->vmas); i++) {
+		struct json_object *v = json_object_array_get_idx(self->vmas, i);
+		struct smaps_vma *s = smaps_find(self->smaps, self->nsmaps, json_hex(v, "start"));
+		struct json_object *flags = json_get(v, "flags");
+
+		ASSERT_NE(NULL, s);
+		for (k = 0; k < ARRAY_SIZE(vm_flag_mnemonics); k++) {
+			char word[8];
+			int in_smaps;
+
+			snprintf(word, sizeof(word), " %s", vm_flag_mnemonics[k].mnemonic);
+			in_smaps = strstr(s->vmflags, word) != NULL;
+			EXPECT_EQ(in_smaps, json_array_has(flags, vm_flag_mnemonics[k].flag))
+				TH_LOG("%s of %llx (VmFlags:%s)", vm_flag_mnemonics[k].flag,
+				       s->start, s->vmflags);
+		}
+	}
+}
+
+TEST_F(layout, regions_have_the_kind_they_were_built_as)
+{
+	const struct {
+		unsigned long long addr;
+		const char *kind;
+	} want[] = {
+		{ self->l.anon, "anon" }, { self->l.file, "file" }, { self->l.shared, "shm" },
+		{ self->l.guard, "guard" }, { self->l.heap, "heap" },
+		{ self->l.hugetlb, "hugetlb" },
+	};
+	struct smaps_vma *s;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		struct json_object *v;
+
+		if (!want[i].addr)
+			continue;
+		v = vma_at(self->vmas, want[i].addr);
+		ASSERT_NE(NULL, v);
+		EXPECT_STREQ(want[i].kind, json_object_get_string(json_get(v, "kind")));
+	}
+	for (s = self->smaps; s < self->smaps + self->nsmaps; s++) {
+		struct json_object *v = vma_at(self->vmas, s->start);
+
+		if (!strcmp(s->name, "[stack]"))
+			EXPECT_STREQ("stack", json_object_get_string(json_get(v, "kind")));
+		if (!strcmp(s->name, "[vdso]"))
+			EXPECT_STREQ("vdso", json_object_get_string(json_get(v, "kind")));
+	}
+}
+
+TEST_F(layout, touched_untouched_and_zero_pages_are_counted_apart)
+{
+	const long long n = LAYOUT_PAGES;
+	struct json_object *v;
+
+	v = vma_at(self->vmas, self->l.anon);
+	EXPECT_EQ(n / 2, pages(v, "present"));
+	EXPECT_EQ(n / 2, pages(v, "anon"));
+	EXPECT_EQ(n / 2, pages(v, "dirty"));
+	EXPECT_EQ(0, pages(v, "cow"));
+
+	v = vma_at(self->vmas, self->l.untouched);
+	EXPECT_EQ(0, pages(v, "present"));
+	EXPECT_EQ(0, pages(v, "zero"));
+
+	v = vma_at(self->vmas, self->l.zero);
+	EXPECT_EQ(0, pages(v, "present"));
+	EXPECT_EQ(n, pages(v, "zero"));
+
+	v = vma_at(self->vmas, self->l.file);
+	EXPECT_EQ(n / 2, pages(v, "present"));
+	EXPECT_EQ(n / 2, pages(v, "file"));
+}
+
+TEST_F(layout, fork_shares_cow_and_shared_pages)
+{
+	struct json_object *v;
+
+	v = vma_at(self->vmas, self->l.cow);
+	EXPECT_EQ(LAYOUT_PAGES, pages(v, "cow"));
+	EXPECT_EQ(LAYOUT_PAGES, pages(v, "shared"));
+
+	v = vma_at(self->vmas, self->l.shared);
+	EXPECT_EQ(LAYOUT_PAGES, pages(v, "present"));
+	EXPECT_EQ(LAYOUT_PAGES / 2, pages(v, "shared"));
+	EXPECT_EQ(0, pages(v, "cow"));
+}
+
+TEST_F(layout, mprotect_split_gives_three_vmas)
+{
+	struct json_object *a = vma_at(self->vmas, self->l.split);
+	struct json_object *b = vma_at(self->vmas, self->l.split + 3 * self->l.page);
+	struct json_object *c = vma_at(self->vmas, self->l.split + 5 * self->l.page);
+
+	ASSERT_NE(NULL, a);
+	ASSERT_NE(NULL, b);
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(self->l.split + 3 * self->l.page, json_hex(a, "end"));
+	EXPECT_EQ(json_hex(a, "end"), json_hex(b, "start"));
+	EXPECT_EQ(json_hex(b, "end"), json_hex(c, "start"));
+	EXPECT_STREQ("r--p", json_object_get_string(json_get(b, "perms")));
+	EXPECT_EQ(2, pages(b, "present"));
+}
+
+TEST_F(layout, swapped_out_pages_are_counted_as_swap)
+{
+	struct json_object *v = vma_at(self->vmas, self->l.swapped);
+
+	if (!self->l.swap_out)
+		SKIP(return, "no page reached swap (no swap device?)");
+	EXPECT_EQ(self->l.swap_out, pages(v, "swap"));
+	EXPECT_EQ(LAYOUT_PAGES - self->l.swap_out, pages(v, "present"));
+}
+
+TEST_F(layout, hugetlb_pages_are_not_rss)
+{
+	struct json_object *v;
+
+	if (!self->l.hugetlb)
+		SKIP(return, "no hugetlb page could be mapped");
+	v = vma_at(self->vmas, self->l.hugetlb);
+	EXPECT_EQ((2 << 20) / self->l.page, pages(v, "hugetlb"));
+	EXPECT_EQ(0, pages(v, "present"));
+}
+
+TEST_F(layout, thp_region_is_counted_as_thp_when_backed_by_huge_pages)
+{
+	struct json_object *v = vma_at(self->vmas, self->l.thp);
+	struct smaps_vma *s = smaps_find(self->smaps, self->nsmaps, json_hex(v, "start"));
+
+	ASSERT_NE(NULL, s);
+	if (!s->anon_huge)
+		SKIP(return, "the kernel gave no huge page (THP disabled?)");
+	EXPECT_LE((2 << 20) / self->l.page, pages(v, "thp"));
+}
+
+TEST_HARNESS_MAIN

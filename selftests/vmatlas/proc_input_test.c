@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bad input to the process commands gets a precise errno from the device and
+ * one line from the tool, with nothing on stdout; privilege rules hold; and a
+ * target that execs or exits under the ioctls gets clean errors, never an
+ * oops (the harness fails the run on any kernel warning).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "kselftest_harness.h"
+
+#define PAGE	((unsigned long long)getpagesize())
+
+FIXTURE(dev) {
+	int fd;
+	void *mapped;
+};
+
+FIXTURE_SETUP(dev)
+{
+	self->fd = open("/dev/vmatlas", O_RDONLY);
+	if (self->fd < 0)
+		SKIP(return, "/dev/vmatlas missing");
+	self->mapped = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->mapped);
+	memset(self->mapped, 1, 4 * PAGE);
+}
+
+FIXTURE_TEARDOWN(dev)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+static int walk(int fd, int pid, unsigned long long addr, struct vmatlas_walk *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->size = sizeof(*w);
+	w->pid = pid;
+	w->addr = addr;
+	return ioctl(fd, VMATLAS_IOC_WALK, w) ? errno : 0;
+}
+
+static int vmas(int fd, int pid, unsigned int count, unsigned int entry_size, unsigned int flags)
+{
+	/* Room for more than the module's batch: an absurd count must stay bounded. */
+	static struct vmatlas_vma buf[64];
+	struct vmatlas_vmas req = {
+		.size = sizeof(req), .pid = pid, .count = count, .entry_size = entry_size,
+		.flags = flags, .vmas_ptr = (uintptr_t)buf,
+	};
+
+	return ioctl(fd, VMATLAS_IOC_VMAS, &req) ? errno : 0;
+}
+
+static int ptdump(int fd, int pid, unsigned long long start, unsigned long long end)
+{
+	static struct vmatlas_run runs[4];
+	struct vmatlas_ptdump req = {
+		.size = sizeof(req), .pid = pid, .start = start, .end = end, .count = 4,
+		.entry_size = sizeof(runs[0]), .runs_ptr = (uintptr_t)runs,
+	};
+
+	return ioctl(fd, VMATLAS_IOC_PTDUMP, &req) ? errno : 0;
+}
+
+/* A PID that surely names no process: one that just exited and was reaped. */
+static pid_t dead_pid(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, NULL, 0);
+	return pid;
+}
+
+TEST_F(dev, bad_pids_get_precise_errors)
+{
+	struct vmatlas_walk w;
+	unsigned long long a = (uintptr_t)self->mapped;
+
+	EXPECT_EQ(EINVAL, walk(self->fd, 0, a, &w));
+	EXPECT_EQ(EINVAL, walk(self->fd, -1, a, &w));
+	EXPECT_EQ(ESRCH, walk(self->fd, dead_pid(), a, &w));
+	/* PID 2 is kthreadd: a task without a user address space. */
+	EXPECT_EQ(ESRCH, walk(self->fd, 2, a, &w));
+	EXPECT_EQ(ESRCH, vmas(self->fd, 2, 8, sizeof(struct vmatlas_vma), 0));
+	EXPECT_EQ(ESRCH, ptdump(self->fd, 2, PAGE, 2 * PAGE));
+}
+
+TEST_F(dev, bad_addresses_get_precise_errors)
+{
+	struct vmatlas_walk w;
+	pid_t me = getpid();
+
+	EXPECT_EQ(0, walk(self->fd, me, (uintptr_t)self->mapped + 5, &w));
+	/* Below mmap_min_addr nothing is ever mapped. */
+	EXPECT_EQ(ENOMEM, walk(self->fd, me, 0x10, &w));
+	/* Kernel half, and (64-bit) non-canonical. */
+	EXPECT_EQ(EINVAL, walk(self->fd, me, ~0ULL, &w));
+	EXPECT_EQ(EINVAL, walk(self->fd, me, 0x8000000000000000ULL, &w));
+	/* Above this process's TASK_SIZE (also for a 32-bit one on x86-64). */
+	EXPECT_EQ(EINVAL, walk(self->fd, me, sizeof(void *) == 8 ? 0xffff800000000000ULL :
+							       0xfffff000ULL, &w));
+}
+
+TEST_F(dev, bad_ranges_and_counts_are_einval)
+{
+	pid_t me = getpid();
+	unsigned long long a = (uintptr_t)self->mapped;
+
+	EXPECT_EQ(0, ptdump(self->fd, me, a, a + 4 * PAGE));
+	EXPECT_EQ(EINVAL, ptdump(self->fd, me, a, a));
+	EXPECT_EQ(EINVAL, ptdump(self->fd, me, a + PAGE, a));
+	EXPECT_EQ(EINVAL, ptdump(self->fd, me, a + 1, a + PAGE));
+	EXPECT_EQ(EINVAL, ptdump(self->fd, me, a, a + PAGE + 1));
+	EXPECT_EQ(EINVAL, ptdump(self->fd, me, a, ~0ULL & ~(PAGE - 1)));
+	EXPECT_EQ(0, vmas(self->fd, me, 8, sizeof(struct vmatlas_vma), 0));
+	EXPECT_EQ(EINVAL, vmas(self->fd, me, 0, sizeof(struct vmatlas_vma), 0));
+	EXPECT_EQ(EINVAL, vmas(self->fd, me, 8, 8, 0));
+	EXPECT_EQ(EINVAL, vmas(self->fd, me, 8, 1 << 20, 0));
+	EXPECT_EQ(EINVAL, vmas(self->fd, me, 8, sizeof(struct vmatlas_vma), 1U << 31));
+	/* An absurd count is fine: the module fills a bounded batch. */
+	EXPECT_EQ(0, vmas(self->fd, me, 0xffffffffU, sizeof(struct vmatlas_vma), 0));
+}
+
+TEST_F(dev, walk_reserved_and_flags_are_einval)
+{
+	struct vmatlas_walk w;
+
+	memset(&w, 0, sizeof(w));
+	w.size = sizeof(w);
+	w.pid = getpid();
+	w.addr = (uintptr_t)self->mapped;
+	w.reserved = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, VMATLAS_IOC_WALK, &w));
+	EXPECT_EQ(EINVAL, errno);
+	w.reserved = 0;
+	w.flags = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, VMATLAS_IOC_WALK, &w));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+static int unprivileged_rules_hold(void *mapped)
+{
+	struct vmatlas_walk w;
+	int fd, i;
+
+	if (drop_cap_sys_admin())
+		return 10;
+	fd = open("/dev/vmatlas", O_RDONLY);
+	if (fd < 0)
+		return 11;
+	if (walk(fd, getppid(), (uintptr_t)mapped, &w) != EPERM)
+		return 12;
+	if (walk(fd, getpid(), (uintptr_t)mapped, &w) != 0)
+		return 13;
+	if (!(w.out_flags & VMATLAS_OUT_PHYS_HIDDEN) || w.phys || w.pfn)
+		return 14;
+	if (!(w.out_flags & VMATLAS_WALK_PRESENT))
+		return 15;
+	for (i = 0; i < VMATLAS_LEVELS; i++)
+		if ((w.levels[i].entry & 0x000ffffffffff000ULL) || w.levels[i].table)
+			return 16;
+	return 0;
+}
+
+TEST_F(dev, without_cap_sys_admin_only_self_and_no_frames)
+{
+	EXPECT_EQ(0, in_child(unprivileged_rules_hold, self->mapped));
+}
+
+TEST(cli_bad_input_gets_one_line_and_no_output)
+{
+	char dead[16], me[16];
+	const char *cases[][6] = {
+		{ "maps", "0", NULL },
+		{ "maps", "-5", NULL },
+		{ "maps", "12abc", NULL },
+		{ "maps", dead, NULL },
+		{ "maps", "2", NULL },
+		{ "walk", me, "0x10", NULL },
+		{ "walk", me, "0xzz", NULL },
+		{ "walk", me, "0xffffffffffffffff", NULL },
+		{ "ptdump", me, "--start", "0x1001", "--end", NULL },
+	};
+	static struct run_result res;
+	size_t i;
+
+	if (access("/dev/vmatlas", F_OK))
+		SKIP(return, "/dev/vmatlas missing");
+	snprintf(dead, sizeof(dead), "%d", dead_pid());
+	snprintf(me, sizeof(me), "%d", getpid());
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		ASSERT_EQ(0, run_tool(&res, -1, cases[i]));
+		EXPECT_NE(0, run_exit_code(&res)) TH_LOG("case %zu", i);
+		EXPECT_STREQ("", res.out) TH_LOG("case %zu printed output", i);
+		EXPECT_LE(1, count_lines(res.err)) TH_LOG("case %zu", i);
+		run_result_free(&res);
+	}
+}
+
+TEST(cli_errors_say_what_is_wrong)
+{
+	static const struct {
+		const char *args[4];
+		const char *says;
+	} cases[] = {
+		{ { "maps", "2", NULL }, "no user address space" },
+		{ { "walk", "1", "0x10", NULL }, "not mapped" },
+		{ { "walk", "1", "0xffffffffffffffff", NULL }, "not a user address" },
+		{ { "maps", "0", NULL }, "invalid PID" },
+	};
+	static struct run_result res;
+	size_t i;
+
+	if (access("/dev/vmatlas", F_OK))
+		SKIP(return, "/dev/vmatlas missing");
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		ASSERT_EQ(0, run_tool(&res, -1, cases[i].args));
+		EXPECT_NE(NULL, strstr(res.err, cases[i].says))
+			TH_LOG("'%s %s' said: %s", cases[i].args[0], cases[i].args[1], res.err);
+		EXPECT_STREQ("", res.out);
+		run_result_free(&res);
+	}
+}
+
+/* Targets that exec and exit while being inspected: clean errors only. */
+TEST_F(dev, target_exec_and_exit_races_are_clean)
+{
+	int round, errors = 0;
+
+	for (round = 0; round < 200; round++) {
+		struct vmatlas_walk w;
+		pid_t pid = fork();
+		int e[3], k;
+
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			if (round & 1)
+				execl("/bin/true", "true", (char *)NULL);
+			_exit(0);
+		}
+		e[0] = vmas(self->fd, pid, 8, sizeof(struct vmatlas_vma), VMATLAS_VMAS_RESIDENCY);
+		e[1] = walk(self->fd, pid, (uintptr_t)self->mapped, &w);
+		e[2] = ptdump(self->fd, pid, PAGE, 1ULL << 30);
+		for (k = 0; k < 3; k++)
+			if (e[k] && e[k] != ESRCH && e[k] != ENOMEM) {
+				TH_LOG("round %d call %d: %s", round, k, strerror(e[k]));
+				errors++;
+			}
+		waitpid(pid, NULL, 0);
+	}
+	EXPECT_EQ(0, errors);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmatlas ptdump against /proc/PID/pagemap: every page of every run is
+ * present (or swapped) exactly when pagemap says so, physically contiguous
+ * runs map the frames pagemap reports, and a dump taken one run per call
+ * through the resume cursor equals a dump taken at once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "kselftest_harness.h"
+#include "layout.h"
+#include "procfs.h"
+
+FIXTURE(layout) {
+	struct layout l;
+	int fd;
+};
+
+FIXTURE_SETUP(layout)
+{
+	self->fd = open("/dev/vmatlas", O_RDONLY);
+	if (self->fd < 0)
+		SKIP(return, "/dev/vmatlas missing");
+	ASSERT_EQ(0, layout_start(&self->l));
+}
+
+FIXTURE_TEARDOWN(layout)
+{
+	if (self->fd < 0)
+		return;
+	layout_stop(&self->l);
+	close(self->fd);
+}
+
+/* All runs of [start, end) with at most @room runs per call; returns the count. */
+static int ptdump_ioctl(int fd, pid_t pid, unsigned long long start, unsigned long long end,
+			unsigned int room, struct vmatlas_run *runs, int max, int *calls)
+{
+	struct vmatlas_ptdump req;
+	int n = 0;
+
+	*calls = 0;
+	do {
+		memset(&req, 0, sizeof(req));
+		req.size = sizeof(req);
+		req.pid = pid;
+		req.start = start;
+		req.end = end;
+		req.count = room;
+		req.entry_size = sizeof(*runs);
+		req.runs_ptr = (uintptr_t)(runs + n);
+		if (n + (int)room > max || ioctl(fd, VMATLAS_IOC_PTDUMP, &req))
+			return -1;
+		n += req.count;
+		start = req.next;
+		(*calls)++;
+	} while (req.next);
+	return n;
+}
+
+TEST_F(layout, runs_agree_with_pagemap)
+{
+	char pid[16];
+	const char *args[] = { "ptdump", "--json", pid, NULL };
+	static struct run_result res;
+	struct json_object *doc, *runs;
+	unsigned long long present_pages = 0;
+	int pm, bad = 0;
+	size_t i;
+
+	snprintf(pid, sizeof(pid), "%d", self->l.pid);
+	doc = run_tool_json(&res, args);
+	ASSERT_NE(NULL, doc) TH_LOG("ptdump failed: %s", res.err);
+	runs = json_get(doc, "runs");
+	ASSERT_LT(0, json_object_array_length(runs));
+	pm = pagemap_open(self->l.pid);
+	for (i = 0; i < json_object_array_length(runs); i++) {
+		struct json_object *r = json_object_array_get_idx(runs, i);
+		unsigned long long a, start = json_hex(r, "start"), end = json_hex(r, "end");
+		struct json_object *flags = json_get(r, "flags");
+		int present = json_array_has(flags, "present") || json_array_has(flags, "protnone");
+		int swap = json_array_has(flags, "swap");
+		unsigned long long phys = json_hex(r, "phys");
+
+		EXPECT_LT(start, end);
+		if (i)
+			EXPECT_LE(json_hex(json_object_array_get_idx(runs, i - 1), "end"), start);
+		for (a = start; a < end && bad < 10; a += self->l.page) {
+			uint64_t e = pagemap_entry(pm, a, self->l.page);
+
+			if (!!(e & PM_PRESENT) != present || !!(e & PM_SWAP) != swap) {
+				TH_LOG("%#llx in run %#llx-%#llx: pagemap %#llx", a, start, end,
+				       (unsigned long long)e);
+				bad++;
+			}
+			if (phys && present &&
+			    (e & PM_PFN_MASK) != (phys + (a - start)) / self->l.page) {
+				TH_LOG("%#llx: run says frame %#llx, pagemap %#llx", a,
+				       (phys + (a - start)) / self->l.page,
+				       (unsigned long long)(e & PM_PFN_MASK));
+				bad++;
+			}
+			present_pages += present;
+		}
+	}
+	EXPECT_EQ(0, bad);
+	/* The layout's own touched pages are all somewhere in the dump. */
+	EXPECT_LE(LAYOUT_PAGES * 3, present_pages);
+	close(pm);
+	json_object_put(doc);
+	run_result_free(&res);
+}
+
+TEST_F(layout, one_run_per_call_equals_one_call)
+{
+	static struct vmatlas_run all[4096], one[4096];
+	unsigned long long start = self->l.cow, end = self->l.heap + LAYOUT_PAGES * self->l.page;
+	int n_all, n_one, calls, i;
+
+	if (start > end) {
+		unsigned long long t = start;
+
+		start = self->l.heap;
+		end = t + LAYOUT_PAGES * self->l.page;
+	}
+	n_all = ptdump_ioctl(self->fd, self->l.pid, start, end, 4096, all, 4096, &calls);
+	ASSERT_LT(0, n_all);
+	n_one = ptdump_ioctl(self->fd, self->l.pid, start, end, 1, one, 4096, &calls);
+	ASSERT_EQ(n_all, n_one);
+	EXPECT_EQ(n_one, calls);
+	for (i = 0; i < n_all; i++) {
+		EXPECT_EQ(all[i].start, one[i].start);
+		EXPECT_EQ(all[i].end, one[i].end);
+		EXPECT_EQ(all[i].bits, one[i].bits);
+	}
+}
+
+/* A bounded call over a huge, mostly empty range returns with a cursor. */
+TEST_F(layout, huge_sparse_range_is_bounded_and_resumable)
+{
+	struct vmatlas_run runs[2];
+	struct vmatlas_ptdump req;
+
+	memset(&req, 0, sizeof(req));
+	req.size = sizeof(req);
+	req.pid = self->l.pid;
+	req.start = 0;
+	req.end = (unsigned long long)self->l.heap & ~(unsigned long long)(self->l.page - 1);
+	req.end = sizeof(void *) == 8 ? 1ULL << 47 : 0xbffff000ULL;
+	req.count = 2;
+	req.entry_size = sizeof(runs[0]);
+	req.runs_ptr = (uintptr_t)runs;
+	ASSERT_EQ(0, ioctl(self->fd, VMATLAS_IOC_PTDUMP, &req));
+	EXPECT_EQ(2, req.count);
+	EXPECT_NE(0, req.next);
+	EXPECT_LT(runs[0].start, runs[1].start);
+	EXPECT_LE(runs[1].end, req.next);
+}
+
+TEST_HARNESS_MAIN

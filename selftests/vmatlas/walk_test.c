@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmatlas walk against /proc/PID/pagemap and the architecture: for thousands
+ * of addresses present, PFN, swap, soft-dirty and exclusivity agree with
+ * pagemap; each level's index is the address bits the MMU uses; each entry
+ * points at the next level's table; COW shares a frame until a write; and
+ * looking changes nothing in the process looked at.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "kselftest_harness.h"
+#include "layout.h"
+#include "procfs.h"
+
+#define WALK_BATCH	256
+#define SAMPLES_PER_VMA	48
+/* Physical address bits of an x86 entry (PAE and 64-bit: 52-bit frames). */
+#define ENTRY_PFN_MASK	0x000ffffffffff000ULL
+
+/* Walk @n addresses of @pid with one tool run; NULL on failure. */
+static struct json_object *walk_json(pid_t pid, const unsigned long long *addrs, int n,
+				     struct run_result *res)
+{
+	static char bufs[WALK_BATCH][24];
+	const char *args[WALK_BATCH + 4];
+	char pidbuf[16];
+	int i;
+
+	args[0] = "walk";
+	args[1] = "--json";
+	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
+	args[2] = pidbuf;
+	for (i = 0; i < n; i++) {
+		snprintf(bufs[i], sizeof(bufs[i]), "%#llx", addrs[i]);
+		args[3 + i] = bufs[i];
+	}
+	args[3 + n] = NULL;
+	return run_tool_json(res, args);
+}
+
+static struct json_object *walk_one(pid_t pid, unsigned long long addr)
+{
+	static struct run_result res;
+	struct json_object *doc = walk_json(pid, &addr, 1, &res), *r;
+
+	run_result_free(&res);
+	if (!doc)
+		return NULL;
+	r = json_object_get(json_object_array_get_idx(json_get(doc, "results"), 0));
+	json_object_put(doc);
+	return r;
+}
+
+static int has_flag(struct json_object *obj, const char *flag)
+{
+	return json_array_has(json_get(obj, "flags"), flag);
+}
+
+static struct json_object *level(struct json_object *r, int i)
+{
+	return json_object_array_get_idx(json_get(r, "levels"), i);
+}
+
+static unsigned long long pfn_of(struct json_object *r)
+{
+	return json_hex(r, "pfn");
+}
+
+FIXTURE(layout) {
+	struct layout l;
+	struct vmatlas_info info;
+};
+
+FIXTURE_SETUP(layout)
+{
+	int fd = open("/dev/vmatlas", O_RDONLY);
+
+	if (fd < 0)
+		SKIP(return, "/dev/vmatlas missing");
+	memset(&self->info, 0, sizeof(self->info));
+	self->info.size = sizeof(self->info);
+	ASSERT_EQ(0, ioctl(fd, VMATLAS_IOC_INFO, &self->info));
+	close(fd);
+	ASSERT_EQ(0, layout_start(&self->l));
+}
+
+FIXTURE_TEARDOWN(layout)
+{
+	if (self->l.pid)
+		layout_stop(&self->l);
+}
+
+/* Compare one walk result with the pagemap entry of the same address. */
+static int agrees_with_pagemap(struct __test_metadata *_metadata, struct json_object *r,
+			       uint64_t pm, int soft_dirty)
+{
+	struct json_object *page = json_get(r, "page"), *swap = json_get(r, "swap");
+	struct json_object *vma = json_get(r, "vma");
+	unsigned long long addr = json_hex(r, "addr");
+	int present = json_object_get_boolean(json_get(r, "present"));
+	int stop = json_object_array_length(json_get(r, "levels")) - 1;
+	int leaf_sd = has_flag(level(r, stop), "soft-dirty");
+	int ok = 1;
+
+	if (!!(pm & PM_PRESENT) != present) {
+		TH_LOG("%#llx: present %d, pagemap %d", addr, present, !!(pm & PM_PRESENT));
+		return 0;
+	}
+	if (present && (pm & PM_PFN_MASK) != pfn_of(r)) {
+		TH_LOG("%#llx: pfn %#llx, pagemap %#llx", addr, pfn_of(r), pm & PM_PFN_MASK);
+		ok = 0;
+	}
+	if (!!(pm & PM_SWAP) != !!swap) {
+		TH_LOG("%#llx: swap %d, pagemap %d", addr, !!swap, !!(pm & PM_SWAP));
+		ok = 0;
+	}
+	if (swap && (pm & PM_PFN_MASK) !=
+	    ((unsigned long long)json_int(swap, "type") | json_hex(swap, "offset") << 5)) {
+		TH_LOG("%#llx: swap entry differs from pagemap's %#llx", addr, pm & PM_PFN_MASK);
+		ok = 0;
+	}
+	if (soft_dirty && !!(pm & PM_SOFT_DIRTY) !=
+	    (leaf_sd || json_array_has(json_get(vma, "flags"), "VM_SOFTDIRTY"))) {
+		TH_LOG("%#llx: soft-dirty differs from pagemap", addr);
+		ok = 0;
+	}
+	if (present && !!(pm & PM_EXCLUSIVE) != (page && json_int(page, "mapcount") == 1)) {
+		TH_LOG("%#llx: exclusive differs from pagemap (mapcount %lld)", addr,
+		       page ? json_int(page, "mapcount") : -1);
+		ok = 0;
+	}
+	if (present && !!(pm & PM_FILE) !=
+	    (page && !json_array_has(json_get(page, "flags"), "anon") &&
+	     !json_array_has(json_get(page, "flags"), "zero"))) {
+		TH_LOG("%#llx: file differs from pagemap", addr);
+		ok = 0;
+	}
+	return ok;
+}
+
+TEST_F(layout, thousands_of_addresses_agree_with_pagemap)
+{
+	unsigned long long *addrs = NULL;
+	struct smaps_vma *vmas;
+	int nvmas, n = 0, cap = 0, i, k, fd, checked = 0, bad = 0;
+	int soft_dirty = soft_dirty_supported();
+
+	nvmas = smaps_read(self->l.pid, &vmas);
+	ASSERT_LT(0, nvmas);
+	for (i = 0; i < nvmas; i++) {
+		unsigned long long npages = (vmas[i].end - vmas[i].start) / self->l.page;
+
+		if (!strcmp(vmas[i].name, "[vsyscall]"))
+			continue;
+		for (k = 0; k < SAMPLES_PER_VMA && k < (int)npages; k++) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 1024;
+				addrs = realloc(addrs, cap * sizeof(*addrs));
+				ASSERT_NE(NULL, addrs);
+			}
+			/* Spread over the VMA, at an odd offset inside the page. */
+			addrs[n++] = vmas[i].start + (npages * k / SAMPLES_PER_VMA) * self->l.page +
+				     (k * 8 + 1) % self->l.page;
+		}
+	}
+	fd = pagemap_open(self->l.pid);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < n; i += WALK_BATCH) {
+		int batch = n - i < WALK_BATCH ? n - i : WALK_BATCH;
+		static struct run_result res;
+		struct json_object *doc = walk_json(self->l.pid, addrs + i, batch, &res);
+		struct json_object *results = json_get(doc, "results");
+
+		ASSERT_NE(NULL, doc) TH_LOG("walk failed: %s", res.err);
+		ASSERT_EQ(batch, json_object_array_length(results));
+		for (k = 0; k < batch; k++) {
+			struct json_object *r = json_object_array_get_idx(results, k);
+
+			EXPECT_EQ(addrs[i + k], json_hex(r, "addr"));
+			if (!agrees_with_pagemap(_metadata, r,
+						 pagemap_entry(fd, addrs[i + k], self->l.page),
+						 soft_dirty))
+				bad++;
+			checked++;
+		}
+		json_object_put(doc);
+		run_result_free(&res);
+	}
+	close(fd);
+	EXPECT_EQ(0, bad);
+	EXPECT_LE(1000, checked) TH_LOG("only %d addresses sampled", checked);
+	free(addrs);
+	free(vmas);
+}
+
+/* The index at each level is the slice of address bits the MMU uses. */
+TEST_F(layout, level_indices_are_the_address_bits)
+{
+	unsigned long long a = self->l.anon + 5 * self->l.page;
+	struct json_object *r = walk_one(self->l.pid, a);
+	unsigned int levels = self->info.levels;
+
+	ASSERT_NE(NULL, r);
+	ASSERT_EQ(5, json_object_array_length(json_get(r, "levels")));
+	EXPECT_EQ((a >> 12) & 511, json_int(level(r, 4), "index"));
+	EXPECT_EQ((a >> 21) & 511, json_int(level(r, 3), "index"));
+	if (levels == 3) {
+		EXPECT_EQ((a >> 30) & 3, json_int(level(r, 0), "index"));
+		EXPECT_TRUE(json_object_get_boolean(json_get(level(r, 1), "folded")));
+		EXPECT_TRUE(json_object_get_boolean(json_get(level(r, 2), "folded")));
+	} else {
+		EXPECT_EQ((a >> 30) & 511, json_int(level(r, 2), "index"));
+		EXPECT_FALSE(json_object_get_boolean(json_get(level(r, 2), "folded")));
+		EXPECT_EQ((a >> (levels == 5 ? 48 : 39)) & 511, json_int(level(r, 0), "index"));
+		EXPECT_EQ(levels == 4, json_object_get_boolean(json_get(level(r, 1), "folded")));
+		if (levels == 5)
+			EXPECT_EQ((a >> 39) & 511, json_int(level(r, 1), "index"));
+	}
+	EXPECT_TRUE(json_object_get_boolean(json_get(level(r, 4), "leaf")));
+	EXPECT_EQ(self->l.page, json_int(r, "page_size"));
+	json_object_put(r);
+}
+
+/* Each entry holds the physical address of the next level's table. */
+TEST_F(layout, each_level_points_at_the_next_table)
+{
+	struct json_object *r = walk_one(self->l.pid, self->l.anon);
+	int fd = pagemap_open(self->l.pid);
+	uint64_t pm = pagemap_entry(fd, self->l.anon, self->l.page);
+	int i;
+
+	ASSERT_NE(NULL, r);
+	for (i = 0; i < 4; i++) {
+		struct json_object *next = level(r, i + 1);
+
+		if (json_object_get_boolean(json_get(next, "folded")))
+			continue;
+		EXPECT_EQ(json_hex(level(r, i), "entry") & ENTRY_PFN_MASK, json_hex(next, "table"))
+			TH_LOG("level %d", i);
+	}
+	EXPECT_EQ((pm & PM_PFN_MASK) * self->l.page,
+		  json_hex(level(r, 4), "entry") & ENTRY_PFN_MASK);
+	EXPECT_EQ((pm & PM_PFN_MASK) * self->l.page, json_hex(r, "phys"));
+	close(fd);
+	json_object_put(r);
+}
+
+TEST_F(layout, five_level_paging_walks_a_real_p4d)
+{
+	struct json_object *r;
+	unsigned long long a = self->l.high;
+
+	if (self->info.levels != 5)
+		SKIP(return, "%u-level paging", self->info.levels);
+	ASSERT_NE(0, a) TH_LOG("no mapping above 128 TiB under 5-level paging");
+	r = walk_one(self->l.pid, a);
+	ASSERT_NE(NULL, r);
+	EXPECT_GE(a, 1ULL << 47);
+	EXPECT_FALSE(json_object_get_boolean(json_get(level(r, 1), "folded")));
+	EXPECT_EQ((a >> 48) & 511, json_int(level(r, 0), "index"));
+	EXPECT_EQ((a >> 39) & 511, json_int(level(r, 1), "index"));
+	EXPECT_NE(0, (a >> 48) & 511);
+	EXPECT_TRUE(json_object_get_boolean(json_get(r, "present")));
+	json_object_put(r);
+}
+
+TEST_F(layout, cow_after_fork_shares_frame_until_write)
+{
+	unsigned long long a = self->l.cow + 3 * self->l.page;
+	struct json_object *p, *c;
+	unsigned long long shared_pfn;
+
+	p = walk_one(self->l.pid, a);
+	c = walk_one(self->l.child, a);
+	ASSERT_NE(NULL, p);
+	ASSERT_NE(NULL, c);
+	shared_pfn = pfn_of(p);
+	EXPECT_EQ(shared_pfn, pfn_of(c));
+	EXPECT_FALSE(has_flag(level(p, 4), "write"));
+	EXPECT_FALSE(has_flag(level(c, 4), "write"));
+	EXPECT_EQ(2, json_int(json_get(p, "page"), "mapcount"));
+	json_object_put(p);
+	json_object_put(c);
+
+	ASSERT_EQ(0, layout_child_write_cow(&self->l));
+	p = walk_one(self->l.pid, a);
+	c = walk_one(self->l.child, a);
+	ASSERT_NE(NULL, p);
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(shared_pfn, pfn_of(p));
+	EXPECT_NE(shared_pfn, pfn_of(c));
+	EXPECT_TRUE(has_flag(level(c, 4), "write"));
+	EXPECT_EQ(1, json_int(json_get(p, "page"), "mapcount"));
+	json_object_put(p);
+	json_object_put(c);
+}
+
+TEST_F(layout, zero_page_reads_share_one_frame)
+{
+	struct json_object *a = walk_one(self->l.pid, self->l.zero);
+	struct json_object *b = walk_one(self->l.pid, self->l.zero + 7 * self->l.page);
+
+	ASSERT_NE(NULL, a);
+	ASSERT_NE(NULL, b);
+	EXPECT_TRUE(json_array_has(json_get(json_get(a, "page"), "flags"), "zero"));
+	EXPECT_EQ(pfn_of(a), pfn_of(b));
+	EXPECT_FALSE(has_flag(level(a, 4), "write"));
+	json_object_put(a);
+	json_object_put(b);
+}
+
+/* A 2 MiB leaf translates by base plus the low 21 bits, as pagemap agrees. */
+TEST_F(layout, thp_is_a_pmd_leaf)
+{
+	const unsigned long long huge = 2ULL << 20;
+	unsigned long long a = self->l.thp + huge + 12345, base;
+	struct json_object *r = walk_one(self->l.pid, a);
+	int fd = pagemap_open(self->l.pid);
+	uint64_t pm = pagemap_entry(fd, a, self->l.page);
+
+	close(fd);
+	ASSERT_NE(NULL, r);
+	if (json_int(r, "page_size") != (long long)huge)
+		SKIP(json_object_put(r); return, "no huge page behind the THP region");
+	EXPECT_STREQ("pmd", json_object_get_string(json_get(r, "stop")));
+	EXPECT_TRUE(has_flag(level(r, 3), "huge"));
+	EXPECT_TRUE(json_object_get_boolean(json_get(level(r, 3), "leaf")));
+	base = json_hex(level(r, 3), "entry") & ENTRY_PFN_MASK & ~(huge - 1);
+	EXPECT_EQ(base + (a & (huge - 1)), json_hex(r, "phys"));
+	EXPECT_EQ((pm & PM_PFN_MASK) * self->l.page + (a & (self->l.page - 1)),
+		  json_hex(r, "phys"));
+	json_object_put(r);
+}
+
+TEST_F(layout, swapped_page_walks_to_a_swap_entry)
+{
+	struct json_object *r, *swap;
+	int fd, i;
+
+	if (!self->l.swap_out)
+		SKIP(return, "no page reached swap (no swap device?)");
+	fd = pagemap_open(self->l.pid);
+	for (i = 0; i < LAYOUT_PAGES; i++)
+		if (pagemap_entry(fd, self->l.swapped + i * self->l.page, self->l.page) & PM_SWAP)
+			break;
+	close(fd);
+	ASSERT_LT(i, LAYOUT_PAGES);
+	r = walk_one(self->l.pid, self->l.swapped + i * self->l.page);
+	ASSERT_NE(NULL, r);
+	swap = json_get(r, "swap");
+	EXPECT_FALSE(json_object_get_boolean(json_get(r, "present")));
+	ASSERT_NE(NULL, swap);
+	EXPECT_STREQ("swap", json_object_get_string(json_get(swap, "kind")));
+	EXPECT_TRUE(has_flag(level(r, 4), "swap"));
+	json_object_put(r);
+}
+
+/* Looking takes no fault, sets no bit, maps nothing in the process looked at. */
+TEST_F(layout, inspecting_never_changes_the_target)
+{
+	char pid[16], start[24], end[24], addr[24];
+	const char *maps[] = { "maps", "--json", pid, NULL };
+	const char *ptdump[] = { "ptdump", "--json", pid, NULL };
+	const char *range[] = { "ptdump", pid, "--start", start, "--end", end, NULL };
+	const char *walk[] = { "walk", pid, addr, NULL };
+	static struct run_result res;
+	long long faults;
+	int fd, i;
+
+	snprintf(pid, sizeof(pid), "%d", self->l.pid);
+	snprintf(start, sizeof(start), "%#llx", (unsigned long long)self->l.untouched);
+	snprintf(end, sizeof(end), "%#llx",
+		 (unsigned long long)self->l.untouched + LAYOUT_PAGES * self->l.page);
+	faults = proc_faults(self->l.pid);
+	ASSERT_LE(0, faults);
+	if (soft_dirty_supported()) {
+		int cr;
+
+		snprintf(addr, sizeof(addr), "/proc/%d/clear_refs", self->l.pid);
+		cr = open(addr, O_WRONLY);
+		ASSERT_LE(0, cr);
+		ASSERT_EQ(1, write(cr, "4", 1));
+		close(cr);
+	}
+	for (i = 0; i < LAYOUT_PAGES; i++) {
+		snprintf(addr, sizeof(addr), "%#llx",
+			 (unsigned long long)self->l.untouched + i * self->l.page);
+		ASSERT_EQ(0, run_tool(&res, -1, walk));
+		EXPECT_EQ(0, run_exit_code(&res));
+		run_result_free(&res);
+	}
+	ASSERT_EQ(0, run_tool(&res, -1, maps));
+	EXPECT_EQ(0, run_exit_code(&res));
+	run_result_free(&res);
+	ASSERT_EQ(0, run_tool(&res, -1, ptdump));
+	EXPECT_EQ(0, run_exit_code(&res));
+	run_result_free(&res);
+	ASSERT_EQ(0, run_tool(&res, -1, range));
+	EXPECT_EQ(0, run_exit_code(&res));
+	run_result_free(&res);
+
+	EXPECT_EQ(faults, proc_faults(self->l.pid));
+	fd = pagemap_open(self->l.pid);
+	for (i = 0; i < LAYOUT_PAGES; i++) {
+		EXPECT_EQ(0, pagemap_entry(fd, self->l.untouched + i * self->l.page,
+					   self->l.page) & (PM_PRESENT | PM_SWAP));
+		if (soft_dirty_supported())
+			EXPECT_EQ(0, pagemap_entry(fd, self->l.anon + i * self->l.page,
+						   self->l.page) & PM_SOFT_DIRTY);
+	}
+	close(fd);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmatlas ptdump: the page tables of a process as runs, like the kernel's
+ * ptdump: neighbouring leaves with the same attributes make one run.
+ */
+#include <argp.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "libvmatlas.h"
+#include "names.h"
+#include "output.h"
+#include "parse.h"
+
+static const char ptdump_doc[] =
+"Dump the page tables of a process as runs of leaves with the same attributes.\n"
+"\n"
+"USAGE: vmatlas ptdump [--start ADDR] [--end ADDR] [--json] PID\n"
+"\n"
+"ADDR is hexadecimal with 0x, or decimal, and page aligned. By default the\n"
+"range goes from the start of the first VMA to the end of the last one.\n"
+"\n"
+"EXAMPLES:\n"
+"    vmatlas ptdump $$                    # all page tables of this shell\n"
+"    vmatlas ptdump -s 0x400000 -e 0x600000 1234   # only that range\n"
+"    vmatlas ptdump --json 1234           # the same as a JSON document\n";
+
+static const struct argp_option ptdump_options[] = {
+	{ "start", 's', "ADDR", 0, "First address (default: start of the first VMA)", 0 },
+	{ "end", 'e', "ADDR", 0, "End address (default: end of the last VMA)", 0 },
+	{},
+};
+
+static const struct argp_child ptdump_children[] = {
+	{ &vmatlas_common_argp, 0, NULL, 0 },
+	{},
+};
+
+static struct {
+	int pid;
+	unsigned long long start, end;
+	bool has_start, has_end;
+} ptdump_args;
+
+static error_t ptdump_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 's':
+		parse_addr_arg(state, arg, &ptdump_args.start);
+		ptdump_args.has_start = true;
+		return 0;
+	case 'e':
+		parse_addr_arg(state, arg, &ptdump_args.end);
+		ptdump_args.has_end = true;
+		return 0;
+	default:
+		return parse_pid_key(key, arg, state, &ptdump_args.pid);
+	}
+}
+
+static const struct argp ptdump_argp = {
+	.options = ptdump_options,
+	.parser = ptdump_parse,
+	.args_doc = "PID",
+	.doc = ptdump_doc,
+	.children = ptdump_children,
+};
+
+/* The start of the first VMA and the end of the last one. */
+struct ptdump_bounds {
+	unsigned long long start, end;
+	bool found;
+};
+
+static int ptdump_add_vma(const struct vmatlas_vma *vma, const char *name, void *priv)
+{
+	struct ptdump_bounds *bounds = priv;
+
+	if (!bounds->found)
+		bounds->start = vma->start;
+	bounds->end = vma->end;
+	bounds->found = true;
+	return 0;
+}
+
+/* The range to dump: the options, else the bounds of the VMAs. Return: 0 or an exit status. */
+static int ptdump_range(int fd, unsigned long long *start, unsigned long long *end)
+{
+	struct ptdump_bounds bounds = {};
+	struct vmatlas_info info;
+	int err;
+
+	err = vmatlas_get_info(fd, &info);
+	if (err)
+		return vmatlas_error("%s", vmatlas_strerror());
+	if (ptdump_args.has_start && ptdump_args.start % info.page_size) {
+		vmatlas_error("--start 0x%llx: not page aligned", ptdump_args.start);
+		return 2;
+	}
+	if (ptdump_args.has_end && ptdump_args.end % info.page_size) {
+		vmatlas_error("--end 0x%llx: not page aligned", ptdump_args.end);
+		return 2;
+	}
+
+	if (!ptdump_args.has_start || !ptdump_args.has_end) {
+		err = vmatlas_for_each_vma(fd, ptdump_args.pid, false, ptdump_add_vma, &bounds);
+		if (err)
+			return vmatlas_error("%s", vmatlas_strerror());
+		if (!bounds.found)
+			return vmatlas_error("pid %d: no VMA", ptdump_args.pid);
+	}
+	*start = ptdump_args.has_start ? ptdump_args.start : bounds.start;
+	*end = ptdump_args.has_end ? ptdump_args.end : bounds.end;
+	if (*start >= *end) {
+		vmatlas_error("empty range 0x%llx-0x%llx", *start, *end);
+		return 2;
+	}
+	return 0;
+}
+
+static int ptdump_add_run(const struct vmatlas_run *run, void *priv)
+{
+	struct json_object *obj = json_object_new_object();
+
+	json_object_object_add(obj, "start", out_hex(run->start));
+	json_object_object_add(obj, "end", out_hex(run->end));
+	json_object_object_add(obj, "size", json_object_new_uint64(run->end - run->start));
+	json_object_object_add(obj, "page_size", json_object_new_uint64(run->page_size));
+	json_object_object_add(obj, "level", json_object_new_string(names_level(run->level)));
+	json_object_object_add(obj, "flags", names_bits_to_json(&names_ent, run->bits));
+	json_object_object_add(obj, "phys",
+			       out_hex_or_null(run->phys != VMATLAS_NO_PHYS, run->phys));
+	json_object_array_add(priv, obj);
+	return 0;
+}
+
+static void ptdump_print_size(FILE *out, struct json_object *size)
+{
+	out_print_size(out, json_object_get_uint64(size), true);
+}
+
+static const struct out_column ptdump_columns[] = {
+	{ "START", "start", OUT_RIGHT },
+	{ "END", "end", OUT_RIGHT },
+	{ "SIZE", "size", OUT_RIGHT, ptdump_print_size },
+	{ "LEVEL", "level", OUT_LEFT },
+	{ "FLAGS", "flags", OUT_LEFT },
+	{ "PHYS", "phys", OUT_LEFT },
+};
+
+static int ptdump_print(FILE *out, struct json_object *doc)
+{
+	return out_print_table(out, out_get(doc, "runs"), ptdump_columns,
+			       ARRAY_SIZE(ptdump_columns));
+}
+
+static int ptdump_run(int argc, char **argv)
+{
+	unsigned long long start, end;
+	struct json_object *doc, *runs;
+	unsigned int out_flags;
+	int fd, err;
+
+	if (argp_parse(&ptdump_argp, argc, argv, 0, NULL, NULL))
+		return 1;
+
+	fd = vmatlas_open();
+	if (fd < 0)
+		return vmatlas_error("%s", vmatlas_strerror());
+	err = ptdump_range(fd, &start, &end);
+	if (err) {
+		vmatlas_close(fd);
+		return err;
+	}
+	runs = json_object_new_array();
+	err = vmatlas_for_each_run(fd, ptdump_args.pid, start, end, ptdump_add_run, runs,
+				   &out_flags);
+	vmatlas_close(fd);
+	if (err) {
+		json_object_put(runs);
+		return vmatlas_error("%s", vmatlas_strerror());
+	}
+
+	doc = json_object_new_object();
+	json_object_object_add(doc, "pid", json_object_new_int(ptdump_args.pid));
+	json_object_object_add(doc, "phys_hidden",
+			       json_object_new_boolean(!!(out_flags & VMATLAS_OUT_PHYS_HIDDEN)));
+	json_object_object_add(doc, "runs", runs);
+	return out_emit(doc, ptdump_print);
+}
+
+const struct vmatlas_cmd vmatlas_cmd_ptdump = {
+	.name = "ptdump",
+	.summary = "the page tables of a process as runs of like leaves",
+	.run = ptdump_run,
+};

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmatlas walk: translate addresses of a process level by level, as the MMU
+ * would, and show every entry on the way and what the walk found.
+ */
+#include <argp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "libvmatlas.h"
+#include "names.h"
+#include "output.h"
+#include "parse.h"
+
+static const char walk_doc[] =
+"Translate addresses of a process through its page tables, level by level.\n"
+"\n"
+"USAGE: vmatlas walk [--json] PID ADDR [ADDR...]\n"
+"\n"
+"ADDR is hexadecimal with 0x, or decimal.\n"
+"\n"
+"EXAMPLES:\n"
+"    vmatlas walk $$ 0x55d0c0a4e000       # one address of this shell\n"
+"    vmatlas walk 1234 0x7f0000000000 0x7f0000001000   # two addresses\n"
+"    vmatlas walk --json 1234 0x601000    # the same as a JSON document\n";
+
+static const struct argp_child walk_children[] = {
+	{ &vmatlas_common_argp, 0, NULL, 0 },
+	{},
+};
+
+static struct {
+	int pid;
+	unsigned long long *addrs;	/* room for every argument */
+	size_t naddrs;
+} walk_args;
+
+static error_t walk_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case ARGP_KEY_ARG:
+		if (!state->arg_num)
+			return parse_pid_key(key, arg, state, &walk_args.pid);
+		parse_addr_arg(state, arg, &walk_args.addrs[walk_args.naddrs++]);
+		return 0;
+	case ARGP_KEY_END:
+		if (state->arg_num == 1)
+			argp_error(state, "missing ADDR");
+		return 0;
+	default:
+		return parse_pid_key(key, arg, state, &walk_args.pid);
+	}
+}
+
+static const struct argp walk_argp = {
+	.parser = walk_parse,
+	.args_doc = "PID ADDR [ADDR...]",
+	.doc = walk_doc,
+	.children = walk_children,
+};
+
+/*
+ * The VMATLAS_LVL_* flags a level is shown with: its JSON member and its note
+ * in the table, the note of the first flag set winning.
+ */
+static const struct {
+	const char *key;
+	unsigned int flag;
+	const char *note;
+} walk_level_flags[] = {
+	{ "leaf", VMATLAS_LVL_LEAF, "leaf" },
+	{ "none", VMATLAS_LVL_NONE, "empty" },
+	{ "bad", VMATLAS_LVL_BAD, "bad" },
+	{ "folded", VMATLAS_LVL_FOLDED, "folded" },
+};
+
+static struct json_object *walk_level_to_json(const struct vmatlas_level *level, unsigned int i)
+{
+	struct json_object *obj = json_object_new_object();
+	size_t j;
+
+	json_object_object_add(obj, "level", json_object_new_string(names_level(i)));
+	json_object_object_add(obj, "index", json_object_new_int64(level->index));
+	json_object_object_add(obj, "entry", out_hex(level->entry));
+	json_object_object_add(obj, "table", out_hex_or_null(level->table, level->table));
+	json_object_object_add(obj, "flags", names_bits_to_json(&names_ent, level->bits));
+	for (j = 0; j < ARRAY_SIZE(walk_level_flags); j++)
+		json_object_object_add(obj, walk_level_flags[j].key,
+				       json_object_new_boolean(!!(level->flags &
+								  walk_level_flags[j].flag)));
+	return obj;
+}
+
+static struct json_object *walk_swap_to_json(const struct vmatlas_walk *w)
+{
+	/* Without CAP_SYS_ADMIN only a swap device's offset is shown. */
+	bool hidden = (w->out_flags & VMATLAS_OUT_PHYS_HIDDEN) && w->swap_kind != VMATLAS_SWP_SWAP;
+	struct json_object *swap;
+
+	if (w->swap_kind == VMATLAS_SWP_NONE)
+		return NULL;
+	swap = json_object_new_object();
+	json_object_object_add(swap, "kind", json_object_new_string(names_swap(w->swap_kind)));
+	json_object_object_add(swap, "type", json_object_new_int64(w->swap_type));
+	json_object_object_add(swap, "offset", out_hex_or_null(!hidden, w->swap_offset));
+	return swap;
+}
+
+static struct json_object *walk_page_to_json(const struct vmatlas_walk *w)
+{
+	struct json_object *page;
+
+	if (!(w->out_flags & VMATLAS_WALK_PAGE))
+		return NULL;
+	page = json_object_new_object();
+	json_object_object_add(page, "flags", names_bits_to_json(&names_pg, w->page.flags));
+	json_object_object_add(page, "mapcount", json_object_new_int(w->page.mapcount));
+	json_object_object_add(page, "refcount", json_object_new_int(w->page.refcount));
+	json_object_object_add(page, "order", json_object_new_int64(w->page.order));
+	return page;
+}
+
+static struct json_object *walk_to_json(const struct vmatlas_walk *w)
+{
+	bool present = w->out_flags & VMATLAS_WALK_PRESENT;
+	bool phys = present && !(w->out_flags & VMATLAS_OUT_PHYS_HIDDEN);
+	struct json_object *obj = json_object_new_object();
+	struct json_object *levels = json_object_new_array();
+	struct json_object *vma = json_object_new_object();
+	unsigned int i;
+
+	for (i = 0; i <= w->stop_level && i < VMATLAS_LEVELS; i++)
+		json_object_array_add(levels, walk_level_to_json(&w->levels[i], i));
+	json_object_object_add(vma, "start", out_hex(w->vma_start));
+	json_object_object_add(vma, "end", out_hex(w->vma_end));
+	json_object_object_add(vma, "flags", names_bits_to_json(&names_vm, w->vma_flags));
+
+	json_object_object_add(obj, "addr", out_hex(w->addr));
+	json_object_object_add(obj, "present", json_object_new_boolean(present));
+	json_object_object_add(obj, "page_size", json_object_new_uint64(w->page_size));
+	json_object_object_add(obj, "phys", out_hex_or_null(phys, w->phys));
+	json_object_object_add(obj, "pfn", out_hex_or_null(phys, w->pfn));
+	json_object_object_add(obj, "swap", walk_swap_to_json(w));
+	json_object_object_add(obj, "stop", json_object_new_string(names_level(w->stop_level)));
+	json_object_object_add(obj, "levels", levels);
+	json_object_object_add(obj, "vma", vma);
+	json_object_object_add(obj, "page", walk_page_to_json(w));
+	return obj;
+}
+
+/* What a level of the walk was: "leaf", "empty", "bad", "folded" or "". */
+static const char *walk_note(struct json_object *level)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(walk_level_flags); i++)
+		if (json_object_get_boolean(out_get(level, walk_level_flags[i].key)))
+			return walk_level_flags[i].note;
+	return "";
+}
+
+static void walk_print_note(FILE *out, struct json_object *level)
+{
+	fputs(walk_note(level), out);
+}
+
+static const struct out_column walk_columns[] = {
+	{ "LEVEL", "level", OUT_LEFT },
+	{ "INDEX", "index", OUT_RIGHT },
+	{ "ENTRY", "entry", OUT_RIGHT },
+	{ "FLAGS", "flags", OUT_LEFT },
+	{ "NOTE", NULL, OUT_LEFT, walk_print_note },
+};
+
+/* The last line about a translation: where it leads, or why nowhere. */
+static void walk_print_outcome(FILE *out, struct json_object *res)
+{
+	struct json_object *levels = out_get(res, "levels");
+	struct json_object *swap = out_get(res, "swap");
+	const char *note;
+
+	if (json_object_get_boolean(out_get(res, "present"))) {
+		fputs("present: ", out);
+		out_print_size(out, out_get_u64(res, "page_size"), false);
+		if (out_get(res, "phys"))
+			fprintf(out, " page at phys %s (pfn %s)\n", out_get_str(res, "phys"),
+				out_get_str(res, "pfn"));
+		else
+			fputs(" page, phys hidden (needs CAP_SYS_ADMIN)\n", out);
+	} else if (swap) {
+		fprintf(out, "swapped: kind %s, type %s, offset %s\n", out_get_str(swap, "kind"),
+			out_get_str(swap, "type"),
+			out_get(swap, "offset") ? out_get_str(swap, "offset") :
+						  "hidden (needs CAP_SYS_ADMIN)");
+	} else {
+		note = walk_note(json_object_array_get_idx(levels,
+							   json_object_array_length(levels) - 1));
+		if (!strcmp(note, "empty") || !strcmp(note, "bad"))
+			fprintf(out, "not present: %s %s entry\n", note, out_get_str(res, "stop"));
+		else
+			fputs("not present\n", out);
+	}
+}
+
+static int walk_print_result(FILE *out, struct json_object *res)
+{
+	struct json_object *page = out_get(res, "page");
+	char perms[5];
+	int ret;
+
+	names_perms(names_json_to_bits(&names_vm, out_get(res, "vma.flags")), perms);
+	fprintf(out, "%s in VMA %s-%s %s\n", out_get_str(res, "addr"),
+		out_get_str(res, "vma.start"), out_get_str(res, "vma.end"), perms);
+	ret = out_print_table(out, out_get(res, "levels"), walk_columns, ARRAY_SIZE(walk_columns));
+	if (ret)
+		return ret;
+	walk_print_outcome(out, res);
+	if (page) {
+		fputs("page: flags ", out);
+		out_print_value(out, out_get(page, "flags"));
+		fprintf(out, " mapcount %s refcount %s order %s\n", out_get_str(page, "mapcount"),
+			out_get_str(page, "refcount"), out_get_str(page, "order"));
+	}
+	return 0;
+}
+
+static int walk_print(FILE *out, struct json_object *doc)
+{
+	struct json_object *results = out_get(doc, "results");
+	size_t i, n = json_object_array_length(results);
+	int ret = 0;
+
+	for (i = 0; i < n && !ret; i++) {
+		if (i)
+			fputc('\n', out);
+		ret = walk_print_result(out, json_object_array_get_idx(results, i));
+	}
+	return ret;
+}
+
+static int walk_run(int argc, char **argv)
+{
+	struct json_object *doc, *results;
+	struct vmatlas_walk w;
+	bool hidden = false;
+	int fd, err = 0;
+	size_t i;
+
+	walk_args.addrs = calloc(argc, sizeof(*walk_args.addrs));
+	if (!walk_args.addrs)
+		return vmatlas_error("%m");
+	if (argp_parse(&walk_argp, argc, argv, 0, NULL, NULL)) {
+		free(walk_args.addrs);
+		return 1;
+	}
+
+	fd = vmatlas_open();
+	if (fd < 0) {
+		free(walk_args.addrs);
+		return vmatlas_error("%s", vmatlas_strerror());
+	}
+	results = json_object_new_array();
+	for (i = 0; i < walk_args.naddrs && !err; i++) {
+		err = vmatlas_walk(fd, walk_args.pid, walk_args.addrs[i], &w);
+		if (err)
+			break;
+		hidden |= w.out_flags & VMATLAS_OUT_PHYS_HIDDEN;
+		json_object_array_add(results, walk_to_json(&w));
+	}
+	vmatlas_close(fd);
+	free(walk_args.addrs);
+	if (err) {
+		json_object_put(results);
+		return vmatlas_error("%s", vmatlas_strerror());
+	}
+
+	doc = json_object_new_object();
+	json_object_object_add(doc, "pid", json_object_new_int(walk_args.pid));
+	json_object_object_add(doc, "phys_hidden", json_object_new_boolean(hidden));
+	json_object_object_add(doc, "results", results);
+	return out_emit(doc, walk_print);
+}
+
+const struct vmatlas_cmd vmatlas_cmd_walk = {
+	.name = "walk",
+	.summary = "translate addresses of a process through its page tables",
+	.run = walk_run,
+};
