@@ -152,8 +152,8 @@ TEST_F(layout, huge_sparse_range_is_bounded_and_resumable)
 	req.size = sizeof(req);
 	req.pid = self->l.pid;
 	req.start = 0;
-	req.end = (unsigned long long)self->l.heap & ~(unsigned long long)(self->l.page - 1);
-	req.end = sizeof(void *) == 8 ? 1ULL << 47 : 0xbffff000ULL;
+	/* Just below TASK_SIZE: 128 TiB less a guard page, or 3 GiB on i386. */
+	req.end = sizeof(void *) == 8 ? (1ULL << 47) - self->l.page : 0xbffff000ULL;
 	req.count = 2;
 	req.entry_size = sizeof(runs[0]);
 	req.runs_ptr = (uintptr_t)runs;

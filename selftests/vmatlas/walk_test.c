@@ -20,7 +20,7 @@
 #include "procfs.h"
 
 #define WALK_BATCH	256
-#define SAMPLES_PER_VMA	48
+#define SAMPLES_PER_VMA	160
 /* Physical address bits of an x86 entry (PAE and 64-bit: 52-bit frames). */
 #define ENTRY_PFN_MASK	0x000ffffffffff000ULL
 
@@ -203,7 +203,8 @@ TEST_F(layout, thousands_of_addresses_agree_with_pagemap)
 /* The index at each level is the slice of address bits the MMU uses. */
 TEST_F(layout, level_indices_are_the_address_bits)
 {
-	unsigned long long a = self->l.anon + 5 * self->l.page;
+	/* An even page of the anon region: written, so mapped by a PTE. */
+	unsigned long long a = self->l.anon + 4 * self->l.page + 123;
 	struct json_object *r = walk_one(self->l.pid, a);
 	unsigned int levels = self->info.levels;
 
