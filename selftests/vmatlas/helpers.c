@@ -56,8 +56,10 @@ static void drain(int out_fd, int err_fd, struct run_result *res)
 			if (i == 1) {
 				size_t room = sizeof(res->err) - 1 - err_len;
 
-				memcpy(res->err + err_len, buf, (size_t)n < room ? (size_t)n : room);
-				err_len += (size_t)n < room ? (size_t)n : room;
+				size_t take = (size_t)n < room ? (size_t)n : room;
+
+				memcpy(res->err + err_len, buf, take);
+				err_len += take;
 				continue;
 			}
 			if (res->out_len + n + 1 > out_cap) {

@@ -16,6 +16,11 @@
 #define VMATLAS_TEST_DEBUGFS	"/sys/kernel/debug/" VMATLAS_DEVICE_NAME
 #define NOBODY_UID		65534
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+#define BIT_ULL(n)		(1ULL << (n))
+
 struct run_result {
 	int status;		/* as from waitpid() */
 	char *out;		/* stdout, NUL-terminated; free with run_result_free() */

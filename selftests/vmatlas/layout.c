@@ -12,6 +12,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/types.h>
 
 #include "layout.h"
 
@@ -26,12 +27,23 @@ static void *map_anon(size_t len, int prot, int flags)
 	return p;
 }
 
+/* Touch memory for real: the compiler may neither drop nor merge these. */
+static void touch_write(uintptr_t addr, char val)
+{
+	__atomic_store_n((char *)addr, val, __ATOMIC_RELAXED);
+}
+
+static char touch_read(uintptr_t addr)
+{
+	return __atomic_load_n((char *)addr, __ATOMIC_RELAXED);
+}
+
 static void write_pages(uintptr_t start, int pages, int step, long page)
 {
 	int i;
 
 	for (i = 0; i < pages; i += step)
-		*(volatile char *)(start + i * page) = (char)(i + 1);
+		touch_write(start + i * page, (char)(i + 1));
 }
 
 static void read_pages(uintptr_t start, int pages, long page)
@@ -39,7 +51,7 @@ static void read_pages(uintptr_t start, int pages, long page)
 	int i;
 
 	for (i = 0; i < pages; i++)
-		(void)*(volatile char *)(start + i * page);
+		touch_read(start + i * page);
 }
 
 /* The child: read half of the shared region, then obey "w" and "q". */
@@ -116,7 +128,7 @@ static void build_after_fork(struct layout *l)
 	if (l->hugetlb == (uintptr_t)MAP_FAILED)
 		l->hugetlb = 0;
 	else
-		*(volatile char *)l->hugetlb = 1;
+		touch_write(l->hugetlb, 1);
 
 #if UINTPTR_MAX > 0xffffffffUL
 	l->high = (uintptr_t)mmap((void *)(1UL << 50), page, PROT_READ | PROT_WRITE,
@@ -126,7 +138,7 @@ static void build_after_fork(struct layout *l)
 			munmap((void *)l->high, page);
 		l->high = 0;
 	} else {
-		*(volatile char *)l->high = 1;
+		touch_write(l->high, 1);
 	}
 #endif
 
@@ -140,7 +152,7 @@ static void build_after_fork(struct layout *l)
 /* Count pages of the swapped region that pagemap says are in swap. */
 static int count_swapped(struct layout *l)
 {
-	uint64_t e;
+	__u64 e;
 	int fd, i, n = 0;
 
 	fd = open("/proc/self/pagemap", O_RDONLY);

@@ -42,7 +42,7 @@ FIXTURE(layout) {
 FIXTURE_SETUP(layout)
 {
 	char pid[16];
-	const char *args[] = { "maps", "--json", pid, NULL };
+	const char *const args[] = { "maps", "--json", pid, NULL };
 	static struct run_result res;
 
 	if (access("/dev/vmatlas", F_OK))
@@ -161,7 +161,7 @@ TEST_F(layout, flags_equal_smaps_vmflags)
 			int in_smaps;
 
 			snprintf(word, sizeof(word), " %s", vm_flag_mnemonics[k].mnemonic);
-			in_smaps = strstr(s->vmflags, word) != NULL;
+			in_smaps = !!strstr(s->vmflags, word);
 			EXPECT_EQ(in_smaps, json_array_has(flags, vm_flag_mnemonics[k].flag))
 				TH_LOG("%s of %llx (VmFlags:%s)", vm_flag_mnemonics[k].flag,
 				       s->start, s->vmflags);
@@ -232,7 +232,7 @@ TEST_F(layout, touched_untouched_and_zero_pages_are_counted_apart)
 TEST_F(layout, fork_shares_cow_and_shared_pages)
 {
 	char child[16];
-	const char *args[] = { "maps", "--json", child, NULL };
+	const char *const args[] = { "maps", "--json", child, NULL };
 	static struct run_result res;
 	struct json_object *v, *doc, *cv;
 

@@ -53,7 +53,7 @@ static void parse_smaps_field(const char *line, struct smaps_vma *v)
 		v->vmflags[strcspn(v->vmflags, "\n")] = '\0';
 		return;
 	}
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
 		size_t len = strlen(fields[i].key);
 
 		if (!strncmp(line, fields[i].key, len)) {
@@ -115,9 +115,9 @@ int pagemap_open(pid_t pid)
 	return fd < 0 ? -errno : fd;
 }
 
-uint64_t pagemap_entry(int fd, unsigned long long addr, long page)
+__u64 pagemap_entry(int fd, unsigned long long addr, long page)
 {
-	uint64_t e;
+	__u64 e;
 
 	if (pread(fd, &e, sizeof(e), (off_t)(addr / page) * sizeof(e)) != sizeof(e))
 		return 0;

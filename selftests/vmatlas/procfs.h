@@ -6,8 +6,10 @@
 #ifndef _VMATLAS_TEST_PROCFS_H
 #define _VMATLAS_TEST_PROCFS_H
 
-#include <stdint.h>
+#include <linux/types.h>
 #include <sys/types.h>
+
+#include "helpers.h"
 
 struct smaps_vma {
 	unsigned long long start, end, offset, inode;
@@ -29,18 +31,18 @@ int smaps_read(pid_t pid, struct smaps_vma **out);
 /* The smaps entry that starts at @start, or NULL. */
 struct smaps_vma *smaps_find(struct smaps_vma *v, int n, unsigned long long start);
 
-#define PM_PFN_MASK	((1ULL << 55) - 1)
-#define PM_SOFT_DIRTY	(1ULL << 55)
-#define PM_EXCLUSIVE	(1ULL << 56)
-#define PM_FILE		(1ULL << 61)
-#define PM_SWAP		(1ULL << 62)
-#define PM_PRESENT	(1ULL << 63)
+#define PM_PFN_MASK	(BIT_ULL(55) - 1)
+#define PM_SOFT_DIRTY	BIT_ULL(55)
+#define PM_EXCLUSIVE	BIT_ULL(56)
+#define PM_FILE	BIT_ULL(61)
+#define PM_SWAP	BIT_ULL(62)
+#define PM_PRESENT	BIT_ULL(63)
 
 /* Open /proc/PID/pagemap; -errno on failure. */
 int pagemap_open(pid_t pid);
 
 /* The pagemap entry of the page holding @addr; 0 on a read error. */
-uint64_t pagemap_entry(int fd, unsigned long long addr, long page);
+__u64 pagemap_entry(int fd, unsigned long long addr, long page);
 
 /* minflt + majflt of a process from /proc/PID/stat, or -1. */
 long long proc_faults(pid_t pid);

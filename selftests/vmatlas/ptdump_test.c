@@ -68,7 +68,7 @@ static int ptdump_ioctl(int fd, pid_t pid, unsigned long long start, unsigned lo
 TEST_F(layout, runs_agree_with_pagemap)
 {
 	char pid[16];
-	const char *args[] = { "ptdump", "--json", pid, NULL };
+	const char *const args[] = { "ptdump", "--json", pid, NULL };
 	static struct run_result res;
 	struct json_object *doc, *runs;
 	unsigned long long present_pages = 0;
@@ -93,7 +93,7 @@ TEST_F(layout, runs_agree_with_pagemap)
 		if (i)
 			EXPECT_LE(json_hex(json_object_array_get_idx(runs, i - 1), "end"), start);
 		for (a = start; a < end && bad < 10; a += self->l.page) {
-			uint64_t e = pagemap_entry(pm, a, self->l.page);
+			__u64 e = pagemap_entry(pm, a, self->l.page);
 
 			if (!!(e & PM_PRESENT) != present || !!(e & PM_SWAP) != swap) {
 				TH_LOG("%#llx in run %#llx-%#llx: pagemap %#llx", a, start, end,

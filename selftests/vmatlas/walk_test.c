@@ -99,7 +99,7 @@ FIXTURE_TEARDOWN(layout)
 
 /* Compare one walk result with the pagemap entry of the same address. */
 static int agrees_with_pagemap(struct __test_metadata *_metadata, struct json_object *r,
-			       uint64_t pm, int soft_dirty)
+			       __u64 pm, int soft_dirty)
 {
 	struct json_object *page = json_get(r, "page"), *swap = json_get(r, "swap");
 	struct json_object *vma = json_get(r, "vma");
@@ -234,7 +234,7 @@ TEST_F(layout, each_level_points_at_the_next_table)
 {
 	struct json_object *r = walk_one(self->l.pid, self->l.anon);
 	int fd = pagemap_open(self->l.pid);
-	uint64_t pm = pagemap_entry(fd, self->l.anon, self->l.page);
+	__u64 pm = pagemap_entry(fd, self->l.anon, self->l.page);
 	int i;
 
 	ASSERT_NE(NULL, r);
@@ -324,7 +324,7 @@ TEST_F(layout, thp_is_a_pmd_leaf)
 	unsigned long long a = self->l.thp + huge + 12345, base;
 	struct json_object *r = walk_one(self->l.pid, a);
 	int fd = pagemap_open(self->l.pid);
-	uint64_t pm = pagemap_entry(fd, a, self->l.page);
+	__u64 pm = pagemap_entry(fd, a, self->l.page);
 
 	close(fd);
 	ASSERT_NE(NULL, r);
@@ -367,10 +367,10 @@ TEST_F(layout, swapped_page_walks_to_a_swap_entry)
 TEST_F(layout, inspecting_never_changes_the_target)
 {
 	char pid[16], start[24], end[24], addr[24];
-	const char *maps[] = { "maps", "--json", pid, NULL };
-	const char *ptdump[] = { "ptdump", "--json", pid, NULL };
-	const char *range[] = { "ptdump", pid, "--start", start, "--end", end, NULL };
-	const char *walk[] = { "walk", pid, addr, NULL };
+	const char *const maps[] = { "maps", "--json", pid, NULL };
+	const char *const ptdump[] = { "ptdump", "--json", pid, NULL };
+	const char *const range[] = { "ptdump", pid, "--start", start, "--end", end, NULL };
+	const char *const walk[] = { "walk", pid, addr, NULL };
 	static struct run_result res;
 	long long faults;
 	int fd, i;
