@@ -8,6 +8,9 @@
 
 #include <argp.h>
 #include <stdbool.h>
+#include <stdio.h>
+
+struct json_object;
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define __printf(a, b)	__attribute__((format(gnu_printf, a, b)))
@@ -22,6 +25,9 @@ extern struct vmatlas_opts vmatlas_opts;
 /* Add as a child to every subcommand's argp: --json and --verbose. */
 extern const struct argp vmatlas_common_argp;
 
+/* The .children of a subcommand's argp: vmatlas_common_argp alone. */
+extern const struct argp_child vmatlas_common_children[];
+
 struct vmatlas_cmd {
 	const char *name;
 	const char *summary;
@@ -35,5 +41,16 @@ extern const struct vmatlas_cmd vmatlas_cmd_ptdump;
 
 /* Print "vmatlas: MESSAGE" on stderr; return 1 for use as an exit status. */
 __printf(1, 2) int vmatlas_error(const char *fmt, ...);
+
+/*
+ * The body of a subcommand: open the device, let @gather fill a new document,
+ * close the device, then print the document with out_emit(). @gather returns
+ * 0, a negative errno with the reason in vmatlas_strerror(), or a positive
+ * exit status after it printed an error itself; then nothing is printed on
+ * stdout.
+ * Return: the exit status.
+ */
+int vmatlas_gather_and_emit(int (*gather)(int fd, struct json_object *doc),
+			    int (*print_text)(FILE *out, struct json_object *doc));
 
 #endif /* _VMATLAS_CLI_H */

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "libvmatlas.h"
+#include "names.h"
 #include "output.h"
 
 static const char info_doc[] =
@@ -17,11 +18,6 @@ static const char info_doc[] =
 "EXAMPLES:\n"
 "    vmatlas info          # ABI and module version, page size, paging levels\n"
 "    vmatlas info --json   # the same as a JSON document\n";
-
-static const struct argp_child info_children[] = {
-	{ &vmatlas_common_argp, 0, NULL, 0 },
-	{},
-};
 
 static error_t info_parse(int key, char *arg, struct argp_state *state)
 {
@@ -37,28 +33,12 @@ static error_t info_parse(int key, char *arg, struct argp_state *state)
 static const struct argp info_argp = {
 	.parser = info_parse,
 	.doc = info_doc,
-	.children = info_children,
-};
-
-static const struct {
-	unsigned long long bit;
-	const char *name;
-} info_features[] = {
-	{ VMATLAS_FEAT_HIGHMEM, "highmem" },
-	{ VMATLAS_FEAT_PHYS, "phys" },
-	{ VMATLAS_FEAT_DEBUGFS, "debugfs" },
+	.children = vmatlas_common_children,
 };
 
 static struct json_object *info_to_json(const struct vmatlas_info *info)
 {
 	struct json_object *doc = json_object_new_object();
-	struct json_object *features = json_object_new_array();
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(info_features); i++)
-		if (info->features & info_features[i].bit)
-			json_object_array_add(features,
-					      json_object_new_string(info_features[i].name));
 
 	json_object_object_add(doc, "abi_version", json_object_new_int64(info->abi_version));
 	json_object_object_add(doc, "module_version",
@@ -67,7 +47,7 @@ static struct json_object *info_to_json(const struct vmatlas_info *info)
 	json_object_object_add(doc, "kernel", json_object_new_string((const char *)info->release));
 	json_object_object_add(doc, "page_size", json_object_new_int64(info->page_size));
 	json_object_object_add(doc, "levels", json_object_new_int64(info->levels));
-	json_object_object_add(doc, "features", features);
+	json_object_object_add(doc, "features", names_bits_to_json(&names_feat, info->features));
 	return doc;
 }
 

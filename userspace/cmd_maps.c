@@ -21,17 +21,12 @@ static const char maps_doc[] =
 "USAGE: vmatlas maps [--flags] [--json] PID\n"
 "\n"
 "EXAMPLES:\n"
-"    vmatlas maps $$          # the VMAs of this shell, with resident pages\n"
-"    vmatlas maps -f $$       # also the VM_* flags of each VMA\n"
-"    vmatlas maps --json 1    # init's VMAs as a JSON document (needs root)\n";
+"    vmatlas maps 1234          # the VMAs of process 1234 and their pages\n"
+"    vmatlas maps -f 1234       # also the VM_* flags of each VMA\n"
+"    vmatlas maps --json 1234   # the same as a JSON document\n";
 
 static const struct argp_option maps_options[] = {
 	{ "flags", 'f', NULL, 0, "Add a FLAGS column: the VM_* flags of each VMA", 0 },
-	{},
-};
-
-static const struct argp_child maps_children[] = {
-	{ &vmatlas_common_argp, 0, NULL, 0 },
 	{},
 };
 
@@ -56,7 +51,7 @@ static const struct argp maps_argp = {
 	.parser = maps_parse,
 	.args_doc = "PID",
 	.doc = maps_doc,
-	.children = maps_children,
+	.children = vmatlas_common_children,
 };
 
 /* struct vmatlas_residency, member by member, as "pages" in the document. */
@@ -182,29 +177,20 @@ static int maps_print(FILE *out, struct json_object *doc)
 	return 0;
 }
 
-static int maps_run(int argc, char **argv)
+static int maps_gather(int fd, struct json_object *doc)
 {
-	struct json_object *doc, *vmas;
-	int fd, err;
+	struct json_object *vmas = json_object_new_array();
 
-	if (argp_parse(&maps_argp, argc, argv, 0, NULL, NULL))
-		return 1;
-
-	fd = vmatlas_open();
-	if (fd < 0)
-		return vmatlas_error("%s", vmatlas_strerror());
-	vmas = json_object_new_array();
-	err = vmatlas_for_each_vma(fd, maps_args.pid, true, maps_add_vma, vmas);
-	vmatlas_close(fd);
-	if (err) {
-		json_object_put(vmas);
-		return vmatlas_error("%s", vmatlas_strerror());
-	}
-
-	doc = json_object_new_object();
 	json_object_object_add(doc, "pid", json_object_new_int(maps_args.pid));
 	json_object_object_add(doc, "vmas", vmas);
-	return out_emit(doc, maps_print);
+	return vmatlas_for_each_vma(fd, maps_args.pid, true, maps_add_vma, vmas);
+}
+
+static int maps_run(int argc, char **argv)
+{
+	if (argp_parse(&maps_argp, argc, argv, 0, NULL, NULL))
+		return 1;
+	return vmatlas_gather_and_emit(maps_gather, maps_print);
 }
 
 const struct vmatlas_cmd vmatlas_cmd_maps = {

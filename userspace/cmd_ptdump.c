@@ -21,18 +21,13 @@ static const char ptdump_doc[] =
 "range goes from the start of the first VMA to the end of the last one.\n"
 "\n"
 "EXAMPLES:\n"
-"    vmatlas ptdump $$                    # all page tables of this shell\n"
+"    vmatlas ptdump 1234                           # all VMAs of process 1234\n"
 "    vmatlas ptdump -s 0x400000 -e 0x600000 1234   # only that range\n"
-"    vmatlas ptdump --json 1234           # the same as a JSON document\n";
+"    vmatlas ptdump --json 1234                    # as a JSON document\n";
 
 static const struct argp_option ptdump_options[] = {
 	{ "start", 's', "ADDR", 0, "First address (default: start of the first VMA)", 0 },
 	{ "end", 'e', "ADDR", 0, "End address (default: end of the last VMA)", 0 },
-	{},
-};
-
-static const struct argp_child ptdump_children[] = {
-	{ &vmatlas_common_argp, 0, NULL, 0 },
 	{},
 };
 
@@ -63,7 +58,7 @@ static const struct argp ptdump_argp = {
 	.parser = ptdump_parse,
 	.args_doc = "PID",
 	.doc = ptdump_doc,
-	.children = ptdump_children,
+	.children = vmatlas_common_children,
 };
 
 /* The start of the first VMA and the end of the last one. */
@@ -83,7 +78,10 @@ static int ptdump_add_vma(const struct vmatlas_vma *vma, const char *name, void 
 	return 0;
 }
 
-/* The range to dump: the options, else the bounds of the VMAs. Return: 0 or an exit status. */
+/*
+ * The range to dump: the options, else the bounds of the VMAs. Return: 0, a
+ * negative errno, or an exit status after an error message.
+ */
 static int ptdump_range(int fd, unsigned long long *start, unsigned long long *end)
 {
 	struct ptdump_bounds bounds = {};
@@ -92,7 +90,7 @@ static int ptdump_range(int fd, unsigned long long *start, unsigned long long *e
 
 	err = vmatlas_get_info(fd, &info);
 	if (err)
-		return vmatlas_error("%s", vmatlas_strerror());
+		return err;
 	if (ptdump_args.has_start && ptdump_args.start % info.page_size) {
 		vmatlas_error("--start 0x%llx: not page aligned", ptdump_args.start);
 		return 2;
@@ -105,7 +103,7 @@ static int ptdump_range(int fd, unsigned long long *start, unsigned long long *e
 	if (!ptdump_args.has_start || !ptdump_args.has_end) {
 		err = vmatlas_for_each_vma(fd, ptdump_args.pid, false, ptdump_add_vma, &bounds);
 		if (err)
-			return vmatlas_error("%s", vmatlas_strerror());
+			return err;
 		if (!bounds.found)
 			return vmatlas_error("pid %d: no VMA", ptdump_args.pid);
 	}
@@ -154,39 +152,30 @@ static int ptdump_print(FILE *out, struct json_object *doc)
 			       ARRAY_SIZE(ptdump_columns));
 }
 
+static int ptdump_gather(int fd, struct json_object *doc)
+{
+	struct json_object *hidden = json_object_new_boolean(0);
+	struct json_object *runs = json_object_new_array();
+	unsigned long long start = 0, end = 0;
+	unsigned int out_flags = 0;
+	int err;
+
+	json_object_object_add(doc, "pid", json_object_new_int(ptdump_args.pid));
+	json_object_object_add(doc, "phys_hidden", hidden);
+	json_object_object_add(doc, "runs", runs);
+	err = ptdump_range(fd, &start, &end);
+	if (!err)
+		err = vmatlas_for_each_run(fd, ptdump_args.pid, start, end, ptdump_add_run, runs,
+					   &out_flags);
+	json_object_set_boolean(hidden, !!(out_flags & VMATLAS_OUT_PHYS_HIDDEN));
+	return err;
+}
+
 static int ptdump_run(int argc, char **argv)
 {
-	unsigned long long start, end;
-	struct json_object *doc, *runs;
-	unsigned int out_flags;
-	int fd, err;
-
 	if (argp_parse(&ptdump_argp, argc, argv, 0, NULL, NULL))
 		return 1;
-
-	fd = vmatlas_open();
-	if (fd < 0)
-		return vmatlas_error("%s", vmatlas_strerror());
-	err = ptdump_range(fd, &start, &end);
-	if (err) {
-		vmatlas_close(fd);
-		return err;
-	}
-	runs = json_object_new_array();
-	err = vmatlas_for_each_run(fd, ptdump_args.pid, start, end, ptdump_add_run, runs,
-				   &out_flags);
-	vmatlas_close(fd);
-	if (err) {
-		json_object_put(runs);
-		return vmatlas_error("%s", vmatlas_strerror());
-	}
-
-	doc = json_object_new_object();
-	json_object_object_add(doc, "pid", json_object_new_int(ptdump_args.pid));
-	json_object_object_add(doc, "phys_hidden",
-			       json_object_new_boolean(!!(out_flags & VMATLAS_OUT_PHYS_HIDDEN)));
-	json_object_object_add(doc, "runs", runs);
-	return out_emit(doc, ptdump_print);
+	return vmatlas_gather_and_emit(ptdump_gather, ptdump_print);
 }
 
 const struct vmatlas_cmd vmatlas_cmd_ptdump = {

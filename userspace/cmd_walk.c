@@ -22,14 +22,9 @@ static const char walk_doc[] =
 "ADDR is hexadecimal with 0x, or decimal.\n"
 "\n"
 "EXAMPLES:\n"
-"    vmatlas walk $$ 0x55d0c0a4e000       # one address of this shell\n"
-"    vmatlas walk 1234 0x7f0000000000 0x7f0000001000   # two addresses\n"
-"    vmatlas walk --json 1234 0x601000    # the same as a JSON document\n";
-
-static const struct argp_child walk_children[] = {
-	{ &vmatlas_common_argp, 0, NULL, 0 },
-	{},
-};
+"    vmatlas walk 1234 0x601000              # one address of process 1234\n"
+"    vmatlas walk 1234 0x601000 0x7ffc1000   # two addresses, a block each\n"
+"    vmatlas walk --json 1234 0x601000       # the same as a JSON document\n";
 
 static struct {
 	int pid;
@@ -58,7 +53,7 @@ static const struct argp walk_argp = {
 	.parser = walk_parse,
 	.args_doc = "PID ADDR [ADDR...]",
 	.doc = walk_doc,
-	.children = walk_children,
+	.children = vmatlas_common_children,
 };
 
 /*
@@ -71,9 +66,9 @@ static const struct {
 	const char *note;
 } walk_level_flags[] = {
 	{ "leaf", VMATLAS_LVL_LEAF, "leaf" },
+	{ "folded", VMATLAS_LVL_FOLDED, "folded" },
 	{ "none", VMATLAS_LVL_NONE, "empty" },
 	{ "bad", VMATLAS_LVL_BAD, "bad" },
-	{ "folded", VMATLAS_LVL_FOLDED, "folded" },
 };
 
 static struct json_object *walk_level_to_json(const struct vmatlas_level *level, unsigned int i)
@@ -150,7 +145,7 @@ static struct json_object *walk_to_json(const struct vmatlas_walk *w)
 	return obj;
 }
 
-/* What a level of the walk was: "leaf", "empty", "bad", "folded" or "". */
+/* What a level of the walk was: "leaf", "folded", "empty", "bad" or "". */
 static const char *walk_note(struct json_object *level)
 {
 	size_t i;
@@ -240,47 +235,39 @@ static int walk_print(FILE *out, struct json_object *doc)
 	return ret;
 }
 
+static int walk_gather(int fd, struct json_object *doc)
+{
+	struct json_object *hidden = json_object_new_boolean(0);
+	struct json_object *results = json_object_new_array();
+	struct vmatlas_walk w;
+	size_t i;
+	int err;
+
+	json_object_object_add(doc, "pid", json_object_new_int(walk_args.pid));
+	json_object_object_add(doc, "phys_hidden", hidden);
+	json_object_object_add(doc, "results", results);
+	for (i = 0; i < walk_args.naddrs; i++) {
+		err = vmatlas_walk(fd, walk_args.pid, walk_args.addrs[i], &w);
+		if (err)
+			return err;
+		if (w.out_flags & VMATLAS_OUT_PHYS_HIDDEN)
+			json_object_set_boolean(hidden, 1);
+		json_object_array_add(results, walk_to_json(&w));
+	}
+	return 0;
+}
+
 static int walk_run(int argc, char **argv)
 {
-	struct json_object *doc, *results;
-	struct vmatlas_walk w;
-	bool hidden = false;
-	int fd, err = 0;
-	size_t i;
+	int ret = 1;
 
 	walk_args.addrs = calloc(argc, sizeof(*walk_args.addrs));
 	if (!walk_args.addrs)
 		return vmatlas_error("%m");
-	if (argp_parse(&walk_argp, argc, argv, 0, NULL, NULL)) {
-		free(walk_args.addrs);
-		return 1;
-	}
-
-	fd = vmatlas_open();
-	if (fd < 0) {
-		free(walk_args.addrs);
-		return vmatlas_error("%s", vmatlas_strerror());
-	}
-	results = json_object_new_array();
-	for (i = 0; i < walk_args.naddrs && !err; i++) {
-		err = vmatlas_walk(fd, walk_args.pid, walk_args.addrs[i], &w);
-		if (err)
-			break;
-		hidden |= w.out_flags & VMATLAS_OUT_PHYS_HIDDEN;
-		json_object_array_add(results, walk_to_json(&w));
-	}
-	vmatlas_close(fd);
+	if (!argp_parse(&walk_argp, argc, argv, 0, NULL, NULL))
+		ret = vmatlas_gather_and_emit(walk_gather, walk_print);
 	free(walk_args.addrs);
-	if (err) {
-		json_object_put(results);
-		return vmatlas_error("%s", vmatlas_strerror());
-	}
-
-	doc = json_object_new_object();
-	json_object_object_add(doc, "pid", json_object_new_int(walk_args.pid));
-	json_object_object_add(doc, "phys_hidden", json_object_new_boolean(hidden));
-	json_object_object_add(doc, "results", results);
-	return out_emit(doc, walk_print);
+	return ret;
 }
 
 const struct vmatlas_cmd vmatlas_cmd_walk = {

@@ -52,7 +52,8 @@ static int vmatlas_fail_pid(int err, int pid)
 		return vmatlas_fail(err, "pid %d: no user address space (kernel thread or exiting)",
 				    pid);
 	case EPERM:
-		return vmatlas_fail(err, "pid %d: another process's memory needs CAP_SYS_ADMIN", pid);
+		return vmatlas_fail(err, "pid %d: another process's memory needs CAP_SYS_ADMIN",
+				    pid);
 	case EINTR:
 		return vmatlas_fail(err, "interrupted");
 	default:
@@ -138,9 +139,9 @@ void vmatlas_close(int fd)
  * Return: 0, a negative errno, or what @fn returned if it was not 0 (then
  * vmatlas_strerror() is not changed).
  */
-int vmatlas_for_each_vma(int fd, int pid, bool residency,
-			 int (*fn)(const struct vmatlas_vma *vma, const char *name, void *priv),
-			 void *priv)
+int (vmatlas_for_each_vma)(int fd, int pid, bool residency,
+			   int (*fn)(const struct vmatlas_vma *vma, const char *name, void *priv),
+			   void *priv)
 {
 	struct vmatlas_vma *vmas = calloc(VMATLAS_VMAS_ENTRIES, sizeof(*vmas));
 	/* One more byte, always NUL: no name can run past the end. */
@@ -171,8 +172,7 @@ int vmatlas_for_each_vma(int fd, int pid, bool residency,
 		}
 		if (req.count > VMATLAS_VMAS_ENTRIES || (req.next && req.next <= start) ||
 		    (req.next && !req.count)) {
-			ret = vmatlas_fail(EPROTO, "pid %d: VMAS: the module's reply makes no sense",
-					   pid);
+			ret = vmatlas_fail(EPROTO, "VMAS: malformed reply from the module");
 			goto out;
 		}
 		for (i = 0; i < req.count && !ret; i++) {
@@ -199,22 +199,33 @@ out:
  */
 int vmatlas_walk(int fd, int pid, unsigned long long addr, struct vmatlas_walk *out)
 {
+	int err;
+
 	memset(out, 0, sizeof(*out));
 	out->size = sizeof(*out);
 	out->pid = pid;
 	out->addr = addr;
-	if (ioctl(fd, VMATLAS_IOC_WALK, out) < 0) {
-		if (errno == EINVAL)
-			return vmatlas_fail(errno, "0x%llx: not a user address of pid %d", addr, pid);
-		if (errno == ENOMEM)
-			return vmatlas_fail(errno, "0x%llx: not mapped in pid %d (no VMA)", addr, pid);
-		return vmatlas_fail_pid(errno, pid);
-	}
-	return 0;
+	if (ioctl(fd, VMATLAS_IOC_WALK, out) >= 0)
+		return 0;
+
+	err = errno;
+	if (err == EINVAL)
+		return vmatlas_fail(err, "0x%llx: not a user address of pid %d", addr, pid);
+	if (err == ENOMEM)
+		return vmatlas_fail(err, "0x%llx: not mapped in pid %d (no VMA)", addr, pid);
+	return vmatlas_fail_pid(err, pid);
 }
 
 /* Runs one PTDUMP call may return. */
 #define VMATLAS_PTDUMP_RUNS	64
+
+static int vmatlas_fail_range(int err, int pid, unsigned long long start, unsigned long long end)
+{
+	if (err == EINVAL)
+		return vmatlas_fail(err, "range 0x%llx-0x%llx: not a valid user range of pid %d",
+				    start, end, pid);
+	return vmatlas_fail_pid(err, pid);
+}
 
 /**
  * vmatlas_for_each_run() - issue PTDUMP until [@start, @end) was seen
@@ -229,9 +240,9 @@ int vmatlas_walk(int fd, int pid, unsigned long long addr, struct vmatlas_walk *
  * Return: 0, a negative errno, or what @fn returned if it was not 0 (then
  * vmatlas_strerror() is not changed).
  */
-int vmatlas_for_each_run(int fd, int pid, unsigned long long start, unsigned long long end,
-			 int (*fn)(const struct vmatlas_run *run, void *priv), void *priv,
-			 unsigned int *out_flags)
+int (vmatlas_for_each_run)(int fd, int pid, unsigned long long start, unsigned long long end,
+			   int (*fn)(const struct vmatlas_run *run, void *priv), void *priv,
+			   unsigned int *out_flags)
 {
 	struct vmatlas_run *runs = calloc(VMATLAS_PTDUMP_RUNS, sizeof(*runs));
 	unsigned long long from = start;
@@ -252,17 +263,11 @@ int vmatlas_for_each_run(int fd, int pid, unsigned long long start, unsigned lon
 		req.runs_ptr = (unsigned long)runs;
 		req.entry_size = sizeof(*runs);
 		if (ioctl(fd, VMATLAS_IOC_PTDUMP, &req) < 0) {
-			if (errno == EINVAL)
-				ret = vmatlas_fail(errno,
-						   "range 0x%llx-0x%llx: not a valid user range of pid %d",
-						   start, end, pid);
-			else
-				ret = vmatlas_fail_pid(errno, pid);
+			ret = vmatlas_fail_range(errno, pid, start, end);
 			break;
 		}
 		if (req.count > VMATLAS_PTDUMP_RUNS || (req.next && req.next <= from)) {
-			ret = vmatlas_fail(EPROTO, "pid %d: PTDUMP: the module's reply makes no sense",
-					   pid);
+			ret = vmatlas_fail(EPROTO, "PTDUMP: malformed reply from the module");
 			break;
 		}
 		*out_flags |= req.out_flags;

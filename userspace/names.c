@@ -10,8 +10,6 @@
 #include "cli.h"
 #include "names.h"
 
-#define NAMES_TABLE(array)	{ .bits = (array), .count = ARRAY_SIZE(array) }
-
 static const struct names_bit vm_bits[] = {
 	{ VMATLAS_VM_READ, "VM_READ" },
 	{ VMATLAS_VM_WRITE, "VM_WRITE" },
@@ -86,9 +84,16 @@ static const struct names_bit pg_bits[] = {
 	{ VMATLAS_PG_RESERVED, "reserved" },
 };
 
-const struct names_table names_vm = NAMES_TABLE(vm_bits);
-const struct names_table names_ent = NAMES_TABLE(ent_bits);
-const struct names_table names_pg = NAMES_TABLE(pg_bits);
+static const struct names_bit feat_bits[] = {
+	{ VMATLAS_FEAT_HIGHMEM, "highmem" },
+	{ VMATLAS_FEAT_PHYS, "phys" },
+	{ VMATLAS_FEAT_DEBUGFS, "debugfs" },
+};
+
+const struct names_table names_vm = { vm_bits, ARRAY_SIZE(vm_bits) };
+const struct names_table names_ent = { ent_bits, ARRAY_SIZE(ent_bits) };
+const struct names_table names_pg = { pg_bits, ARRAY_SIZE(pg_bits) };
+const struct names_table names_feat = { feat_bits, ARRAY_SIZE(feat_bits) };
 
 static const char *const kind_names[] = {
 	[VMATLAS_KIND_ANON] = "anon",

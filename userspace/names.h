@@ -23,6 +23,7 @@ struct names_table {
 extern const struct names_table names_vm;	/* VMATLAS_VM_*: "VM_READ", ... */
 extern const struct names_table names_ent;	/* VMATLAS_ENT_*: "present", ... */
 extern const struct names_table names_pg;	/* VMATLAS_PG_*: "anon", ... */
+extern const struct names_table names_feat;	/* VMATLAS_FEAT_*: "highmem", ... */
 
 /* Append the name of every bit of @table set in @bits to the JSON @array. */
 void names_append_bits(struct json_object *array, const struct names_table *table,

@@ -98,47 +98,50 @@ void out_print_size(FILE *out, unsigned long long bytes, bool short_units)
 		fprintf(out, short_units ? "%c" : " %ciB", units[i]);
 }
 
-/* The text of one cell, allocated; NULL if out of memory. */
-static char *out_cell(struct json_object *row, const struct out_column *col)
-{
-	struct json_object *val = col->key ? out_get(row, col->key) : row;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *mem;
-	bool bad;
+/* A memory stream and, once closed, the text written to it. */
+struct out_buf {
+	FILE *f;
+	char *text;
+	size_t len;
+};
 
-	mem = open_memstream(&text, &len);
-	if (!mem)
-		return NULL;
-	if (col->format)
-		col->format(mem, val);
-	else
-		out_print_value(mem, val);
-	bad = ferror(mem);
-	if (fclose(mem) || bad) {
-		free(text);
-		return NULL;
-	}
-	return text;
+static int out_buf_open(struct out_buf *buf)
+{
+	buf->text = NULL;
+	buf->len = 0;
+	buf->f = open_memstream(&buf->text, &buf->len);
+	return buf->f ? 0 : -ENOMEM;
+}
+
+/* Close the stream; the text stays in @buf->text until free()d. */
+static int out_buf_close(struct out_buf *buf)
+{
+	bool failed = ferror(buf->f);
+
+	if (fclose(buf->f) || failed)
+		return -ENOMEM;
+	return 0;
 }
 
 /*
  * One line of a table. Padding is written only before visible text, so that
  * no line ends in blanks when its last cells are empty.
  */
-static void out_table_line(FILE *out, char **cells, const size_t *widths,
-			   const struct out_column *cols, size_t ncols)
+static void out_table_line(FILE *out, const char *text, const size_t *offsets,
+			   const size_t *widths, const struct out_column *cols, size_t ncols)
 {
 	size_t i, len, pending = 0;
+	const char *cell;
 
 	for (i = 0; i < ncols; i++) {
-		len = strlen(cells[i]);
+		cell = text + offsets[i];
+		len = strlen(cell);
 		if (i)
 			pending += 2;
 		if (cols[i].align == OUT_RIGHT)
 			pending += widths[i] - len;
 		if (len) {
-			fprintf(out, "%*s%s", (int)pending, "", cells[i]);
+			fprintf(out, "%*s%s", (int)pending, "", cell);
 			pending = 0;
 		}
 		if (cols[i].align == OUT_LEFT)
@@ -147,42 +150,56 @@ static void out_table_line(FILE *out, char **cells, const size_t *widths,
 	fputc('\n', out);
 }
 
+/* Write a cell of the table to @f. */
+static void out_table_cell(FILE *f, struct json_object *rows, size_t row,
+			   const struct out_column *col)
+{
+	struct json_object *val;
+
+	if (!row) {
+		fputs(col->header, f);
+		return;
+	}
+	val = json_object_array_get_idx(rows, row - 1);
+	if (col->key)
+		val = out_get(val, col->key);
+	if (col->format)
+		col->format(f, val);
+	else
+		out_print_value(f, val);
+}
+
 int out_print_table(FILE *out, struct json_object *rows, const struct out_column *cols,
 		    size_t ncols)
 {
-	size_t nrows = json_object_array_length(rows);
-	size_t ncells = (nrows + 1) * ncols;
+	size_t nrows = json_object_array_length(rows) + 1;	/* with the header */
+	size_t *offsets = calloc(nrows * ncols, sizeof(*offsets));
 	size_t *widths = calloc(ncols, sizeof(*widths));
-	char **cells = calloc(ncells, sizeof(*cells));
-	size_t r, c, len;
-	int ret = 0;
+	struct out_buf cells = {};
+	size_t r, c, i;
+	int ret = -ENOMEM;
 
-	if (!widths || !cells) {
-		ret = -ENOMEM;
+	/* Every cell into one buffer, each ended by a NUL; its width noted. */
+	if (!offsets || !widths || out_buf_open(&cells))
 		goto out;
-	}
-	for (c = 0; c < ncols; c++)
-		cells[c] = strdup(cols[c].header);
-	for (r = 0; r < nrows; r++)
-		for (c = 0; c < ncols; c++)
-			cells[(r + 1) * ncols + c] =
-				out_cell(json_object_array_get_idx(rows, r), &cols[c]);
-	for (r = 0; r < ncells; r++) {
-		if (!cells[r]) {
-			ret = -ENOMEM;
-			goto out;
+	for (r = 0, i = 0; r < nrows; r++) {
+		for (c = 0; c < ncols; c++, i++) {
+			offsets[i] = ftell(cells.f);
+			out_table_cell(cells.f, rows, r, &cols[c]);
+			if ((size_t)ftell(cells.f) - offsets[i] > widths[c])
+				widths[c] = ftell(cells.f) - offsets[i];
+			fputc('\0', cells.f);
 		}
-		len = strlen(cells[r]);
-		if (len > widths[r % ncols])
-			widths[r % ncols] = len;
 	}
-	for (r = 0; r <= nrows; r++)
-		out_table_line(out, &cells[r * ncols], widths, cols, ncols);
+	ret = out_buf_close(&cells);
+	if (ret)
+		goto out;
+	for (r = 0; r < nrows; r++)
+		out_table_line(out, cells.text, &offsets[r * ncols], widths, cols, ncols);
 out:
-	for (r = 0; cells && r < ncells; r++)
-		free(cells[r]);
-	free(cells);
+	free(cells.text);
 	free(widths);
+	free(offsets);
 	return ret;
 }
 
@@ -200,22 +217,19 @@ static int out_finish(struct json_object *doc)
 static int out_emit_text(struct json_object *doc,
 			 int (*print_text)(FILE *out, struct json_object *doc))
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *mem;
-	int ret;
+	struct out_buf buf;
+	int ret, err;
 
-	mem = open_memstream(&text, &len);
-	if (!mem)
-		return -errno;
-	ret = print_text(mem, doc);
-	if (!ret && ferror(mem))
-		ret = -ENOMEM;
-	if (fclose(mem) && !ret)
-		ret = -errno;
+	ret = out_buf_open(&buf);
+	if (ret)
+		return ret;
+	ret = print_text(buf.f, doc);
+	err = out_buf_close(&buf);
 	if (!ret)
-		fwrite(text, 1, len, stdout);
-	free(text);
+		ret = err;
+	if (!ret)
+		fwrite(buf.text, 1, buf.len, stdout);
+	free(buf.text);
 	return ret;
 }
 

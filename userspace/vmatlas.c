@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "libvmatlas.h"
+#include "output.h"
 
 #ifndef VMATLAS_VERSION
 #define VMATLAS_VERSION "unknown"
@@ -46,6 +48,11 @@ const struct argp vmatlas_common_argp = {
 	.parser = common_parse,
 };
 
+const struct argp_child vmatlas_common_children[] = {
+	{ &vmatlas_common_argp, 0, NULL, 0 },
+	{},
+};
+
 static const struct vmatlas_cmd *const vmatlas_cmds[] = {
 	&vmatlas_cmd_info,
 	&vmatlas_cmd_maps,
@@ -63,6 +70,25 @@ int vmatlas_error(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return 1;
+}
+
+int vmatlas_gather_and_emit(int (*gather)(int fd, struct json_object *doc),
+			    int (*print_text)(FILE *out, struct json_object *doc))
+{
+	struct json_object *doc;
+	int fd, err;
+
+	fd = vmatlas_open();
+	if (fd < 0)
+		return vmatlas_error("%s", vmatlas_strerror());
+	doc = json_object_new_object();
+	err = gather(fd, doc);
+	vmatlas_close(fd);
+	if (err) {
+		json_object_put(doc);
+		return err < 0 ? vmatlas_error("%s", vmatlas_strerror()) : err;
+	}
+	return out_emit(doc, print_text);
 }
 
 static void usage(FILE *out)
