@@ -53,26 +53,10 @@ static int ptdump_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *leaf
 }
 
 /**
- * vmatlas_check_user_range() - is [@start, @end) a valid range of @mm?
- * @mm: the address space
- * @start: first address
- * @end: end
- *
- * Return: 0, or -EINVAL if the range is empty, wraps, is not page aligned or
- * reaches above the user address space.
- */
-int vmatlas_check_user_range(struct mm_struct *mm, u64 start, u64 end)
-{
-	if (start >= end || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(end) || end > mm->task_size)
-		return -EINVAL;
-	return 0;
-}
-
-/**
  * vmatlas_ptdump_collect() - gather the runs of [@start, @end)
  * @t: the target
  * @start: page-aligned first address
- * @end: page-aligned end, checked by vmatlas_check_user_range()
+ * @end: page-aligned end, checked by vmatlas_target_check_range()
  * @runs: room for @max runs
  * @max: at most this many runs
  * @count: runs filled

@@ -82,3 +82,30 @@ void vmatlas_target_unlock(struct vmatlas_target *t)
 {
 	mmap_read_unlock(t->mm);
 }
+
+/**
+ * vmatlas_target_check_range() - is [@start, @end) a user range of the target?
+ * @t: the target
+ * @start: first address
+ * @end: end
+ *
+ * During execve() the new mm is installed before setup_new_exec() gives it
+ * a TASK_SIZE: until then no range is valid yet, which is not the caller's
+ * mistake.
+ *
+ * Return: 0; -EINVAL if the range is empty, wraps, is not page aligned or
+ * reaches above the user address space; -EAGAIN if the target is in the
+ * middle of an execve().
+ */
+int vmatlas_target_check_range(struct vmatlas_target *t, u64 start, u64 end)
+{
+	unsigned long task_size = READ_ONCE(t->mm->task_size);
+
+	if (start >= end || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(end))
+		return -EINVAL;
+	if (!task_size)
+		return -EAGAIN;
+	if (end > task_size)
+		return -EINVAL;
+	return 0;
+}

@@ -82,7 +82,8 @@ static void translate_hide_phys(struct vmatlas_walk *out)
  * Locking: takes and releases the target's mmap read lock.
  *
  * Return: 0; -EINVAL if @addr is not a user address of the target; -ENOMEM
- * if no VMA contains it; -EINTR, -EAGAIN.
+ * if no VMA contains it; -EAGAIN if the target is in the middle of execve()
+ * or a page table kept changing; -EINTR.
  */
 int vmatlas_translate(struct vmatlas_target *t, unsigned long addr, struct vmatlas_walk *out)
 {
@@ -97,8 +98,9 @@ int vmatlas_translate(struct vmatlas_target *t, unsigned long addr, struct vmatl
 	struct vm_area_struct *vma;
 	int ret;
 
-	if (addr >= t->mm->task_size)
-		return -EINVAL;
+	ret = vmatlas_target_check_range(t, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE);
+	if (ret)
+		return ret;
 	ret = vmatlas_target_lock(t);
 	if (ret)
 		return ret;

@@ -31,6 +31,7 @@ int vmatlas_target_get(struct vmatlas_target *t, const struct file *file, s32 pi
 void vmatlas_target_put(struct vmatlas_target *t);
 int vmatlas_target_lock(struct vmatlas_target *t);
 void vmatlas_target_unlock(struct vmatlas_target *t);
+int vmatlas_target_check_range(struct vmatlas_target *t, u64 start, u64 end);
 
 /* walk.c */
 struct vmatlas_leaf {
@@ -101,7 +102,6 @@ int vmatlas_translate(struct vmatlas_target *t, unsigned long addr, struct vmatl
 int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start, unsigned long end,
 			   struct vmatlas_run *runs, unsigned int max, unsigned int *count,
 			   unsigned long *next);
-int vmatlas_check_user_range(struct mm_struct *mm, u64 start, u64 end);
 
 /* chardev.c */
 int vmatlas_chardev_init(void);

@@ -56,9 +56,25 @@ static int vmatlas_fail_pid(int err, int pid)
 				    pid);
 	case EINTR:
 		return vmatlas_fail(err, "interrupted");
+	case EAGAIN:
+		return vmatlas_fail(err, "pid %d: its address space kept changing (execve?); try again",
+				    pid);
 	default:
 		return vmatlas_fail(err, "pid %d: %s", pid, strerror(err));
 	}
+}
+
+/*
+ * EAGAIN means the target was between two states (an execve() half done, a
+ * page table being replaced): ask again a few times before giving up.
+ */
+static int vmatlas_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	int tries = 10, ret;
+
+	while ((ret = ioctl(fd, cmd, arg)) < 0 && errno == EAGAIN && --tries)
+		usleep(1000);
+	return ret;
 }
 
 /**
@@ -166,7 +182,7 @@ int (vmatlas_for_each_vma)(int fd, int pid, bool residency,
 		req.names_ptr = (unsigned long)names;
 		req.names_size = VMATLAS_NAMES_SIZE;
 		req.entry_size = sizeof(*vmas);
-		if (ioctl(fd, VMATLAS_IOC_VMAS, &req) < 0) {
+		if (vmatlas_ioctl(fd, VMATLAS_IOC_VMAS, &req) < 0) {
 			ret = vmatlas_fail_pid(errno, pid);
 			goto out;
 		}
@@ -205,7 +221,7 @@ int vmatlas_walk(int fd, int pid, unsigned long long addr, struct vmatlas_walk *
 	out->size = sizeof(*out);
 	out->pid = pid;
 	out->addr = addr;
-	if (ioctl(fd, VMATLAS_IOC_WALK, out) >= 0)
+	if (vmatlas_ioctl(fd, VMATLAS_IOC_WALK, out) >= 0)
 		return 0;
 
 	err = errno;
@@ -262,7 +278,7 @@ int (vmatlas_for_each_run)(int fd, int pid, unsigned long long start, unsigned l
 		req.end = end;
 		req.runs_ptr = (unsigned long)runs;
 		req.entry_size = sizeof(*runs);
-		if (ioctl(fd, VMATLAS_IOC_PTDUMP, &req) < 0) {
+		if (vmatlas_ioctl(fd, VMATLAS_IOC_PTDUMP, &req) < 0) {
 			ret = vmatlas_fail_range(errno, pid, start, end);
 			break;
 		}

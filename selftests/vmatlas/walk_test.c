@@ -20,7 +20,7 @@
 #include "procfs.h"
 
 #define WALK_BATCH	256
-#define SAMPLES_PER_VMA	160
+#define SAMPLES_PER_VMA	400
 /* Physical address bits of an x86 entry (PAE and 64-bit: 52-bit frames). */
 #define ENTRY_PFN_MASK	0x000ffffffffff000ULL
 

@@ -73,6 +73,8 @@ struct vmatlas_info {
  *   EPERM   another process's address space without CAP_SYS_ADMIN
  *   ENOMEM  WALK: no VMA contains the address (as madvise(2) says of
  *           unmapped ranges)
+ *   EAGAIN  the target is in the middle of execve() (its new address space
+ *           has no size yet), or a page table kept changing: try again
  *   EINTR   a fatal signal arrived while waiting for the mmap lock
  * Physical addresses, PFNs and the PFN bits of raw entries read as zero, and
  * VMATLAS_OUT_PHYS_HIDDEN is set, unless the opener had CAP_SYS_ADMIN.
