@@ -57,7 +57,7 @@ static int vmatlas_fail_pid(int err, int pid)
 	case EINTR:
 		return vmatlas_fail(err, "interrupted");
 	case EAGAIN:
-		return vmatlas_fail(err, "pid %d: its address space kept changing (execve?); try again",
+		return vmatlas_fail(err, "pid %d: address space kept changing (execve?); try again",
 				    pid);
 	default:
 		return vmatlas_fail(err, "pid %d: %s", pid, strerror(err));
