@@ -183,7 +183,7 @@ static int maps_gather(int fd, struct json_object *doc)
 
 	json_object_object_add(doc, "pid", json_object_new_int(maps_args.pid));
 	json_object_object_add(doc, "vmas", vmas);
-	return vmatlas_for_each_vma(fd, maps_args.pid, true, maps_add_vma, vmas);
+	return vmatlas_list_vmas(fd, maps_args.pid, true, maps_add_vma, vmas);
 }
 
 static int maps_run(int argc, char **argv)

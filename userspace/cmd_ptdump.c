@@ -101,7 +101,7 @@ static int ptdump_range(int fd, unsigned long long *start, unsigned long long *e
 	}
 
 	if (!ptdump_args.has_start || !ptdump_args.has_end) {
-		err = vmatlas_for_each_vma(fd, ptdump_args.pid, false, ptdump_add_vma, &bounds);
+		err = vmatlas_list_vmas(fd, ptdump_args.pid, false, ptdump_add_vma, &bounds);
 		if (err)
 			return err;
 		if (!bounds.found)
@@ -165,8 +165,8 @@ static int ptdump_gather(int fd, struct json_object *doc)
 	json_object_object_add(doc, "runs", runs);
 	err = ptdump_range(fd, &start, &end);
 	if (!err)
-		err = vmatlas_for_each_run(fd, ptdump_args.pid, start, end, ptdump_add_run, runs,
-					   &out_flags);
+		err = vmatlas_list_runs(fd, ptdump_args.pid, start, end, ptdump_add_run, runs,
+					&out_flags);
 	json_object_set_boolean(hidden, !!(out_flags & VMATLAS_OUT_PHYS_HIDDEN));
 	return err;
 }

@@ -144,7 +144,7 @@ void vmatlas_close(int fd)
 #define VMATLAS_NAMES_SIZE	(64 * 1024)
 
 /**
- * vmatlas_for_each_vma() - issue VMAS until every VMA of @pid was seen
+ * vmatlas_list_vmas() - issue VMAS until every VMA of @pid was seen
  * @fd: from vmatlas_open()
  * @pid: the process
  * @residency: also count what the page tables of each VMA map
@@ -155,9 +155,9 @@ void vmatlas_close(int fd)
  * Return: 0, a negative errno, or what @fn returned if it was not 0 (then
  * vmatlas_strerror() is not changed).
  */
-int (vmatlas_for_each_vma)(int fd, int pid, bool residency,
-			   int (*fn)(const struct vmatlas_vma *vma, const char *name, void *priv),
-			   void *priv)
+int vmatlas_list_vmas(int fd, int pid, bool residency,
+		      int (*fn)(const struct vmatlas_vma *vma, const char *name, void *priv),
+		      void *priv)
 {
 	struct vmatlas_vma *vmas = calloc(VMATLAS_VMAS_ENTRIES, sizeof(*vmas));
 	/* One more byte, always NUL: no name can run past the end. */
@@ -244,7 +244,7 @@ static int vmatlas_fail_range(int err, int pid, unsigned long long start, unsign
 }
 
 /**
- * vmatlas_for_each_run() - issue PTDUMP until [@start, @end) was seen
+ * vmatlas_list_runs() - issue PTDUMP until [@start, @end) was seen
  * @fd: from vmatlas_open()
  * @pid: the process
  * @start: page-aligned first address
@@ -256,9 +256,9 @@ static int vmatlas_fail_range(int err, int pid, unsigned long long start, unsign
  * Return: 0, a negative errno, or what @fn returned if it was not 0 (then
  * vmatlas_strerror() is not changed).
  */
-int (vmatlas_for_each_run)(int fd, int pid, unsigned long long start, unsigned long long end,
-			   int (*fn)(const struct vmatlas_run *run, void *priv), void *priv,
-			   unsigned int *out_flags)
+int vmatlas_list_runs(int fd, int pid, unsigned long long start, unsigned long long end,
+		      int (*fn)(const struct vmatlas_run *run, void *priv), void *priv,
+		      unsigned int *out_flags)
 {
 	struct vmatlas_run *runs = calloc(VMATLAS_PTDUMP_RUNS, sizeof(*runs));
 	unsigned long long from = start;

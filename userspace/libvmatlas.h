@@ -21,12 +21,12 @@ const char *vmatlas_strerror(void);
  * The process commands. Each callback sees one entry; a non-zero return stops
  * the loop and is returned as it is.
  */
-int vmatlas_for_each_vma(int fd, int pid, bool residency,
-			 int (*fn)(const struct vmatlas_vma *vma, const char *name, void *priv),
-			 void *priv);
+int vmatlas_list_vmas(int fd, int pid, bool residency,
+		      int (*fn)(const struct vmatlas_vma *vma, const char *name, void *priv),
+		      void *priv);
 int vmatlas_walk(int fd, int pid, unsigned long long addr, struct vmatlas_walk *out);
-int vmatlas_for_each_run(int fd, int pid, unsigned long long start, unsigned long long end,
-			 int (*fn)(const struct vmatlas_run *run, void *priv), void *priv,
-			 unsigned int *out_flags);
+int vmatlas_list_runs(int fd, int pid, unsigned long long start, unsigned long long end,
+		      int (*fn)(const struct vmatlas_run *run, void *priv), void *priv,
+		      unsigned int *out_flags);
 
 #endif /* _LIBVMATLAS_H */
