@@ -5,6 +5,7 @@
  * smaps' VmFlags, and each region of a known layout has the kind and counts
  * it was built to have.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -305,6 +306,51 @@ TEST_F(layout, thp_region_is_counted_as_thp_when_backed_by_huge_pages)
 	if (!s->anon_huge)
 		SKIP(return, "the kernel gave no huge page (THP disabled?)");
 	EXPECT_LE((2 << 20) / self->l.page, pages(v, "thp"));
+}
+
+static int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* debugfs is a second transport over the same core: the same VMAs and frames. */
+TEST_F(layout, debugfs_views_agree_with_proc)
+{
+	static char text[1 << 18];
+	char buf[64], want[128];
+	unsigned long long a = self->l.anon + 2 * self->l.page;
+	int i, fd;
+
+	if (write_text("/sys/kernel/debug/vmatlas/pid", "0") && errno == ENOENT)
+		SKIP(return, "no debugfs views");
+	snprintf(buf, sizeof(buf), "%d", self->l.pid);
+	ASSERT_EQ(0, write_text("/sys/kernel/debug/vmatlas/pid", buf));
+	ASSERT_LT(0, read_file("/sys/kernel/debug/vmatlas/maps", text, sizeof(text)));
+	for (i = 0; i < self->nsmaps; i++) {
+		if (is_gate_area(&self->smaps[i]))
+			continue;
+		snprintf(want, sizeof(want), "%08llx-%08llx %s %08llx %s ", self->smaps[i].start,
+			 self->smaps[i].end, self->smaps[i].perms, self->smaps[i].offset,
+			 self->smaps[i].dev);
+		EXPECT_NE(NULL, strstr(text, want)) TH_LOG("no '%s' in debugfs maps", want);
+	}
+
+	snprintf(buf, sizeof(buf), "%#llx", a);
+	ASSERT_EQ(0, write_text("/sys/kernel/debug/vmatlas/addr", buf));
+	ASSERT_LT(0, read_file("/sys/kernel/debug/vmatlas/walk", text, sizeof(text)));
+	fd = pagemap_open(self->l.pid);
+	snprintf(want, sizeof(want), "pfn %#llx\n",
+		 (unsigned long long)(pagemap_entry(fd, a, self->l.page) & PM_PFN_MASK));
+	close(fd);
+	EXPECT_NE(NULL, strstr(text, want)) TH_LOG("no '%s' in debugfs walk:\n%s", want, text);
+	ASSERT_LT(0, read_file("/sys/kernel/debug/vmatlas/ptdump", text, sizeof(text)));
+	EXPECT_NE(NULL, strstr(text, " pte ")) TH_LOG("%s", text);
 }
 
 TEST_HARNESS_MAIN
