@@ -15,6 +15,7 @@
 #include <linux/types.h>
 
 #include "layout.h"
+#include "procfs.h"
 
 #define SZ_2M	(2UL << 20)
 
@@ -208,6 +209,14 @@ static void layout_main(struct layout *l, int cmd, int ack)
 	_exit(0);
 }
 
+/* Both processes asleep in read(): from now on nothing changes. */
+static int layout_wait_quiescent(struct layout *l)
+{
+	int ret = proc_wait_sleeping(l->pid);
+
+	return ret ? ret : proc_wait_sleeping(l->child);
+}
+
 int layout_start(struct layout *l)
 {
 	int cmd[2], ack[2];
@@ -235,7 +244,7 @@ int layout_start(struct layout *l)
 	}
 	l->cmd_fd = cmd[1];
 	l->ack_fd = ack[0];
-	return 0;
+	return layout_wait_quiescent(l);
 }
 
 int layout_child_write_cow(struct layout *l)
@@ -244,7 +253,7 @@ int layout_child_write_cow(struct layout *l)
 
 	if (write(l->cmd_fd, &c, 1) != 1 || read(l->ack_fd, &c, 1) != 1)
 		return -EIO;
-	return 0;
+	return layout_wait_quiescent(l);
 }
 
 void layout_stop(struct layout *l)

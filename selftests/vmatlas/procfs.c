@@ -148,6 +148,37 @@ long long proc_faults(pid_t pid)
 	return minflt + majflt;
 }
 
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+int proc_wait_sleeping(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		if (proc_state(pid) == 'S')
+			return 0;
+		usleep(1000);
+	}
+	return -ETIMEDOUT;
+}
+
 int soft_dirty_supported(void)
 {
 	struct utsname uts;

@@ -47,6 +47,12 @@ __u64 pagemap_entry(int fd, unsigned long long addr, long page);
 /* minflt + majflt of a process from /proc/PID/stat, or -1. */
 long long proc_faults(pid_t pid);
 
+/*
+ * Wait (up to a few seconds) until a process sleeps, e.g. blocked in read():
+ * only then does its address space stop changing. 0 or -ETIMEDOUT.
+ */
+int proc_wait_sleeping(pid_t pid);
+
 /* Whether the kernel tracks soft-dirty bits (pagemap bit 55 means something). */
 int soft_dirty_supported(void);
 
