@@ -8,6 +8,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -212,6 +213,81 @@ out_free:
 	return ret;
 }
 
+static long vmatlas_ioctl_layout(struct file *file, void __user *uarg)
+{
+	struct vmatlas_layout *req;
+	int usize;
+	long ret;
+
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	usize = vmatlas_read_request(req, sizeof(*req), VMATLAS_LAYOUT_SIZE_VER0, uarg);
+	ret = usize;
+	if (usize < 0)
+		goto out_free;
+	ret = -EINVAL;
+	if (req->flags)
+		goto out_free;
+	ret = -EPERM;
+	if (!vmatlas_may_see_kernel(file))
+		goto out_free;
+	vmatlas_layout_get(req);
+	ret = vmatlas_write_reply(uarg, req, sizeof(*req), usize);
+out_free:
+	kfree(req);
+	return ret;
+}
+
+static long vmatlas_ioctl_kaddr(struct file *file, void __user *uarg)
+{
+	struct vmatlas_kaddr req = {}, out = {};
+	int usize;
+
+	usize = vmatlas_read_request(&req, sizeof(req), VMATLAS_KADDR_SIZE_VER0, uarg);
+	if (usize < 0)
+		return usize;
+	if (req.flags || req.reserved)
+		return -EINVAL;
+	if (!vmatlas_may_see_kernel(file))
+		return -EPERM;
+	out.addr = req.addr;
+	vmatlas_kaddr(req.addr, &out);
+	return vmatlas_write_reply(uarg, &out, sizeof(out), usize);
+}
+
+static long vmatlas_ioctl_lab(struct file *file, void __user *uarg)
+{
+	struct vmatlas_lab_page *pages;
+	struct vmatlas_lab req = {};
+	int usize, ret;
+
+	usize = vmatlas_read_request(&req, sizeof(req), VMATLAS_LAB_SIZE_VER0, uarg);
+	if (usize < 0)
+		return usize;
+	if (req.flags || !req.count || req.entry_size < sizeof(struct vmatlas_lab_page) ||
+	    req.entry_size > PAGE_SIZE)
+		return -EINVAL;
+	if (!vmatlas_may_see_kernel(file))
+		return -EPERM;
+
+	pages = kvcalloc(VMATLAS_LAB_MAX_PAGES, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	req.out_flags = 0;
+	ret = vmatlas_lab(&req, pages);
+	if (ret)
+		goto out_free;
+	req.count = min(req.count, req.npages);
+	ret = vmatlas_copy_entries(req.pages_ptr, req.entry_size, pages, sizeof(*pages),
+				   req.count);
+	if (!ret)
+		ret = vmatlas_write_reply(uarg, &req, sizeof(req), usize);
+out_free:
+	kvfree(pages);
+	return ret;
+}
+
 /*
  * Dispatch on type and number, not on the whole command: the size _IOWR()
  * encodes would change whenever a struct grows, while the size field in the
@@ -234,6 +310,12 @@ static long vmatlas_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 		return vmatlas_ioctl_walk(file, uarg);
 	case _IOC_NR(VMATLAS_IOC_PTDUMP):
 		return vmatlas_ioctl_ptdump(file, uarg);
+	case _IOC_NR(VMATLAS_IOC_LAYOUT):
+		return vmatlas_ioctl_layout(file, uarg);
+	case _IOC_NR(VMATLAS_IOC_KADDR):
+		return vmatlas_ioctl_kaddr(file, uarg);
+	case _IOC_NR(VMATLAS_IOC_LAB):
+		return vmatlas_ioctl_lab(file, uarg);
 	default:
 		return -ENOTTY;
 	}

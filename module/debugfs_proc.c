@@ -166,6 +166,16 @@ static int vmatlas_ptdump_show(struct seq_file *m, void *unused)
 DEFINE_SHOW_ATTRIBUTE(vmatlas_ptdump);
 
 /**
+ * vmatlas_debugfs_addr_get() - the address last written to "addr"
+ *
+ * Return: the address.
+ */
+u64 vmatlas_debugfs_addr_get(void)
+{
+	return READ_ONCE(vmatlas_debugfs_addr);
+}
+
+/**
  * vmatlas_debugfs_proc_init() - create the process views under @dir
  * @dir: /sys/kernel/debug/vmatlas
  */

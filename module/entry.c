@@ -209,4 +209,8 @@ void vmatlas_page_facts(struct page *page, bool zero, struct vmatlas_page *out)
 		out->flags |= VMATLAS_PG_HUGETLB;
 	if (PageReserved(page))
 		out->flags |= VMATLAS_PG_RESERVED;
+	if (folio_test_slab(folio))
+		out->flags |= VMATLAS_PG_SLAB;
+	if (PageHighMem(page))
+		out->flags |= VMATLAS_PG_HIGHMEM;
 }

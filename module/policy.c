@@ -8,6 +8,9 @@
  * its opener could.
  */
 #include <linux/capability.h>
+#include <linux/kernel.h>
+#include <linux/security.h>
+#include <linux/string.h>
 #include <linux/fs.h>
 #include <linux/user_namespace.h>
 
@@ -26,4 +29,28 @@
 bool vmatlas_privileged(const struct file *file)
 {
 	return file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+}
+
+/**
+ * vmatlas_may_see_kernel() - may the opener of @file see kernel addresses?
+ * @file: the char device or debugfs file the request came through
+ *
+ * Kernel addresses defeat KASLR. They need CAP_SYS_ADMIN at open, no
+ * lockdown=confidentiality (the reason /proc/kcore gives), and a
+ * kptr_restrict setting that shows this caller real pointers. kptr_restrict
+ * is not exported, so "%pK" is asked: it prints zeros exactly when the
+ * kernel would hide a pointer from the current task.
+ *
+ * Return: true if all three allow it.
+ */
+bool vmatlas_may_see_kernel(const struct file *file)
+{
+	char buf[24];
+
+	if (!vmatlas_privileged(file))
+		return false;
+	if (security_locked_down(LOCKDOWN_KCORE))
+		return false;
+	snprintf(buf, sizeof(buf), "%pK", vmatlas_may_see_kernel);
+	return buf[strspn(buf, "0")] != '\0';
 }

@@ -20,6 +20,20 @@ void vmatlas_info_fill(struct vmatlas_info *info, const struct file *file);
 
 /* policy.c */
 bool vmatlas_privileged(const struct file *file);
+bool vmatlas_may_see_kernel(const struct file *file);
+
+/* layout.c */
+void vmatlas_layout_init(void);
+void vmatlas_layout_get(struct vmatlas_layout *out);
+u32 vmatlas_region_of(u64 addr);
+
+/* kaddr.c */
+void vmatlas_kaddr(u64 addr, struct vmatlas_kaddr *out);
+
+/* lab.c */
+#define VMATLAS_LAB_MAX_PAGES	(VMATLAS_LAB_MAX_BYTES / PAGE_SIZE)
+
+int vmatlas_lab(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages);
 
 /* target.c: the process a request is about, with a reference on its mm. */
 struct vmatlas_target {
@@ -111,5 +125,7 @@ void vmatlas_chardev_exit(void);
 void vmatlas_debugfs_init(void);
 void vmatlas_debugfs_exit(void);
 void vmatlas_debugfs_proc_init(struct dentry *dir);
+u64 vmatlas_debugfs_addr_get(void);
+void vmatlas_debugfs_kernel_init(struct dentry *dir);
 
 #endif /* _VMATLAS_H */

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KADDR: the anatomy of a kernel address. Which region it lies in; whether
+ * it is a logical address (direct map: a fixed offset from physical, what
+ * __pa() computes); what the kernel page tables say, as the MMU would find
+ * it; whether the two agree; and the struct page behind it. The address is
+ * never dereferenced: only the page tables are read, so any 64-bit value
+ * gets an answer.
+ */
+#include <linux/mm.h>
+#include <linux/string.h>
+#include <asm/pgtable.h>
+
+#include "layout.h"
+#include "vmatlas.h"
+
+static u32 level_of(unsigned int pg_level)
+{
+	switch (pg_level) {
+	case PG_LEVEL_2M:
+		return VMATLAS_LEVEL_PMD;
+	case PG_LEVEL_1G:
+		return VMATLAS_LEVEL_PUD;
+	default:
+		return VMATLAS_LEVEL_PTE;
+	}
+}
+
+/* Walk the kernel page tables for @addr (lookup_address() is exported on x86). */
+static void kaddr_walk(unsigned long addr, struct vmatlas_kaddr *out)
+{
+	unsigned long size;
+	unsigned int level;
+	pte_t *ptep, pte;
+
+	ptep = lookup_address(addr, &level);
+	if (!ptep)
+		return;
+	pte = READ_ONCE(*ptep);
+	if (!(pte_flags(pte) & _PAGE_PRESENT))
+		return;
+	size = page_level_size(level);
+	out->level = level_of(level);
+	out->entry = pte_val(pte);
+	out->bits = vmatlas_entry_bits(out->entry, out->level, true);
+	out->page_size = size;
+	out->phys = (out->entry & PTE_PFN_MASK & ~((u64)size - 1)) | (addr & (size - 1));
+	out->out_flags |= VMATLAS_KADDR_MAPPED;
+}
+
+/**
+ * vmatlas_kaddr() - describe one kernel address
+ * @addr: any value
+ * @out: every output field is written
+ */
+void vmatlas_kaddr(u64 addr, struct vmatlas_kaddr *out)
+{
+	u64 phys;
+
+	out->region = vmatlas_region_of(addr);
+	if (out->region == VMATLAS_REGION_USER || out->region == VMATLAS_REGION_NONCANONICAL)
+		return;
+	if (out->region == VMATLAS_REGION_DIRECT_MAP)
+		out->out_flags |= VMATLAS_KADDR_LOGICAL;
+	if (vmatlas_arch_linear(addr, &phys)) {
+		out->phys_linear = phys;
+		out->out_flags |= VMATLAS_KADDR_LINEAR;
+	}
+	kaddr_walk(addr, out);
+	if ((out->out_flags & VMATLAS_KADDR_LINEAR) && (out->out_flags & VMATLAS_KADDR_MAPPED) &&
+	    out->phys == out->phys_linear)
+		out->out_flags |= VMATLAS_KADDR_AGREE;
+	if ((out->out_flags & VMATLAS_KADDR_MAPPED) && pfn_valid(PHYS_PFN(out->phys))) {
+		vmatlas_page_facts(pfn_to_page(PHYS_PFN(out->phys)), false, &out->page);
+		out->out_flags |= VMATLAS_KADDR_PAGE;
+	}
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * LAB: allocate memory the four classic ways, describe every page, free it.
+ * kmalloc() returns a logical address: physically contiguous, a fixed offset
+ * from physical. vmalloc() returns a virtual one: contiguous addresses over
+ * pages from anywhere, found only through the page tables. alloc_pages()
+ * returns pages; page_address() is their logical address, if they have one.
+ * A highmem page has none: kmap_local_page() maps it for a moment.
+ */
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <asm/io.h>
+
+#include "layout.h"
+#include "vmatlas.h"
+
+static void lab_describe(struct page *page, unsigned long va, struct vmatlas_lab_page *out)
+{
+	out->va = va;
+	out->phys = page_to_phys(page);
+	out->logical = (unsigned long)page_address(page);
+	out->flags = PageHighMem(page) ? VMATLAS_LABPG_HIGHMEM : 0;
+	out->region = vmatlas_region_of(va);
+}
+
+static int lab_kmalloc(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
+{
+	void *p = kmalloc(lab->bytes, GFP_KERNEL);
+	unsigned int i;
+
+	if (!p)
+		return -ENOMEM;
+	lab->va = (unsigned long)p;
+	lab->npages = DIV_ROUND_UP(offset_in_page(p) + lab->bytes, PAGE_SIZE);
+	for (i = 0; i < lab->npages; i++) {
+		void *va = (void *)((unsigned long)p & PAGE_MASK) + i * PAGE_SIZE;
+
+		lab_describe(virt_to_page(va), (unsigned long)va, &pages[i]);
+	}
+	kfree(p);
+	return 0;
+}
+
+static int lab_vmalloc(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
+{
+	void *p = vmalloc(lab->bytes);
+	unsigned int i;
+
+	if (!p)
+		return -ENOMEM;
+	lab->va = (unsigned long)p;
+	lab->npages = DIV_ROUND_UP(lab->bytes, PAGE_SIZE);
+	for (i = 0; i < lab->npages; i++) {
+		void *va = p + i * PAGE_SIZE;
+
+		lab_describe(vmalloc_to_page(va), (unsigned long)va, &pages[i]);
+	}
+	vfree(p);
+	return 0;
+}
+
+static int lab_pages(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
+{
+	unsigned int order = get_order(lab->bytes), i;
+	struct page *page = alloc_pages(GFP_KERNEL, order);
+
+	if (!page)
+		return -ENOMEM;
+	lab->va = (unsigned long)page_address(page);
+	lab->npages = 1U << order;
+	for (i = 0; i < lab->npages; i++)
+		lab_describe(nth_page(page, i), lab->va + i * PAGE_SIZE, &pages[i]);
+	__free_pages(page, order);
+	return 0;
+}
+
+static int lab_kmap(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
+{
+	unsigned int i;
+
+	lab->npages = DIV_ROUND_UP(lab->bytes, PAGE_SIZE);
+	for (i = 0; i < lab->npages; i++) {
+		struct page *page = alloc_page(GFP_HIGHUSER);
+		void *va;
+
+		if (!page)
+			return -ENOMEM;
+		va = kmap_local_page(page);
+		lab_describe(page, (unsigned long)va, &pages[i]);
+		kunmap_local(va);
+		__free_page(page);
+		if (!i)
+			lab->va = pages[0].va;
+	}
+	return 0;
+}
+
+/**
+ * vmatlas_lab() - allocate, describe every page, free
+ * @lab: @kind and @bytes in; @va, @region, @npages and @out_flags out
+ * @pages: room for VMATLAS_LAB_MAX_BYTES / PAGE_SIZE pages
+ *
+ * Return: 0, -EINVAL for an unknown kind or size, -ENOMEM.
+ */
+int vmatlas_lab(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
+{
+	unsigned int i;
+	int ret;
+
+	if (!lab->bytes || lab->bytes > VMATLAS_LAB_MAX_BYTES)
+		return -EINVAL;
+	switch (lab->kind) {
+	case VMATLAS_LAB_KMALLOC:
+		ret = lab_kmalloc(lab, pages);
+		break;
+	case VMATLAS_LAB_VMALLOC:
+		ret = lab_vmalloc(lab, pages);
+		break;
+	case VMATLAS_LAB_PAGES:
+		ret = lab_pages(lab, pages);
+		break;
+	case VMATLAS_LAB_KMAP:
+		ret = lab_kmap(lab, pages);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (ret)
+		return ret;
+	lab->region = vmatlas_region_of(lab->va);
+	lab->out_flags = VMATLAS_LAB_CONTIGUOUS;
+	for (i = 1; i < lab->npages; i++)
+		if (pages[i].phys != pages[0].phys + (u64)i * PAGE_SIZE)
+			lab->out_flags = 0;
+	return 0;
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel's virtual memory map as this boot laid it out: the architecture
+ * file (layout_64.c or layout_32.c) adds the regions it knows from its
+ * headers; the kernel image's text, read-only data and data are found in the
+ * kernel page tables, by what the MMU is told (executable, read-only,
+ * writable), since _text and _etext are not exported to modules.
+ *
+ * Computed once at module load: after boot only memory hotplug moves any of
+ * it, and a lookup must not cost a scan of the image.
+ */
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <asm/pgtable.h>
+
+#include "compat.h"
+#include "layout.h"
+#include "vmatlas.h"
+
+static struct vmatlas_layout vmatlas_layout;
+
+/**
+ * vmatlas_layout_add() - add a region to a layout being built
+ * @l: the layout
+ * @id: VMATLAS_REGION_*
+ * @start: first address
+ * @end: end (0 for the top of the address space)
+ */
+void vmatlas_layout_add(struct vmatlas_layout *l, u32 id, u64 start, u64 end)
+{
+	if (WARN_ON_ONCE(l->count >= VMATLAS_MAX_REGIONS) || start == end)
+		return;
+	l->regions[l->count].start = start;
+	l->regions[l->count].end = end;
+	l->regions[l->count].id = id;
+	l->count++;
+}
+
+/* What the kernel page tables map @addr with; 0 if nothing. */
+static unsigned long kernel_leaf(unsigned long addr, pteval_t *val)
+{
+	unsigned int level;
+	pte_t *ptep = lookup_address(addr, &level);
+
+	if (!ptep)
+		return 0;
+	*val = pte_val(READ_ONCE(*ptep));
+	if (!(*val & _PAGE_PRESENT))
+		return 0;
+	return page_level_size(level);
+}
+
+/* Where the leaf that maps @addr starts and ends; false if nothing maps it. */
+static bool kernel_leaf_range(unsigned long addr, pteval_t *val, unsigned long *start,
+			      unsigned long *end)
+{
+	unsigned long size = kernel_leaf(addr, val);
+
+	if (!size)
+		return false;
+	*start = addr & ~(size - 1);
+	*end = *start + size;
+	return true;
+}
+
+/* Extend [@start, ...) forward while the leaves have exactly @want of @mask. */
+static unsigned long scan_forward(unsigned long start, pteval_t mask, pteval_t want)
+{
+	unsigned long addr = start, s, e;
+	pteval_t val;
+
+	while (addr >= start && kernel_leaf_range(addr, &val, &s, &e) &&
+	       (val & mask) == want) {
+		addr = e;
+		cond_resched();
+	}
+	return addr;
+}
+
+/**
+ * vmatlas_layout_scan_image() - find the kernel's text, rodata and data
+ * @l: the layout
+ * @anchor: an address inside the kernel text
+ * @with_data: also add the writable run after rodata (only where a hole
+ *	ends it: on i386 the direct map goes on after the image, writable too)
+ *
+ * The text is the executable run of mappings around @anchor; read-only data
+ * is the read-only, non-executable run after it, data the writable one after
+ * that. This is what the MMU enforces, which is what vmatlas shows.
+ *
+ * Return: the start of the text, or 0 if @anchor is not mapped executable.
+ */
+unsigned long vmatlas_layout_scan_image(struct vmatlas_layout *l, unsigned long anchor,
+					bool with_data)
+{
+	unsigned long text, rodata, data, end, s, e;
+	pteval_t val;
+
+	if (!kernel_leaf_range(anchor, &val, &text, &e) || (val & _PAGE_NX))
+		return 0;
+	while (kernel_leaf_range(text - 1, &val, &s, &e) && !(val & _PAGE_NX) && s < text) {
+		text = s;
+		cond_resched();
+	}
+	rodata = scan_forward(text, _PAGE_NX, 0);
+	data = scan_forward(rodata, _PAGE_NX | _PAGE_RW, _PAGE_NX);
+	vmatlas_layout_add(l, VMATLAS_REGION_KERNEL_TEXT, text, rodata);
+	vmatlas_layout_add(l, VMATLAS_REGION_KERNEL_RODATA, rodata, data);
+	if (with_data) {
+		end = scan_forward(data, _PAGE_NX | _PAGE_RW, _PAGE_NX | _PAGE_RW);
+		vmatlas_layout_add(l, VMATLAS_REGION_KERNEL_DATA, data, end);
+	}
+	return text;
+}
+
+static int region_cmp(const void *a, const void *b)
+{
+	const struct vmatlas_region *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	/* The larger region first: a region inside another follows it. */
+	return x->end - x->start > y->end - y->start ? -1 : 1;
+}
+
+/**
+ * vmatlas_layout_init() - compute this boot's layout
+ */
+void vmatlas_layout_init(void)
+{
+	struct vmatlas_layout *l = &vmatlas_layout;
+	unsigned long text;
+	pteval_t val;
+
+	memset(l, 0, sizeof(*l));
+	l->levels = vmatlas_pgtable_levels();
+	l->page_size = PAGE_SIZE;
+	l->page_offset = PAGE_OFFSET;
+	l->high_memory = (unsigned long)high_memory;
+	l->highmem_bytes = (u64)totalhigh_pages() << PAGE_SHIFT;
+	l->lowmem_bytes = ((u64)totalram_pages() << PAGE_SHIFT) - l->highmem_bytes;
+
+	text = vmatlas_layout_arch(l);
+	if (text && kernel_leaf(text, &val)) {
+		l->phys_load = val & PTE_PFN_MASK;
+		l->image_offset = text - __START_KERNEL;
+	}
+	if (l->image_offset)
+		l->out_flags |= VMATLAS_LAYOUT_KASLR_IMAGE;
+	sort(l->regions, l->count, sizeof(l->regions[0]), region_cmp, NULL);
+}
+
+/**
+ * vmatlas_layout_get() - this boot's layout
+ * @out: filled in, but for @size and @flags
+ */
+void vmatlas_layout_get(struct vmatlas_layout *out)
+{
+	u32 size = out->size, flags = out->flags;
+
+	*out = vmatlas_layout;
+	out->size = size;
+	out->flags = flags;
+}
+
+/**
+ * vmatlas_region_of() - which region of the kernel map an address is in
+ * @addr: any value
+ *
+ * Return: VMATLAS_REGION_* of the narrowest region containing @addr;
+ * VMATLAS_REGION_NONCANONICAL or _HOLE if none does.
+ */
+u32 vmatlas_region_of(u64 addr)
+{
+	const struct vmatlas_layout *l = &vmatlas_layout;
+	u64 best_size = 0;
+	u32 best = 0, i;
+
+	for (i = 0; i < l->count; i++) {
+		const struct vmatlas_region *r = &l->regions[i];
+		u64 size = r->end - r->start;
+
+		if (addr < r->start || (r->end && addr >= r->end))
+			continue;
+		if (!best || size < best_size) {
+			best = r->id;
+			best_size = size;
+		}
+	}
+	if (best)
+		return best;
+	return vmatlas_arch_canonical(addr) ? VMATLAS_REGION_HOLE : VMATLAS_REGION_NONCANONICAL;
+}
