@@ -28,6 +28,11 @@ extern const struct argp vmatlas_common_argp;
 /* The .children of a subcommand's argp: vmatlas_common_argp alone. */
 extern const struct argp_child vmatlas_common_children[];
 
+/* In the --help of the commands about kernel addresses: what they need. */
+#define VMATLAS_KERNEL_DOC \
+"Kernel addresses defeat KASLR: this needs CAP_SYS_ADMIN, kptr_restrict < 2 and\n" \
+"no lockdown=confidentiality.\n"
+
 struct vmatlas_cmd {
 	const char *name;
 	const char *summary;
@@ -38,6 +43,9 @@ extern const struct vmatlas_cmd vmatlas_cmd_info;
 extern const struct vmatlas_cmd vmatlas_cmd_maps;
 extern const struct vmatlas_cmd vmatlas_cmd_walk;
 extern const struct vmatlas_cmd vmatlas_cmd_ptdump;
+extern const struct vmatlas_cmd vmatlas_cmd_layout;
+extern const struct vmatlas_cmd vmatlas_cmd_kaddr;
+extern const struct vmatlas_cmd vmatlas_cmd_lab;
 
 /* Print "vmatlas: MESSAGE" on stderr; return 1 for use as an exit status. */
 __printf(1, 2) int vmatlas_error(const char *fmt, ...);
@@ -52,5 +60,14 @@ __printf(1, 2) int vmatlas_error(const char *fmt, ...);
  */
 int vmatlas_gather_and_emit(int (*gather)(int fd, struct json_object *doc),
 			    int (*print_text)(FILE *out, struct json_object *doc));
+
+/*
+ * A whole subcommand: parse @argc and @argv with @argp (a bad argument ends
+ * the program with argp_error()), then vmatlas_gather_and_emit().
+ * Return: the exit status.
+ */
+int vmatlas_parse_and_emit(const struct argp *argp, int argc, char **argv,
+			   int (*gather)(int fd, struct json_object *doc),
+			   int (*print_text)(FILE *out, struct json_object *doc));
 
 #endif /* _VMATLAS_CLI_H */

@@ -9,6 +9,7 @@
 #include "libvmatlas.h"
 #include "names.h"
 #include "output.h"
+#include "parse.h"
 
 static const char info_doc[] =
 "Show the vmatlas module and the kernel it runs on.\n"
@@ -19,19 +20,8 @@ static const char info_doc[] =
 "    vmatlas info          # ABI and module version, page size, paging levels\n"
 "    vmatlas info --json   # the same as a JSON document\n";
 
-static error_t info_parse(int key, char *arg, struct argp_state *state)
-{
-	switch (key) {
-	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
-
 static const struct argp info_argp = {
-	.parser = info_parse,
+	.parser = parse_no_args,
 	.doc = info_doc,
 	.children = vmatlas_common_children,
 };

@@ -188,9 +188,7 @@ static int maps_gather(int fd, struct json_object *doc)
 
 static int maps_run(int argc, char **argv)
 {
-	if (argp_parse(&maps_argp, argc, argv, 0, NULL, NULL))
-		return 1;
-	return vmatlas_gather_and_emit(maps_gather, maps_print);
+	return vmatlas_parse_and_emit(&maps_argp, argc, argv, maps_gather, maps_print);
 }
 
 const struct vmatlas_cmd vmatlas_cmd_maps = {

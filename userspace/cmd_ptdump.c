@@ -132,15 +132,10 @@ static int ptdump_add_run(const struct vmatlas_run *run, void *priv)
 	return 0;
 }
 
-static void ptdump_print_size(FILE *out, struct json_object *size)
-{
-	out_print_size(out, json_object_get_uint64(size), true);
-}
-
 static const struct out_column ptdump_columns[] = {
 	{ "START", "start", OUT_RIGHT },
 	{ "END", "end", OUT_RIGHT },
-	{ "SIZE", "size", OUT_RIGHT, ptdump_print_size },
+	{ "SIZE", "size", OUT_RIGHT, out_print_size_cell },
 	{ "LEVEL", "level", OUT_LEFT },
 	{ "FLAGS", "flags", OUT_LEFT },
 	{ "PHYS", "phys", OUT_LEFT },
@@ -173,9 +168,7 @@ static int ptdump_gather(int fd, struct json_object *doc)
 
 static int ptdump_run(int argc, char **argv)
 {
-	if (argp_parse(&ptdump_argp, argc, argv, 0, NULL, NULL))
-		return 1;
-	return vmatlas_gather_and_emit(ptdump_gather, ptdump_print);
+	return vmatlas_parse_and_emit(&ptdump_argp, argc, argv, ptdump_gather, ptdump_print);
 }
 
 const struct vmatlas_cmd vmatlas_cmd_ptdump = {

@@ -103,20 +103,6 @@ static struct json_object *walk_swap_to_json(const struct vmatlas_walk *w)
 	return swap;
 }
 
-static struct json_object *walk_page_to_json(const struct vmatlas_walk *w)
-{
-	struct json_object *page;
-
-	if (!(w->out_flags & VMATLAS_WALK_PAGE))
-		return NULL;
-	page = json_object_new_object();
-	json_object_object_add(page, "flags", names_bits_to_json(&names_pg, w->page.flags));
-	json_object_object_add(page, "mapcount", json_object_new_int(w->page.mapcount));
-	json_object_object_add(page, "refcount", json_object_new_int(w->page.refcount));
-	json_object_object_add(page, "order", json_object_new_int64(w->page.order));
-	return page;
-}
-
 static struct json_object *walk_to_json(const struct vmatlas_walk *w)
 {
 	bool present = w->out_flags & VMATLAS_WALK_PRESENT;
@@ -141,7 +127,8 @@ static struct json_object *walk_to_json(const struct vmatlas_walk *w)
 	json_object_object_add(obj, "stop", json_object_new_string(names_level(w->stop_level)));
 	json_object_object_add(obj, "levels", levels);
 	json_object_object_add(obj, "vma", vma);
-	json_object_object_add(obj, "page", walk_page_to_json(w));
+	json_object_object_add(obj, "page", w->out_flags & VMATLAS_WALK_PAGE ?
+					    names_page_to_json(&w->page) : NULL);
 	return obj;
 }
 
@@ -259,13 +246,12 @@ static int walk_gather(int fd, struct json_object *doc)
 
 static int walk_run(int argc, char **argv)
 {
-	int ret = 1;
+	int ret;
 
 	walk_args.addrs = calloc(argc, sizeof(*walk_args.addrs));
 	if (!walk_args.addrs)
 		return vmatlas_error("%m");
-	if (!argp_parse(&walk_argp, argc, argv, 0, NULL, NULL))
-		ret = vmatlas_gather_and_emit(walk_gather, walk_print);
+	ret = vmatlas_parse_and_emit(&walk_argp, argc, argv, walk_gather, walk_print);
 	free(walk_args.addrs);
 	return ret;
 }

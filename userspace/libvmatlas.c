@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "libvmatlas.h"
+#include "names.h"
 
 static char vmatlas_errbuf[256];
 
@@ -293,4 +294,92 @@ int vmatlas_list_runs(int fd, int pid, unsigned long long start, unsigned long l
 	} while (from && !ret);
 	free(runs);
 	return ret;
+}
+
+/* Explain the errors every kernel command shares. */
+static int vmatlas_fail_kernel(int err)
+{
+	switch (err) {
+	case EPERM:
+		return vmatlas_fail(err,
+				    "kernel addresses are refused: needs CAP_SYS_ADMIN, kptr_restrict < 2 and no lockdown=confidentiality");
+	case ENOTTY:
+		return vmatlas_fail(err, "the module does not know this command: update it");
+	default:
+		return vmatlas_fail(err, "%s", strerror(err));
+	}
+}
+
+/**
+ * vmatlas_layout() - issue LAYOUT: this boot's kernel memory map
+ * @fd: from vmatlas_open()
+ * @out: filled in
+ *
+ * Return: 0 or a negative errno.
+ */
+int vmatlas_layout(int fd, struct vmatlas_layout *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->size = sizeof(*out);
+	if (vmatlas_ioctl(fd, VMATLAS_IOC_LAYOUT, out) < 0)
+		return vmatlas_fail_kernel(errno);
+	if (out->count > VMATLAS_MAX_REGIONS)
+		return vmatlas_fail(EPROTO, "LAYOUT: malformed reply from the module");
+	return 0;
+}
+
+/**
+ * vmatlas_kaddr() - issue KADDR: what one kernel address is
+ * @fd: from vmatlas_open()
+ * @addr: any value
+ * @out: filled in
+ *
+ * Return: 0 or a negative errno.
+ */
+int vmatlas_kaddr(int fd, unsigned long long addr, struct vmatlas_kaddr *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->size = sizeof(*out);
+	out->addr = addr;
+	if (vmatlas_ioctl(fd, VMATLAS_IOC_KADDR, out) < 0)
+		return vmatlas_fail_kernel(errno);
+	return 0;
+}
+
+/**
+ * vmatlas_lab() - issue LAB: allocate, describe every page, free
+ * @fd: from vmatlas_open()
+ * @kind: VMATLAS_LAB_*
+ * @bytes: how much to allocate, 1 to VMATLAS_LAB_MAX_BYTES
+ * @out: filled in; @out->count pages of @pages are described
+ * @pages: room for @room pages
+ * @room: entries of @pages
+ *
+ * Return: 0 or a negative errno.
+ */
+int vmatlas_lab(int fd, unsigned int kind, unsigned long long bytes, struct vmatlas_lab *out,
+		struct vmatlas_lab_page *pages, unsigned int room)
+{
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	out->size = sizeof(*out);
+	out->kind = kind;
+	out->count = room;
+	out->bytes = bytes;
+	out->pages_ptr = (unsigned long)pages;
+	out->entry_size = sizeof(*pages);
+	if (vmatlas_ioctl(fd, VMATLAS_IOC_LAB, out) >= 0) {
+		if (out->count > room)
+			return vmatlas_fail(EPROTO, "LAB: malformed reply from the module");
+		return 0;
+	}
+
+	err = errno;
+	if (err == ENOMEM)
+		return vmatlas_fail(err, "the kernel could not allocate %llu bytes with %s",
+				    bytes, names_lab_kind(kind));
+	if (err == EINVAL)
+		return vmatlas_fail(err, "lab: SIZE must be 1 to %u bytes", VMATLAS_LAB_MAX_BYTES);
+	return vmatlas_fail_kernel(err);
 }

@@ -29,4 +29,13 @@ int vmatlas_list_runs(int fd, int pid, unsigned long long start, unsigned long l
 		      int (*fn)(const struct vmatlas_run *run, void *priv), void *priv,
 		      unsigned int *out_flags);
 
+/*
+ * The kernel commands: they need CAP_SYS_ADMIN, kptr_restrict < 2 and no
+ * lockdown=confidentiality (else -EPERM).
+ */
+int vmatlas_layout(int fd, struct vmatlas_layout *out);
+int vmatlas_kaddr(int fd, unsigned long long addr, struct vmatlas_kaddr *out);
+int vmatlas_lab(int fd, unsigned int kind, unsigned long long bytes, struct vmatlas_lab *out,
+		struct vmatlas_lab_page *pages, unsigned int room);
+
 #endif /* _LIBVMATLAS_H */

@@ -82,6 +82,8 @@ static const struct names_bit pg_bits[] = {
 	{ VMATLAS_PG_HUGETLB, "hugetlb" },
 	{ VMATLAS_PG_ZERO, "zero" },
 	{ VMATLAS_PG_RESERVED, "reserved" },
+	{ VMATLAS_PG_SLAB, "slab" },
+	{ VMATLAS_PG_HIGHMEM, "highmem" },
 };
 
 static const struct names_bit feat_bits[] = {
@@ -125,6 +127,34 @@ static const char *const swap_names[] = {
 	[VMATLAS_SWP_OTHER] = "other",
 };
 
+static const char *const region_names[] = {
+	[VMATLAS_REGION_USER] = "user",
+	[VMATLAS_REGION_DIRECT_MAP] = "direct_map",
+	[VMATLAS_REGION_VMALLOC] = "vmalloc",
+	[VMATLAS_REGION_VMEMMAP] = "vmemmap",
+	[VMATLAS_REGION_MODULES] = "modules",
+	[VMATLAS_REGION_KERNEL_IMAGE] = "kernel_image",
+	[VMATLAS_REGION_KERNEL_TEXT] = "kernel_text",
+	[VMATLAS_REGION_KERNEL_RODATA] = "kernel_rodata",
+	[VMATLAS_REGION_KERNEL_DATA] = "kernel_data",
+	[VMATLAS_REGION_KERNEL_BSS] = "kernel_bss",
+	[VMATLAS_REGION_FIXMAP] = "fixmap",
+	[VMATLAS_REGION_PKMAP] = "pkmap",
+	[VMATLAS_REGION_CPU_ENTRY_AREA] = "cpu_entry_area",
+	[VMATLAS_REGION_LDT_REMAP] = "ldt_remap",
+	[VMATLAS_REGION_ESPFIX] = "espfix",
+	[VMATLAS_REGION_VSYSCALL] = "vsyscall",
+	[VMATLAS_REGION_HOLE] = "hole",
+	[VMATLAS_REGION_NONCANONICAL] = "non_canonical",
+};
+
+static const char *const lab_kind_names[] = {
+	[VMATLAS_LAB_KMALLOC] = "kmalloc",
+	[VMATLAS_LAB_VMALLOC] = "vmalloc",
+	[VMATLAS_LAB_PAGES] = "pages",
+	[VMATLAS_LAB_KMAP] = "kmap",
+};
+
 void names_append_bits(struct json_object *array, const struct names_table *table,
 		       unsigned long long bits)
 {
@@ -158,6 +188,17 @@ unsigned long long names_json_to_bits(const struct names_table *table, struct js
 	return bits;
 }
 
+struct json_object *names_page_to_json(const struct vmatlas_page *page)
+{
+	struct json_object *obj = json_object_new_object();
+
+	json_object_object_add(obj, "flags", names_bits_to_json(&names_pg, page->flags));
+	json_object_object_add(obj, "mapcount", json_object_new_int(page->mapcount));
+	json_object_object_add(obj, "refcount", json_object_new_int(page->refcount));
+	json_object_object_add(obj, "order", json_object_new_int64(page->order));
+	return obj;
+}
+
 void names_perms(unsigned long long vm_flags, char perms[5])
 {
 	perms[0] = vm_flags & VMATLAS_VM_READ ? 'r' : '-';
@@ -186,4 +227,24 @@ const char *names_level(unsigned int level)
 const char *names_swap(unsigned int swap_kind)
 {
 	return names_value(swap_names, ARRAY_SIZE(swap_names), swap_kind);
+}
+
+const char *names_region(unsigned int region)
+{
+	return names_value(region_names, ARRAY_SIZE(region_names), region);
+}
+
+const char *names_lab_kind(unsigned int kind)
+{
+	return names_value(lab_kind_names, ARRAY_SIZE(lab_kind_names), kind);
+}
+
+unsigned int names_lab_kind_value(const char *name)
+{
+	unsigned int kind;
+
+	for (kind = 0; kind < ARRAY_SIZE(lab_kind_names); kind++)
+		if (lab_kind_names[kind] && !strcmp(name, lab_kind_names[kind]))
+			return kind;
+	return 0;
 }

@@ -9,6 +9,8 @@
 
 #include <json-c/json.h>
 
+struct vmatlas_page;
+
 struct names_bit {
 	unsigned long long bit;
 	const char *name;
@@ -37,12 +39,23 @@ struct json_object *names_bits_to_json(const struct names_table *table,
 unsigned long long names_json_to_bits(const struct names_table *table,
 				      struct json_object *array);
 
+/* A struct vmatlas_page as JSON: {"flags": [...], "mapcount", "refcount", "order"}. */
+struct json_object *names_page_to_json(const struct vmatlas_page *page);
+
 /* "rw-p": r, w, x from VMATLAS_VM_READ/WRITE/EXEC, then 's' or 'p' as /proc/PID/maps. */
 void names_perms(unsigned long long vm_flags, char perms[5]);
 
-/* VMATLAS_KIND_*, VMATLAS_LEVEL_*, VMATLAS_SWP_*; "unknown" for other values. */
+/*
+ * VMATLAS_KIND_*, VMATLAS_LEVEL_*, VMATLAS_SWP_*, VMATLAS_REGION_*,
+ * VMATLAS_LAB_*; "unknown" for other values.
+ */
 const char *names_kind(unsigned int kind);
 const char *names_level(unsigned int level);
 const char *names_swap(unsigned int swap_kind);
+const char *names_region(unsigned int region);
+const char *names_lab_kind(unsigned int kind);
+
+/* The VMATLAS_LAB_* value that names_lab_kind() calls @name, or 0 if none. */
+unsigned int names_lab_kind_value(const char *name);
 
 #endif /* _VMATLAS_NAMES_H */

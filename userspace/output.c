@@ -98,6 +98,16 @@ void out_print_size(FILE *out, unsigned long long bytes, bool short_units)
 		fprintf(out, short_units ? "%c" : " %ciB", units[i]);
 }
 
+void out_print_size_cell(FILE *out, struct json_object *bytes)
+{
+	unsigned long long val = json_object_get_uint64(bytes);
+
+	if (val)
+		out_print_size(out, val, true);
+	else
+		fputc('-', out);
+}
+
 /* A memory stream and, once closed, the text written to it. */
 struct out_buf {
 	FILE *f;

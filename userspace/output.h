@@ -39,6 +39,9 @@ void out_print_value(FILE *out, struct json_object *val);
  */
 void out_print_size(FILE *out, unsigned long long bytes, bool short_units);
 
+/* A table cell (see struct out_column): the size @bytes, short; "-" for 0 or null. */
+void out_print_size_cell(FILE *out, struct json_object *bytes);
+
 enum out_align {
 	OUT_LEFT,
 	OUT_RIGHT,

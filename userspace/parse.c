@@ -27,18 +27,44 @@ int parse_pid(const char *s, int *pid)
 	return 0;
 }
 
+/* Digits from the first character, as strtoull() base 0 reads them; @end after them. */
+static int parse_ull(const char *s, unsigned long long *val, char **end)
+{
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	*val = strtoull(s, end, 0);
+	return errno ? -EINVAL : 0;
+}
+
 int parse_addr(const char *s, unsigned long long *addr)
 {
 	unsigned long long val;
 	char *end;
 
-	if (!isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	val = strtoull(s, &end, 0);
-	if (errno || *end)
+	if (parse_ull(s, &val, &end) || *end)
 		return -EINVAL;
 	*addr = val;
+	return 0;
+}
+
+int parse_size(const char *s, unsigned long long *bytes)
+{
+	unsigned int shift = 0;
+	unsigned long long val;
+	char *end;
+
+	if (parse_ull(s, &val, &end))
+		return -EINVAL;
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	if (shift)
+		end++;
+	if (*end || val > ULLONG_MAX >> shift)
+		return -EINVAL;
+	*bytes = val << shift;
 	return 0;
 }
 
@@ -52,6 +78,14 @@ void parse_addr_arg(struct argp_state *state, const char *arg, unsigned long lon
 {
 	if (parse_addr(arg, addr))
 		argp_error(state, "invalid address '%s'", arg);
+}
+
+error_t parse_no_args(int key, char *arg, struct argp_state *state)
+{
+	if (key != ARGP_KEY_ARG)
+		return ARGP_ERR_UNKNOWN;
+	argp_error(state, "unexpected argument '%s'", arg);
+	return 0;
 }
 
 error_t parse_pid_key(int key, const char *arg, struct argp_state *state, int *pid)

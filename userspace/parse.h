@@ -16,9 +16,18 @@ int parse_pid(const char *s, int *pid);
  */
 int parse_addr(const char *s, unsigned long long *addr);
 
+/*
+ * A size in bytes: parse_addr()'s rules, then optionally K (KiB) or M (MiB):
+ * "12288", "0x3000", "12K", "1M". Return: 0 or -EINVAL.
+ */
+int parse_size(const char *s, unsigned long long *bytes);
+
 /* The same for argp parsers: a bad value ends the program with argp_error(). */
 void parse_pid_arg(struct argp_state *state, const char *arg, int *pid);
 void parse_addr_arg(struct argp_state *state, const char *arg, unsigned long long *addr);
+
+/* The argp parser of a subcommand that takes no argument. */
+error_t parse_no_args(int key, char *arg, struct argp_state *state);
 
 /*
  * For a subcommand whose only argument is a PID: handle @key if it is about

@@ -58,6 +58,9 @@ static const struct vmatlas_cmd *const vmatlas_cmds[] = {
 	&vmatlas_cmd_maps,
 	&vmatlas_cmd_walk,
 	&vmatlas_cmd_ptdump,
+	&vmatlas_cmd_layout,
+	&vmatlas_cmd_kaddr,
+	&vmatlas_cmd_lab,
 };
 
 int vmatlas_error(const char *fmt, ...)
@@ -89,6 +92,15 @@ int vmatlas_gather_and_emit(int (*gather)(int fd, struct json_object *doc),
 		return err < 0 ? vmatlas_error("%s", vmatlas_strerror()) : err;
 	}
 	return out_emit(doc, print_text);
+}
+
+int vmatlas_parse_and_emit(const struct argp *argp, int argc, char **argv,
+			   int (*gather)(int fd, struct json_object *doc),
+			   int (*print_text)(FILE *out, struct json_object *doc))
+{
+	if (argp_parse(argp, argc, argv, 0, NULL, NULL))
+		return 1;
+	return vmatlas_gather_and_emit(gather, print_text);
 }
 
 static void usage(FILE *out)
