@@ -12,6 +12,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /tmp
+mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 say() { echo "vmatlas-vm: $*"; }
 
 say "booted $(uname -r) $(uname -m)"
@@ -58,6 +59,9 @@ test)
 	done
 	for t in /tests/*.sh; do
 		[ -f "$t" ] && run_test "$t" "$(basename "$t")"
+	done
+	for t in /tests/last/*_test; do
+		[ -x "$t" ] && run_test "$t" "$(basename "$t")"
 	done
 	say "dmesg-begin"
 	dmesg

@@ -77,6 +77,10 @@ build_module()
 	mkdir -p "$out/src"
 	cp -r "$SRC_DIR/Kbuild" "$SRC_DIR/VERSION" "$SRC_DIR/module" "$SRC_DIR/include" "$out/src/"
 	make -C "$KDIR" M="$out/src" ARCH=x86 W=1 modules >"$out/module.log" 2>&1 || return 1
+	# The test-only helper module (kernel objects with their physical addresses).
+	rm -rf "$out/helper"
+	cp -r "$SRC_DIR/selftests/vmatlas/helper" "$out/helper"
+	make -C "$KDIR" M="$out/helper" ARCH=x86 W=1 modules >>"$out/module.log" 2>&1 || return 1
 	! grep -q 'warning:' "$out/module.log"
 }
 
@@ -93,14 +97,18 @@ pack_initramfs()
 	ln -s busybox "$root/bin/sh"
 	cp "$VM_DIR/init.sh" "$root/init"
 	cp "$VM_DIR/demo.sh" "$root/bin/vmatlas-demo"
-	cp "$out/src/vmatlas.ko" "$root/lib/vmatlas/"
+	cp "$out/src/vmatlas.ko" "$out/helper/vmatlas_test_helper.ko" "$root/lib/vmatlas/"
 	cp "$BUILD_DIR/$T_UARCH/vmatlas" "$root/bin/"
 	if [ "$mode" = test ]; then
 		cp "$BUILD_DIR/$T_UARCH"/tests/* "$SRC_DIR"/selftests/vmatlas/*.sh "$root/tests/"
+		# Lockdown cannot be lowered again: that test runs after all others.
+		mkdir -p "$root/tests/last"
+		mv "$root/tests/lockdown_test" "$root/tests/last/"
 		# The 32-bit tests also run on x86_64: they exercise compat_ioctl.
 		if [ "$T_UARCH" = x86_64 ] && [ -d "$BUILD_DIR/i386/tests" ]; then
 			mkdir -p "$root/tests/m32"
 			cp "$BUILD_DIR"/i386/tests/* "$root/tests/m32/"
+			rm -f "$root/tests/m32/lockdown_test"
 		fi
 	fi
 	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' \

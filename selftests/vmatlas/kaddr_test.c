@@ -1,0 +1,578 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel address space against the kernel's own answers: a helper module
+ * publishes kmalloc, vmalloc, alloc_pages, kernel-text, module and struct
+ * page addresses with their physical addresses (virt_to_phys(),
+ * vmalloc_to_pfn(), page_to_phys(), __pa_symbol(), slow_virt_to_phys()), and
+ * vmatlas kaddr must agree; the layout must contain what /proc/kallsyms,
+ * /proc/iomem, /proc/modules, /proc/zoneinfo and /proc/meminfo say; the lab
+ * must show kmalloc logical and contiguous, vmalloc virtual, and on i386
+ * PAE a highmem page with no logical address; thousands of random values get
+ * clean answers; and the policy holds.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "kselftest_harness.h"
+
+#define HELPER_KO	"/lib/vmatlas/vmatlas_test_helper.ko"
+#define HELPER_OBJECTS	"/sys/kernel/debug/vmatlas_test_helper/objects"
+#define KADDR_BATCH	500
+
+static int is_64bit_kernel(void)
+{
+	struct utsname uts;
+
+	return !uname(&uts) && !strcmp(uts.machine, "x86_64");
+}
+
+static struct json_object *tool_json(const char *const args[])
+{
+	static struct run_result res;
+	struct json_object *doc = run_tool_json(&res, args);
+
+	if (!doc)
+		fprintf(stderr, "# %s failed: %s\n", args[0], res.err);
+	run_result_free(&res);
+	return doc;
+}
+
+static struct json_object *layout_json(void)
+{
+	static const char *const args[] = { "layout", "--json", NULL };
+
+	return tool_json(args);
+}
+
+/* The region called @name in a layout document, or NULL. */
+static struct json_object *region(struct json_object *layout, const char *name)
+{
+	struct json_object *regions = json_get(layout, "regions");
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(regions); i++) {
+		struct json_object *r = json_object_array_get_idx(regions, i);
+
+		if (!strcmp(json_object_get_string(json_get(r, "name")), name))
+			return r;
+	}
+	return NULL;
+}
+
+static int in_region(struct json_object *r, unsigned long long a)
+{
+	unsigned long long end = json_hex(r, "end");
+
+	return r && a >= json_hex(r, "start") && (!end || a < end);
+}
+
+/* kaddr --json of @n addresses; the "results" array, or NULL. */
+static struct json_object *kaddr_json(const unsigned long long *addrs, int n,
+				      struct json_object **doc)
+{
+	static char bufs[KADDR_BATCH][24];
+	const char *args[KADDR_BATCH + 3];
+	int i;
+
+	args[0] = "kaddr";
+	args[1] = "--json";
+	for (i = 0; i < n; i++) {
+		snprintf(bufs[i], sizeof(bufs[i]), "%#llx", addrs[i]);
+		args[2 + i] = bufs[i];
+	}
+	args[2 + n] = NULL;
+	*doc = tool_json(args);
+	return json_get(*doc, "results");
+}
+
+struct helper_object {
+	char name[32], kind[16];
+	unsigned long long va, phys;
+};
+
+FIXTURE(helper) {
+	struct helper_object obj[16];
+	int n;
+	int loaded;
+};
+
+FIXTURE_SETUP(helper)
+{
+	char text[4096], *line;
+
+	if (access("/dev/vmatlas", F_OK))
+		SKIP(return, "/dev/vmatlas missing");
+	if (access(HELPER_KO, F_OK))
+		SKIP(return, "%s missing", HELPER_KO);
+	ASSERT_EQ(0, system("insmod " HELPER_KO));
+	self->loaded = 1;
+	ASSERT_LT(0, read_file(HELPER_OBJECTS, text, sizeof(text)));
+	for (line = strtok(text, "\n"); line && self->n < 16; line = strtok(NULL, "\n")) {
+		struct helper_object *o = &self->obj[self->n];
+
+		if (sscanf(line, "%31s %15s %llx %llx", o->name, o->kind, &o->va, &o->phys) == 4)
+			self->n++;
+	}
+	ASSERT_LE(8, self->n);
+}
+
+FIXTURE_TEARDOWN(helper)
+{
+	if (self->loaded)
+		system("rmmod vmatlas_test_helper");
+}
+
+TEST_F(helper, kaddr_agrees_with_the_kernels_own_translation)
+{
+	unsigned long long addrs[16];
+	struct json_object *doc, *results;
+	int i;
+
+	for (i = 0; i < self->n; i++)
+		addrs[i] = self->obj[i].va;
+	results = kaddr_json(addrs, self->n, &doc);
+	ASSERT_NE(NULL, results);
+	for (i = 0; i < self->n; i++) {
+		struct helper_object *o = &self->obj[i];
+		struct json_object *r = json_object_array_get_idx(results, i);
+		const char *reg = json_object_get_string(json_get(r, "region"));
+		int logical = json_object_get_boolean(json_get(r, "logical"));
+
+		EXPECT_EQ(o->phys, json_hex(r, "phys")) TH_LOG("%s at %#llx", o->name, o->va);
+		if (!strcmp(o->kind, "kmalloc") || !strcmp(o->kind, "pages")) {
+			EXPECT_TRUE(logical) TH_LOG("%s", o->name);
+			EXPECT_STREQ("direct_map", reg);
+			EXPECT_EQ(o->phys, json_hex(r, "phys_linear")) TH_LOG("%s", o->name);
+			EXPECT_TRUE(json_object_get_boolean(json_get(r, "agree")));
+		} else if (!strcmp(o->kind, "vmalloc")) {
+			EXPECT_FALSE(logical) TH_LOG("%s", o->name);
+			EXPECT_STREQ("vmalloc", reg);
+			EXPECT_EQ(NULL, json_get(r, "phys_linear")) TH_LOG("%s", o->name);
+		} else if (!strcmp(o->kind, "text")) {
+			EXPECT_STREQ("kernel_text", reg);
+		} else if (!strcmp(o->kind, "module")) {
+			EXPECT_STREQ(is_64bit_kernel() ? "modules" : "vmalloc", reg);
+			EXPECT_FALSE(logical);
+		} else if (!strcmp(o->kind, "vmemmap")) {
+			EXPECT_STREQ("vmemmap", reg);
+		}
+	}
+	json_object_put(doc);
+}
+
+/* Consecutive vmalloc pages: consecutive addresses, frames from anywhere. */
+TEST_F(helper, vmalloc_pages_are_virtually_contiguous_only)
+{
+	unsigned long long page = getpagesize();
+	int i, v = 0;
+
+	for (i = 0; i < self->n; i++) {
+		if (strcmp(self->obj[i].kind, "vmalloc"))
+			continue;
+		if (v++ == 0)
+			continue;
+		EXPECT_EQ(self->obj[i - 1].va + page + 8, self->obj[i].va);
+	}
+	EXPECT_LE(2, v);
+}
+
+FIXTURE(dev) {
+	struct json_object *layout;
+};
+
+FIXTURE_SETUP(dev)
+{
+	if (access("/dev/vmatlas", F_OK))
+		SKIP(return, "/dev/vmatlas missing");
+	self->layout = layout_json();
+	ASSERT_NE(NULL, self->layout);
+}
+
+FIXTURE_TEARDOWN(dev)
+{
+	json_object_put(self->layout);
+}
+
+/* Look up a symbol's address in /proc/kallsyms; 0 if missing or hidden. */
+static unsigned long long kallsyms_addr(const char *name)
+{
+	unsigned long long addr = 0, a;
+	char line[256], type, sym[128];
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %c %127s", &a, &type, sym) == 3 && !strcmp(sym, name)) {
+			addr = a;
+			break;
+		}
+	if (f)
+		fclose(f);
+	return addr;
+}
+
+/* The first line of /proc/iomem that names @what: its start; 0 if none. */
+static unsigned long long iomem_start(const char *what)
+{
+	unsigned long long start = 0, s, e;
+	char line[256];
+	FILE *f = fopen("/proc/iomem", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, what) && sscanf(line, " %llx-%llx", &s, &e) == 2) {
+			start = s;
+			break;
+		}
+	if (f)
+		fclose(f);
+	return start;
+}
+
+static unsigned long long meminfo_kb(const char *key)
+{
+	unsigned long long kb = 0;
+	char line[256];
+	size_t len = strlen(key);
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, len))
+			kb = strtoull(line + len, NULL, 10);
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/* The highest end of any zone, in pages (start_pfn + spanned). */
+static unsigned long long zones_end_pfn(int lowmem_only)
+{
+	unsigned long long end = 0, start = 0, spanned = 0;
+	char line[256], zone[32] = "";
+	FILE *f = fopen("/proc/zoneinfo", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Node %*d, zone %31s", zone) == 1)
+			continue;
+		if (sscanf(line, " spanned %llu", &spanned) == 1)
+			continue;
+		if (sscanf(line, " start_pfn: %llu", &start) == 1 && spanned &&
+		    !(lowmem_only && !strcmp(zone, "HighMem")) && start + spanned > end)
+			end = start + spanned;
+	}
+	if (f)
+		fclose(f);
+	return end;
+}
+
+TEST_F(dev, text_region_holds_the_kernel_text_kallsyms_names)
+{
+	struct json_object *text = region(self->layout, "kernel_text");
+	unsigned long long stext = kallsyms_addr("_stext"), etext = kallsyms_addr("_etext");
+
+	ASSERT_NE(NULL, text);
+	if (!stext || !etext)
+		SKIP(return, "/proc/kallsyms hides addresses");
+	EXPECT_LE(json_hex(text, "start"), stext);
+	EXPECT_GE(json_hex(text, "end"), etext);
+	EXPECT_EQ(kallsyms_addr("_text") - (is_64bit_kernel() ? 0xffffffff81000000ULL : 0xc1000000ULL),
+		  json_hex(self->layout, "image_offset"));
+}
+
+TEST_F(dev, phys_load_is_where_iomem_puts_kernel_code)
+{
+	unsigned long long code = iomem_start("Kernel code");
+
+	if (!code)
+		SKIP(return, "no Kernel code in /proc/iomem");
+	EXPECT_EQ(code, json_hex(self->layout, "phys_load"));
+}
+
+TEST_F(dev, direct_map_ends_where_the_lowmem_zones_end)
+{
+	unsigned long long span = json_hex(self->layout, "high_memory") -
+				  json_hex(self->layout, "page_offset");
+
+	EXPECT_EQ(zones_end_pfn(1) * getpagesize(), span);
+	EXPECT_TRUE(in_region(region(self->layout, "direct_map"),
+			      json_hex(self->layout, "page_offset")));
+}
+
+TEST_F(dev, memory_totals_equal_meminfo)
+{
+	EXPECT_EQ(meminfo_kb("MemTotal:") * 1024, json_int(self->layout, "lowmem_bytes") +
+						      json_int(self->layout, "highmem_bytes"));
+	EXPECT_EQ(meminfo_kb("HighTotal:") * 1024, json_int(self->layout, "highmem_bytes"));
+}
+
+TEST_F(dev, vmatlas_itself_loaded_into_the_module_area)
+{
+	unsigned long long base = 0;
+	char line[256];
+	FILE *f = fopen("/proc/modules", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "vmatlas ", 8))
+			sscanf(strrchr(line, ' '), " %llx", &base);
+	if (f)
+		fclose(f);
+	if (!base)
+		SKIP(return, "/proc/modules hides addresses");
+	EXPECT_TRUE(in_region(region(self->layout, is_64bit_kernel() ? "modules" : "vmalloc"),
+			      base)) TH_LOG("vmatlas at %#llx", base);
+}
+
+TEST_F(dev, i386_has_the_3g_split_and_896m_of_lowmem)
+{
+	unsigned long long po = json_hex(self->layout, "page_offset");
+
+	if (is_64bit_kernel())
+		SKIP(return, "64-bit kernel");
+	EXPECT_EQ(0xc0000000ULL, po);
+	EXPECT_LE(json_hex(self->layout, "high_memory"), po + (896ULL << 20));
+	EXPECT_NE(NULL, region(self->layout, "pkmap"));
+	EXPECT_LT(0, json_int(self->layout, "highmem_bytes"));
+	EXPECT_EQ(po, json_hex(region(self->layout, "user"), "end"));
+}
+
+TEST_F(dev, levels_and_page_size_match_info)
+{
+	static const char *const args[] = { "info", "--json", NULL };
+	struct json_object *info = tool_json(args);
+
+	ASSERT_NE(NULL, info);
+	EXPECT_EQ(json_int(info, "levels"), json_int(self->layout, "levels"));
+	EXPECT_EQ(getpagesize(), json_int(self->layout, "page_size"));
+	json_object_put(info);
+}
+
+/* Any 64-bit value is an answer, never an error and never an oops. */
+TEST_F(dev, random_values_get_clean_answers)
+{
+	static unsigned long long addrs[KADDR_BATCH];
+	struct json_object *regions = json_get(self->layout, "regions");
+	int round, i, answered = 0;
+
+	srandom(getpid());
+	for (round = 0; round < 10; round++) {
+		struct json_object *doc, *results;
+
+		for (i = 0; i < KADDR_BATCH; i++) {
+			unsigned long long v = (unsigned long long)random() << 33 ^
+					       (unsigned long long)random() << 11 ^ random();
+
+			/* Two in three land inside a region of this layout. */
+			if (i % 3) {
+				struct json_object *r = json_object_array_get_idx(regions,
+					v % json_object_array_length(regions));
+				unsigned long long s = json_hex(r, "start"), e = json_hex(r, "end");
+
+				v = s + v % ((e ? e : ~0ULL) - s);
+			}
+			addrs[i] = v;
+		}
+		results = kaddr_json(addrs, KADDR_BATCH, &doc);
+		ASSERT_NE(NULL, results);
+		ASSERT_EQ(KADDR_BATCH, json_object_array_length(results));
+		for (i = 0; i < KADDR_BATCH; i++) {
+			struct json_object *r = json_object_array_get_idx(results, i);
+			const char *reg = json_object_get_string(json_get(r, "region"));
+
+			EXPECT_STRNE("unknown", reg);
+			if (!strcmp(reg, "user") || !strcmp(reg, "non_canonical"))
+				EXPECT_EQ(NULL, json_get(r, "phys"));
+			answered++;
+		}
+		json_object_put(doc);
+	}
+	EXPECT_EQ(10 * KADDR_BATCH, answered);
+}
+
+static struct json_object *lab(const char *kind, const char *size)
+{
+	const char *const args[] = { "lab", "--json", kind, size, NULL };
+
+	return tool_json(args);
+}
+
+/* Recompute "contiguous" from the pages themselves. */
+static int pages_contiguous(struct json_object *pages)
+{
+	size_t i;
+
+	for (i = 1; i < json_object_array_length(pages); i++)
+		if (json_hex(json_object_array_get_idx(pages, i), "phys") !=
+		    json_hex(json_object_array_get_idx(pages, 0), "phys") + i * getpagesize())
+			return 0;
+	return 1;
+}
+
+TEST_F(dev, lab_kmalloc_is_logical_and_physically_contiguous)
+{
+	struct json_object *l = lab("kmalloc", "12288"), *pages;
+	unsigned long long po = json_hex(self->layout, "page_offset");
+	size_t i;
+
+	ASSERT_NE(NULL, l);
+	pages = json_get(l, "pages");
+	EXPECT_STREQ("direct_map", json_object_get_string(json_get(l, "region")));
+	EXPECT_TRUE(json_object_get_boolean(json_get(l, "contiguous")));
+	EXPECT_TRUE(pages_contiguous(pages));
+	EXPECT_LE(3, json_object_array_length(pages));
+	for (i = 0; i < json_object_array_length(pages); i++) {
+		struct json_object *p = json_object_array_get_idx(pages, i);
+
+		EXPECT_EQ(json_hex(p, "va") - po, json_hex(p, "phys"));
+		EXPECT_EQ(json_hex(p, "va"), json_hex(p, "logical"));
+	}
+	json_object_put(l);
+}
+
+TEST_F(dev, lab_vmalloc_is_virtual_and_its_pages_have_logical_aliases)
+{
+	struct json_object *l = lab("vmalloc", "64K"), *pages;
+	unsigned long long po = json_hex(self->layout, "page_offset");
+	size_t i;
+
+	ASSERT_NE(NULL, l);
+	pages = json_get(l, "pages");
+	EXPECT_STREQ("vmalloc", json_object_get_string(json_get(l, "region")));
+	EXPECT_EQ(pages_contiguous(pages), json_object_get_boolean(json_get(l, "contiguous")));
+	ASSERT_EQ(16, json_object_array_length(pages));
+	for (i = 0; i < 16; i++) {
+		struct json_object *p = json_object_array_get_idx(pages, i);
+
+		EXPECT_EQ(json_hex(l, "va") + i * getpagesize(), json_hex(p, "va"));
+		int high = json_object_get_boolean(json_get(p, "highmem"));
+
+		EXPECT_EQ(high, json_get(p, "logical") == NULL);
+		if (!high)
+			EXPECT_EQ(json_hex(p, "logical") - po, json_hex(p, "phys"));
+	}
+	json_object_put(l);
+}
+
+TEST_F(dev, lab_pages_are_an_order_of_contiguous_frames)
+{
+	struct json_object *l = lab("pages", "16K");
+
+	ASSERT_NE(NULL, l);
+	EXPECT_EQ(4, json_int(l, "npages"));
+	EXPECT_TRUE(json_object_get_boolean(json_get(l, "contiguous")));
+	EXPECT_TRUE(pages_contiguous(json_get(l, "pages")));
+	json_object_put(l);
+}
+
+TEST_F(dev, lab_kmap_of_a_highmem_page_has_no_logical_address)
+{
+	struct json_object *l = lab("kmap", "4096"), *p;
+	unsigned long long lowmem = json_hex(self->layout, "high_memory") -
+				    json_hex(self->layout, "page_offset");
+
+	ASSERT_NE(NULL, l);
+	p = json_object_array_get_idx(json_get(l, "pages"), 0);
+	if (!json_int(self->layout, "highmem_bytes")) {
+		/* No highmem: kmap_local_page() returns the logical address. */
+		EXPECT_FALSE(json_object_get_boolean(json_get(p, "highmem")));
+		EXPECT_EQ(json_hex(p, "logical"), json_hex(p, "va"));
+	} else {
+		EXPECT_TRUE(json_object_get_boolean(json_get(p, "highmem")));
+		EXPECT_EQ(NULL, json_get(p, "logical"));
+		EXPECT_GE(json_hex(p, "phys"), lowmem);
+		EXPECT_STREQ("fixmap", json_object_get_string(json_get(p, "region")));
+	}
+	json_object_put(l);
+}
+
+static int kernel_views_refused(void *unused)
+{
+	struct vmatlas_layout layout = { .size = sizeof(layout) };
+	struct vmatlas_kaddr k = { .size = sizeof(k), .addr = 0x1000 };
+	int fd;
+
+	if (drop_cap_sys_admin())
+		return 10;
+	fd = open("/dev/vmatlas", O_RDONLY);
+	if (fd < 0)
+		return 11;
+	if (ioctl(fd, VMATLAS_IOC_LAYOUT, &layout) != -1 || errno != EPERM)
+		return 12;
+	if (ioctl(fd, VMATLAS_IOC_KADDR, &k) != -1 || errno != EPERM)
+		return 13;
+	return 0;
+}
+
+TEST(kernel_views_need_cap_sys_admin)
+{
+	if (access("/dev/vmatlas", F_OK))
+		SKIP(return, "/dev/vmatlas missing");
+	EXPECT_EQ(0, in_child(kernel_views_refused, NULL));
+}
+
+static int set_kptr_restrict(const char *v)
+{
+	int fd = open("/proc/sys/kernel/kptr_restrict", O_WRONLY), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, v, 1) == 1;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+TEST(kptr_restrict_2_hides_kernel_addresses)
+{
+	static const char *const args[] = { "layout", NULL };
+	static struct run_result res;
+	char old[8] = "1";
+
+	if (access("/dev/vmatlas", F_OK))
+		SKIP(return, "/dev/vmatlas missing");
+	ASSERT_LT(0, read_file("/proc/sys/kernel/kptr_restrict", old, sizeof(old)));
+	ASSERT_EQ(0, set_kptr_restrict("2"));
+	ASSERT_EQ(0, run_tool(&res, -1, args));
+	EXPECT_EQ(1, run_exit_code(&res));
+	EXPECT_STREQ("", res.out);
+	EXPECT_NE(NULL, strstr(res.err, "kptr_restrict")) TH_LOG("%s", res.err);
+	run_result_free(&res);
+	ASSERT_EQ(0, set_kptr_restrict(old));
+	ASSERT_EQ(0, run_tool(&res, -1, args));
+	EXPECT_EQ(0, run_exit_code(&res));
+	run_result_free(&res);
+}
+
+TEST(lab_bad_input_is_einval)
+{
+	struct vmatlas_lab_page pages[4];
+	struct vmatlas_lab req;
+	const struct {
+		unsigned int kind;
+		unsigned long long bytes;
+	} bad[] = { { 0, 4096 }, { 9, 4096 }, { VMATLAS_LAB_KMALLOC, 0 },
+		    { VMATLAS_LAB_VMALLOC, VMATLAS_LAB_MAX_BYTES + 1ULL }, };
+	size_t i;
+	int fd = open("/dev/vmatlas", O_RDONLY);
+
+	if (fd < 0)
+		SKIP(return, "/dev/vmatlas missing");
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		memset(&req, 0, sizeof(req));
+		req.size = sizeof(req);
+		req.kind = bad[i].kind;
+		req.bytes = bad[i].bytes;
+		req.count = 4;
+		req.entry_size = sizeof(pages[0]);
+		req.pages_ptr = (uintptr_t)pages;
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(fd, VMATLAS_IOC_LAB, &req)) TH_LOG("case %zu", i);
+		EXPECT_EQ(EINVAL, errno) TH_LOG("case %zu", i);
+	}
+	close(fd);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Under lockdown=confidentiality the kernel-address views are refused while
+ * the process views go on working. Lockdown cannot be lowered again, so the
+ * harness runs this test after every other one.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "kselftest_harness.h"
+
+#define LOCKDOWN	"/sys/kernel/security/lockdown"
+
+TEST(confidentiality_lockdown_refuses_kernel_addresses)
+{
+	static const char *const layout[] = { "layout", NULL };
+	static const char *const info[] = { "info", NULL };
+	struct vmatlas_kaddr k = { .size = sizeof(k), .addr = 0x1000 };
+	static struct run_result res;
+	char state[128];
+	int fd;
+
+	if (access("/dev/vmatlas", F_OK))
+		SKIP(return, "/dev/vmatlas missing");
+	if (read_file(LOCKDOWN, state, sizeof(state)) < 0 || !strstr(state, "confidentiality"))
+		SKIP(return, "the lockdown LSM is not active");
+	ASSERT_EQ(0, run_tool(&res, -1, layout));
+	ASSERT_EQ(0, run_exit_code(&res)) TH_LOG("layout fails before lockdown: %s", res.err);
+	run_result_free(&res);
+
+	fd = open(LOCKDOWN, O_WRONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_LT(0, write(fd, "confidentiality", 15));
+	close(fd);
+
+	ASSERT_EQ(0, run_tool(&res, -1, layout));
+	EXPECT_EQ(1, run_exit_code(&res));
+	EXPECT_STREQ("", res.out);
+	EXPECT_NE(NULL, strstr(res.err, "lockdown")) TH_LOG("%s", res.err);
+	run_result_free(&res);
+
+	fd = open("/dev/vmatlas", O_RDONLY);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, ioctl(fd, VMATLAS_IOC_KADDR, &k));
+	EXPECT_EQ(EPERM, errno);
+	close(fd);
+
+	ASSERT_EQ(0, run_tool(&res, -1, info));
+	EXPECT_EQ(0, run_exit_code(&res));
+	run_result_free(&res);
+}
+
+TEST_HARNESS_MAIN
