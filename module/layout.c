@@ -90,7 +90,10 @@ static unsigned long scan_forward(unsigned long start, pteval_t mask, pteval_t w
  * is the read-only, non-executable run after it, data the writable one after
  * that. This is what the MMU enforces, which is what vmatlas shows.
  *
- * Return: the start of the text, or 0 if @anchor is not mapped executable.
+ * Without NX (an i386 CPU that lacks it) the MMU enforces nothing that
+ * tells the parts apart, and none is reported.
+ *
+ * Return: the start of the text, or 0 if it cannot be told.
  */
 unsigned long vmatlas_layout_scan_image(struct vmatlas_layout *l, unsigned long anchor,
 					bool with_data)
@@ -98,6 +101,8 @@ unsigned long vmatlas_layout_scan_image(struct vmatlas_layout *l, unsigned long 
 	unsigned long text, rodata, data, end, s, e;
 	pteval_t val;
 
+	if (!(__supported_pte_mask & _PAGE_NX))
+		return 0;
 	if (!kernel_leaf_range(anchor, &val, &text, &e) || (val & _PAGE_NX))
 		return 0;
 	while (kernel_leaf_range(text - 1, &val, &s, &e) && !(val & _PAGE_NX) && s < text) {

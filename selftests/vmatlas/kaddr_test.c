@@ -275,12 +275,15 @@ TEST_F(dev, text_region_holds_the_kernel_text_kallsyms_names)
 	struct json_object *text = region(self->layout, "kernel_text");
 	unsigned long long stext = kallsyms_addr("_stext"), etext = kallsyms_addr("_etext");
 
-	ASSERT_NE(NULL, text);
+	if (!text)
+		SKIP(return, "no kernel_text region (no NX: the MMU cannot tell text from data)");
 	if (!stext || !etext)
 		SKIP(return, "/proc/kallsyms hides addresses");
 	EXPECT_LE(json_hex(text, "start"), stext);
 	EXPECT_GE(json_hex(text, "end"), etext);
-	EXPECT_EQ(kallsyms_addr("_text") - (is_64bit_kernel() ? 0xffffffff81000000ULL : 0xc1000000ULL),
+	/* KASLR: where _text is, minus where it was linked (__START_KERNEL). */
+	EXPECT_EQ(kallsyms_addr("_text") - (is_64bit_kernel() ? 0xffffffff81000000ULL :
+								 0xc1000000ULL),
 		  json_hex(self->layout, "image_offset"));
 }
 
@@ -316,9 +319,10 @@ TEST_F(dev, vmatlas_itself_loaded_into_the_module_area)
 	char line[256];
 	FILE *f = fopen("/proc/modules", "r");
 
+	/* "vmatlas 65536 0 - Live 0xffffffffc0a00000 (OE)" */
 	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "vmatlas ", 8))
-			sscanf(strrchr(line, ' '), " %llx", &base);
+		if (!strncmp(line, "vmatlas ", 8) && strstr(line, " 0x"))
+			sscanf(strstr(line, " 0x"), " %llx", &base);
 	if (f)
 		fclose(f);
 	if (!base)
@@ -450,7 +454,7 @@ TEST_F(dev, lab_vmalloc_is_virtual_and_its_pages_have_logical_aliases)
 		EXPECT_EQ(json_hex(l, "va") + i * getpagesize(), json_hex(p, "va"));
 		int high = json_object_get_boolean(json_get(p, "highmem"));
 
-		EXPECT_EQ(high, json_get(p, "logical") == NULL);
+		EXPECT_EQ(high, !json_get(p, "logical"));
 		if (!high)
 			EXPECT_EQ(json_hex(p, "logical") - po, json_hex(p, "phys"));
 	}
