@@ -39,3 +39,15 @@ echo
 echo "--- the page tables of its stack, as runs ---"
 step vmatlas ptdump "$pid" --start "0x$stack_start" --end "0x$stack_end"
 kill "$pid"
+
+echo
+echo "--- the kernel's own address space ---"
+step vmatlas layout
+# A kernel text address and a module address, from /proc/kallsyms and
+# /proc/modules (root sees them), next to a user address and a non-address.
+text=$(awk '$3 == "_printk" { print "0x" $1 }' /proc/kallsyms)
+module=$(awk '$1 == "vmatlas" { print $6 }' /proc/modules)
+step vmatlas kaddr "$text" "$module" 0x400000 0x8000000000000000
+step vmatlas lab kmalloc 12K
+step vmatlas lab vmalloc 16K
+step vmatlas lab kmap 8K
