@@ -60,7 +60,7 @@ void vmatlas_kaddr(u64 addr, struct vmatlas_kaddr *out)
 	out->region = vmatlas_region_of(addr);
 	if (out->region == VMATLAS_REGION_USER || out->region == VMATLAS_REGION_NONCANONICAL)
 		return;
-	if (out->region == VMATLAS_REGION_DIRECT_MAP)
+	if (vmatlas_layout_is_logical(addr))
 		out->out_flags |= VMATLAS_KADDR_LOGICAL;
 	if (vmatlas_arch_linear(addr, &phys)) {
 		out->phys_linear = phys;

@@ -76,25 +76,37 @@ static int lab_pages(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
 	return 0;
 }
 
+/*
+ * Hold every page until all are described: a page freed at once would come
+ * straight back from the allocator as the "next" one.
+ */
 static int lab_kmap(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
 {
+	struct page **held;
 	unsigned int i;
+	int ret = 0;
 
 	lab->npages = DIV_ROUND_UP(lab->bytes, PAGE_SIZE);
+	held = kcalloc(lab->npages, sizeof(*held), GFP_KERNEL);
+	if (!held)
+		return -ENOMEM;
 	for (i = 0; i < lab->npages; i++) {
-		struct page *page = alloc_page(GFP_HIGHUSER);
 		void *va;
 
-		if (!page)
-			return -ENOMEM;
-		va = kmap_local_page(page);
-		lab_describe(page, (unsigned long)va, &pages[i]);
+		held[i] = alloc_page(GFP_HIGHUSER);
+		if (!held[i]) {
+			ret = -ENOMEM;
+			break;
+		}
+		va = kmap_local_page(held[i]);
+		lab_describe(held[i], (unsigned long)va, &pages[i]);
 		kunmap_local(va);
-		__free_page(page);
-		if (!i)
-			lab->va = pages[0].va;
 	}
-	return 0;
+	lab->va = pages[0].va;
+	for (i = 0; i < lab->npages && held[i]; i++)
+		__free_page(held[i]);
+	kfree(held);
+	return ret;
 }
 
 /**

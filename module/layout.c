@@ -183,6 +183,9 @@ u32 vmatlas_region_of(u64 addr)
 	u64 best_size = 0;
 	u32 best = 0, i;
 
+	/* First: on i386 a region that ends at the top must not claim 2^32 and up. */
+	if (!vmatlas_arch_canonical(addr))
+		return VMATLAS_REGION_NONCANONICAL;
 	for (i = 0; i < l->count; i++) {
 		const struct vmatlas_region *r = &l->regions[i];
 		u64 size = r->end - r->start;
@@ -194,7 +197,19 @@ u32 vmatlas_region_of(u64 addr)
 			best_size = size;
 		}
 	}
-	if (best)
-		return best;
-	return vmatlas_arch_canonical(addr) ? VMATLAS_REGION_HOLE : VMATLAS_REGION_NONCANONICAL;
+	return best ? best : VMATLAS_REGION_HOLE;
+}
+
+/**
+ * vmatlas_layout_is_logical() - is @addr in the direct map of RAM?
+ * @addr: any value
+ *
+ * On i386 that includes the kernel image, which lives in the direct map;
+ * on x86-64 the image has a mapping of its own.
+ *
+ * Return: true for [PAGE_OFFSET, high_memory).
+ */
+bool vmatlas_layout_is_logical(u64 addr)
+{
+	return addr >= vmatlas_layout.page_offset && addr < vmatlas_layout.high_memory;
 }

@@ -26,6 +26,7 @@ bool vmatlas_may_see_kernel(const struct file *file);
 void vmatlas_layout_init(void);
 void vmatlas_layout_get(struct vmatlas_layout *out);
 u32 vmatlas_region_of(u64 addr);
+bool vmatlas_layout_is_logical(u64 addr);
 
 /* kaddr.c */
 void vmatlas_kaddr(u64 addr, struct vmatlas_kaddr *out);

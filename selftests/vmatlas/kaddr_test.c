@@ -157,6 +157,9 @@ TEST_F(helper, kaddr_agrees_with_the_kernels_own_translation)
 			EXPECT_EQ(NULL, json_get(r, "phys_linear")) TH_LOG("%s", o->name);
 		} else if (!strcmp(o->kind, "text")) {
 			EXPECT_STREQ("kernel_text", reg);
+			/* i386 keeps the image in the direct map; x86-64 maps it apart. */
+			EXPECT_EQ(!is_64bit_kernel(), logical);
+			EXPECT_EQ(o->phys, json_hex(r, "phys_linear"));
 		} else if (!strcmp(o->kind, "module")) {
 			EXPECT_STREQ(is_64bit_kernel() ? "modules" : "vmalloc", reg);
 			EXPECT_FALSE(logical);
@@ -390,6 +393,9 @@ TEST_F(dev, random_values_get_clean_answers)
 			EXPECT_STRNE("unknown", reg);
 			if (!strcmp(reg, "user") || !strcmp(reg, "non_canonical"))
 				EXPECT_EQ(NULL, json_get(r, "phys"));
+			/* A 32-bit kernel has no address above 4 GiB. */
+			if (!is_64bit_kernel() && addrs[i] > 0xffffffffULL)
+				EXPECT_STREQ("non_canonical", reg) TH_LOG("%#llx", addrs[i]);
 			answered++;
 		}
 		json_object_put(doc);
@@ -490,6 +496,13 @@ TEST_F(dev, lab_kmap_of_a_highmem_page_has_no_logical_address)
 		EXPECT_GE(json_hex(p, "phys"), lowmem);
 		EXPECT_STREQ("fixmap", json_object_get_string(json_get(p, "region")));
 	}
+	json_object_put(l);
+
+	/* Two pages held at once are two frames, whatever the mapping shows. */
+	l = lab("kmap", "8K");
+	ASSERT_NE(NULL, l);
+	EXPECT_NE(json_hex(json_object_array_get_idx(json_get(l, "pages"), 0), "phys"),
+		  json_hex(json_object_array_get_idx(json_get(l, "pages"), 1), "phys"));
 	json_object_put(l);
 }
 
