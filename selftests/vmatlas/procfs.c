@@ -124,47 +124,48 @@ __u64 pagemap_entry(int fd, unsigned long long addr, long page)
 	return e;
 }
 
-long long proc_faults(pid_t pid)
+/*
+ * Read /proc/PID/stat into @buf; return where the fields after "(comm) "
+ * start (comm may hold spaces and parentheses), or NULL.
+ */
+static const char *proc_stat_fields(pid_t pid, char *buf, size_t len)
 {
-	unsigned long long minflt, majflt;
-	char path[64], buf[1024], *p;
+	char path[64], *p;
 	ssize_t n;
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
+		return NULL;
+	n = read(fd, buf, len - 1);
 	close(fd);
 	if (n <= 0)
-		return -1;
+		return NULL;
 	buf[n] = '\0';
-	/* Fields after "(comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt */
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %llu %*u %llu", &minflt,
-			 &majflt) != 2)
+	return p && p[1] == ' ' ? p + 2 : NULL;
+}
+
+long long proc_faults(pid_t pid)
+{
+	unsigned long long minflt, majflt;
+	const char *f;
+	char buf[1024];
+
+	/* state ppid pgrp session tty tpgid flags minflt cminflt majflt */
+	f = proc_stat_fields(pid, buf, sizeof(buf));
+	if (!f || sscanf(f, "%*c %*d %*d %*d %*d %*d %*u %llu %*u %llu", &minflt, &majflt) != 2)
 		return -1;
 	return minflt + majflt;
 }
 
 static char proc_state(pid_t pid)
 {
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int fd;
+	char buf[1024];
+	const char *f = proc_stat_fields(pid, buf, sizeof(buf));
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
+	return f ? f[0] : 0;
 }
 
 int proc_wait_sleeping(pid_t pid)
