@@ -33,8 +33,28 @@ TOOLS_LDFLAGS += -static
 endif
 TOOLS_LIBS := -ljson-c
 
-TOOL_SRCS := $(wildcard userspace/*.c)
-TOOL_HDRS := $(wildcard userspace/*.h) include/uapi/linux/vmatlas.h
+# The fault tracer needs BPF: clang, bpftool and a vmlinux BTF to generate
+# vmlinux.h from (the running kernel's, or VMLINUX_BTF=...). Not in 32-bit builds.
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+ifeq ($(TOOLS_M32),1)
+BPF ?= 0
+else
+BPF ?= $(if $(wildcard $(VMLINUX_BTF)),1,0)
+endif
+BPF_OUT := $(TOOLS_OUT)/bpf
+BPF_SRCS := userspace/faults.c userspace/cmd_faults.c
+
+TOOL_SRCS := $(filter-out $(BPF_SRCS) userspace/cmd_faults_stub.c,$(wildcard userspace/*.c))
+TOOL_HDRS := $(wildcard userspace/*.h userspace/bpf/*.h) include/uapi/linux/vmatlas.h
+TOOL_DEPS :=
+ifeq ($(BPF),1)
+TOOL_SRCS += $(BPF_SRCS)
+TOOLS_CFLAGS += -I$(BPF_OUT)
+TOOLS_LIBS += -lbpf -lelf -lz
+TOOL_DEPS += $(BPF_OUT)/faults.skel.h
+else
+TOOL_SRCS += userspace/cmd_faults_stub.c
+endif
 
 # The tests run in the VMs; kselftest.h and kselftest_harness.h come from the
 # kernel source package (selftests/vm/source.sh), not from this tree.
@@ -56,9 +76,21 @@ module:
 
 tools: $(TOOLS_OUT)/vmatlas
 
-$(TOOLS_OUT)/vmatlas: $(TOOL_SRCS) $(TOOL_HDRS) VERSION
+$(TOOLS_OUT)/vmatlas: $(TOOL_SRCS) $(TOOL_HDRS) $(TOOL_DEPS) VERSION
 	@mkdir -p $(@D)
 	$(CC) $(TOOLS_CFLAGS) -Iuserspace -o $@ $(TOOL_SRCS) $(TOOLS_LDFLAGS) $(TOOLS_LIBS)
+
+# Generated, never committed: vmlinux.h from BTF, the BPF object, its skeleton.
+$(BPF_OUT)/vmlinux.h:
+	@mkdir -p $(@D)
+	bpftool btf dump file $(VMLINUX_BTF) format c >$@
+
+$(BPF_OUT)/faults.bpf.o: userspace/bpf/faults.bpf.c userspace/bpf/faults.h $(BPF_OUT)/vmlinux.h
+	clang -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 -I$(BPF_OUT) -Iuserspace/bpf \
+		-c $< -o $@
+
+$(BPF_OUT)/faults.skel.h: $(BPF_OUT)/faults.bpf.o
+	bpftool gen skeleton $< name faults_bpf >$@
 
 selftests: $(TESTS)
 

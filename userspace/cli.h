@@ -46,6 +46,7 @@ extern const struct vmatlas_cmd vmatlas_cmd_ptdump;
 extern const struct vmatlas_cmd vmatlas_cmd_layout;
 extern const struct vmatlas_cmd vmatlas_cmd_kaddr;
 extern const struct vmatlas_cmd vmatlas_cmd_lab;
+extern const struct vmatlas_cmd vmatlas_cmd_faults;
 
 /* Print "vmatlas: MESSAGE" on stderr; return 1 for use as an exit status. */
 __printf(1, 2) int vmatlas_error(const char *fmt, ...);

@@ -61,6 +61,7 @@ static const struct vmatlas_cmd *const vmatlas_cmds[] = {
 	&vmatlas_cmd_layout,
 	&vmatlas_cmd_kaddr,
 	&vmatlas_cmd_lab,
+	&vmatlas_cmd_faults,
 };
 
 int vmatlas_error(const char *fmt, ...)

@@ -17,9 +17,14 @@ esac
 
 "$VM_DIR/deps.sh" all || exit 1
 target_load "$name" || { log "unknown target '$name'; one of: $(target_names | xargs)"; exit 2; }
+log "fetching $T_IMAGE and $T_HEADERS ($T_ARCH)"
+target_kernel >/dev/null || exit 1
+# The BPF programs' vmlinux.h comes from the 6.12 BTF.
+(target_load 6.12-x86_64 && target_kernel >/dev/null) || true
+target_load "$name"
 log "building the tool for $T_UARCH"
 build_userspace "$T_UARCH" || exit 1
-log "fetching $T_IMAGE and $T_HEADERS ($T_ARCH), building the module"
+log "building the module"
 prepare_target "$name" "$mode" || exit 1
 log "booting $KREL under QEMU (TCG: no hardware acceleration, this takes a few seconds)"
 

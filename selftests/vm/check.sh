@@ -60,17 +60,17 @@ start=$(date +%s)
 "$VM_DIR/style.sh" >"$BUILD_DIR/style.result" 2>"$BUILD_DIR/style.log"
 printf 'KERNEL -\nPAGING -\nSECONDS %s\n' $(($(date +%s) - start)) >>"$BUILD_DIR/style.result"
 
+# Fetch kernels one at a time (targets share them), before building (vmlinux.h comes from one).
+for t in $targets; do
+	target_load "$t" || { echo "vmatlas: unknown target $t" >&2; exit 1; }
+	target_kernel >/dev/null 2>&1 || true
+done
 uarches=$(for t in $targets; do target_load "$t" && echo "$T_UARCH"; done | sort -u)
 # i386 always: its tests also run on x86_64 kernels, through compat_ioctl.
 for a in $(printf '%s\n' $uarches i386 | sort -u); do
 	build_userspace "$a" || { echo "vmatlas: building the tool for $a failed" >&2; exit 1; }
 done
 
-# Fetch kernels one at a time (targets share them), then boot in parallel.
-for t in $targets; do
-	target_load "$t" || { echo "vmatlas: unknown target $t" >&2; exit 1; }
-	target_kernel >/dev/null 2>&1 || true
-done
 running=0
 for t in $targets; do
 	run_target "$t" &

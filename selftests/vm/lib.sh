@@ -48,7 +48,10 @@ build_userspace()
 
 	[ "$uarch" = i386 ] && m32=1
 	ksft=$("$VM_DIR/source.sh")/tools/testing/selftests || return 1
+	# vmlinux.h for the BPF programs: from a fetched kernel's BTF (6.12 ships it).
+	btf=$(ls "$VMATLAS_CACHE"/kernels/*/usr/src/linux-headers-*/vmlinux 2>/dev/null | head -n 1)
 	make -s -C "$SRC_DIR" TOOLS_OUT="$out" TOOLS_STATIC=1 TOOLS_M32=$m32 KSFT_DIR="$ksft" \
+		${btf:+VMLINUX_BTF="$btf"} BPF=$([ -n "$btf" ] && [ $m32 = 0 ] && echo 1 || echo 0) \
 		tools selftests >"$out.log" 2>&1 || { cat "$out.log" >&2; return 1; }
 }
 

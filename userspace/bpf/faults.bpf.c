@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Page faults of one process: fentry/fexit on handle_mm_fault(), which is
+ * handed the VMA, the address, the fault flags and the pt_regs, and returns
+ * the vm_fault_t. Each fault is counted the way mm_account_fault() counts
+ * min_flt and maj_flt, classified from its result and the page-table entry
+ * before and after, timed, and attributed to its VMA.
+ *
+ * The PTE is read by walking the page tables through the direct map, with
+ * PAGE_OFFSET and the number of levels that the vmatlas module reports (user
+ * space passes them in): probe reads only, no helper that is not everywhere.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "faults.h"
+
+#define ENTRY_PRESENT	0x1ULL
+#define ENTRY_RW	0x2ULL
+#define ENTRY_PSE	0x80ULL
+#define ENTRY_PROTNONE	0x100ULL
+#define ENTRY_PFN_MASK	0x000ffffffffff000ULL
+
+/* A macro in mm_types.h, so not in vmlinux.h: the same union of reasons. */
+#define FAULT_ERROR	(VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV | VM_FAULT_HWPOISON | \
+			 VM_FAULT_HWPOISON_LARGE | VM_FAULT_FALLBACK)
+
+const volatile int targ_tgid;		/* trace this process, or */
+const volatile int targ_parent;		/* the children of this one (a command) */
+const volatile unsigned long long page_offset;
+const volatile unsigned int levels = 4;
+const volatile bool want_events;
+
+struct fault_start {
+	unsigned long long ts;
+	unsigned long long pte;
+	unsigned int level;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, u32);
+	__type(value, struct fault_start);
+} starts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FC_SLOTS);
+	__type(key, u32);
+	__type(value, u64);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, HIST_SLOTS);
+	__type(key, u32);
+	__type(value, u64);
+} hist SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, u64);
+	__type(value, struct vma_stat);
+} vmas SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, u64);
+	__type(value, u64);
+} pages SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} events SEC(".maps");
+
+static __always_inline bool traced(void)
+{
+	u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct task_struct *task;
+
+	if (targ_tgid)
+		return tgid == targ_tgid;
+	task = (struct task_struct *)bpf_get_current_task();
+	return BPF_CORE_READ(task, real_parent, tgid) == targ_parent;
+}
+
+static __always_inline u64 read_entry(u64 table, u64 addr, int shift)
+{
+	u64 entry = 0;
+
+	bpf_probe_read_kernel(&entry, sizeof(entry), (void *)(table + ((addr >> shift) & 511) * 8));
+	return entry;
+}
+
+/*
+ * One level of the walk: read the entry for @addr in @table. Returns true
+ * when the walk ends here (@*kind says how) and false to go on, with @table
+ * pointing at the next level's table. @huge_ok: a PSE entry is a leaf here.
+ */
+static __always_inline bool pte_step(u64 *table, u64 addr, int shift, bool last, bool huge_ok,
+				     unsigned int leaf, u64 *entry, unsigned int *kind)
+{
+	u64 e = read_entry(*table, addr, shift);
+
+	if (!(e & (ENTRY_PRESENT | ENTRY_PROTNONE))) {
+		*entry = e;
+		*kind = e && (last || huge_ok) ? PTE_SWAP : PTE_NONE;
+		return true;
+	}
+	if (last || (huge_ok && (e & ENTRY_PSE))) {
+		*entry = e;
+		*kind = leaf;
+		return true;
+	}
+	*table = page_offset + (e & ENTRY_PFN_MASK);
+	return false;
+}
+
+/*
+ * Walk @mm's tables for @addr: the leaf entry and what kind of leaf it is.
+ * Straight-line code, not a loop: older verifiers refuse back-edges.
+ */
+static __always_inline unsigned int pte_lookup(struct mm_struct *mm, u64 addr, u64 *entry)
+{
+	u64 table = (u64)BPF_CORE_READ(mm, pgd);
+	unsigned int kind = PTE_UNKNOWN;
+
+	*entry = 0;
+	if (!page_offset || !table)
+		return PTE_UNKNOWN;
+	if (levels == 5 && pte_step(&table, addr, 48, false, false, 0, entry, &kind))
+		return kind;
+	if (pte_step(&table, addr, 39, false, false, 0, entry, &kind))
+		return kind;
+	if (pte_step(&table, addr, 30, false, true, PTE_LEAF_1G, entry, &kind))
+		return kind;
+	if (pte_step(&table, addr, 21, false, true, PTE_LEAF_2M, entry, &kind))
+		return kind;
+	pte_step(&table, addr, 12, true, false, PTE_LEAF_4K, entry, &kind);
+	return kind;
+}
+
+static __always_inline void add(u32 slot, u64 n)
+{
+	u64 *c = bpf_map_lookup_elem(&counters, &slot);
+
+	if (c)
+		__sync_fetch_and_add(c, n);
+}
+
+/* floor(log2(v)) by halving the search, capped to the histogram: no loop. */
+static __always_inline u32 log2_slot(u64 v)
+{
+	u32 r = 0, s;
+
+	s = (v >= 1ULL << 32) << 5;
+	v >>= s;
+	r |= s;
+	s = (v >= 1ULL << 16) << 4;
+	v >>= s;
+	r |= s;
+	s = (v >= 1ULL << 8) << 3;
+	v >>= s;
+	r |= s;
+	s = (v >= 1ULL << 4) << 2;
+	v >>= s;
+	r |= s;
+	s = (v >= 1ULL << 2) << 1;
+	v >>= s;
+	r |= s;
+	r |= v >> 1;
+	return r < HIST_SLOTS ? r : HIST_SLOTS - 1;
+}
+
+static __always_inline void add_hist(u64 latency)
+{
+	u32 slot = log2_slot(latency);
+	u64 *h = bpf_map_lookup_elem(&hist, &slot);
+
+	if (h)
+		__sync_fetch_and_add(h, 1);
+}
+
+static __always_inline unsigned int classify(struct vm_area_struct *vma, unsigned int flags,
+					     unsigned int ret, unsigned int level_before,
+					     u64 pte_before, u64 pte_after)
+{
+	unsigned int write = bpf_core_enum_value(enum fault_flag, FAULT_FLAG_WRITE);
+	unsigned int tried = bpf_core_enum_value(enum fault_flag, FAULT_FLAG_TRIED);
+
+	if (ret & VM_FAULT_SIGSEGV)
+		return FC_SIGSEGV;
+	if (ret & (VM_FAULT_SIGBUS | VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE))
+		return FC_SIGBUS;
+	if (ret & VM_FAULT_OOM)
+		return FC_OOM;
+	if (ret & FAULT_ERROR)
+		return FC_ERROR;
+	if (ret & VM_FAULT_RETRY)
+		return FC_RETRY;
+	if (level_before == PTE_SWAP)
+		return FC_SWAP_IN;
+	if ((ret & VM_FAULT_MAJOR) || (flags & tried))
+		return FC_MAJOR;
+	if (level_before == PTE_NONE)
+		return BPF_CORE_READ(vma, vm_file) ? FC_PAGE_CACHE : FC_FIRST_TOUCH;
+	if ((flags & write) && level_before != PTE_UNKNOWN && !(pte_before & ENTRY_RW))
+		return (pte_before & ENTRY_PFN_MASK) != (pte_after & ENTRY_PFN_MASK) ?
+		       FC_COW : FC_WRITE_PROTECT;
+	return FC_MINOR;
+}
+
+static __always_inline void vma_name(struct vm_area_struct *vma, struct vma_stat *st)
+{
+	struct file *file = BPF_CORE_READ(vma, vm_file);
+	struct mm_struct *mm = BPF_CORE_READ(vma, vm_mm);
+	u64 start = BPF_CORE_READ(vma, vm_start), end = BPF_CORE_READ(vma, vm_end);
+
+	if (file) {
+		const unsigned char *name = BPF_CORE_READ(file, f_path.dentry, d_name.name);
+
+		bpf_probe_read_kernel_str(st->name, sizeof(st->name), name);
+		st->ino = BPF_CORE_READ(file, f_inode, i_ino);
+	} else if (start <= BPF_CORE_READ(mm, brk) && end >= BPF_CORE_READ(mm, start_brk)) {
+		__builtin_memcpy(st->name, "[heap]", 7);
+	} else if (start <= BPF_CORE_READ(mm, start_stack) &&
+		   end >= BPF_CORE_READ(mm, start_stack)) {
+		__builtin_memcpy(st->name, "[stack]", 8);
+	}
+}
+
+static __always_inline void account_vma(struct vm_area_struct *vma, bool major, u64 latency)
+{
+	u64 start = BPF_CORE_READ(vma, vm_start);
+	struct vma_stat *st = bpf_map_lookup_elem(&vmas, &start), zero = {};
+
+	if (!st) {
+		zero.end = BPF_CORE_READ(vma, vm_end);
+		vma_name(vma, &zero);
+		bpf_map_update_elem(&vmas, &start, &zero, BPF_NOEXIST);
+		st = bpf_map_lookup_elem(&vmas, &start);
+		if (!st)
+			return;
+	}
+	__sync_fetch_and_add(&st->faults, 1);
+	if (major)
+		__sync_fetch_and_add(&st->major, 1);
+	__sync_fetch_and_add(&st->latency_ns, latency);
+}
+
+SEC("fentry/handle_mm_fault")
+int BPF_PROG(fault_enter, struct vm_area_struct *vma, unsigned long address, unsigned int flags)
+{
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	struct fault_start s = {};
+
+	if (!traced())
+		return 0;
+	s.level = pte_lookup(BPF_CORE_READ(vma, vm_mm), address, &s.pte);
+	s.ts = bpf_ktime_get_ns();
+	bpf_map_update_elem(&starts, &tid, &s, BPF_ANY);
+	return 0;
+}
+
+SEC("fexit/handle_mm_fault")
+int BPF_PROG(fault_exit, struct vm_area_struct *vma, unsigned long address, unsigned int flags,
+	     struct pt_regs *regs, vm_fault_t ret)
+{
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	unsigned int tried = bpf_core_enum_value(enum fault_flag, FAULT_FLAG_TRIED);
+	struct fault_start *s = bpf_map_lookup_elem(&starts, &tid);
+	u64 now = bpf_ktime_get_ns(), latency, pte_after = 0, page;
+	unsigned int level_after, class, counted = 0;
+	struct fault_event *e;
+	u64 one = 1, *n;
+
+	if (!s)
+		return 0;
+	latency = now - s->ts;
+	level_after = pte_lookup(BPF_CORE_READ(vma, vm_mm), address, &pte_after);
+	class = classify(vma, flags, ret, s->level, s->pte, pte_after);
+	add(class, 1);
+	/* mm_account_fault(): retries and errors are not faults of the task. */
+	if (!(ret & (VM_FAULT_RETRY | FAULT_ERROR))) {
+		counted = ((ret & VM_FAULT_MAJOR) || (flags & tried)) ? 2 : 1;
+		add(counted == 2 ? FC_COUNTED_MAJOR : FC_COUNTED_MINOR, 1);
+		account_vma(vma, counted == 2, latency);
+		add_hist(latency);
+		page = address & ~0xfffULL;
+		n = bpf_map_lookup_elem(&pages, &page);
+		if (n)
+			__sync_fetch_and_add(n, 1);
+		else
+			bpf_map_update_elem(&pages, &page, &one, BPF_NOEXIST);
+	}
+
+	if (want_events) {
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (e) {
+			__builtin_memset(e, 0, sizeof(*e));
+			e->ts_ns = now;
+			e->latency_ns = latency;
+			e->addr = address;
+			e->ip = regs ? BPF_CORE_READ(regs, ip) : 0;
+			e->vma_start = BPF_CORE_READ(vma, vm_start);
+			e->vma_end = BPF_CORE_READ(vma, vm_end);
+			e->pte_before = s->pte;
+			e->pte_after = pte_after;
+			e->level_before = s->level;
+			e->level_after = level_after;
+			e->tid = tid;
+			e->fault_flags = flags;
+			e->ret = ret;
+			e->class = class;
+			e->counted = counted;
+			bpf_ringbuf_submit(e, 0);
+		}
+	}
+	bpf_map_delete_elem(&starts, &tid);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

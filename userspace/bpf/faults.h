@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by faults.bpf.c and the faults subcommand: what one page fault
+ * looks like, and the summaries kept in maps.
+ */
+#ifndef _VMATLAS_FAULTS_H
+#define _VMATLAS_FAULTS_H
+
+/* How a fault ended, judged from the vm_fault_t and the PTE before and after. */
+enum fault_class {
+	FC_MINOR,		/* minor, nothing more specific */
+	FC_FIRST_TOUCH,		/* anonymous memory mapped for the first time */
+	FC_PAGE_CACHE,		/* file page found in the page cache */
+	FC_COW,			/* write to a shared page: copied to a new frame */
+	FC_WRITE_PROTECT,	/* write to a read-only entry: same frame made writable */
+	FC_SWAP_IN,		/* a swap entry brought back (from swap cache, or read) */
+	FC_MAJOR,		/* read from a file: I/O */
+	FC_RETRY,		/* gave up the lock and will be tried again */
+	FC_SIGSEGV,
+	FC_SIGBUS,
+	FC_OOM,
+	FC_ERROR,		/* other VM_FAULT_ERROR */
+	FC_MAX
+};
+
+/* Extra slots of the counters array, after the classes. */
+#define FC_COUNTED_MINOR	FC_MAX		/* as the kernel counts min_flt */
+#define FC_COUNTED_MAJOR	(FC_MAX + 1)	/* as the kernel counts maj_flt */
+#define FC_SLOTS		(FC_MAX + 2)
+
+#define HIST_SLOTS		32	/* log2 buckets of latency in ns */
+#define VMA_NAME_LEN		32
+
+/* Leaf level of a PTE lookup, or what stopped it. */
+#define PTE_NONE		0	/* nothing mapped */
+#define PTE_LEAF_4K		1
+#define PTE_LEAF_2M		2
+#define PTE_LEAF_1G		3
+#define PTE_SWAP		4	/* a swap-format entry */
+#define PTE_UNKNOWN		5	/* could not be read */
+
+struct fault_event {
+	unsigned long long ts_ns;
+	unsigned long long latency_ns;
+	unsigned long long addr;
+	unsigned long long ip;
+	unsigned long long vma_start;
+	unsigned long long vma_end;
+	unsigned long long pte_before;
+	unsigned long long pte_after;
+	unsigned int tid;
+	unsigned int fault_flags;
+	unsigned int ret;
+	unsigned int class;
+	unsigned char level_before;
+	unsigned char level_after;
+	unsigned char counted;	/* 0 not counted by the kernel, 1 minor, 2 major */
+	unsigned char pad[5];
+};
+
+struct vma_stat {
+	unsigned long long end;
+	unsigned long long ino;
+	unsigned long long faults;
+	unsigned long long major;
+	unsigned long long latency_ns;
+	char name[VMA_NAME_LEN];
+};
+
+#endif /* _VMATLAS_FAULTS_H */

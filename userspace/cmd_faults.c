@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmatlas faults: the page faults of a process or a command, counted as the
+ * kernel counts them, classified, timed and attributed to their VMAs.
+ */
+#include <argp.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "faults.h"
+#include "output.h"
+#include "parse.h"
+
+static const char faults_doc[] =
+"Trace the page faults of a process, or of a command from its first instruction.\n"
+"\n"
+"USAGE: vmatlas faults [-d SECONDS] [--events] [--json] -p PID\n"
+"       vmatlas faults [-d SECONDS] [--events] [--json] -- COMMAND [ARG...]\n"
+"\n"
+"Each fault is counted as the kernel counts minflt and majflt, classified\n"
+"(first_touch, page_cache, cow, write_protect, swap_in, major, retry, sigsegv,\n"
+"sigbus, ...) from its result and the page-table entry before and after, timed,\n"
+"and attributed to its VMA. Needs root; the vmatlas module supplies the\n"
+"page-table layout.\n"
+"\n"
+"EXAMPLES:\n"
+"    vmatlas faults -p 1234              # until Ctrl-C\n"
+"    vmatlas faults -d 5 -p 1234         # for five seconds\n"
+"    vmatlas faults -- ls -l /           # a command, start to end\n"
+"    vmatlas faults --events --json -- ./a.out   # every fault, as JSON\n";
+
+static const struct argp_option faults_options[] = {
+	{ "pid", 'p', "PID", 0, "Trace this process", 0 },
+	{ "duration", 'd', "SECONDS", 0, "Stop after this long", 0 },
+	{ "events", 'e', NULL, 0, "Report every fault, not only the summary", 0 },
+	{ "top", 't', "N", 0, "List the N busiest VMAs and pages (default 10)", 0 },
+	{},
+};
+
+static struct faults_opts faults_args;
+
+static error_t faults_parse(int key, char *arg, struct argp_state *state)
+{
+	char *end;
+
+	switch (key) {
+	case 'p':
+		if (parse_pid(arg, &faults_args.pid))
+			argp_error(state, "invalid PID '%s'", arg);
+		return 0;
+	case 'd':
+		faults_args.duration = strtod(arg, &end);
+		if (*end || faults_args.duration <= 0)
+			argp_error(state, "invalid duration '%s'", arg);
+		return 0;
+	case 'e':
+		faults_args.events = true;
+		return 0;
+	case 't':
+		faults_args.top = strtol(arg, &end, 10);
+		if (*end || faults_args.top <= 0 || faults_args.top > 10000)
+			argp_error(state, "invalid count '%s'", arg);
+		return 0;
+	case ARGP_KEY_ARG:
+		return ARGP_ERR_UNKNOWN;
+	case ARGP_KEY_ARGS:
+		faults_args.argv = state->argv + state->next;
+		state->next = state->argc;
+		return 0;
+	case ARGP_KEY_END:
+		if (!faults_args.pid == !faults_args.argv)
+			argp_error(state, "give either -p PID or -- COMMAND");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp faults_argp = {
+	.options = faults_options,
+	.parser = faults_parse,
+	.args_doc = "[-- COMMAND [ARG...]]",
+	.doc = faults_doc,
+	.children = vmatlas_common_children,
+};
+
+/* libbpf-tools' print_log2_hist(), for a JSON array of counts. */
+static void print_hist(FILE *out, struct json_object *hist)
+{
+	unsigned long long max = 0, v;
+	int i, last = -1, stars;
+
+	for (i = 0; i < (int)json_object_array_length(hist); i++) {
+		v = json_object_get_int64(json_object_array_get_idx(hist, i));
+		if (v)
+			last = i;
+		if (v > max)
+			max = v;
+	}
+	fprintf(out, "%24s : %-10s %s\n", "latency (ns)", "count", "distribution");
+	for (i = 0; i <= last; i++) {
+		v = json_object_get_int64(json_object_array_get_idx(hist, i));
+		stars = max ? (int)(v * 40 / max) : 0;
+		fprintf(out, "%10llu -> %-10llu : %-10llu |%-40.*s|\n", i ? 1ULL << i : 0,
+			(2ULL << i) - 1, v, stars, "****************************************");
+	}
+}
+
+static const struct out_column faults_vma_cols[] = {
+	{ "START", "start", OUT_RIGHT, NULL },
+	{ "END", "end", OUT_RIGHT, NULL },
+	{ "FAULTS", "faults", OUT_RIGHT, NULL },
+	{ "MAJOR", "major", OUT_RIGHT, NULL },
+	{ "AVG_NS", "latency_ns_avg", OUT_RIGHT, NULL },
+	{ "PATH", "path", OUT_LEFT, NULL },
+};
+
+static const struct out_column faults_page_cols[] = {
+	{ "PAGE", "addr", OUT_RIGHT, NULL },
+	{ "FAULTS", "faults", OUT_RIGHT, NULL },
+};
+
+static const struct out_column faults_event_cols[] = {
+	{ "TID", "tid", OUT_RIGHT, NULL },
+	{ "ADDR", "addr", OUT_RIGHT, NULL },
+	{ "IP", "ip", OUT_RIGHT, NULL },
+	{ "ACCESS", "access", OUT_LEFT, NULL },
+	{ "CLASS", "class", OUT_LEFT, NULL },
+	{ "LAT_NS", "latency_ns", OUT_RIGHT, NULL },
+	{ "PFN_BEFORE", "pte_before.pfn", OUT_RIGHT, NULL },
+	{ "PFN_AFTER", "pte_after.pfn", OUT_RIGHT, NULL },
+};
+
+static int faults_print_text(FILE *out, struct json_object *doc)
+{
+	struct json_object *vmas = out_get(doc, "by_vma"), *events = out_get(doc, "events");
+	struct json_object *trimmed = json_object_new_array();
+	size_t i;
+
+	fprintf(out, "pid %llu (%s): %llu faults, %llu minor, %llu major\n\n",
+		out_get_u64(doc, "pid"), out_get_str(doc, "ended"), out_get_u64(doc, "total"),
+		out_get_u64(doc, "minor"), out_get_u64(doc, "major"));
+	json_object_object_foreach(out_get(doc, "classes"), name, count) {
+		long long n = json_object_get_int64(count);
+
+		if (n)
+			fprintf(out, "%-14s %10lld\n", name, n);
+	}
+	fputc('\n', out);
+	for (i = 0; i < json_object_array_length(vmas) && (int)i < faults_args.top; i++)
+		json_object_array_add(trimmed,
+				      json_object_get(json_object_array_get_idx(vmas, i)));
+	out_print_table(out, trimmed, faults_vma_cols, ARRAY_SIZE(faults_vma_cols));
+	json_object_put(trimmed);
+	fputc('\n', out);
+	print_hist(out, out_get(doc, "latency_ns.hist"));
+	fprintf(out, "p50 <= %llu ns, p99 <= %llu ns\n\n", out_get_u64(doc, "latency_ns.p50"),
+		out_get_u64(doc, "latency_ns.p99"));
+	out_print_table(out, out_get(doc, "top_pages"), faults_page_cols,
+			ARRAY_SIZE(faults_page_cols));
+	if (events) {
+		fputc('\n', out);
+		out_print_table(out, events, faults_event_cols, ARRAY_SIZE(faults_event_cols));
+	}
+	return 0;
+}
+
+static int faults_run(int argc, char **argv)
+{
+	struct json_object *doc;
+	int ret;
+
+	faults_args.top = 10;
+	if (argp_parse(&faults_argp, argc, argv, 0, NULL, NULL))
+		return 1;
+	faults_args.verbose = vmatlas_opts.verbose;
+	faults_args.progress = isatty(STDERR_FILENO);
+	doc = json_object_new_object();
+	if (faults_trace(&faults_args, doc)) {
+		json_object_put(doc);
+		return 1;
+	}
+	ret = out_emit(doc, faults_print_text);
+	return ret;
+}
+
+const struct vmatlas_cmd vmatlas_cmd_faults = {
+	.name = "faults",
+	.summary = "page faults of a process or command: classified, timed, per VMA",
+	.run = faults_run,
+};

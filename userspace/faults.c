@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page-fault tracer: faults.bpf.c does the work in the kernel; this
+ * loads it, points it at a process (or starts a command under it), waits,
+ * and turns its maps into a JSON document.
+ *
+ * The BPF walker reads page tables through the direct map: the vmatlas
+ * module tells where it is (LAYOUT) and how many levels there are (INFO).
+ * Without the module the trace still runs, and says which columns are empty.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/faults.h"
+#include "cli.h"
+#include "faults.h"
+/* bpftool 7.1's generated skeleton is not clean under gcc 12's -O2 -Wextra. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include "faults.skel.h"
+#pragma GCC diagnostic pop
+#include "libvmatlas.h"
+#include "output.h"
+
+const char *const faults_class_names[] = {
+	[FC_MINOR] = "minor", [FC_FIRST_TOUCH] = "first_touch",
+	[FC_PAGE_CACHE] = "page_cache", [FC_COW] = "cow",
+	[FC_WRITE_PROTECT] = "write_protect", [FC_SWAP_IN] = "swap_in",
+	[FC_MAJOR] = "major", [FC_RETRY] = "retry", [FC_SIGSEGV] = "sigsegv",
+	[FC_SIGBUS] = "sigbus", [FC_OOM] = "oom", [FC_ERROR] = "error",
+};
+
+static const char faults_no_layout[] =
+	"vmatlas: without the vmatlas module, first_touch, page_cache, cow, write_protect,\n"
+	"vmatlas: swap_in and pte_before/pte_after stay empty (no page-table layout)\n";
+
+static int faults_stop;		/* set by SIGINT/SIGTERM: atomic access only */
+static bool faults_verbose;
+
+static void faults_on_signal(int sig)
+{
+	__atomic_store_n(&faults_stop, 1, __ATOMIC_RELAXED);
+}
+
+static bool faults_stopped(void)
+{
+	return __atomic_load_n(&faults_stop, __ATOMIC_RELAXED);
+}
+
+static int faults_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !faults_verbose)
+		return 0;
+	if (!faults_verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* PAGE_OFFSET and the number of levels, from the module; false without it. */
+static bool faults_layout(unsigned long long *page_offset, unsigned int *levels)
+{
+	struct vmatlas_layout layout;
+	int fd = vmatlas_open();
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = !vmatlas_layout(fd, &layout);
+	vmatlas_close(fd);
+	if (ok) {
+		*page_offset = layout.page_offset;
+		*levels = layout.levels;
+	}
+	return ok;
+}
+
+static struct json_object *pte_json(unsigned int level, unsigned long long pte)
+{
+	static const unsigned long long sizes[] = { 0, 4096, 2 << 20, 1 << 30 };
+	struct json_object *o;
+
+	if (level == PTE_UNKNOWN)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "present", json_object_new_boolean(level && level <= 3));
+	json_object_object_add(o, "swap", json_object_new_boolean(level == PTE_SWAP));
+	json_object_object_add(o, "entry", out_hex(pte));
+	if (level >= PTE_LEAF_4K && level <= PTE_LEAF_1G) {
+		json_object_object_add(o, "writable", json_object_new_boolean(pte & 2));
+		json_object_object_add(o, "pfn", out_hex((pte & 0x000ffffffffff000ULL) >> 12));
+		json_object_object_add(o, "size", json_object_new_int64(sizes[level]));
+	}
+	return o;
+}
+
+static int faults_on_event(void *ctx, void *data, size_t len)
+{
+	const struct fault_event *e = data;
+	struct json_object *events = ctx, *o = json_object_new_object(), *vma;
+	const char *access = e->fault_flags & 1 ? "write" : e->fault_flags & 0x100 ? "exec" :
+										   "read";
+
+	json_object_object_add(o, "ts_ns", json_object_new_int64(e->ts_ns));
+	json_object_object_add(o, "tid", json_object_new_int64(e->tid));
+	json_object_object_add(o, "addr", out_hex(e->addr));
+	json_object_object_add(o, "ip", out_hex(e->ip));
+	json_object_object_add(o, "access", json_object_new_string(access));
+	json_object_object_add(o, "user", json_object_new_boolean(e->fault_flags & 0x40));
+	json_object_object_add(o, "class", json_object_new_string(faults_class_names[e->class]));
+	json_object_object_add(o, "counted",
+			       json_object_new_string(e->counted == 2 ? "major" :
+						      e->counted == 1 ? "minor" : "no"));
+	json_object_object_add(o, "latency_ns", json_object_new_int64(e->latency_ns));
+	vma = json_object_new_object();
+	json_object_object_add(vma, "start", out_hex(e->vma_start));
+	json_object_object_add(vma, "end", out_hex(e->vma_end));
+	json_object_object_add(o, "vma", vma);
+	json_object_object_add(o, "pte_before", pte_json(e->level_before, e->pte_before));
+	json_object_object_add(o, "pte_after", pte_json(e->level_after, e->pte_after));
+	json_object_array_add(events, o);
+	return 0;
+}
+
+static unsigned long long map_u64(struct bpf_map *map, unsigned int key)
+{
+	unsigned long long v = 0;
+
+	bpf_map_lookup_elem(bpf_map__fd(map), &key, &v);
+	return v;
+}
+
+/* A latency percentile from the log2 histogram: the bucket's upper bound. */
+static unsigned long long hist_percentile(const unsigned long long *hist, unsigned long long n,
+					  double p)
+{
+	unsigned long long seen = 0;
+	int i;
+
+	for (i = 0; i < HIST_SLOTS && n; i++) {
+		seen += hist[i];
+		if (seen >= p * n)
+			return 2ULL << i;
+	}
+	return 0;
+}
+
+static int by_faults_desc(const void *a, const void *b)
+{
+	long long x = json_object_get_int64(json_object_object_get(*(struct json_object **)a,
+								     "faults"));
+	long long y = json_object_get_int64(json_object_object_get(*(struct json_object **)b,
+								     "faults"));
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void faults_collect(struct faults_bpf *skel, const struct faults_opts *opts,
+			   struct json_object *doc)
+{
+	unsigned long long hist[HIST_SLOTS], minor, major, key, next, count, avg;
+	struct json_object *classes = json_object_new_object();
+	struct json_object *vmas = json_object_new_array();
+	struct json_object *pages = json_object_new_array();
+	struct json_object *lat = json_object_new_object(), *h = json_object_new_array();
+	struct vma_stat st;
+	int i, fd;
+
+	minor = map_u64(skel->maps.counters, FC_COUNTED_MINOR);
+	major = map_u64(skel->maps.counters, FC_COUNTED_MAJOR);
+	json_object_object_add(doc, "total", json_object_new_int64(minor + major));
+	json_object_object_add(doc, "minor", json_object_new_int64(minor));
+	json_object_object_add(doc, "major", json_object_new_int64(major));
+	for (i = 0; i < FC_MAX; i++)
+		json_object_object_add(classes, faults_class_names[i],
+				       json_object_new_int64(map_u64(skel->maps.counters, i)));
+	json_object_object_add(doc, "classes", classes);
+
+	fd = bpf_map__fd(skel->maps.vmas);
+	for (key = 0; !bpf_map_get_next_key(fd, key ? &key : NULL, &next); key = next) {
+		struct json_object *v = json_object_new_object();
+
+		if (bpf_map_lookup_elem(fd, &next, &st))
+			continue;
+		json_object_object_add(v, "start", out_hex(next));
+		json_object_object_add(v, "end", out_hex(st.end));
+		json_object_object_add(v, "path", json_object_new_string(st.name));
+		json_object_object_add(v, "faults", json_object_new_int64(st.faults));
+		json_object_object_add(v, "major", json_object_new_int64(st.major));
+		avg = st.faults ? st.latency_ns / st.faults : 0;
+		json_object_object_add(v, "latency_ns_avg", json_object_new_int64(avg));
+		json_object_array_add(vmas, v);
+	}
+	json_object_array_sort(vmas, by_faults_desc);
+	json_object_object_add(doc, "by_vma", vmas);
+
+	fd = bpf_map__fd(skel->maps.pages);
+	for (key = 0; !bpf_map_get_next_key(fd, key ? &key : NULL, &next); key = next) {
+		struct json_object *p = json_object_new_object();
+
+		count = 0;
+		bpf_map_lookup_elem(fd, &next, &count);
+		json_object_object_add(p, "addr", out_hex(next));
+		json_object_object_add(p, "faults", json_object_new_int64(count));
+		json_object_array_add(pages, p);
+	}
+	json_object_array_sort(pages, by_faults_desc);
+	while ((int)json_object_array_length(pages) > opts->top)
+		json_object_array_del_idx(pages, opts->top, 1);
+	json_object_object_add(doc, "top_pages", pages);
+
+	for (i = 0; i < HIST_SLOTS; i++) {
+		hist[i] = map_u64(skel->maps.hist, i);
+		json_object_array_add(h, json_object_new_int64(hist[i]));
+	}
+	json_object_object_add(lat, "p50",
+			       json_object_new_int64(hist_percentile(hist, minor + major, 0.50)));
+	json_object_object_add(lat, "p99",
+			       json_object_new_int64(hist_percentile(hist, minor + major, 0.99)));
+	json_object_object_add(lat, "hist", h);
+	json_object_object_add(doc, "latency_ns", lat);
+}
+
+/* Start the command; it is traced from its first instruction. */
+static pid_t faults_spawn(char **argv)
+{
+	int pipefd[2], err = 0;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		err = errno;
+		if (write(pipefd[1], &err, sizeof(err)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &err, sizeof(err)) == sizeof(err)) {
+		waitpid(pid, NULL, 0);
+		close(pipefd[0]);
+		return -err;
+	}
+	close(pipefd[0]);
+	return pid;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Wait for the end; return the command's exit status, or -1 for a traced PID. */
+static int faults_wait(struct faults_bpf *skel, struct ring_buffer *rb,
+		       const struct faults_opts *opts, pid_t child, const char **why)
+{
+	double start = now_s(), last = start;
+	int status = -1;
+
+	*why = "interrupted";
+	while (!faults_stopped()) {
+		if (rb)
+			ring_buffer__poll(rb, 100);
+		else
+			usleep(100000);
+		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
+			*why = "command exited";
+			break;
+		}
+		if (child <= 0 && kill(opts->pid, 0) && errno == ESRCH) {
+			*why = "process exited";
+			break;
+		}
+		if (opts->duration && now_s() - start >= opts->duration) {
+			*why = "duration reached";
+			break;
+		}
+		if (opts->progress && now_s() - last >= 1) {
+			last = now_s();
+			fprintf(stderr, "\r%llu faults (%llu major) in %.0fs  ",
+				map_u64(skel->maps.counters, FC_COUNTED_MINOR) +
+				map_u64(skel->maps.counters, FC_COUNTED_MAJOR),
+				map_u64(skel->maps.counters, FC_COUNTED_MAJOR), last - start);
+		}
+	}
+	if (rb)
+		ring_buffer__consume(rb);
+	if (opts->progress)
+		fputs("\r\033[K", stderr);
+	if (child > 0 && faults_stopped()) {
+		kill(child, SIGTERM);
+		waitpid(child, &status, 0);
+	}
+	return status;
+}
+
+static int faults_attach(struct faults_bpf **out, const struct faults_opts *opts,
+			 bool *have_layout)
+{
+	unsigned long long page_offset = 0;
+	unsigned int levels = 4;
+	struct faults_bpf *skel;
+	int err;
+
+	*have_layout = faults_layout(&page_offset, &levels);
+	skel = faults_bpf__open();
+	if (!skel)
+		return vmatlas_error("cannot open the BPF programs: %s", strerror(errno));
+	skel->rodata->targ_tgid = opts->argv ? 0 : opts->pid;
+	skel->rodata->targ_parent = getpid();
+	skel->rodata->page_offset = page_offset;
+	skel->rodata->levels = levels;
+	skel->rodata->want_events = opts->events;
+	err = faults_bpf__load(skel);
+	if (!err)
+		err = faults_bpf__attach(skel);
+	if (err) {
+		faults_bpf__destroy(skel);
+		if ((err == -EPERM || errno == EPERM) && geteuid())
+			return vmatlas_error("loading BPF needs root (CAP_BPF and CAP_PERFMON)");
+		if (err == -EPERM || errno == EPERM)
+			return vmatlas_error("the kernel refused BPF (lockdown, seccomp?)");
+		return vmatlas_error("cannot load or attach the BPF programs: %s (-v says more)",
+				     strerror(-err));
+	}
+	*out = skel;
+	return 0;
+}
+
+int faults_trace(const struct faults_opts *opts, struct json_object *doc)
+{
+	struct ring_buffer *rb = NULL;
+	struct json_object *events = NULL;
+	struct faults_bpf *skel;
+	bool have_layout;
+	const char *why;
+	pid_t child = 0;
+	int status, ret = 1;
+	char path[32];
+
+	faults_verbose = opts->verbose;
+	libbpf_set_print(faults_libbpf_print);
+	if (!opts->argv) {
+		snprintf(path, sizeof(path), "/proc/%d", opts->pid);
+		if (access(path, F_OK))
+			return vmatlas_error("pid %d: no such process", opts->pid);
+	}
+	if (faults_attach(&skel, opts, &have_layout))
+		return 1;
+	if (opts->events) {
+		events = json_object_new_array();
+		rb = ring_buffer__new(bpf_map__fd(skel->maps.events), faults_on_event, events,
+				      NULL);
+		if (!rb) {
+			vmatlas_error("cannot read the event ring buffer");
+			goto out_destroy;
+		}
+	}
+	signal(SIGINT, faults_on_signal);
+	signal(SIGTERM, faults_on_signal);
+	if (opts->argv) {
+		child = faults_spawn(opts->argv);
+		if (child < 0) {
+			vmatlas_error("cannot run '%s': %s", opts->argv[0], strerror(-child));
+			goto out_destroy;
+		}
+	}
+
+	status = faults_wait(skel, rb, opts, child, &why);
+	json_object_object_add(doc, "pid", json_object_new_int64(child > 0 ? child : opts->pid));
+	json_object_object_add(doc, "ended", json_object_new_string(why));
+	if (child > 0 && WIFEXITED(status))
+		json_object_object_add(doc, "exit_status",
+				       json_object_new_int64(WEXITSTATUS(status)));
+	json_object_object_add(doc, "pte_columns", json_object_new_boolean(have_layout));
+	faults_collect(skel, opts, doc);
+	if (events)
+		json_object_object_add(doc, "events", json_object_get(events));
+	if (!have_layout)
+		fputs(faults_no_layout, stderr);
+	ret = 0;
+out_destroy:
+	ring_buffer__free(rb);
+	json_object_put(events);
+	faults_bpf__destroy(skel);
+	return ret;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The page-fault tracer behind "vmatlas faults": load the BPF programs,
+ * follow one process or a command, and sum up what was seen as JSON.
+ */
+#ifndef _VMATLAS_FAULTS_TRACE_H
+#define _VMATLAS_FAULTS_TRACE_H
+
+#include <stdbool.h>
+
+#include <json-c/json.h>
+
+struct faults_opts {
+	int pid;		/* trace this process, or */
+	char **argv;		/* run and trace this command */
+	double duration;	/* seconds, 0 for no limit */
+	bool events;		/* keep every fault */
+	bool progress;		/* a line a second on stderr */
+	bool verbose;		/* libbpf's own messages */
+	int top;		/* how many addresses and VMAs to list */
+};
+
+/*
+ * Trace until the process ends, the duration passes or SIGINT/SIGTERM; fill
+ * @doc. Returns 0, or 1 after printing one line of error (nothing in @doc).
+ */
+int faults_trace(const struct faults_opts *opts, struct json_object *doc);
+
+/* The class names of struct fault_event.class, in order. */
+extern const char *const faults_class_names[];
+
+#endif /* _VMATLAS_FAULTS_TRACE_H */
