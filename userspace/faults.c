@@ -260,6 +260,26 @@ static pid_t faults_spawn(char **argv)
 	return pid;
 }
 
+/* Gone, or a zombie whose parent has not reaped it yet: it faults no more. */
+static bool faults_gone(int pid)
+{
+	char path[32], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return true;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return !p || p[2] == 'Z' || p[2] == 'X';
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -270,7 +290,8 @@ static double now_s(void)
 
 /* Wait for the end; return the command's exit status, or -1 for a traced PID. */
 static int faults_wait(struct faults_bpf *skel, struct ring_buffer *rb,
-		       const struct faults_opts *opts, pid_t child, const char **why)
+		       const struct faults_opts *opts, pid_t child, const char **why,
+		       struct rusage *ru)
 {
 	double start = now_s(), last = start;
 	int status = -1;
@@ -281,11 +302,11 @@ static int faults_wait(struct faults_bpf *skel, struct ring_buffer *rb,
 			ring_buffer__poll(rb, 100);
 		else
 			usleep(100000);
-		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
+		if (child > 0 && wait4(child, &status, WNOHANG, ru) == child) {
 			*why = "command exited";
 			break;
 		}
-		if (child <= 0 && kill(opts->pid, 0) && errno == ESRCH) {
+		if (child <= 0 && faults_gone(opts->pid)) {
 			*why = "process exited";
 			break;
 		}
@@ -307,7 +328,7 @@ static int faults_wait(struct faults_bpf *skel, struct ring_buffer *rb,
 		fputs("\r\033[K", stderr);
 	if (child > 0 && faults_stopped()) {
 		kill(child, SIGTERM);
-		waitpid(child, &status, 0);
+		wait4(child, &status, 0, ru);
 	}
 	return status;
 }
@@ -349,6 +370,7 @@ int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 {
 	struct ring_buffer *rb = NULL;
 	struct json_object *events = NULL;
+	struct rusage ru = {};
 	struct faults_bpf *skel;
 	bool have_layout;
 	const char *why;
@@ -384,12 +406,20 @@ int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 		}
 	}
 
-	status = faults_wait(skel, rb, opts, child, &why);
+	status = faults_wait(skel, rb, opts, child, &why, &ru);
 	json_object_object_add(doc, "pid", json_object_new_int64(child > 0 ? child : opts->pid));
 	json_object_object_add(doc, "ended", json_object_new_string(why));
 	if (child > 0 && WIFEXITED(status))
 		json_object_object_add(doc, "exit_status",
 				       json_object_new_int64(WEXITSTATUS(status)));
+	/* The kernel's own final count for the command (and what it waited for). */
+	if (child > 0) {
+		struct json_object *r = json_object_new_object();
+
+		json_object_object_add(r, "minflt", json_object_new_int64(ru.ru_minflt));
+		json_object_object_add(r, "majflt", json_object_new_int64(ru.ru_majflt));
+		json_object_object_add(doc, "rusage", r);
+	}
 	json_object_object_add(doc, "pte_columns", json_object_new_boolean(have_layout));
 	faults_collect(skel, opts, doc);
 	if (events)

@@ -17,13 +17,23 @@ say() { echo "vmatlas-vm: $*"; }
 
 say "booted $(uname -r) $(uname -m)"
 for m in $(cat /lib/vmatlas/kmods.list 2>/dev/null); do
-	insmod "/lib/vmatlas/kmods/$m" || say "insmod $m failed"
+	args=""
+	[ "$m" = zram.ko ] && args="num_devices=2"
+	# shellcheck disable=SC2086
+	insmod "/lib/vmatlas/kmods/$m" $args || say "insmod $m failed"
 done
 # Swap on zram, so tests can watch pages go out and come back; a few huge
 # pages for hugetlb. Either may be missing: tests that need them SKIP.
 if [ -e /sys/block/zram0/disksize ]; then
 	echo 64M >/sys/block/zram0/disksize &&
 		mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 && say "swap on zram0"
+fi
+# A small disk, so that file pages can be dropped and read back (major faults).
+if [ -e /sys/block/zram1/disksize ]; then
+	mkdir -p /mnt/disk
+	# zram's logical blocks are 4 KiB: so must the filesystem's be.
+	echo 32M >/sys/block/zram1/disksize && mke2fs -q -b 4096 /dev/zram1 >/dev/null &&
+		mount -t ext4 /dev/zram1 /mnt/disk && say "disk on zram1"
 fi
 echo 8 >/proc/sys/vm/nr_hugepages
 if insmod /lib/vmatlas/vmatlas.ko; then

@@ -9,8 +9,8 @@ VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRC_DIR=$(cd "$VM_DIR/../.." && pwd)
 export VMATLAS_CACHE=${VMATLAS_CACHE:-$HOME/.cache/vmatlas}
 BUILD_DIR=${VMATLAS_BUILD:-$SRC_DIR/build/vm}
-# Kernel modules a scenario needs inside the VM (zram for swap).
-VM_KMODS=${VM_KMODS:-zram}
+# Kernel modules a scenario needs inside the VM: zram (swap, and a disk), ext4.
+VM_KMODS=${VM_KMODS:-zram ext4}
 
 log() { echo "vmatlas: $*" >&2; }
 

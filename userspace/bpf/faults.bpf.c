@@ -28,7 +28,7 @@
 			 VM_FAULT_HWPOISON_LARGE | VM_FAULT_FALLBACK)
 
 const volatile int targ_tgid;		/* trace this process, or */
-const volatile int targ_parent;		/* the children of this one (a command) */
+const volatile int targ_parent;		/* the descendants of this one (a command) */
 const volatile unsigned long long page_offset;
 const volatile unsigned int levels = 4;
 const volatile bool want_events;
@@ -79,15 +79,25 @@ struct {
 	__uint(max_entries, 4 << 20);
 } events SEC(".maps");
 
+/* A command is traced with what it starts, four generations down. */
 static __always_inline bool traced(void)
 {
 	u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct task_struct *task;
+	struct task_struct *t;
 
 	if (targ_tgid)
 		return tgid == targ_tgid;
-	task = (struct task_struct *)bpf_get_current_task();
-	return BPF_CORE_READ(task, real_parent, tgid) == targ_parent;
+	t = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), real_parent);
+	if (BPF_CORE_READ(t, tgid) == targ_parent)
+		return true;
+	t = BPF_CORE_READ(t, real_parent);
+	if (BPF_CORE_READ(t, tgid) == targ_parent)
+		return true;
+	t = BPF_CORE_READ(t, real_parent);
+	if (BPF_CORE_READ(t, tgid) == targ_parent)
+		return true;
+	t = BPF_CORE_READ(t, real_parent);
+	return BPF_CORE_READ(t, tgid) == targ_parent;
 }
 
 static __always_inline u64 read_entry(u64 table, u64 addr, int shift)
