@@ -6,6 +6,7 @@
 #   make demo            boot a kernel in QEMU and show the tool working
 #   make check           style gates, then every test on every kernel of the matrix
 #   make shell           boot a kernel in QEMU with the module loaded, at a shell
+#   make bench           the cost of fault tracing: 1M faults, traced and not, one boot
 #   make install         install the module for KDIR and the tool into PREFIX
 #   make dkms-install    register the module source with DKMS
 #   make style           checkpatch, sparse and -Werror builds only
@@ -67,7 +68,7 @@ TEST_LIB_SRCS := $(filter-out %_test.c,$(wildcard selftests/vmatlas/*.c))
 TEST_HDRS := $(wildcard selftests/vmatlas/*.h) include/uapi/linux/vmatlas.h
 TESTS := $(patsubst selftests/vmatlas/%.c,$(TOOLS_OUT)/tests/%,$(TEST_SRCS))
 
-.PHONY: all module tools selftests check demo shell install dkms-install style clean
+.PHONY: all module tools selftests check demo shell bench install dkms-install style clean
 
 all: module tools
 
@@ -107,6 +108,9 @@ demo:
 
 shell:
 	selftests/vm/boot.sh shell $(TARGET)
+
+bench:
+	selftests/vm/boot.sh bench $(TARGET)
 
 style:
 	selftests/vm/style.sh

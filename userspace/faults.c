@@ -133,12 +133,30 @@ static int faults_on_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
+/* Sum of a per-CPU value: element @key of @map (array index or hash key). */
+static unsigned long long percpu_sum(int fd, const void *key)
+{
+	static unsigned long long *vals;
+	static int ncpus;
+	unsigned long long sum = 0;
+	int i;
+
+	if (!vals) {
+		ncpus = libbpf_num_possible_cpus();
+		vals = calloc(ncpus > 0 ? ncpus : 1, sizeof(*vals));
+		if (!vals)
+			return 0;
+	}
+	if (bpf_map_lookup_elem(fd, key, vals))
+		return 0;
+	for (i = 0; i < ncpus; i++)
+		sum += vals[i];
+	return sum;
+}
+
 static unsigned long long map_u64(struct bpf_map *map, unsigned int key)
 {
-	unsigned long long v = 0;
-
-	bpf_map_lookup_elem(bpf_map__fd(map), &key, &v);
-	return v;
+	return percpu_sum(bpf_map__fd(map), &key);
 }
 
 /* A latency percentile from the log2 histogram: the bucket's upper bound. */
@@ -209,8 +227,7 @@ static void faults_collect(struct faults_bpf *skel, const struct faults_opts *op
 	for (key = 0; !bpf_map_get_next_key(fd, key ? &key : NULL, &next); key = next) {
 		struct json_object *p = json_object_new_object();
 
-		count = 0;
-		bpf_map_lookup_elem(fd, &next, &count);
+		count = percpu_sum(fd, &next);
 		json_object_object_add(p, "addr", out_hex(next));
 		json_object_object_add(p, "faults", json_object_new_int64(count));
 		json_object_array_add(pages, p);

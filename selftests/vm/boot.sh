@@ -1,18 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make demo / make shell: build everything for one target of the matrix, boot
-# it in QEMU with the module loaded, then run the demo or leave a shell.
+# make demo / make shell / make bench: build everything for one target of the
+# matrix, boot it in QEMU with the module loaded, then run the demo, leave a
+# shell, or run the fault-tracing benchmark.
 #
-# Usage: boot.sh demo|shell [TARGET]    (default target: 6.12-x86_64)
+# Usage: boot.sh demo|shell|bench [TARGET]    (default target: 6.12-x86_64)
 set -u
 . "$(dirname "$0")/lib.sh"
 
 mode=${1:-}
 name=${2:-6.12-x86_64}
 case $mode in
-demo | shell) ;;
-*) echo "usage: boot.sh demo|shell [TARGET]" >&2; exit 2 ;;
+demo | shell | bench) ;;
+*) echo "usage: boot.sh demo|shell|bench [TARGET]" >&2; exit 2 ;;
 esac
 
 "$VM_DIR/deps.sh" all || exit 1
@@ -34,6 +35,7 @@ if [ "$mode" = shell ]; then
 	exit
 fi
 
-# The demo: the VM's console, without the kernel's own chatter.
-VM_RUNNER="timeout -k 10 300" boot_vm demo -display none -serial stdio -monitor none \
-	</dev/null 2>&1 | tr -d '\r' | sed -u -n '/^=== vmatlas/,/^vmatlas-vm: done/{/^vmatlas-vm:/d;p}'
+# The demo or the benchmark: the VM's console, without the kernel's chatter.
+VM_RUNNER="timeout -k 10 1200" boot_vm "$mode" -display none -serial stdio -monitor none \
+	</dev/null 2>&1 | tr -d '\r' |
+	sed -u -n '/^=== vmatlas\|^faults benchmark/,/^vmatlas-vm: done/{/^vmatlas-vm:/d;p}'

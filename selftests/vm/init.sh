@@ -82,6 +82,10 @@ demo)
 	vmatlas-demo
 	say "done"
 	;;
+bench)
+	vmatlas-bench
+	say "done"
+	;;
 *)
 	echo
 	echo "vmatlas: module loaded; try 'vmatlas info'. 'poweroff -f' leaves."

@@ -100,9 +100,10 @@ pack_initramfs()
 	ln -s busybox "$root/bin/sh"
 	cp "$VM_DIR/init.sh" "$root/init"
 	cp "$VM_DIR/demo.sh" "$root/bin/vmatlas-demo"
+	cp "$VM_DIR/bench.sh" "$root/bin/vmatlas-bench"
 	cp "$out/src/vmatlas.ko" "$out/helper/vmatlas_test_helper.ko" "$root/lib/vmatlas/"
 	cp "$BUILD_DIR/$T_UARCH/vmatlas" "$root/bin/"
-	if [ "$mode" = test ]; then
+	if [ "$mode" = test ] || [ "$mode" = bench ]; then
 		cp "$BUILD_DIR/$T_UARCH"/tests/* "$SRC_DIR"/selftests/vmatlas/*.sh "$root/tests/"
 		# Lockdown cannot be lowered again: that test runs after all others.
 		mkdir -p "$root/tests/last"
@@ -131,7 +132,7 @@ pack_initramfs()
 		echo "$m" >>"$root/lib/vmatlas/kmods.list"
 	done
 
-	chmod +x "$root/init" "$root/bin/vmatlas-demo"
+	chmod +x "$root/init" "$root/bin/vmatlas-demo" "$root/bin/vmatlas-bench"
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.gz"
 }
 

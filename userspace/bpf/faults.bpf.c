@@ -39,36 +39,42 @@ struct fault_start {
 	unsigned int level;
 };
 
+/*
+ * The fault path is hot: nothing here is shared between CPUs (per-CPU
+ * counters, no atomics), the start of a fault lives in task storage, and
+ * the per-VMA and per-page tables are LRU, so a map full of pages touched
+ * once costs an eviction, not a failed insert, on every new page.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
-	__type(key, u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct fault_start);
 } starts SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, FC_SLOTS);
 	__type(key, u32);
 	__type(value, u64);
 } counters SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, HIST_SLOTS);
 	__type(key, u32);
 	__type(value, u64);
 } hist SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
 	__type(key, u64);
 	__type(value, struct vma_stat);
 } vmas SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, u64);
 	__type(value, u64);
@@ -161,7 +167,7 @@ static __always_inline void add(u32 slot, u64 n)
 	u64 *c = bpf_map_lookup_elem(&counters, &slot);
 
 	if (c)
-		__sync_fetch_and_add(c, n);
+		*c += n;
 }
 
 /* floor(log2(v)) by halving the search, capped to the histogram: no loop. */
@@ -194,7 +200,7 @@ static __always_inline void add_hist(u64 latency)
 	u64 *h = bpf_map_lookup_elem(&hist, &slot);
 
 	if (h)
-		__sync_fetch_and_add(h, 1);
+		*h += 1;
 }
 
 static __always_inline unsigned int classify(struct vm_area_struct *vma, unsigned int flags,
@@ -267,14 +273,16 @@ static __always_inline void account_vma(struct vm_area_struct *vma, bool major, 
 SEC("fentry/handle_mm_fault")
 int BPF_PROG(fault_enter, struct vm_area_struct *vma, unsigned long address, unsigned int flags)
 {
-	u32 tid = (u32)bpf_get_current_pid_tgid();
-	struct fault_start s = {};
+	struct fault_start *s;
 
 	if (!traced())
 		return 0;
-	s.level = pte_lookup(BPF_CORE_READ(vma, vm_mm), address, &s.pte);
-	s.ts = bpf_ktime_get_ns();
-	bpf_map_update_elem(&starts, &tid, &s, BPF_ANY);
+	s = bpf_task_storage_get(&starts, bpf_get_current_task_btf(), NULL,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!s)
+		return 0;
+	s->level = pte_lookup(BPF_CORE_READ(vma, vm_mm), address, &s->pte);
+	s->ts = bpf_ktime_get_ns();
 	return 0;
 }
 
@@ -284,16 +292,23 @@ int BPF_PROG(fault_exit, struct vm_area_struct *vma, unsigned long address, unsi
 {
 	u32 tid = (u32)bpf_get_current_pid_tgid();
 	unsigned int tried = bpf_core_enum_value(enum fault_flag, FAULT_FLAG_TRIED);
-	struct fault_start *s = bpf_map_lookup_elem(&starts, &tid);
+	unsigned int write = bpf_core_enum_value(enum fault_flag, FAULT_FLAG_WRITE);
+	struct fault_start *s = bpf_task_storage_get(&starts, bpf_get_current_task_btf(), NULL, 0);
 	u64 now = bpf_ktime_get_ns(), latency, pte_after = 0, page;
 	unsigned int level_after, class, counted = 0;
 	struct fault_event *e;
 	u64 one = 1, *n;
 
-	if (!s)
+	if (!s || !s->ts)
 		return 0;
 	latency = now - s->ts;
-	level_after = pte_lookup(BPF_CORE_READ(vma, vm_mm), address, &pte_after);
+	/*
+	 * The entry after the fault tells COW (new frame) from write-protect
+	 * (same frame); otherwise only --events needs it: skip a walk.
+	 */
+	level_after = PTE_UNKNOWN;
+	if (want_events || ((flags & write) && s->level >= PTE_LEAF_4K && s->level <= PTE_LEAF_1G))
+		level_after = pte_lookup(BPF_CORE_READ(vma, vm_mm), address, &pte_after);
 	class = classify(vma, flags, ret, s->level, s->pte, pte_after);
 	add(class, 1);
 	/* mm_account_fault(): retries and errors are not faults of the task. */
@@ -305,7 +320,7 @@ int BPF_PROG(fault_exit, struct vm_area_struct *vma, unsigned long address, unsi
 		page = address & ~0xfffULL;
 		n = bpf_map_lookup_elem(&pages, &page);
 		if (n)
-			__sync_fetch_and_add(n, 1);
+			*n += 1;
 		else
 			bpf_map_update_elem(&pages, &page, &one, BPF_NOEXIST);
 	}
@@ -332,7 +347,7 @@ int BPF_PROG(fault_exit, struct vm_area_struct *vma, unsigned long address, unsi
 			bpf_ringbuf_submit(e, 0);
 		}
 	}
-	bpf_map_delete_elem(&starts, &tid);
+	s->ts = 0;
 	return 0;
 }
 
