@@ -92,17 +92,19 @@ static const struct argp faults_argp = {
 static void print_hist(FILE *out, struct json_object *hist)
 {
 	unsigned long long max = 0, v;
-	int i, last = -1, stars;
+	int i, first = -1, last = -1, stars;
 
 	for (i = 0; i < (int)json_object_array_length(hist); i++) {
 		v = json_object_get_int64(json_object_array_get_idx(hist, i));
+		if (v && first < 0)
+			first = i;
 		if (v)
 			last = i;
 		if (v > max)
 			max = v;
 	}
 	fprintf(out, "%24s : %-10s %s\n", "latency (ns)", "count", "distribution");
-	for (i = 0; i <= last; i++) {
+	for (i = first < 0 ? 0 : first; i <= last; i++) {
 		v = json_object_get_int64(json_object_array_get_idx(hist, i));
 		stars = max ? (int)(v * 40 / max) : 0;
 		fprintf(out, "%10llu -> %-10llu : %-10llu |%-40.*s|\n", i ? 1ULL << i : 0,
