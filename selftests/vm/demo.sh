@@ -51,3 +51,7 @@ step vmatlas kaddr "$text" "$module" 0x400000 0x8000000000000000
 step vmatlas lab kmalloc 12K
 step vmatlas lab vmalloc 16K
 step vmatlas lab kmap 8K
+
+echo
+echo "--- page faults, traced with eBPF ---"
+step vmatlas faults -- ls /
