@@ -67,6 +67,12 @@ static long vmatlas_ioctl_info(struct file *file, void __user *uarg)
 	return vmatlas_write_reply(uarg, &info, sizeof(info), usize);
 }
 
+/* An array entry size a caller may give: at least the first published one. */
+static bool vmatlas_entry_size_ok(u32 usize, size_t ksize)
+{
+	return usize >= ksize && usize <= PAGE_SIZE;
+}
+
 /*
  * Copy @n entries of @ksize bytes to a user array of @usize-byte entries:
  * an older caller gets the fields it knows, a newer one zeroes beyond ours.
@@ -98,20 +104,12 @@ static long vmatlas_ioctl_vmas(struct file *file, void __user *uarg)
 	if (usize < 0)
 		return usize;
 	if ((req.flags & ~VMATLAS_VMAS_RESIDENCY) || req.reserved || !req.count ||
-	    req.entry_size < sizeof(struct vmatlas_vma) || req.entry_size > PAGE_SIZE)
+	    !vmatlas_entry_size_ok(req.entry_size, sizeof(struct vmatlas_vma)))
 		return -EINVAL;
 
-	batch.max = min_t(u32, req.count, VMATLAS_VMAS_BATCH);
-	batch.vmas = kcalloc(batch.max, sizeof(*batch.vmas), GFP_KERNEL);
-	batch.path = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (req.names_ptr && req.names_size) {
-		batch.names_size = min_t(u32, req.names_size, VMATLAS_NAMES_BATCH);
-		batch.names = kmalloc(batch.names_size, GFP_KERNEL);
-	}
-	if (!batch.vmas || !batch.path || (batch.names_size && !batch.names)) {
-		ret = -ENOMEM;
-		goto out_free;
-	}
+	ret = vmatlas_vmas_batch_alloc(&batch, req.count, req.names_ptr ? req.names_size : 0);
+	if (ret)
+		return ret;
 
 	ret = vmatlas_target_get(&t, file, req.pid);
 	if (ret)
@@ -136,9 +134,7 @@ static long vmatlas_ioctl_vmas(struct file *file, void __user *uarg)
 	req.out_flags = 0;
 	ret = vmatlas_write_reply(uarg, &req, sizeof(req), usize);
 out_free:
-	kfree(batch.names);
-	kfree(batch.path);
-	kfree(batch.vmas);
+	vmatlas_vmas_batch_free(&batch);
 	return ret;
 }
 
@@ -179,8 +175,8 @@ static long vmatlas_ioctl_ptdump(struct file *file, void __user *uarg)
 	usize = vmatlas_read_request(&req, sizeof(req), VMATLAS_PTDUMP_SIZE_VER0, uarg);
 	if (usize < 0)
 		return usize;
-	if (req.flags || !req.count || req.entry_size < sizeof(struct vmatlas_run) ||
-	    req.entry_size > PAGE_SIZE)
+	if (req.flags || !req.count ||
+	    !vmatlas_entry_size_ok(req.entry_size, sizeof(struct vmatlas_run)))
 		return -EINVAL;
 
 	ret = vmatlas_target_get(&t, file, req.pid);
@@ -265,8 +261,8 @@ static long vmatlas_ioctl_lab(struct file *file, void __user *uarg)
 	usize = vmatlas_read_request(&req, sizeof(req), VMATLAS_LAB_SIZE_VER0, uarg);
 	if (usize < 0)
 		return usize;
-	if (req.flags || !req.count || req.entry_size < sizeof(struct vmatlas_lab_page) ||
-	    req.entry_size > PAGE_SIZE)
+	if (req.flags || !req.count ||
+	    !vmatlas_entry_size_ok(req.entry_size, sizeof(struct vmatlas_lab_page)))
 		return -EINVAL;
 	if (!vmatlas_may_see_kernel(file))
 		return -EPERM;

@@ -49,23 +49,17 @@ static void show_vma(struct seq_file *m, const struct vmatlas_vma *v, const char
 
 static int vmatlas_maps_show(struct seq_file *m, void *unused)
 {
-	struct vmatlas_vmas_batch b = { .max = VMATLAS_VMAS_BATCH };
+	struct vmatlas_vmas_batch b = {};
 	struct vmatlas_target t;
 	unsigned long start = 0;
 	unsigned int i;
 	int ret;
 
-	ret = proc_target_get(m, &t);
-	if (ret)
+	if (proc_target_get(m, &t))
 		return 0;
-	b.names_size = VMATLAS_NAMES_BATCH;
-	b.vmas = kcalloc(b.max, sizeof(*b.vmas), GFP_KERNEL);
-	b.names = kmalloc(b.names_size, GFP_KERNEL);
-	b.path = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (!b.vmas || !b.names || !b.path) {
-		ret = -ENOMEM;
+	ret = vmatlas_vmas_batch_alloc(&b, VMATLAS_VMAS_BATCH, VMATLAS_NAMES_BATCH);
+	if (ret)
 		goto out;
-	}
 	do {
 		ret = vmatlas_vmas_collect(&t, start, true, &b);
 		if (ret)
@@ -78,9 +72,7 @@ static int vmatlas_maps_show(struct seq_file *m, void *unused)
 out:
 	if (ret)
 		seq_printf(m, "error %d\n", ret);
-	kfree(b.path);
-	kfree(b.names);
-	kfree(b.vmas);
+	vmatlas_vmas_batch_free(&b);
 	vmatlas_target_put(&t);
 	return 0;
 }

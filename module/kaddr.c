@@ -26,22 +26,18 @@ static u32 level_of(unsigned int pg_level)
 	}
 }
 
-/* Walk the kernel page tables for @addr (lookup_address() is exported on x86). */
+/* What the kernel page tables say of @addr, as the MMU would find it. */
 static void kaddr_walk(unsigned long addr, struct vmatlas_kaddr *out)
 {
-	unsigned long size;
 	unsigned int level;
-	pte_t *ptep, pte;
+	unsigned long size;
+	pteval_t val;
 
-	ptep = lookup_address(addr, &level);
-	if (!ptep)
+	size = vmatlas_kernel_leaf(addr, &val, &level);
+	if (!size)
 		return;
-	pte = READ_ONCE(*ptep);
-	if (!(pte_flags(pte) & _PAGE_PRESENT))
-		return;
-	size = page_level_size(level);
 	out->level = level_of(level);
-	out->entry = pte_val(pte);
+	out->entry = val;
 	out->bits = vmatlas_entry_bits(out->entry, out->level, true);
 	out->page_size = size;
 	out->phys = (out->entry & PTE_PFN_MASK & ~((u64)size - 1)) | (addr & (size - 1));

@@ -38,18 +38,34 @@ void vmatlas_layout_add(struct vmatlas_layout *l, u32 id, u64 start, u64 end)
 	l->count++;
 }
 
-/* What the kernel page tables map @addr with; 0 if nothing. */
-static unsigned long kernel_leaf(unsigned long addr, pteval_t *val)
+/**
+ * vmatlas_kernel_leaf() - what the kernel page tables map @addr with
+ * @addr: a canonical kernel address
+ * @val: the raw leaf entry
+ * @pg_level: its x86 level (PG_LEVEL_4K, _2M, _1G)
+ *
+ * lookup_address() is exported on x86; it walks init_mm's tables, which
+ * modules cannot reach themselves.
+ *
+ * Return: the size the leaf maps, or 0 if nothing present maps @addr.
+ */
+unsigned long vmatlas_kernel_leaf(unsigned long addr, pteval_t *val, unsigned int *pg_level)
 {
-	unsigned int level;
-	pte_t *ptep = lookup_address(addr, &level);
+	pte_t *ptep = lookup_address(addr, pg_level);
 
 	if (!ptep)
 		return 0;
 	*val = pte_val(READ_ONCE(*ptep));
 	if (!(*val & _PAGE_PRESENT))
 		return 0;
-	return page_level_size(level);
+	return page_level_size(*pg_level);
+}
+
+static unsigned long kernel_leaf(unsigned long addr, pteval_t *val)
+{
+	unsigned int level;
+
+	return vmatlas_kernel_leaf(addr, val, &level);
 }
 
 /* Where the leaf that maps @addr starts and ends; false if nothing maps it. */

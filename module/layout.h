@@ -8,8 +8,10 @@
 
 #include <linux/printk.h>
 #include <linux/types.h>
+#include <asm/pgtable_types.h>
 #include <linux/vmatlas.h>
 
+unsigned long vmatlas_kernel_leaf(unsigned long addr, pteval_t *val, unsigned int *pg_level);
 void vmatlas_layout_add(struct vmatlas_layout *l, u32 id, u64 start, u64 end);
 unsigned long vmatlas_layout_scan_image(struct vmatlas_layout *l, unsigned long anchor,
 					bool with_data);

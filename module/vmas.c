@@ -6,6 +6,7 @@
  * the next one from where it stopped.
  */
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "vmatlas.h"
@@ -24,6 +25,45 @@ static bool batch_add_name(struct vmatlas_vmas_batch *b, struct vmatlas_vma *v, 
 	v->name_off = b->names_used;
 	b->names_used += len;
 	return true;
+}
+
+/**
+ * vmatlas_vmas_batch_alloc() - buffers for one batch of VMAS
+ * @b: zeroed by the caller
+ * @max: entries wanted, capped at VMATLAS_VMAS_BATCH
+ * @names_size: bytes for names wanted (0: no names), capped at VMATLAS_NAMES_BATCH
+ *
+ * Fixed upper bounds: what a caller asks for never grows the module's memory.
+ *
+ * Return: 0 or -ENOMEM (then nothing is left to free).
+ */
+int vmatlas_vmas_batch_alloc(struct vmatlas_vmas_batch *b, u32 max, u32 names_size)
+{
+	b->max = min_t(u32, max, VMATLAS_VMAS_BATCH);
+	b->names_size = min_t(u32, names_size, VMATLAS_NAMES_BATCH);
+	b->vmas = kcalloc(b->max, sizeof(*b->vmas), GFP_KERNEL);
+	b->path = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (b->names_size)
+		b->names = kmalloc(b->names_size, GFP_KERNEL);
+	if (!b->vmas || !b->path || (b->names_size && !b->names)) {
+		vmatlas_vmas_batch_free(b);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * vmatlas_vmas_batch_free() - release what vmatlas_vmas_batch_alloc() took
+ * @b: the batch
+ */
+void vmatlas_vmas_batch_free(struct vmatlas_vmas_batch *b)
+{
+	kfree(b->names);
+	kfree(b->path);
+	kfree(b->vmas);
+	b->names = NULL;
+	b->path = NULL;
+	b->vmas = NULL;
 }
 
 /**

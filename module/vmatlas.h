@@ -105,6 +105,8 @@ struct vmatlas_vmas_batch {
 #define VMATLAS_VMAS_BATCH	16
 #define VMATLAS_NAMES_BATCH	(2 * PAGE_SIZE)
 
+int vmatlas_vmas_batch_alloc(struct vmatlas_vmas_batch *b, u32 max, u32 names_size);
+void vmatlas_vmas_batch_free(struct vmatlas_vmas_batch *b);
 int vmatlas_vmas_collect(struct vmatlas_target *t, unsigned long start, bool residency,
 			 struct vmatlas_vmas_batch *b);
 
