@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <spawn.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -244,6 +245,18 @@ int become_nobody(void)
 	    setresuid(NOBODY_UID, NOBODY_UID, NOBODY_UID))
 		return -errno;
 	return 0;
+}
+
+int find_line(const char *path, const char *needle, char *line, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	int found = 0;
+
+	while (f && !found && fgets(line, len, f))
+		found = !!strstr(line, needle);
+	if (f)
+		fclose(f);
+	return found;
 }
 
 int drop_cap_sys_admin(void)

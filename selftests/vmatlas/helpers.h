@@ -79,6 +79,9 @@ long long json_int(struct json_object *obj, const char *key);
 /* Whether a JSON array of strings contains @s. */
 int json_array_has(struct json_object *arr, const char *s);
 
+/* The first line of @path that contains @needle, into @line; 0 if none. */
+int find_line(const char *path, const char *needle, char *line, size_t len);
+
 /* Drop CAP_SYS_ADMIN from the calling process, keeping uid 0. */
 int drop_cap_sys_admin(void);
 

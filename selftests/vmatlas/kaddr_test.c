@@ -203,53 +203,35 @@ FIXTURE_TEARDOWN(dev)
 	json_object_put(self->layout);
 }
 
-/* Look up a symbol's address in /proc/kallsyms; 0 if missing or hidden. */
+/* A symbol's address in /proc/kallsyms; 0 if missing or hidden. */
 static unsigned long long kallsyms_addr(const char *name)
 {
-	unsigned long long addr = 0, a;
-	char line[256], type, sym[128];
-	FILE *f = fopen("/proc/kallsyms", "r");
+	unsigned long long addr = 0;
+	char line[256], needle[128];
 
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%llx %c %127s", &a, &type, sym) == 3 && !strcmp(sym, name)) {
-			addr = a;
-			break;
-		}
-	if (f)
-		fclose(f);
+	snprintf(needle, sizeof(needle), " %s\n", name);
+	if (find_line("/proc/kallsyms", needle, line, sizeof(line)))
+		sscanf(line, "%llx", &addr);
 	return addr;
 }
 
-/* The first line of /proc/iomem that names @what: its start; 0 if none. */
+/* The start of the first /proc/iomem range that names @what; 0 if none. */
 static unsigned long long iomem_start(const char *what)
 {
-	unsigned long long start = 0, s, e;
+	unsigned long long start = 0;
 	char line[256];
-	FILE *f = fopen("/proc/iomem", "r");
 
-	while (f && fgets(line, sizeof(line), f))
-		if (strstr(line, what) && sscanf(line, " %llx-%llx", &s, &e) == 2) {
-			start = s;
-			break;
-		}
-	if (f)
-		fclose(f);
+	if (find_line("/proc/iomem", what, line, sizeof(line)))
+		sscanf(line, " %llx", &start);
 	return start;
 }
 
 static unsigned long long meminfo_kb(const char *key)
 {
-	unsigned long long kb = 0;
 	char line[256];
-	size_t len = strlen(key);
-	FILE *f = fopen("/proc/meminfo", "r");
 
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, len))
-			kb = strtoull(line + len, NULL, 10);
-	if (f)
-		fclose(f);
-	return kb;
+	return find_line("/proc/meminfo", key, line, sizeof(line)) ?
+	       strtoull(line + strlen(key), NULL, 10) : 0;
 }
 
 /* The highest end of any zone, in pages (start_pfn + spanned). */
@@ -320,14 +302,11 @@ TEST_F(dev, vmatlas_itself_loaded_into_the_module_area)
 {
 	unsigned long long base = 0;
 	char line[256];
-	FILE *f = fopen("/proc/modules", "r");
 
 	/* "vmatlas 65536 0 - Live 0xffffffffc0a00000 (OE)" */
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "vmatlas ", 8) && strstr(line, " 0x"))
-			sscanf(strstr(line, " 0x"), " %llx", &base);
-	if (f)
-		fclose(f);
+	if (find_line("/proc/modules", "vmatlas ", line, sizeof(line)) &&
+	    !strncmp(line, "vmatlas ", 8) && strstr(line, " 0x"))
+		sscanf(strstr(line, " 0x"), " %llx", &base);
 	if (!base)
 		SKIP(return, "/proc/modules hides addresses");
 	EXPECT_TRUE(in_region(region(self->layout, is_64bit_kernel() ? "modules" : "vmalloc"),
