@@ -12,6 +12,7 @@
 #include <asm/pgtable.h>
 
 #include "layout.h"
+#include "trace.h"
 #include "vmatlas.h"
 
 static u32 level_of(unsigned int pg_level)
@@ -44,18 +45,10 @@ static void kaddr_walk(unsigned long addr, struct vmatlas_kaddr *out)
 	out->out_flags |= VMATLAS_KADDR_MAPPED;
 }
 
-/**
- * vmatlas_kaddr() - describe one kernel address
- * @addr: any value
- * @out: every output field is written
- */
-void vmatlas_kaddr(u64 addr, struct vmatlas_kaddr *out)
+static void kaddr_describe(u64 addr, struct vmatlas_kaddr *out)
 {
 	u64 phys;
 
-	out->region = vmatlas_region_of(addr);
-	if (out->region == VMATLAS_REGION_USER || out->region == VMATLAS_REGION_NONCANONICAL)
-		return;
 	if (vmatlas_layout_is_logical(addr))
 		out->out_flags |= VMATLAS_KADDR_LOGICAL;
 	if (vmatlas_arch_linear(addr, &phys)) {
@@ -70,4 +63,17 @@ void vmatlas_kaddr(u64 addr, struct vmatlas_kaddr *out)
 		vmatlas_page_facts(pfn_to_page(PHYS_PFN(out->phys)), false, &out->page);
 		out->out_flags |= VMATLAS_KADDR_PAGE;
 	}
+}
+
+/**
+ * vmatlas_kaddr() - describe one kernel address
+ * @addr: any value
+ * @out: every output field is written
+ */
+void vmatlas_kaddr(u64 addr, struct vmatlas_kaddr *out)
+{
+	out->region = vmatlas_region_of(addr);
+	if (out->region != VMATLAS_REGION_USER && out->region != VMATLAS_REGION_NONCANONICAL)
+		kaddr_describe(addr, out);
+	trace_vmatlas_kaddr(addr, out->region, out->level, out->phys);
 }

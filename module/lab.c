@@ -14,6 +14,7 @@
 #include <asm/io.h>
 
 #include "layout.h"
+#include "trace.h"
 #include "vmatlas.h"
 
 static void lab_describe(struct page *page, unsigned long va, struct vmatlas_lab_page *out)
@@ -109,6 +110,24 @@ static int lab_kmap(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
 	return ret;
 }
 
+static int lab_alloc(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
+{
+	if (!lab->bytes || lab->bytes > VMATLAS_LAB_MAX_BYTES)
+		return -EINVAL;
+	switch (lab->kind) {
+	case VMATLAS_LAB_KMALLOC:
+		return lab_kmalloc(lab, pages);
+	case VMATLAS_LAB_VMALLOC:
+		return lab_vmalloc(lab, pages);
+	case VMATLAS_LAB_PAGES:
+		return lab_pages(lab, pages);
+	case VMATLAS_LAB_KMAP:
+		return lab_kmap(lab, pages);
+	default:
+		return -EINVAL;
+	}
+}
+
 /**
  * vmatlas_lab() - allocate, describe every page, free
  * @lab: @kind and @bytes in; @va, @region, @npages and @out_flags out
@@ -121,30 +140,15 @@ int vmatlas_lab(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
 	unsigned int i;
 	int ret;
 
-	if (!lab->bytes || lab->bytes > VMATLAS_LAB_MAX_BYTES)
-		return -EINVAL;
-	switch (lab->kind) {
-	case VMATLAS_LAB_KMALLOC:
-		ret = lab_kmalloc(lab, pages);
-		break;
-	case VMATLAS_LAB_VMALLOC:
-		ret = lab_vmalloc(lab, pages);
-		break;
-	case VMATLAS_LAB_PAGES:
-		ret = lab_pages(lab, pages);
-		break;
-	case VMATLAS_LAB_KMAP:
-		ret = lab_kmap(lab, pages);
-		break;
-	default:
-		return -EINVAL;
+	ret = lab_alloc(lab, pages);
+	if (!ret) {
+		lab->region = vmatlas_region_of(lab->va);
+		lab->out_flags = VMATLAS_LAB_CONTIGUOUS;
+		for (i = 1; i < lab->npages; i++)
+			if (pages[i].phys != pages[0].phys + (u64)i * PAGE_SIZE)
+				lab->out_flags = 0;
 	}
-	if (ret)
-		return ret;
-	lab->region = vmatlas_region_of(lab->va);
-	lab->out_flags = VMATLAS_LAB_CONTIGUOUS;
-	for (i = 1; i < lab->npages; i++)
-		if (pages[i].phys != pages[0].phys + (u64)i * PAGE_SIZE)
-			lab->out_flags = 0;
-	return 0;
+	trace_vmatlas_lab(lab->kind, lab->bytes, ret ? 0 : lab->npages, ret ? 0 : lab->region,
+			  ret);
+	return ret;
 }

@@ -9,6 +9,7 @@
  */
 #include <linux/mm.h>
 
+#include "trace.h"
 #include "vmatlas.h"
 
 #define RUN_ATTRS	(VMATLAS_ENT_PRESENT | VMATLAS_ENT_WRITE | VMATLAS_ENT_USER | \
@@ -104,5 +105,6 @@ int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start, unsign
 	}
 	vmatlas_target_unlock(t);
 	*count = pw.count;
+	trace_vmatlas_ptdump(t->pid, start, end, pw.count, *next, ret);
 	return ret;
 }

@@ -49,6 +49,7 @@ int vmatlas_target_get(struct vmatlas_target *t, const struct file *file, s32 pi
 		return -EPERM;
 	}
 	t->mm = mm;
+	t->pid = pid;
 	t->show_phys = vmatlas_privileged(file);
 	return 0;
 }

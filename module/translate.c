@@ -7,6 +7,7 @@
 #include <linux/mm.h>
 #include <linux/string.h>
 
+#include "trace.h"
 #include "vmatlas.h"
 
 struct translate_walk {
@@ -118,5 +119,7 @@ out_unlock:
 	vmatlas_target_unlock(t);
 	if (!ret && !t->show_phys)
 		translate_hide_phys(out);
+	trace_vmatlas_walk(t->pid, addr, ret ? 0 : out->stop_level, ret ? 0 : out->page_size,
+			   ret ? 0 : out->pfn, ret);
 	return ret;
 }

@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "trace.h"
 #include "vmatlas.h"
 
 /* Append a name to the batch's names; false if it does not fit. */
@@ -120,5 +121,6 @@ int vmatlas_vmas_collect(struct vmatlas_target *t, unsigned long start, bool res
 		}
 	}
 	vmatlas_target_unlock(t);
+	trace_vmatlas_vmas(t->pid, start, residency, b->count, b->next, ret);
 	return ret;
 }

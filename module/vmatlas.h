@@ -39,6 +39,7 @@ int vmatlas_lab(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages);
 /* target.c: the process a request is about, with a reference on its mm. */
 struct vmatlas_target {
 	struct mm_struct *mm;
+	pid_t pid;		/* as the caller named it, for tracepoints */
 	bool show_phys;		/* the opener may see physical addresses */
 };
 
@@ -71,6 +72,7 @@ struct vmatlas_walker {
 };
 
 int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned long end);
+int vmatlas_lookup_lockless(struct mm_struct *mm, unsigned long addr, struct vmatlas_leaf *leaf);
 
 /* entry.c */
 u64 vmatlas_entry_bits(u64 entry, unsigned int level, bool leaf);
@@ -119,6 +121,10 @@ int vmatlas_translate(struct vmatlas_target *t, unsigned long addr, struct vmatl
 int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start, unsigned long end,
 			   struct vmatlas_run *runs, unsigned int max, unsigned int *count,
 			   unsigned long *next);
+
+/* kfunc.c: BPF kfuncs, where the module has BTF */
+void vmatlas_kfunc_init(void);
+bool vmatlas_kfunc_available(void);
 
 /* chardev.c */
 int vmatlas_chardev_init(void);

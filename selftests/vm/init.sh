@@ -13,6 +13,7 @@ mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /tmp
 mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 say() { echo "vmatlas-vm: $*"; }
 
 say "booted $(uname -r) $(uname -m)"
