@@ -6,8 +6,11 @@
 #ifndef _VMATLAS_COMPAT_H
 #define _VMATLAS_COMPAT_H
 
+#include <linux/btf.h>
+#include <linux/btf_ids.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/pgtable.h>
 #include <linux/version.h>
 
@@ -79,6 +82,48 @@ static inline int vmatlas_page_mapcount(struct page *page)
 	return mapcount;
 #else
 	return page_mapcount(page);
+#endif
+}
+
+/*
+ * Declaring kfuncs. Since 6.8 register_btf_kfunc_id_set() takes only sets
+ * marked as kfuncs (BTF_KFUNCS_START); before, a plain BTF_SET8 was it.
+ * __bpf_kfunc (6.3) keeps a kfunc out of line and in BTF;
+ * __bpf_kfunc_start_defs() (6.7) quiets -Wmissing-prototypes for functions
+ * only BPF calls.
+ */
+#ifndef BTF_KFUNCS_START
+#define BTF_KFUNCS_START(name)		BTF_SET8_START(name)
+#define BTF_KFUNCS_END(name)		BTF_SET8_END(name)
+#endif
+#ifndef __bpf_kfunc
+#define __bpf_kfunc			__used noinline
+#endif
+#ifndef __bpf_kfunc_start_defs
+#define __bpf_kfunc_start_defs()					\
+	__diag_push();							\
+	__diag_ignore_all("-Wmissing-prototypes", "kfuncs are called from BPF only")
+#define __bpf_kfunc_end_defs()		__diag_pop()
+#endif
+
+/*
+ * Kprobe programs may call module kfuncs once the kernel has a kprobe kfunc
+ * hook (BTF_KFUNC_HOOK_KPROBE, present in 6.12); before, registering for
+ * them is refused with a warning.
+ */
+#define VMATLAS_KFUNC_KPROBE	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0))
+
+/*
+ * Whether this build of the module carries BTF: kbuild adds it after linking
+ * only when the headers ship vmlinux (Debian's 6.12 headers do, 6.1's do
+ * not), and kfuncs cannot be registered without it.
+ */
+static inline bool vmatlas_module_has_btf(void)
+{
+#ifdef CONFIG_DEBUG_INFO_BTF_MODULES
+	return THIS_MODULE->btf_data_size;
+#else
+	return false;
 #endif
 }
 

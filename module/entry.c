@@ -114,14 +114,15 @@ unsigned int vmatlas_swap_decode(u64 entry, unsigned int *type, unsigned long *o
 
 /**
  * vmatlas_leaf_page() - the struct page a present leaf maps at @leaf->addr
- * @vma: the VMA the leaf lies in
+ * @vma: the VMA the leaf lies in, or NULL if the caller cannot hold it
  * @leaf: a present leaf
  * @zero: set if the leaf maps the shared zero page (4 KiB or huge)
  *
  * Follows vm_normal_page()'s rules, which modules cannot call: special
  * entries (PFN maps, the zero page) and frames without a memmap have no
  * page. The huge zero page is not exported either; in an anonymous VMA a
- * PMD leaf whose folio is not anonymous can only be it.
+ * PMD leaf whose folio is not anonymous can only be it (without @vma, it is
+ * described as the page it is).
  *
  * Return: the page, or NULL.
  */
@@ -144,7 +145,7 @@ struct page *vmatlas_leaf_page(struct vm_area_struct *vma, const struct vmatlas_
 	if (!pfn_valid(leaf->pfn))
 		return NULL;
 	page = pfn_to_page(leaf->pfn);
-	if (leaf->level != VMATLAS_LEVEL_PTE && vma_is_anonymous(vma) &&
+	if (leaf->level != VMATLAS_LEVEL_PTE && vma && vma_is_anonymous(vma) &&
 	    !folio_test_anon(page_folio(page))) {
 		*zero = true;
 		return NULL;

@@ -29,6 +29,8 @@ void vmatlas_info_fill(struct vmatlas_info *info, const struct file *file)
 		info->features |= VMATLAS_FEAT_HIGHMEM;
 	if (vmatlas_privileged(file))
 		info->features |= VMATLAS_FEAT_PHYS;
+	if (vmatlas_kfunc_available())
+		info->features |= VMATLAS_FEAT_KFUNC;
 
 	strscpy_pad(info->module_version, VMATLAS_VERSION, sizeof(info->module_version));
 	strscpy_pad(info->arch, uts->machine, sizeof(info->arch));

@@ -14,6 +14,7 @@ static int __init vmatlas_init(void)
 	int ret;
 
 	vmatlas_layout_init();
+	vmatlas_kfunc_init();
 	vmatlas_debugfs_init();
 
 	ret = vmatlas_chardev_init();

@@ -10,6 +10,7 @@
  * The walker only reads. It never takes a fault and never sets an accessed
  * or dirty bit: it does not touch the memory it describes.
  */
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/rcupdate.h>
@@ -263,4 +264,94 @@ int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned l
 			return ret;
 	} while (pgdp++, addr = next, addr != end);
 	return 0;
+}
+
+/* The leaf vmatlas_lookup_lockless() found: present or swap-format. */
+static int lockless_leaf(struct vmatlas_leaf *leaf, unsigned int level, u64 entry, bool present,
+			 unsigned long pfn, unsigned long size)
+{
+	unsigned long addr = leaf->addr;
+
+	leaf->level = level;
+	leaf->entry = entry;
+	leaf->present = present;
+	leaf->size = size;
+	leaf->end = (addr & ~(size - 1)) + size;
+	leaf->pfn = present ? pfn + ((addr & (size - 1)) >> PAGE_SHIFT) : 0;
+	return 1;
+}
+
+/**
+ * vmatlas_lookup_lockless() - the leaf that maps @addr in @mm, without locks
+ * @mm: the address space
+ * @addr: a user address
+ * @leaf: filled in; @leaf->level is where the lookup ended, leaf or not
+ *
+ * The one-address cousin of vmatlas_walk_range(), for callers that may not
+ * sleep or take the mmap lock: a BPF program in the middle of a page fault.
+ * Like GUP-fast and perf_get_page_size(), it relies on interrupts being off:
+ * x86 frees page tables only after a TLB-flush IPI or an RCU grace period,
+ * and neither can complete while this CPU has interrupts disabled. Each entry
+ * is read once; the PMD is re-read after the PTE, as the walker does.
+ *
+ * Context: interrupts disabled; any context, NMI included.
+ * Return: 1 if a present or swap-format leaf maps @addr, 0 if an empty (or
+ * bad) entry ends the lookup, -EAGAIN if the PTE table changed meanwhile.
+ */
+int vmatlas_lookup_lockless(struct mm_struct *mm, unsigned long addr, struct vmatlas_leaf *leaf)
+{
+	pgd_t *pgdp, pgd;
+	p4d_t *p4dp, p4d;
+	pud_t *pudp, pud;
+	pmd_t *pmdp, pmd;
+	pte_t *ptep, pte;
+
+	lockdep_assert_irqs_disabled();
+	memset(leaf, 0, sizeof(*leaf));
+	leaf->addr = addr & PAGE_MASK;
+
+	leaf->level = VMATLAS_LEVEL_PGD;
+	pgdp = pgd_offset(mm, addr);
+	pgd = READ_ONCE(*pgdp);
+	if (pgd_none(pgd) || pgd_bad(pgd))
+		return 0;
+
+	leaf->level = VMATLAS_LEVEL_P4D;
+	p4dp = p4d_offset(pgdp, addr);
+	p4d = READ_ONCE(*p4dp);
+	if (p4d_none(p4d) || p4d_bad(p4d))
+		return 0;
+
+	leaf->level = VMATLAS_LEVEL_PUD;
+	pudp = pud_offset(p4dp, addr);
+	pud = READ_ONCE(*pudp);
+	if (pud_none(pud))
+		return 0;
+	if (pud_leaf(pud))
+		return lockless_leaf(leaf, VMATLAS_LEVEL_PUD, pud_val(pud), pud_present(pud),
+				     pud_pfn(pud), PUD_SIZE);
+	if (pud_bad(pud) || !pud_present(pud))
+		return 0;
+
+	leaf->level = VMATLAS_LEVEL_PMD;
+	pmdp = pmd_offset(pudp, addr);
+	pmd = vmatlas_pmdp_get(pmdp);
+	if (pmd_none(pmd))
+		return 0;
+	if (!pmd_present(pmd) || pmd_leaf(pmd))
+		return lockless_leaf(leaf, VMATLAS_LEVEL_PMD, pmd_val(pmd), pmd_present(pmd),
+				     pmd_pfn(pmd), PMD_SIZE);
+	if (pmd_bad(pmd))
+		return 0;
+
+	leaf->level = VMATLAS_LEVEL_PTE;
+	ptep = vmatlas_pte_map(pmd, addr);
+	pte = ptep_get_lockless(ptep);
+	vmatlas_pte_unmap(ptep);
+	if (!pmd_same(pmd, vmatlas_pmdp_get(pmdp)))
+		return -EAGAIN;
+	if (pte_none(pte))
+		return 0;
+	return lockless_leaf(leaf, VMATLAS_LEVEL_PTE, pte_val(pte), pte_present(pte),
+			     pte_pfn(pte), PAGE_SIZE);
 }

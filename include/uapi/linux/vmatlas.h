@@ -31,6 +31,7 @@
 #define VMATLAS_FEAT_HIGHMEM	(1ULL << 0)	/* the kernel has highmem (32-bit) */
 #define VMATLAS_FEAT_PHYS	(1ULL << 1)	/* this opener is shown physical addresses */
 #define VMATLAS_FEAT_DEBUGFS	(1ULL << 2)	/* text views in debugfs */
+#define VMATLAS_FEAT_KFUNC	(1ULL << 3)	/* BPF kfuncs registered (struct vmatlas_pte) */
 
 /**
  * struct vmatlas_info - what this module and kernel are
@@ -620,5 +621,48 @@ struct vmatlas_lab {
 #define VMATLAS_IOC_LAYOUT	_IOWR(VMATLAS_IOCTL_MAGIC, 0x04, struct vmatlas_layout)
 #define VMATLAS_IOC_KADDR	_IOWR(VMATLAS_IOCTL_MAGIC, 0x05, struct vmatlas_kaddr)
 #define VMATLAS_IOC_LAB		_IOWR(VMATLAS_IOCTL_MAGIC, 0x06, struct vmatlas_lab)
+
+/*
+ * BPF: the module's kfunc, for tracing and kprobe programs, where the kernel
+ * supports kfuncs in modules (VMATLAS_FEAT_KFUNC says it is registered):
+ *
+ *   int vmatlas_pte_get(__u64 addr, void *pte, __u32 pte__sz);
+ *
+ * reads, without taking any lock, the leaf entry that maps @addr in the
+ * address space of the current task, and fills a struct vmatlas_pte of
+ * @pte__sz bytes (zeroed past what the module knows). It returns 0, -EINVAL
+ * for a task without an address space, an address above its TASK_SIZE or a
+ * size below VMATLAS_PTE_SIZE_VER0, or -EAGAIN if a page table changed under
+ * the lookup. What it reads is a snapshot: the entry and the page may change
+ * the moment after.
+ */
+
+/* struct vmatlas_pte.out_flags */
+#define VMATLAS_PTE_PRESENT	(1U << 0)	/* a present leaf maps the address */
+#define VMATLAS_PTE_SWAP	(1U << 1)	/* a swap-format leaf (swap, migration...) */
+#define VMATLAS_PTE_PAGE	(1U << 2)	/* @page describes its struct page */
+
+/**
+ * struct vmatlas_pte - the leaf entry behind one user address, for BPF
+ * @entry: the raw leaf: a PTE, or the PMD/PUD of a huge page; 0 if none
+ * @bits: VMATLAS_ENT_* of @entry
+ * @pfn: the frame of the address's page if present, else 0
+ * @page_size: what the leaf maps, in bytes; 0 if nothing is mapped
+ * @level: VMATLAS_LEVEL_* of the leaf (or of the empty entry that ended the
+ *	lookup)
+ * @out_flags: VMATLAS_PTE_*
+ * @page: its struct page, if VMATLAS_PTE_PAGE
+ */
+struct vmatlas_pte {
+	__u64 entry;
+	__u64 bits;
+	__u64 pfn;
+	__u64 page_size;
+	__u32 level;
+	__u32 out_flags;
+	struct vmatlas_page page;
+};
+
+#define VMATLAS_PTE_SIZE_VER0	64
 
 #endif /* _UAPI_LINUX_VMATLAS_H */
