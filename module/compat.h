@@ -88,22 +88,14 @@ static inline int vmatlas_page_mapcount(struct page *page)
 /*
  * Declaring kfuncs. Since 6.8 register_btf_kfunc_id_set() takes only sets
  * marked as kfuncs (BTF_KFUNCS_START); before, a plain BTF_SET8 was it.
- * __bpf_kfunc (6.3) keeps a kfunc out of line and in BTF;
- * __bpf_kfunc_start_defs() (6.7) quiets -Wmissing-prototypes for functions
- * only BPF calls.
+ * __bpf_kfunc (6.3) keeps a kfunc out of line and in BTF.
  */
 #ifndef BTF_KFUNCS_START
 #define BTF_KFUNCS_START(name)		BTF_SET8_START(name)
 #define BTF_KFUNCS_END(name)		BTF_SET8_END(name)
 #endif
 #ifndef __bpf_kfunc
-#define __bpf_kfunc			__used noinline
-#endif
-#ifndef __bpf_kfunc_start_defs
-#define __bpf_kfunc_start_defs()					\
-	__diag_push();							\
-	__diag_ignore_all("-Wmissing-prototypes", "kfuncs are called from BPF only")
-#define __bpf_kfunc_end_defs()		__diag_pop()
+#define __bpf_kfunc			noinline
 #endif
 
 /*

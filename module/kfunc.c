@@ -47,8 +47,6 @@ static void pte_describe(const struct vmatlas_leaf *leaf, bool found, struct vma
 	}
 }
 
-__bpf_kfunc_start_defs();
-
 /**
  * vmatlas_pte_get() - the leaf entry behind @addr in current's address space
  * @addr: a user address
@@ -84,8 +82,6 @@ __bpf_kfunc int vmatlas_pte_get(u64 addr, void *pte, u32 pte__sz)
 		memset((u8 *)pte + sizeof(out), 0, pte__sz - sizeof(out));
 	return ret;
 }
-
-__bpf_kfunc_end_defs();
 
 BTF_KFUNCS_START(vmatlas_kfunc_ids)
 BTF_ID_FLAGS(func, vmatlas_pte_get)

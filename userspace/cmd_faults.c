@@ -24,8 +24,10 @@ static const char faults_doc[] =
 "Each fault is counted as the kernel counts minflt and majflt, classified\n"
 "(first_touch, page_cache, cow, write_protect, swap_in, major, retry, sigsegv,\n"
 "sigbus, ...) from its result and the page-table entry before and after, timed,\n"
-"and attributed to its VMA. Needs root; the vmatlas module supplies the\n"
-"page-table layout.\n"
+"and attributed to its VMA. Needs root. The vmatlas module supplies the\n"
+"page-table entries: its BPF kfunc, with the mapcount of each page, where the\n"
+"kernel supports module kfuncs, else the layout for a BPF page-table walk.\n"
+"Attaches with fentry/fexit, or kprobes where trampolines are missing.\n"
 "\n"
 "EXAMPLES:\n"
 "    vmatlas faults -p 1234              # until Ctrl-C\n"
@@ -38,6 +40,8 @@ static const struct argp_option faults_options[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after this long", 0 },
 	{ "events", 'e', NULL, 0, "Report every fault, not only the summary", 0 },
 	{ "top", 't', "N", 0, "List the N busiest VMAs and pages (default 10)", 0 },
+	{ "attach", 'a', "HOW", 0,
+	  "auto (default: fentry, else kprobe), fentry or kprobe", 0 },
 	{},
 };
 
@@ -64,6 +68,16 @@ static error_t faults_parse(int key, char *arg, struct argp_state *state)
 		faults_args.top = strtol(arg, &end, 10);
 		if (*end || faults_args.top <= 0 || faults_args.top > 10000)
 			argp_error(state, "invalid count '%s'", arg);
+		return 0;
+	case 'a':
+		if (!strcmp(arg, "auto"))
+			faults_args.attach = FAULTS_ATTACH_AUTO;
+		else if (!strcmp(arg, "fentry"))
+			faults_args.attach = FAULTS_ATTACH_FENTRY;
+		else if (!strcmp(arg, "kprobe"))
+			faults_args.attach = FAULTS_ATTACH_KPROBE;
+		else
+			argp_error(state, "invalid attach mode '%s' (auto, fentry, kprobe)", arg);
 		return 0;
 	case ARGP_KEY_ARG:
 		return ARGP_ERR_UNKNOWN;
@@ -135,6 +149,8 @@ static const struct out_column faults_event_cols[] = {
 	{ "LAT_NS", "latency_ns", OUT_RIGHT, NULL },
 	{ "PFN_BEFORE", "pte_before.pfn", OUT_RIGHT, NULL },
 	{ "PFN_AFTER", "pte_after.pfn", OUT_RIGHT, NULL },
+	{ "MAPS_BEFORE", "pte_before.mapcount", OUT_RIGHT, NULL },
+	{ "MAPS_AFTER", "pte_after.mapcount", OUT_RIGHT, NULL },
 };
 
 static int faults_print_text(FILE *out, struct json_object *doc)

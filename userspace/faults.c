@@ -4,12 +4,20 @@
  * loads it, points it at a process (or starts a command under it), waits,
  * and turns its maps into a JSON document.
  *
- * The BPF walker reads page tables through the direct map: the vmatlas
- * module tells where it is (LAYOUT) and how many levels there are (INFO).
- * Without the module the trace still runs, and says which columns are empty.
+ * The page-table entries before and after each fault come from the vmatlas
+ * module's kfunc where it has one (INFO: VMATLAS_FEAT_KFUNC), with the
+ * struct page behind them. Otherwise the BPF walker reads the tables through
+ * the direct map: the module tells where it is (LAYOUT) and how many levels
+ * there are. Without the module the trace still runs. Whatever is missing,
+ * the tool says which columns stay empty.
+ *
+ * The programs attach with fentry/fexit where the kernel has BPF trampolines
+ * and with kprobe/kretprobe otherwise (or when asked).
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,9 +50,39 @@ const char *const faults_class_names[] = {
 	[FC_SIGBUS] = "sigbus", [FC_OOM] = "oom", [FC_ERROR] = "error",
 };
 
-static const char faults_no_layout[] =
+/* The kfunc fills struct vmatlas_pte; the BPF side knows it as struct fault_pte. */
+static_assert(sizeof(struct fault_pte) == sizeof(struct vmatlas_pte), "fault_pte size");
+static_assert(sizeof(struct fault_pte) == VMATLAS_PTE_SIZE_VER0, "fault_pte version");
+static_assert(offsetof(struct fault_pte, out_flags) == offsetof(struct vmatlas_pte, out_flags),
+	      "fault_pte out_flags");
+static_assert(offsetof(struct fault_pte, page_flags) == offsetof(struct vmatlas_pte, page.flags),
+	      "fault_pte page");
+static_assert(offsetof(struct fault_pte, mapcount) ==
+	      offsetof(struct vmatlas_pte, page.mapcount), "fault_pte mapcount");
+static_assert(FAULT_PTE_PRESENT == VMATLAS_PTE_PRESENT && FAULT_PTE_SWAP == VMATLAS_PTE_SWAP &&
+	      FAULT_PTE_PAGE == VMATLAS_PTE_PAGE, "fault_pte flags");
+
+static const char faults_no_module[] =
 	"vmatlas: without the vmatlas module, first_touch, page_cache, cow, write_protect,\n"
 	"vmatlas: swap_in and pte_before/pte_after stay empty (no page-table layout)\n";
+static const char faults_no_kfunc[] =
+	"vmatlas: the vmatlas module offers no BPF kfuncs on this kernel (module without BTF):\n"
+	"vmatlas: mapcount, refcount, anon and zero_page of pte_before/pte_after stay empty\n";
+
+/* What the vmatlas module offers the tracer. */
+struct faults_module {
+	bool layout;			/* PAGE_OFFSET and levels: the BPF walker works */
+	bool kfunc;			/* vmatlas_pte_get() */
+	unsigned long long page_offset;
+	unsigned int levels;
+};
+
+/* The programs of one way to attach; the others are not loaded. */
+enum faults_attach { FA_FENTRY, FA_KPROBE };
+
+static const char *const faults_attach_names[] = {
+	[FA_FENTRY] = "fentry", [FA_KPROBE] = "kprobe",
+};
 
 static int faults_stop;		/* set by SIGINT/SIGTERM: atomic access only */
 static bool faults_verbose;
@@ -68,25 +106,29 @@ static int faults_libbpf_print(enum libbpf_print_level level, const char *fmt, v
 	return vfprintf(stderr, fmt, ap);
 }
 
-/* PAGE_OFFSET and the number of levels, from the module; false without it. */
-static bool faults_layout(unsigned long long *page_offset, unsigned int *levels)
+/* Ask the module what it offers; all false without it. */
+static void faults_probe_module(struct faults_module *m)
 {
 	struct vmatlas_layout layout;
+	struct vmatlas_info info;
 	int fd = vmatlas_open();
-	bool ok;
 
+	memset(m, 0, sizeof(*m));
+	m->levels = 4;
 	if (fd < 0)
-		return false;
-	ok = !vmatlas_layout(fd, &layout);
-	vmatlas_close(fd);
-	if (ok) {
-		*page_offset = layout.page_offset;
-		*levels = layout.levels;
+		return;
+	if (!vmatlas_layout(fd, &layout)) {
+		m->layout = true;
+		m->page_offset = layout.page_offset;
+		m->levels = layout.levels;
 	}
-	return ok;
+	if (!vmatlas_get_info(fd, &info))
+		m->kfunc = info.features & VMATLAS_FEAT_KFUNC;
+	vmatlas_close(fd);
 }
 
-static struct json_object *pte_json(unsigned int level, unsigned long long pte)
+static struct json_object *pte_json(unsigned int level, unsigned long long pte,
+				    const struct fault_page *pg)
 {
 	static const unsigned long long sizes[] = { 0, 4096, 2 << 20, 1 << 30 };
 	struct json_object *o;
@@ -101,6 +143,15 @@ static struct json_object *pte_json(unsigned int level, unsigned long long pte)
 		json_object_object_add(o, "writable", json_object_new_boolean(pte & 2));
 		json_object_object_add(o, "pfn", out_hex((pte & 0x000ffffffffff000ULL) >> 12));
 		json_object_object_add(o, "size", json_object_new_int64(sizes[level]));
+	}
+	/* The struct page, from the kfunc only. */
+	if (pg->mapcount >= 0) {
+		json_object_object_add(o, "mapcount", json_object_new_int64(pg->mapcount));
+		json_object_object_add(o, "refcount", json_object_new_int64(pg->refcount));
+		json_object_object_add(o, "anon",
+				       json_object_new_boolean(pg->flags & VMATLAS_PG_ANON));
+		json_object_object_add(o, "zero_page",
+				       json_object_new_boolean(pg->flags & VMATLAS_PG_ZERO));
 	}
 	return o;
 }
@@ -127,8 +178,10 @@ static int faults_on_event(void *ctx, void *data, size_t len)
 	json_object_object_add(vma, "start", out_hex(e->vma_start));
 	json_object_object_add(vma, "end", out_hex(e->vma_end));
 	json_object_object_add(o, "vma", vma);
-	json_object_object_add(o, "pte_before", pte_json(e->level_before, e->pte_before));
-	json_object_object_add(o, "pte_after", pte_json(e->level_after, e->pte_after));
+	json_object_object_add(o, "pte_before",
+			       pte_json(e->level_before, e->pte_before, &e->page_before));
+	json_object_object_add(o, "pte_after",
+			       pte_json(e->level_after, e->pte_after, &e->page_after));
 	json_object_array_add(events, o);
 	return 0;
 }
@@ -350,37 +403,112 @@ static int faults_wait(struct faults_bpf *skel, struct ring_buffer *rb,
 	return status;
 }
 
-static int faults_attach(struct faults_bpf **out, const struct faults_opts *opts,
-			 bool *have_layout)
+/* Load only the pair of programs for @how, with the kfunc or the walk. */
+static void faults_select(struct faults_bpf *skel, enum faults_attach how, bool kf)
 {
-	unsigned long long page_offset = 0;
-	unsigned int levels = 4;
+	struct bpf_program *progs[2][2][2] = {
+		[FA_FENTRY] = {
+			{ skel->progs.fault_enter, skel->progs.fault_exit },
+			{ skel->progs.fault_enter_kf, skel->progs.fault_exit_kf },
+		},
+		[FA_KPROBE] = {
+			{ skel->progs.fault_kprobe, skel->progs.fault_kretprobe },
+			{ skel->progs.fault_kprobe_kf, skel->progs.fault_kretprobe_kf },
+		},
+	};
+	int a, k, i;
+
+	for (a = 0; a < 2; a++)
+		for (k = 0; k < 2; k++)
+			for (i = 0; i < 2; i++)
+				bpf_program__set_autoload(progs[a][k][i], a == (int)how && k == kf);
+}
+
+/* Open, load and attach one way; 0 or a negative errno (libbpf's). */
+static int faults_load(struct faults_bpf **out, const struct faults_opts *opts,
+		       const struct faults_module *m, enum faults_attach how)
+{
 	struct faults_bpf *skel;
 	int err;
 
-	*have_layout = faults_layout(&page_offset, &levels);
 	skel = faults_bpf__open();
 	if (!skel)
-		return vmatlas_error("cannot open the BPF programs: %s", strerror(errno));
+		return -errno;
 	skel->rodata->targ_tgid = opts->argv ? 0 : opts->pid;
 	skel->rodata->targ_parent = getpid();
-	skel->rodata->page_offset = page_offset;
-	skel->rodata->levels = levels;
+	skel->rodata->page_offset = m->page_offset;
+	skel->rodata->levels = m->levels;
 	skel->rodata->want_events = opts->events;
+	faults_select(skel, how, m->kfunc);
 	err = faults_bpf__load(skel);
 	if (!err)
 		err = faults_bpf__attach(skel);
 	if (err) {
+		err = err < 0 ? err : -errno;
 		faults_bpf__destroy(skel);
-		if ((err == -EPERM || errno == EPERM) && geteuid())
-			return vmatlas_error("loading BPF needs root (CAP_BPF and CAP_PERFMON)");
-		if (err == -EPERM || errno == EPERM)
-			return vmatlas_error("the kernel refused BPF (lockdown, seccomp?)");
-		return vmatlas_error("cannot load or attach the BPF programs: %s (-v says more)",
-				     strerror(-err));
+		return err;
 	}
 	*out = skel;
 	return 0;
+}
+
+/*
+ * fentry/fexit unless told otherwise, kprobe/kretprobe where trampolines
+ * fail (a kernel without them, or handle_mm_fault() not traceable that way).
+ */
+static int faults_attach(struct faults_bpf **out, const struct faults_opts *opts,
+			 const struct faults_module *m, enum faults_attach *how)
+{
+	int err;
+
+	*how = opts->attach == FAULTS_ATTACH_KPROBE ? FA_KPROBE : FA_FENTRY;
+	err = faults_load(out, opts, m, *how);
+	if (err && err != -EPERM && opts->attach == FAULTS_ATTACH_AUTO) {
+		if (faults_verbose)
+			fprintf(stderr, "vmatlas: fentry failed (%s), trying kprobes\n",
+				strerror(-err));
+		*how = FA_KPROBE;
+		err = faults_load(out, opts, m, *how);
+	}
+	if (!err)
+		return 0;
+	if (err == -EPERM && geteuid())
+		return vmatlas_error("loading BPF needs root (CAP_BPF and CAP_PERFMON)");
+	if (err == -EPERM)
+		return vmatlas_error("the kernel refused BPF (lockdown, seccomp?)");
+	return vmatlas_error("cannot load or attach the BPF programs (%s): %s (-v says more)",
+			     faults_attach_names[*how], strerror(-err));
+}
+
+/*
+ * Say which columns this kernel leaves empty, in the document and once on
+ * stderr: the struct page needs the kfunc, the entries need at least the
+ * layout for the walk.
+ */
+static void faults_columns(const struct faults_module *m, enum faults_attach how,
+			   struct json_object *doc)
+{
+	struct json_object *missing = json_object_new_array();
+
+	json_object_object_add(doc, "attach", json_object_new_string(faults_attach_names[how]));
+	json_object_object_add(doc, "pte_source",
+			       json_object_new_string(m->kfunc ? "kfunc" :
+						      m->layout ? "bpf_walk" : "none"));
+	json_object_object_add(doc, "pte_columns", json_object_new_boolean(m->kfunc || m->layout));
+	if (!m->kfunc) {
+		json_object_array_add(missing, json_object_new_string("mapcount"));
+		json_object_array_add(missing, json_object_new_string("refcount"));
+		json_object_array_add(missing, json_object_new_string("anon"));
+		json_object_array_add(missing, json_object_new_string("zero_page"));
+	}
+	if (!m->kfunc && !m->layout) {
+		json_object_array_add(missing, json_object_new_string("pte_before"));
+		json_object_array_add(missing, json_object_new_string("pte_after"));
+		fputs(faults_no_module, stderr);
+	} else if (!m->kfunc) {
+		fputs(faults_no_kfunc, stderr);
+	}
+	json_object_object_add(doc, "unavailable", missing);
 }
 
 int faults_trace(const struct faults_opts *opts, struct json_object *doc)
@@ -388,8 +516,9 @@ int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 	struct ring_buffer *rb = NULL;
 	struct json_object *events = NULL;
 	struct rusage ru = {};
+	enum faults_attach how;
+	struct faults_module m;
 	struct faults_bpf *skel;
-	bool have_layout;
 	const char *why;
 	pid_t child = 0;
 	int status, ret = 1;
@@ -402,7 +531,8 @@ int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 		if (access(path, F_OK))
 			return vmatlas_error("pid %d: no such process", opts->pid);
 	}
-	if (faults_attach(&skel, opts, &have_layout))
+	faults_probe_module(&m);
+	if (faults_attach(&skel, opts, &m, &how))
 		return 1;
 	if (opts->events) {
 		events = json_object_new_array();
@@ -437,12 +567,10 @@ int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 		json_object_object_add(r, "majflt", json_object_new_int64(ru.ru_majflt));
 		json_object_object_add(doc, "rusage", r);
 	}
-	json_object_object_add(doc, "pte_columns", json_object_new_boolean(have_layout));
+	faults_columns(&m, how, doc);
 	faults_collect(skel, opts, doc);
 	if (events)
 		json_object_object_add(doc, "events", json_object_get(events));
-	if (!have_layout)
-		fputs(faults_no_layout, stderr);
 	ret = 0;
 out_destroy:
 	ring_buffer__free(rb);

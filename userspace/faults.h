@@ -10,6 +10,9 @@
 
 #include <json-c/json.h>
 
+/* How to attach: choose (fentry, else kprobe), or insist. */
+enum faults_attach_opt { FAULTS_ATTACH_AUTO, FAULTS_ATTACH_FENTRY, FAULTS_ATTACH_KPROBE };
+
 struct faults_opts {
 	int pid;		/* trace this process, or */
 	char **argv;		/* run and trace this command */
@@ -18,6 +21,7 @@ struct faults_opts {
 	bool progress;		/* a line a second on stderr */
 	bool verbose;		/* libbpf's own messages */
 	int top;		/* how many addresses and VMAs to list */
+	enum faults_attach_opt attach;
 };
 
 /*

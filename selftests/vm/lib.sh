@@ -80,6 +80,12 @@ build_module()
 	mkdir -p "$out/src"
 	cp -r "$SRC_DIR/Kbuild" "$SRC_DIR/VERSION" "$SRC_DIR/module" "$SRC_DIR/include" "$out/src/"
 	make -C "$KDIR" M="$out/src" ARCH=x86 W=1 modules >"$out/module.log" 2>&1 || return 1
+	# Headers with a vmlinux give the module BTF, which its kfuncs need: a
+	# build that lost it (no pahole) would quietly test the fallback instead.
+	if [ -f "$KDIR/vmlinux" ] && ! readelf -S "$out/src/vmatlas.ko" | grep -q '\.BTF '; then
+		echo "vmatlas.ko has no BTF although $KDIR/vmlinux exists" >>"$out/module.log"
+		return 1
+	fi
 	# The test-only helper module (kernel objects with their physical addresses).
 	rm -rf "$out/helper"
 	cp -r "$SRC_DIR/selftests/vmatlas/helper" "$out/helper"

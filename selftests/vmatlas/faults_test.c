@@ -5,8 +5,11 @@
  * at its end; N fresh pages are N first touches in their VMA; a COW break
  * in a child changes the frame; pages swapped out to zram come back as
  * swap-in major faults; a file read after drop_caches faults major, then
- * minor. The workload is this binary itself, run by the tool with
- * VMATLAS_WORKLOAD set.
+ * minor. Where the module offers its BPF kfunc, each fault's entries carry
+ * the page's mapcount (2 before a COW break in the child, 1 after) and the
+ * frame after a fault is the one /proc/PID/pagemap shows; where it does not,
+ * the tool says so. kprobe attachment counts as fentry does. The workload is
+ * this binary itself, run by the tool with VMATLAS_WORKLOAD set.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -89,6 +93,31 @@ static long wl_swapped(char *p, size_t pages)
 	return n;
 }
 
+/* The frame of each page as pagemap shows it, to VMATLAS_WORKLOAD_OUT.pfn. */
+static void wl_frames(char *p, size_t pages)
+{
+	char path[256], line[32];
+	__u64 e;
+	size_t i;
+	int fd = open("/proc/self/pagemap", O_RDONLY), out;
+
+	snprintf(path, sizeof(path), "%s.pfn", getenv("VMATLAS_WORKLOAD_OUT"));
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	for (i = 0; fd >= 0 && out >= 0 && i < pages; i++) {
+		int len;
+
+		if (pread(fd, &e, 8, ((uintptr_t)p / wl_page + i) * 8) != 8)
+			e = 0;
+		len = snprintf(line, sizeof(line), "%llx\n", (unsigned long long)(e & PM_PFN_MASK));
+		if (write(out, line, len) != len)
+			break;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (out >= 0)
+		close(out);
+}
+
 static int wl_run(const char *mode, size_t n)
 {
 	int out = open(getenv("VMATLAS_WORKLOAD_OUT"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -103,6 +132,7 @@ static int wl_run(const char *mode, size_t n)
 		region = wl_map(n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 		madvise(region, n * wl_page, MADV_NOHUGEPAGE);
 		wl_touch(region, n, 1);
+		wl_frames(region, n);
 	} else if (!strcmp(mode, "cow")) {
 		region = wl_map(n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 		madvise(region, n * wl_page, MADV_NOHUGEPAGE);
@@ -166,11 +196,18 @@ struct wl_result {
 	long swapped, child;
 };
 
-/* Run the workload under "vmatlas faults --events --json"; the tool's document. */
-static struct json_object *trace_workload(const char *mode, const char *n, struct wl_result *r)
+/*
+ * Run the workload under "vmatlas faults --events --json", attached as
+ * @attach says; the tool's document. Its stderr stays in @last_err.
+ */
+static char last_err[4096];
+
+static struct json_object *trace_workload_as(const char *mode, const char *n, const char *attach,
+					     struct wl_result *r)
 {
 	static char self[256];
-	const char *const args[] = { "faults", "--events", "--json", "--", self, NULL };
+	const char *const args[] = { "faults", "--attach", attach, "--events", "--json", "--",
+				      self, NULL };
 	static struct run_result res;
 	struct json_object *doc;
 	char text[256];
@@ -186,6 +223,7 @@ static struct json_object *trace_workload(const char *mode, const char *n, struc
 	unsetenv("VMATLAS_WORKLOAD");
 	if (!doc)
 		fprintf(stderr, "# faults failed: %s\n", res.err);
+	snprintf(last_err, sizeof(last_err), "%s", res.err);
 	run_result_free(&res);
 	memset(r, 0, sizeof(*r));
 	if (read_file("/tmp/vmatlas-workload.out", text, sizeof(text)) <= 0 ||
@@ -195,6 +233,24 @@ static struct json_object *trace_workload(const char *mode, const char *n, struc
 		return NULL;
 	}
 	return doc;
+}
+
+static struct json_object *trace_workload(const char *mode, const char *n, struct wl_result *r)
+{
+	return trace_workload_as(mode, n, "auto", r);
+}
+
+/* Whether the module says it registered its kfunc: the tool must then use it. */
+static int module_has_kfunc(void)
+{
+	struct vmatlas_info info = { .size = sizeof(info) };
+	int fd = open(VMATLAS_TEST_DEVICE, O_RDONLY), ok;
+
+	ok = fd >= 0 && !ioctl(fd, VMATLAS_IOC_INFO, &info) &&
+	     (info.features & VMATLAS_FEAT_KFUNC);
+	if (fd >= 0)
+		close(fd);
+	return ok;
 }
 
 /* Events in the VMA that starts at @region, of class @class (NULL: any). */
@@ -308,9 +364,126 @@ TEST_F(tracer, cow_break_in_the_child_moves_to_a_new_frame)
 		EXPECT_FALSE(json_object_get_boolean(json_get(before, "writable")));
 		EXPECT_TRUE(json_object_get_boolean(json_get(after, "writable")));
 		EXPECT_NE(json_hex(before, "pfn"), json_hex(after, "pfn"));
+		if (module_has_kfunc()) {
+			/* Shared with the parent (waiting in waitpid()), then the child's own. */
+			EXPECT_EQ(2, json_int(before, "mapcount"));
+			EXPECT_EQ(1, json_int(after, "mapcount"));
+			EXPECT_TRUE(json_object_get_boolean(json_get(before, "anon")));
+			EXPECT_TRUE(json_object_get_boolean(json_get(after, "anon")));
+		} else {
+			EXPECT_EQ(NULL, json_get(before, "mapcount"));
+		}
 		cows++;
 	}
 	EXPECT_EQ(16, cows);
+	json_object_put(doc);
+}
+
+/* The frame each fault left, against the one pagemap shows afterwards. */
+static void check_frames(struct __test_metadata *_metadata, struct json_object *doc,
+			 const struct wl_result *r, int pages)
+{
+	struct json_object *events = json_get(doc, "events");
+	unsigned long long want;
+	long matched = 0;
+	char text[64 * 1024], *line;
+	size_t i;
+
+	ASSERT_LT(0, read_file("/tmp/vmatlas-workload.out.pfn", text, sizeof(text)));
+	for (i = 0; i < json_object_array_length(events); i++) {
+		struct json_object *e = json_object_array_get_idx(events, i), *after;
+		unsigned long long page = (json_hex(e, "addr") - r->region) / 4096;
+		int k;
+
+		if (json_hex(json_get(e, "vma"), "start") != r->region || page >= (size_t)pages)
+			continue;
+		after = json_get(e, "pte_after");
+		ASSERT_NE(NULL, after);
+		for (line = text, k = 0; line && k < (int)page; k++) {
+			line = strchr(line, '\n');
+			line = line ? line + 1 : NULL;
+		}
+		ASSERT_NE(NULL, line);
+		want = strtoull(line, NULL, 16);
+		EXPECT_NE(0, want);
+		EXPECT_EQ(want, json_hex(after, "pfn")) TH_LOG("page %llu", page);
+		EXPECT_FALSE(json_object_get_boolean(json_get(json_get(e, "pte_before"),
+							      "present")));
+		matched++;
+	}
+	EXPECT_EQ(pages, matched);
+}
+
+TEST_F(tracer, pte_after_is_the_frame_pagemap_shows)
+{
+	struct wl_result r;
+	struct json_object *doc = trace_workload("touch", "64", &r);
+
+	ASSERT_NE(NULL, doc);
+	check_frames(_metadata, doc, &r, 64);
+	json_object_put(doc);
+}
+
+/*
+ * The kfunc is used exactly where the module registered it, which it can do
+ * only when its build carries BTF (/sys/kernel/btf/vmatlas); elsewhere the
+ * tool names the columns it cannot fill.
+ */
+TEST_F(tracer, kfunc_columns_are_filled_or_named_as_missing)
+{
+	int has_btf = !access("/sys/kernel/btf/vmatlas", F_OK);
+	struct json_object *doc, *e, *events;
+	struct wl_result r;
+	size_t i;
+
+	EXPECT_EQ(has_btf, module_has_kfunc());
+	doc = trace_workload("touch", "8", &r);
+	ASSERT_NE(NULL, doc);
+	events = json_get(doc, "events");
+	if (module_has_kfunc()) {
+		EXPECT_STREQ("kfunc", json_object_get_string(json_get(doc, "pte_source")));
+		EXPECT_EQ(0, json_object_array_length(json_get(doc, "unavailable")));
+		EXPECT_EQ(NULL, strstr(last_err, "kfunc")) TH_LOG("%s", last_err);
+		for (i = 0; i < json_object_array_length(events); i++) {
+			struct json_object *after;
+
+			e = json_object_array_get_idx(events, i);
+			if (json_hex(json_get(e, "vma"), "start") != r.region)
+				continue;
+			after = json_get(e, "pte_after");
+			/* A fresh anonymous page, mapped once, by this fault. */
+			EXPECT_EQ(1, json_int(after, "mapcount"));
+			EXPECT_TRUE(json_object_get_boolean(json_get(after, "anon")));
+		}
+	} else {
+		EXPECT_STREQ("bpf_walk", json_object_get_string(json_get(doc, "pte_source")));
+		EXPECT_TRUE(json_array_has(json_get(doc, "unavailable"), "mapcount"));
+		EXPECT_NE(NULL, strstr(last_err, "offers no BPF kfuncs")) TH_LOG("%s", last_err);
+		EXPECT_NE(NULL, strstr(last_err, "mapcount")) TH_LOG("%s", last_err);
+	}
+	json_object_put(doc);
+}
+
+/* kprobe/kretprobe, the fallback, count and attribute as fentry/fexit do. */
+TEST_F(tracer, kprobe_attachment_counts_like_fentry)
+{
+	struct json_object *doc, *ru;
+	struct wl_result r;
+
+	doc = trace_workload_as("touch", "100", "kprobe", &r);
+	ASSERT_NE(NULL, doc);
+	EXPECT_STREQ("kprobe", json_object_get_string(json_get(doc, "attach")));
+	ru = json_get(doc, "rusage");
+	ASSERT_NE(NULL, ru);
+	EXPECT_EQ(json_int(ru, "minflt"), json_int(doc, "minor"));
+	EXPECT_EQ(json_int(ru, "majflt"), json_int(doc, "major"));
+	EXPECT_EQ(100, count_events(doc, r.region, "first_touch", 0, "minor"));
+	check_frames(_metadata, doc, &r, 100);
+	json_object_put(doc);
+
+	doc = trace_workload_as("touch", "10", "fentry", &r);
+	ASSERT_NE(NULL, doc);
+	EXPECT_STREQ("fentry", json_object_get_string(json_get(doc, "attach")));
 	json_object_put(doc);
 }
 
@@ -384,6 +557,7 @@ TEST_F(tracer, bad_targets_get_one_line_and_no_output)
 	static const char *const nopid[] = { "faults", "-p", "999999", NULL };
 	static const char *const nocmd[] = { "faults", "--", "/nonexistent/command", NULL };
 	static const char *const both[] = { "faults", NULL };
+	static const char *const how[] = { "faults", "--attach", "uprobe", "-p", "1", NULL };
 	static struct run_result res;
 
 	ASSERT_EQ(0, run_tool(&res, -1, nopid));
@@ -401,6 +575,12 @@ TEST_F(tracer, bad_targets_get_one_line_and_no_output)
 	ASSERT_EQ(0, run_tool(&res, -1, both));
 	EXPECT_NE(0, run_exit_code(&res));
 	EXPECT_STREQ("", res.out);
+	run_result_free(&res);
+
+	ASSERT_EQ(0, run_tool(&res, -1, how));
+	EXPECT_NE(0, run_exit_code(&res));
+	EXPECT_STREQ("", res.out);
+	EXPECT_NE(NULL, strstr(res.err, "invalid attach mode 'uprobe'")) TH_LOG("%s", res.err);
 	run_result_free(&res);
 }
 

@@ -107,6 +107,19 @@ TEST_F(dev, root_opener_is_shown_physical_addresses)
 	EXPECT_TRUE(info.features & VMATLAS_FEAT_PHYS);
 }
 
+/*
+ * The kfunc is announced exactly when the module could register it: when
+ * its build carries BTF, which the kernel then shows in /sys/kernel/btf.
+ */
+TEST_F(dev, kfunc_feature_matches_module_btf)
+{
+	struct vmatlas_info info;
+
+	ASSERT_EQ(0, get_info(self->fd, &info));
+	EXPECT_EQ(!access("/sys/kernel/btf/vmatlas", F_OK),
+		  !!(info.features & VMATLAS_FEAT_KFUNC));
+}
+
 static int open_without_cap_sys_admin_sees_no_phys(void *unused)
 {
 	struct vmatlas_info info;

@@ -6,9 +6,15 @@
  * min_flt and maj_flt, classified from its result and the page-table entry
  * before and after, timed, and attributed to its VMA.
  *
- * The PTE is read by walking the page tables through the direct map, with
- * PAGE_OFFSET and the number of levels that the vmatlas module reports (user
+ * The PTE comes from the vmatlas module's kfunc vmatlas_pte_get() where the
+ * module offers it (the *_kf programs), with the struct page behind it.
+ * Elsewhere it is read by walking the page tables through the direct map,
+ * with PAGE_OFFSET and the number of levels that the module reports (user
  * space passes them in): probe reads only, no helper that is not everywhere.
+ *
+ * The same handlers are attached with fentry/fexit where the kernel has BPF
+ * trampolines, or with kprobe/kretprobe; user space loads one pair of the
+ * four and leaves the others out.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -33,10 +39,19 @@ const volatile unsigned long long page_offset;
 const volatile unsigned int levels = 4;
 const volatile bool want_events;
 
+/* Lives in the module; weak, so that the object loads where it does not. */
+extern int vmatlas_pte_get(u64 addr, void *pte, u32 pte__sz) __ksym __weak;
+
 struct fault_start {
 	unsigned long long ts;
 	unsigned long long pte;
 	unsigned int level;
+	struct fault_page page;
+	/* For kretprobe, which is not handed the arguments. */
+	struct vm_area_struct *vma;
+	unsigned long long address;
+	unsigned int flags;
+	struct pt_regs *regs;
 };
 
 /*
@@ -162,6 +177,51 @@ static __always_inline unsigned int pte_lookup(struct mm_struct *mm, u64 addr, u
 	return kind;
 }
 
+/*
+ * The same, from the module's kfunc, which also describes the page. It looks
+ * in the current task's address space: a fault in another one (a remote
+ * GUP) is left unknown.
+ */
+static __always_inline unsigned int pte_lookup_kf(struct vm_area_struct *vma, u64 addr,
+						  u64 *entry, struct fault_page *pg)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct fault_pte p = {};
+
+	*entry = 0;
+	if (BPF_CORE_READ(vma, vm_mm) != BPF_CORE_READ(task, mm))
+		return PTE_UNKNOWN;
+	if (vmatlas_pte_get(addr, &p, sizeof(p)))
+		return PTE_UNKNOWN;
+	*entry = p.entry;
+	if (p.out_flags & FAULT_PTE_PAGE) {
+		pg->flags = p.page_flags;
+		pg->mapcount = p.mapcount;
+		pg->refcount = p.refcount;
+	}
+	if (p.out_flags & FAULT_PTE_SWAP)
+		return PTE_SWAP;
+	if (!(p.out_flags & FAULT_PTE_PRESENT))
+		return PTE_NONE;
+	if (p.page_size == 1ULL << 30)
+		return PTE_LEAF_1G;
+	if (p.page_size == 1ULL << 21)
+		return PTE_LEAF_2M;
+	return PTE_LEAF_4K;
+}
+
+/* The leaf entry for @addr, from the kfunc (@kf) or the BPF walk. */
+static __always_inline unsigned int leaf_lookup(struct vm_area_struct *vma, u64 addr, bool kf,
+						u64 *entry, struct fault_page *pg)
+{
+	pg->flags = 0;
+	pg->mapcount = -1;
+	pg->refcount = -1;
+	if (kf)
+		return pte_lookup_kf(vma, addr, entry, pg);
+	return pte_lookup(BPF_CORE_READ(vma, vm_mm), addr, entry);
+}
+
 static __always_inline void add(u32 slot, u64 n)
 {
 	u64 *c = bpf_map_lookup_elem(&counters, &slot);
@@ -270,8 +330,8 @@ static __always_inline void account_vma(struct vm_area_struct *vma, bool major, 
 	__sync_fetch_and_add(&st->latency_ns, latency);
 }
 
-SEC("fentry/handle_mm_fault")
-int BPF_PROG(fault_enter, struct vm_area_struct *vma, unsigned long address, unsigned int flags)
+static __always_inline int on_enter(struct vm_area_struct *vma, unsigned long address,
+				    unsigned int flags, struct pt_regs *regs, bool kf)
 {
 	struct fault_start *s;
 
@@ -281,14 +341,18 @@ int BPF_PROG(fault_enter, struct vm_area_struct *vma, unsigned long address, uns
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!s)
 		return 0;
-	s->level = pte_lookup(BPF_CORE_READ(vma, vm_mm), address, &s->pte);
+	s->level = leaf_lookup(vma, address, kf, &s->pte, &s->page);
+	s->vma = vma;
+	s->address = address;
+	s->flags = flags;
+	s->regs = regs;
 	s->ts = bpf_ktime_get_ns();
 	return 0;
 }
 
-SEC("fexit/handle_mm_fault")
-int BPF_PROG(fault_exit, struct vm_area_struct *vma, unsigned long address, unsigned int flags,
-	     struct pt_regs *regs, vm_fault_t ret)
+static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long address,
+				   unsigned int flags, struct pt_regs *regs, vm_fault_t ret,
+				   bool kf)
 {
 	u32 tid = (u32)bpf_get_current_pid_tgid();
 	unsigned int tried = bpf_core_enum_value(enum fault_flag, FAULT_FLAG_TRIED);
@@ -296,6 +360,7 @@ int BPF_PROG(fault_exit, struct vm_area_struct *vma, unsigned long address, unsi
 	struct fault_start *s = bpf_task_storage_get(&starts, bpf_get_current_task_btf(), NULL, 0);
 	u64 now = bpf_ktime_get_ns(), latency, pte_after = 0, page;
 	unsigned int level_after, class, counted = 0;
+	struct fault_page page_after = { .mapcount = -1, .refcount = -1 };
 	struct fault_event *e;
 	u64 one = 1, *n;
 
@@ -304,11 +369,11 @@ int BPF_PROG(fault_exit, struct vm_area_struct *vma, unsigned long address, unsi
 	latency = now - s->ts;
 	/*
 	 * The entry after the fault tells COW (new frame) from write-protect
-	 * (same frame); otherwise only --events needs it: skip a walk.
+	 * (same frame); otherwise only --events needs it: skip a lookup.
 	 */
 	level_after = PTE_UNKNOWN;
 	if (want_events || ((flags & write) && s->level >= PTE_LEAF_4K && s->level <= PTE_LEAF_1G))
-		level_after = pte_lookup(BPF_CORE_READ(vma, vm_mm), address, &pte_after);
+		level_after = leaf_lookup(vma, address, kf, &pte_after, &page_after);
 	class = classify(vma, flags, ret, s->level, s->pte, pte_after);
 	add(class, 1);
 	/* mm_account_fault(): retries and errors are not faults of the task. */
@@ -339,6 +404,8 @@ int BPF_PROG(fault_exit, struct vm_area_struct *vma, unsigned long address, unsi
 			e->pte_after = pte_after;
 			e->level_before = s->level;
 			e->level_after = level_after;
+			e->page_before = s->page;
+			e->page_after = page_after;
 			e->tid = tid;
 			e->fault_flags = flags;
 			e->ret = ret;
@@ -349,6 +416,70 @@ int BPF_PROG(fault_exit, struct vm_area_struct *vma, unsigned long address, unsi
 	}
 	s->ts = 0;
 	return 0;
+}
+
+/* BPF trampolines: the arguments at both ends. */
+SEC("fentry/handle_mm_fault")
+int BPF_PROG(fault_enter, struct vm_area_struct *vma, unsigned long address, unsigned int flags,
+	     struct pt_regs *regs)
+{
+	return on_enter(vma, address, flags, regs, false);
+}
+
+SEC("fexit/handle_mm_fault")
+int BPF_PROG(fault_exit, struct vm_area_struct *vma, unsigned long address, unsigned int flags,
+	     struct pt_regs *regs, vm_fault_t ret)
+{
+	return on_exit(vma, address, flags, regs, ret, false);
+}
+
+SEC("fentry/handle_mm_fault")
+int BPF_PROG(fault_enter_kf, struct vm_area_struct *vma, unsigned long address,
+	     unsigned int flags, struct pt_regs *regs)
+{
+	return on_enter(vma, address, flags, regs, true);
+}
+
+SEC("fexit/handle_mm_fault")
+int BPF_PROG(fault_exit_kf, struct vm_area_struct *vma, unsigned long address,
+	     unsigned int flags, struct pt_regs *regs, vm_fault_t ret)
+{
+	return on_exit(vma, address, flags, regs, ret, true);
+}
+
+/* kprobes, where there are no trampolines: the return sees what entry kept. */
+SEC("kprobe/handle_mm_fault")
+int BPF_KPROBE(fault_kprobe, struct vm_area_struct *vma, unsigned long address,
+	       unsigned int flags, struct pt_regs *regs)
+{
+	return on_enter(vma, address, flags, regs, false);
+}
+
+SEC("kretprobe/handle_mm_fault")
+int BPF_KRETPROBE(fault_kretprobe, vm_fault_t ret)
+{
+	struct fault_start *s = bpf_task_storage_get(&starts, bpf_get_current_task_btf(), NULL, 0);
+
+	if (!s)
+		return 0;
+	return on_exit(s->vma, s->address, s->flags, s->regs, ret, false);
+}
+
+SEC("kprobe/handle_mm_fault")
+int BPF_KPROBE(fault_kprobe_kf, struct vm_area_struct *vma, unsigned long address,
+	       unsigned int flags, struct pt_regs *regs)
+{
+	return on_enter(vma, address, flags, regs, true);
+}
+
+SEC("kretprobe/handle_mm_fault")
+int BPF_KRETPROBE(fault_kretprobe_kf, vm_fault_t ret)
+{
+	struct fault_start *s = bpf_task_storage_get(&starts, bpf_get_current_task_btf(), NULL, 0);
+
+	if (!s)
+		return 0;
+	return on_exit(s->vma, s->address, s->flags, s->regs, ret, true);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -39,6 +39,36 @@ enum fault_class {
 #define PTE_SWAP		4	/* a swap-format entry */
 #define PTE_UNKNOWN		5	/* could not be read */
 
+/*
+ * struct vmatlas_pte of <linux/vmatlas.h>, which the module's kfunc fills:
+ * BPF cannot include that header next to vmlinux.h, so it is repeated here
+ * and faults.c checks that the two agree.
+ */
+struct fault_pte {
+	unsigned long long entry;
+	unsigned long long bits;
+	unsigned long long pfn;
+	unsigned long long page_size;
+	unsigned int level;
+	unsigned int out_flags;
+	unsigned long long page_flags;
+	int mapcount;
+	int refcount;
+	unsigned int order;
+	unsigned int reserved;
+};
+
+#define FAULT_PTE_PRESENT	0x1	/* VMATLAS_PTE_PRESENT */
+#define FAULT_PTE_SWAP		0x2	/* VMATLAS_PTE_SWAP */
+#define FAULT_PTE_PAGE		0x4	/* VMATLAS_PTE_PAGE */
+
+/* Page facts of one side of a fault; only from the kfunc. */
+struct fault_page {
+	unsigned int flags;	/* VMATLAS_PG_* (the low 32 bits) */
+	int mapcount;		/* -1: not known */
+	int refcount;
+};
+
 struct fault_event {
 	unsigned long long ts_ns;
 	unsigned long long latency_ns;
@@ -56,6 +86,8 @@ struct fault_event {
 	unsigned char level_after;
 	unsigned char counted;	/* 0 not counted by the kernel, 1 minor, 2 major */
 	unsigned char pad[5];
+	struct fault_page page_before;
+	struct fault_page page_after;
 };
 
 struct vma_stat {
