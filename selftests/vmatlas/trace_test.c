@@ -103,8 +103,10 @@ TEST_F(trace, events_have_stable_fields)
 		const char *event;
 		const char *field[3];
 	} want[] = {
-		{ "vmatlas_walk", { "field:int pid;", "field:unsigned long addr;", "field:u64 pfn;" } },
-		{ "vmatlas_vmas", { "field:int pid;", "field:unsigned int count;", "field:int ret;" } },
+		{ "vmatlas_walk", { "field:int pid;", "field:unsigned long addr;",
+				    "field:u64 pfn;" } },
+		{ "vmatlas_vmas", { "field:int pid;", "field:unsigned int count;",
+				    "field:int ret;" } },
 		{ "vmatlas_ptdump", { "field:unsigned long end;", "field:unsigned int runs;",
 				      "field:int ret;" } },
 		{ "vmatlas_kaddr", { "field:u64 addr;", "field:unsigned int region;",
