@@ -27,7 +27,8 @@ static const char faults_doc[] =
 "and attributed to its VMA. Needs root. The vmatlas module supplies the\n"
 "page-table entries: its BPF kfunc, with the mapcount of each page, where the\n"
 "kernel supports module kfuncs, else the layout for a BPF page-table walk.\n"
-"Attaches with fentry/fexit, or kprobes where trampolines are missing.\n"
+"Attaches with fentry/fexit, or kprobes where trampolines are missing; the\n"
+"page_fault_user tracepoint, last, sees user-mode faults start but not end.\n"
 "\n"
 "EXAMPLES:\n"
 "    vmatlas faults -p 1234              # until Ctrl-C\n"
@@ -41,7 +42,8 @@ static const struct argp_option faults_options[] = {
 	{ "events", 'e', NULL, 0, "Report every fault, not only the summary", 0 },
 	{ "top", 't', "N", 0, "List the N busiest VMAs and pages (default 10)", 0 },
 	{ "attach", 'a', "HOW", 0,
-	  "auto (default: fentry, else kprobe), fentry or kprobe", 0 },
+	  "auto (default: the first of fentry, kprobe, tracepoint that works), or one of them",
+	  0 },
 	{},
 };
 
@@ -76,8 +78,12 @@ static error_t faults_parse(int key, char *arg, struct argp_state *state)
 			faults_args.attach = FAULTS_ATTACH_FENTRY;
 		else if (!strcmp(arg, "kprobe"))
 			faults_args.attach = FAULTS_ATTACH_KPROBE;
+		else if (!strcmp(arg, "tracepoint"))
+			faults_args.attach = FAULTS_ATTACH_TRACEPOINT;
 		else
-			argp_error(state, "invalid attach mode '%s' (auto, fentry, kprobe)", arg);
+			argp_error(state,
+				   "invalid attach mode '%s' (auto, fentry, kprobe, tracepoint)",
+				   arg);
 		return 0;
 	case ARGP_KEY_ARG:
 		return ARGP_ERR_UNKNOWN;
@@ -159,9 +165,15 @@ static int faults_print_text(FILE *out, struct json_object *doc)
 	struct json_object *trimmed = json_object_new_array();
 	size_t i;
 
-	fprintf(out, "pid %llu (%s): %llu faults, %llu minor, %llu major\n\n",
-		out_get_u64(doc, "pid"), out_get_str(doc, "ended"), out_get_u64(doc, "total"),
-		out_get_u64(doc, "minor"), out_get_u64(doc, "major"));
+	if (out_get(doc, "minor"))
+		fprintf(out, "pid %llu (%s): %llu faults, %llu minor, %llu major\n\n",
+			out_get_u64(doc, "pid"), out_get_str(doc, "ended"),
+			out_get_u64(doc, "total"), out_get_u64(doc, "minor"),
+			out_get_u64(doc, "major"));
+	else
+		fprintf(out, "pid %llu (%s): %llu user-mode faults (attached with %s)\n\n",
+			out_get_u64(doc, "pid"), out_get_str(doc, "ended"),
+			out_get_u64(doc, "total"), out_get_str(doc, "attach"));
 	json_object_object_foreach(out_get(doc, "classes"), name, count) {
 		long long n = json_object_get_int64(count);
 
@@ -175,9 +187,11 @@ static int faults_print_text(FILE *out, struct json_object *doc)
 	out_print_table(out, trimmed, faults_vma_cols, ARRAY_SIZE(faults_vma_cols));
 	json_object_put(trimmed);
 	fputc('\n', out);
-	print_hist(out, out_get(doc, "latency_ns.hist"));
-	fprintf(out, "p50 <= %llu ns, p99 <= %llu ns\n\n", out_get_u64(doc, "latency_ns.p50"),
-		out_get_u64(doc, "latency_ns.p99"));
+	if (out_get(doc, "latency_ns.p50")) {
+		print_hist(out, out_get(doc, "latency_ns.hist"));
+		fprintf(out, "p50 <= %llu ns, p99 <= %llu ns\n\n",
+			out_get_u64(doc, "latency_ns.p50"), out_get_u64(doc, "latency_ns.p99"));
+	}
 	out_print_table(out, out_get(doc, "top_pages"), faults_page_cols,
 			ARRAY_SIZE(faults_page_cols));
 	if (events) {

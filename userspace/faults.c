@@ -12,7 +12,9 @@
  * the tool says which columns stay empty.
  *
  * The programs attach with fentry/fexit where the kernel has BPF trampolines
- * and with kprobe/kretprobe otherwise (or when asked).
+ * and with kprobe/kretprobe otherwise (or when asked). The x86 tracepoint
+ * page_fault_user is the last way: it sees user-mode faults begin, not how
+ * they end, and the document says which fields that leaves empty.
  */
 #include <assert.h>
 #include <errno.h>
@@ -69,6 +71,10 @@ static const char faults_no_kfunc[] =
 	"vmatlas: the vmatlas module offers no BPF kfuncs on this kernel (module without BTF):\n"
 	"vmatlas: mapcount, refcount, anon and zero_page of pte_before/pte_after stay empty\n";
 
+static const char faults_tracepoint[] =
+	"vmatlas: attached to the page_fault_user tracepoint: user-mode faults only, classed by\n"
+	"vmatlas: the entry before; minor/major, latency, outcome and pte_after stay empty\n";
+
 /* What the vmatlas module offers the tracer. */
 struct faults_module {
 	bool layout;			/* PAGE_OFFSET and levels: the BPF walker works */
@@ -78,11 +84,14 @@ struct faults_module {
 };
 
 /* The programs of one way to attach; the others are not loaded. */
-enum faults_attach { FA_FENTRY, FA_KPROBE };
+enum faults_attach { FA_FENTRY, FA_KPROBE, FA_TRACEPOINT };
 
 static const char *const faults_attach_names[] = {
-	[FA_FENTRY] = "fentry", [FA_KPROBE] = "kprobe",
+	[FA_FENTRY] = "fentry", [FA_KPROBE] = "kprobe", [FA_TRACEPOINT] = "tracepoint",
 };
+
+/* How this run attached: the tracepoint sees no outcome and no latency. */
+static enum faults_attach faults_how;
 
 static int faults_stop;		/* set by SIGINT/SIGTERM: atomic access only */
 static bool faults_verbose;
@@ -170,10 +179,15 @@ static int faults_on_event(void *ctx, void *data, size_t len)
 	json_object_object_add(o, "access", json_object_new_string(access));
 	json_object_object_add(o, "user", json_object_new_boolean(e->fault_flags & 0x40));
 	json_object_object_add(o, "class", json_object_new_string(faults_class_names[e->class]));
-	json_object_object_add(o, "counted",
-			       json_object_new_string(e->counted == 2 ? "major" :
-						      e->counted == 1 ? "minor" : "no"));
-	json_object_object_add(o, "latency_ns", json_object_new_int64(e->latency_ns));
+	if (faults_how == FA_TRACEPOINT) {
+		json_object_object_add(o, "counted", json_object_new_string("unknown"));
+		json_object_object_add(o, "latency_ns", NULL);
+	} else {
+		json_object_object_add(o, "counted",
+				       json_object_new_string(e->counted == 2 ? "major" :
+							      e->counted == 1 ? "minor" : "no"));
+		json_object_object_add(o, "latency_ns", json_object_new_int64(e->latency_ns));
+	}
 	vma = json_object_new_object();
 	json_object_object_add(vma, "start", out_hex(e->vma_start));
 	json_object_object_add(vma, "end", out_hex(e->vma_end));
@@ -250,9 +264,18 @@ static void faults_collect(struct faults_bpf *skel, const struct faults_opts *op
 
 	minor = map_u64(skel->maps.counters, FC_COUNTED_MINOR);
 	major = map_u64(skel->maps.counters, FC_COUNTED_MAJOR);
-	json_object_object_add(doc, "total", json_object_new_int64(minor + major));
-	json_object_object_add(doc, "minor", json_object_new_int64(minor));
-	json_object_object_add(doc, "major", json_object_new_int64(major));
+	if (faults_how == FA_TRACEPOINT) {
+		/* User-mode exceptions: neither minor nor major is known. */
+		json_object_object_add(doc, "total",
+				       json_object_new_int64(map_u64(skel->maps.counters,
+								     FC_EXCEPTIONS)));
+		json_object_object_add(doc, "minor", NULL);
+		json_object_object_add(doc, "major", NULL);
+	} else {
+		json_object_object_add(doc, "total", json_object_new_int64(minor + major));
+		json_object_object_add(doc, "minor", json_object_new_int64(minor));
+		json_object_object_add(doc, "major", json_object_new_int64(major));
+	}
 	for (i = 0; i < FC_MAX; i++)
 		json_object_object_add(classes, faults_class_names[i],
 				       json_object_new_int64(map_u64(skel->maps.counters, i)));
@@ -294,10 +317,17 @@ static void faults_collect(struct faults_bpf *skel, const struct faults_opts *op
 		hist[i] = map_u64(skel->maps.hist, i);
 		json_object_array_add(h, json_object_new_int64(hist[i]));
 	}
-	json_object_object_add(lat, "p50",
-			       json_object_new_int64(hist_percentile(hist, minor + major, 0.50)));
-	json_object_object_add(lat, "p99",
-			       json_object_new_int64(hist_percentile(hist, minor + major, 0.99)));
+	if (faults_how == FA_TRACEPOINT) {
+		json_object_object_add(lat, "p50", NULL);
+		json_object_object_add(lat, "p99", NULL);
+	} else {
+		json_object_object_add(lat, "p50",
+				       json_object_new_int64(hist_percentile(hist, minor + major,
+									     0.50)));
+		json_object_object_add(lat, "p99",
+				       json_object_new_int64(hist_percentile(hist, minor + major,
+									     0.99)));
+	}
 	json_object_object_add(lat, "hist", h);
 	json_object_object_add(doc, "latency_ns", lat);
 }
@@ -388,7 +418,8 @@ static int faults_wait(struct faults_bpf *skel, struct ring_buffer *rb,
 			last = now_s();
 			fprintf(stderr, "\r%llu faults (%llu major) in %.0fs  ",
 				map_u64(skel->maps.counters, FC_COUNTED_MINOR) +
-				map_u64(skel->maps.counters, FC_COUNTED_MAJOR),
+				map_u64(skel->maps.counters, FC_COUNTED_MAJOR) +
+				map_u64(skel->maps.counters, FC_EXCEPTIONS),
 				map_u64(skel->maps.counters, FC_COUNTED_MAJOR), last - start);
 		}
 	}
@@ -403,25 +434,29 @@ static int faults_wait(struct faults_bpf *skel, struct ring_buffer *rb,
 	return status;
 }
 
-/* Load only the pair of programs for @how, with the kfunc or the walk. */
+/* Load only the programs for @how, with the kfunc or the walk. */
 static void faults_select(struct faults_bpf *skel, enum faults_attach how, bool kf)
 {
-	struct bpf_program *progs[2][2][2] = {
-		[FA_FENTRY] = {
-			{ skel->progs.fault_enter, skel->progs.fault_exit },
-			{ skel->progs.fault_enter_kf, skel->progs.fault_exit_kf },
-		},
-		[FA_KPROBE] = {
-			{ skel->progs.fault_kprobe, skel->progs.fault_kretprobe },
-			{ skel->progs.fault_kprobe_kf, skel->progs.fault_kretprobe_kf },
-		},
+	const struct {
+		struct bpf_program *prog;
+		enum faults_attach how;
+		bool kf;
+	} progs[] = {
+		{ skel->progs.fault_enter, FA_FENTRY, false },
+		{ skel->progs.fault_exit, FA_FENTRY, false },
+		{ skel->progs.fault_enter_kf, FA_FENTRY, true },
+		{ skel->progs.fault_exit_kf, FA_FENTRY, true },
+		{ skel->progs.fault_kprobe, FA_KPROBE, false },
+		{ skel->progs.fault_kretprobe, FA_KPROBE, false },
+		{ skel->progs.fault_kprobe_kf, FA_KPROBE, true },
+		{ skel->progs.fault_kretprobe_kf, FA_KPROBE, true },
+		{ skel->progs.fault_user_tp, FA_TRACEPOINT, false },
+		{ skel->progs.fault_user_tp_kf, FA_TRACEPOINT, true },
 	};
-	int a, k, i;
+	size_t i;
 
-	for (a = 0; a < 2; a++)
-		for (k = 0; k < 2; k++)
-			for (i = 0; i < 2; i++)
-				bpf_program__set_autoload(progs[a][k][i], a == (int)how && k == kf);
+	for (i = 0; i < ARRAY_SIZE(progs); i++)
+		bpf_program__set_autoload(progs[i].prog, progs[i].how == how && progs[i].kf == kf);
 }
 
 /* Open, load and attach one way; 0 or a negative errno (libbpf's). */
@@ -453,22 +488,28 @@ static int faults_load(struct faults_bpf **out, const struct faults_opts *opts,
 }
 
 /*
- * fentry/fexit unless told otherwise, kprobe/kretprobe where trampolines
- * fail (a kernel without them, or handle_mm_fault() not traceable that way).
+ * As asked, or the first way that works: fentry/fexit, then kprobes (both see
+ * the whole fault), then the page_fault_user tracepoint (only its start).
  */
 static int faults_attach(struct faults_bpf **out, const struct faults_opts *opts,
 			 const struct faults_module *m, enum faults_attach *how)
 {
-	int err;
+	static const enum faults_attach order[] = { FA_FENTRY, FA_KPROBE, FA_TRACEPOINT };
+	size_t i;
+	int err = -ENOENT;
 
-	*how = opts->attach == FAULTS_ATTACH_KPROBE ? FA_KPROBE : FA_FENTRY;
-	err = faults_load(out, opts, m, *how);
-	if (err && err != -EPERM && opts->attach == FAULTS_ATTACH_AUTO) {
-		if (faults_verbose)
-			fprintf(stderr, "vmatlas: fentry failed (%s), trying kprobes\n",
-				strerror(-err));
-		*how = FA_KPROBE;
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		*how = order[i];
+		if ((opts->attach == FAULTS_ATTACH_FENTRY && *how != FA_FENTRY) ||
+		    (opts->attach == FAULTS_ATTACH_KPROBE && *how != FA_KPROBE) ||
+		    (opts->attach == FAULTS_ATTACH_TRACEPOINT && *how != FA_TRACEPOINT))
+			continue;
 		err = faults_load(out, opts, m, *how);
+		if (!err || err == -EPERM)
+			break;
+		if (faults_verbose)
+			fprintf(stderr, "vmatlas: attaching with %s failed: %s\n",
+				faults_attach_names[*how], strerror(-err));
 	}
 	if (!err)
 		return 0;
@@ -508,6 +549,15 @@ static void faults_columns(const struct faults_module *m, enum faults_attach how
 	} else if (!m->kfunc) {
 		fputs(faults_no_kfunc, stderr);
 	}
+	if (how == FA_TRACEPOINT) {
+		json_object_array_add(missing, json_object_new_string("minor"));
+		json_object_array_add(missing, json_object_new_string("major"));
+		json_object_array_add(missing, json_object_new_string("latency_ns"));
+		json_object_array_add(missing, json_object_new_string("outcome"));
+		if (m->kfunc || m->layout)
+			json_object_array_add(missing, json_object_new_string("pte_after"));
+		fputs(faults_tracepoint, stderr);
+	}
 	json_object_object_add(doc, "unavailable", missing);
 }
 
@@ -534,6 +584,7 @@ int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 	faults_probe_module(&m);
 	if (faults_attach(&skel, opts, &m, &how))
 		return 1;
+	faults_how = how;
 	if (opts->events) {
 		events = json_object_new_array();
 		rb = ring_buffer__new(bpf_map__fd(skel->maps.events), faults_on_event, events,

@@ -10,8 +10,13 @@
 
 #include <json-c/json.h>
 
-/* How to attach: choose (fentry, else kprobe), or insist. */
-enum faults_attach_opt { FAULTS_ATTACH_AUTO, FAULTS_ATTACH_FENTRY, FAULTS_ATTACH_KPROBE };
+/* How to attach: the first that works (fentry, kprobe, tracepoint), or one. */
+enum faults_attach_opt {
+	FAULTS_ATTACH_AUTO,
+	FAULTS_ATTACH_FENTRY,
+	FAULTS_ATTACH_KPROBE,
+	FAULTS_ATTACH_TRACEPOINT,
+};
 
 struct faults_opts {
 	int pid;		/* trace this process, or */

@@ -487,6 +487,42 @@ TEST_F(tracer, kprobe_attachment_counts_like_fentry)
 	json_object_put(doc);
 }
 
+/*
+ * The page_fault_user tracepoint sees each user-mode fault begin: N fresh
+ * pages are N first touches in their VMA, and what it cannot know (minor or
+ * major, latency, the entry after) is null and named, not made up.
+ */
+TEST_F(tracer, tracepoint_attachment_sees_each_fault_start_and_no_more)
+{
+	struct json_object *doc, *vmas, *unavailable, *lat;
+	struct wl_result r;
+	long by_vma = -1;
+	size_t i;
+
+	doc = trace_workload_as("touch", "100", "tracepoint", &r);
+	ASSERT_NE(NULL, doc);
+	EXPECT_STREQ("tracepoint", json_object_get_string(json_get(doc, "attach")));
+	EXPECT_EQ(100, count_events(doc, r.region, "first_touch", 0, "unknown"));
+	EXPECT_EQ(100, count_events(doc, r.region, NULL, 0, NULL));
+	vmas = json_get(doc, "by_vma");
+	for (i = 0; i < json_object_array_length(vmas); i++)
+		if (json_hex(json_object_array_get_idx(vmas, i), "start") == r.region)
+			by_vma = json_int(json_object_array_get_idx(vmas, i), "faults");
+	EXPECT_EQ(100, by_vma);
+	EXPECT_LE(100, json_int(doc, "total"));
+	EXPECT_TRUE(json_object_object_get_ex(doc, "minor", NULL));
+	EXPECT_EQ(NULL, json_get(doc, "minor"));
+	EXPECT_EQ(NULL, json_get(doc, "major"));
+	lat = json_get(doc, "latency_ns");
+	EXPECT_EQ(NULL, json_get(lat, "p50"));
+	unavailable = json_get(doc, "unavailable");
+	EXPECT_TRUE(json_array_has(unavailable, "minor"));
+	EXPECT_TRUE(json_array_has(unavailable, "latency_ns"));
+	EXPECT_TRUE(json_array_has(unavailable, "pte_after"));
+	EXPECT_NE(NULL, strstr(last_err, "page_fault_user")) TH_LOG("%s", last_err);
+	json_object_put(doc);
+}
+
 TEST_F(tracer, swapped_out_pages_fault_back_as_major_swap_ins)
 {
 	struct wl_result r;

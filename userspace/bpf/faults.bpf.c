@@ -14,7 +14,9 @@
  *
  * The same handlers are attached with fentry/fexit where the kernel has BPF
  * trampolines, or with kprobe/kretprobe; user space loads one pair of the
- * four and leaves the others out.
+ * four and leaves the others out. A third way, tp_btf/page_fault_user, sees
+ * only the start of user-mode faults: it counts and attributes them and
+ * classifies them from the entry before, without their outcome or latency.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -480,6 +482,121 @@ int BPF_KRETPROBE(fault_kretprobe_kf, vm_fault_t ret)
 	if (!s)
 		return 0;
 	return on_exit(s->vma, s->address, s->flags, s->regs, ret, true);
+}
+
+/*
+ * The x86 exception tracepoint, before the fault takes any lock: the address,
+ * the registers and the hardware error code. The VMA comes from
+ * bpf_find_vma() (which try-locks the mmap lock), the class from the entry
+ * before the fault only; what the fault then did is not seen here.
+ */
+struct user_fault {
+	u64 address;
+	u64 ip;
+	unsigned int flags;
+};
+
+static __always_inline long on_user_fault(struct vm_area_struct *vma, struct user_fault *f,
+					  bool kf)
+{
+	struct fault_page pg;
+	struct fault_event *e;
+	unsigned int level, class;
+	u64 entry, page, one = 1, *n;
+
+	level = leaf_lookup(vma, f->address, kf, &entry, &pg);
+	if (level == PTE_SWAP)
+		class = FC_SWAP_IN;
+	else if (level == PTE_NONE)
+		class = BPF_CORE_READ(vma, vm_file) ? FC_PAGE_CACHE : FC_FIRST_TOUCH;
+	else
+		class = FC_MINOR;
+	add(class, 1);
+	account_vma(vma, false, 0);
+	page = f->address & ~0xfffULL;
+	n = bpf_map_lookup_elem(&pages, &page);
+	if (n)
+		*n += 1;
+	else
+		bpf_map_update_elem(&pages, &page, &one, BPF_NOEXIST);
+	if (!want_events)
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e)
+		return 0;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	e->addr = f->address;
+	e->ip = f->ip;
+	e->vma_start = BPF_CORE_READ(vma, vm_start);
+	e->vma_end = BPF_CORE_READ(vma, vm_end);
+	e->pte_before = entry;
+	e->level_before = level;
+	e->level_after = PTE_UNKNOWN;
+	e->page_before = pg;
+	e->page_after.mapcount = -1;
+	e->page_after.refcount = -1;
+	e->tid = (u32)bpf_get_current_pid_tgid();
+	e->fault_flags = f->flags;
+	e->class = class;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static long user_fault_vma(struct task_struct *task, struct vm_area_struct *vma, void *data)
+{
+	return on_user_fault(vma, data, false);
+}
+
+static long user_fault_vma_kf(struct task_struct *task, struct vm_area_struct *vma, void *data)
+{
+	return on_user_fault(vma, data, true);
+}
+
+/* The error code as fault flags: X86_PF_WRITE (1 << 1), X86_PF_INSTR (1 << 4). */
+static __always_inline unsigned int user_fault_flags(unsigned long error_code)
+{
+	unsigned int flags = bpf_core_enum_value(enum fault_flag, FAULT_FLAG_USER);
+
+	if (error_code & 2)
+		flags |= bpf_core_enum_value(enum fault_flag, FAULT_FLAG_WRITE);
+	if (error_code & 16)
+		flags |= bpf_core_enum_value(enum fault_flag, FAULT_FLAG_INSTRUCTION);
+	return flags;
+}
+
+SEC("tp_btf/page_fault_user")
+int BPF_PROG(fault_user_tp, unsigned long address, struct pt_regs *regs,
+	     unsigned long error_code)
+{
+	struct user_fault f = {
+		.address = address,
+		.ip = BPF_CORE_READ(regs, ip),
+		.flags = user_fault_flags(error_code),
+	};
+
+	if (!traced())
+		return 0;
+	add(FC_EXCEPTIONS, 1);
+	bpf_find_vma(bpf_get_current_task_btf(), address, user_fault_vma, &f, 0);
+	return 0;
+}
+
+SEC("tp_btf/page_fault_user")
+int BPF_PROG(fault_user_tp_kf, unsigned long address, struct pt_regs *regs,
+	     unsigned long error_code)
+{
+	struct user_fault f = {
+		.address = address,
+		.ip = BPF_CORE_READ(regs, ip),
+		.flags = user_fault_flags(error_code),
+	};
+
+	if (!traced())
+		return 0;
+	add(FC_EXCEPTIONS, 1);
+	bpf_find_vma(bpf_get_current_task_btf(), address, user_fault_vma_kf, &f, 0);
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -26,7 +26,8 @@ enum fault_class {
 /* Extra slots of the counters array, after the classes. */
 #define FC_COUNTED_MINOR	FC_MAX		/* as the kernel counts min_flt */
 #define FC_COUNTED_MAJOR	(FC_MAX + 1)	/* as the kernel counts maj_flt */
-#define FC_SLOTS		(FC_MAX + 2)
+#define FC_EXCEPTIONS		(FC_MAX + 2)	/* tracepoint attach: user-mode #PF */
+#define FC_SLOTS		(FC_MAX + 3)
 
 #define HIST_SLOTS		32	/* log2 buckets of latency in ns */
 #define VMA_NAME_LEN		32
