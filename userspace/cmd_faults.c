@@ -40,7 +40,8 @@ static const struct argp_option faults_options[] = {
 	{ "pid", 'p', "PID", 0, "Trace this process", 0 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after this long", 0 },
 	{ "events", 'e', NULL, 0, "Report every fault, not only the summary", 0 },
-	{ "top", 't', "N", 0, "List the N busiest VMAs and pages (default 10)", 0 },
+	{ "top", 't', "N", 0,
+	  "List the N busiest VMAs and pages (default 10; 0: no per-page counts, cheaper)", 0 },
 	{ "attach", 'a', "HOW", 0,
 	  "auto (default: the first of fentry, kprobe, tracepoint that works), or one of them",
 	  0 },
@@ -68,7 +69,7 @@ static error_t faults_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 't':
 		faults_args.top = strtol(arg, &end, 10);
-		if (*end || faults_args.top <= 0 || faults_args.top > 10000)
+		if (*end || faults_args.top < 0 || faults_args.top > 10000)
 			argp_error(state, "invalid count '%s'", arg);
 		return 0;
 	case 'a':

@@ -474,6 +474,7 @@ static int faults_load(struct faults_bpf **out, const struct faults_opts *opts,
 	skel->rodata->page_offset = m->page_offset;
 	skel->rodata->levels = m->levels;
 	skel->rodata->want_events = opts->events;
+	skel->rodata->want_pages = opts->top > 0;
 	faults_select(skel, how, m->kfunc);
 	err = faults_bpf__load(skel);
 	if (!err)

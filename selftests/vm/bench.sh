@@ -2,27 +2,45 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Inside the VM ("make bench"): the cost of tracing. A workload touches a
-# million fresh pages (1,048,576 page faults), alternately alone and under
-# "vmatlas faults", three times each, in this one boot; the medians and
-# their ratio are printed. TCG emulates the CPU: compare the ratio, not the
-# times, with a real machine.
+# million fresh pages (1,048,576 page faults), alone and under
+# "vmatlas faults" attached each way it can be, three rounds interleaved in
+# this one boot; the medians and their ratio to the untraced median are
+# printed. TCG emulates the CPU: compare the ratios, not the times, with a
+# real machine.
 
 pages=1048576
 out=/tmp/bench.out
 export VMATLAS_WORKLOAD=bench VMATLAS_WORKLOAD_N=$pages VMATLAS_WORKLOAD_OUT=$out
 
-run_plain() { /tests/faults_test; awk '{ print $4 }' $out; }
-run_traced() { vmatlas faults -- /tests/faults_test >/dev/null 2>&1; awk '{ print $4 }' $out; }
-median() { sort -n | sed -n 2p; }
+# One run: "untraced", or how to attach ("-top0": without the per-page
+# table); prints nanoseconds.
+run() {
+	case $1 in
+	untraced) /tests/faults_test ;;
+	*-top0) vmatlas faults --top 0 --attach "${1%-top0}" -- /tests/faults_test >/dev/null 2>&1 ;;
+	*) vmatlas faults --attach "$1" -- /tests/faults_test >/dev/null 2>&1 ;;
+	esac
+	awk '{ print $4 }' $out
+}
+median() { tr ' ' '\n' | sed '/^$/d' | sort -n | sed -n 2p; }
 
-plain="" traced=""
+ways="untraced fentry fentry-top0 kprobe tracepoint"
+var() { echo "t_$1" | sed "s/-/_/g"; }
+for w in $ways; do eval "$(var $w)=''"; done
 for i in 1 2 3; do
-	plain="$plain $(run_plain)"
-	traced="$traced $(run_traced)"
+	for w in $ways; do
+		v=$(var $w)
+		eval "$v=\"\$$v $(run $w)\""
+	done
 done
-p=$(echo $plain | tr ' ' '\n' | median)
-t=$(echo $traced | tr ' ' '\n' | median)
-echo "faults benchmark: $pages page faults"
-echo "  untraced: median $((p / 1000000)) ms   (runs:$(for v in $plain; do printf ' %d' $((v / 1000000)); done))"
-echo "  traced:   median $((t / 1000000)) ms   (runs:$(for v in $traced; do printf ' %d' $((v / 1000000)); done))"
-echo "  slowdown: $(awk -v p="$p" -v t="$t" 'BEGIN { printf "%.1f%%", (t / p - 1) * 100 }')"
+
+echo "faults benchmark: $pages page faults, medians of 3 interleaved runs"
+base=$(echo $t_untraced | median)
+for w in $ways; do
+	eval "runs=\$$(var $w)"
+	m=$(echo $runs | median)
+	printf '  %-11s median %6d ms  (runs:%s)  %s\n' "$w" $((m / 1000000)) \
+		"$(for v in $runs; do printf ' %d' $((v / 1000000)); done)" \
+		"$(awk -v p="$base" -v t="$m" -v w="$w" \
+			'BEGIN { if (w != "untraced") printf "slowdown %.1f%%", (t / p - 1) * 100 }')"
+done

@@ -487,6 +487,32 @@ TEST_F(tracer, kprobe_attachment_counts_like_fentry)
 	json_object_put(doc);
 }
 
+/* --top 0 leaves out the per-page table, and nothing else. */
+TEST_F(tracer, top_zero_keeps_counts_and_drops_pages)
+{
+	static char exe[256];
+	const char *const args[] = { "faults", "--top", "0", "--json", "--", exe, NULL };
+	static struct run_result res;
+	struct json_object *doc, *ru;
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	ASSERT_LT(0, len);
+	exe[len] = '\0';
+	setenv("VMATLAS_WORKLOAD", "touch", 1);
+	setenv("VMATLAS_WORKLOAD_N", "30", 1);
+	setenv("VMATLAS_WORKLOAD_OUT", "/tmp/vmatlas-workload.out", 1);
+	doc = run_tool_json(&res, args);
+	unsetenv("VMATLAS_WORKLOAD");
+	ASSERT_NE(NULL, doc) TH_LOG("%s", res.err);
+	run_result_free(&res);
+	ru = json_get(doc, "rusage");
+	EXPECT_EQ(json_int(ru, "minflt"), json_int(doc, "minor"));
+	EXPECT_LE(30, json_int(doc, "minor"));
+	EXPECT_EQ(0, json_object_array_length(json_get(doc, "top_pages")));
+	EXPECT_LT(0, json_object_array_length(json_get(doc, "by_vma")));
+	json_object_put(doc);
+}
+
 /*
  * The page_fault_user tracepoint sees each user-mode fault begin: N fresh
  * pages are N first touches in their VMA, and what it cannot know (minor or

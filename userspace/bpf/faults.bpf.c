@@ -40,6 +40,7 @@ const volatile int targ_parent;		/* the descendants of this one (a command) */
 const volatile unsigned long long page_offset;
 const volatile unsigned int levels = 4;
 const volatile bool want_events;
+const volatile bool want_pages = true;	/* the per-page table: top_pages */
 
 /* Lives in the module; weak, so that the object loads where it does not. */
 extern int vmatlas_pte_get(u64 addr, void *pte, u32 pte__sz) __ksym __weak;
@@ -256,6 +257,18 @@ static __always_inline u32 log2_slot(u64 v)
 	return r < HIST_SLOTS ? r : HIST_SLOTS - 1;
 }
 
+/* One more fault on the page of @address, for top_pages. */
+static __always_inline void count_page(u64 address)
+{
+	u64 page = address & ~0xfffULL, one = 1, *n;
+
+	n = bpf_map_lookup_elem(&pages, &page);
+	if (n)
+		*n += 1;
+	else
+		bpf_map_update_elem(&pages, &page, &one, BPF_NOEXIST);
+}
+
 static __always_inline void add_hist(u64 latency)
 {
 	u32 slot = log2_slot(latency);
@@ -360,11 +373,10 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 	unsigned int tried = bpf_core_enum_value(enum fault_flag, FAULT_FLAG_TRIED);
 	unsigned int write = bpf_core_enum_value(enum fault_flag, FAULT_FLAG_WRITE);
 	struct fault_start *s = bpf_task_storage_get(&starts, bpf_get_current_task_btf(), NULL, 0);
-	u64 now = bpf_ktime_get_ns(), latency, pte_after = 0, page;
+	u64 now = bpf_ktime_get_ns(), latency, pte_after = 0;
 	unsigned int level_after, class, counted = 0;
 	struct fault_page page_after = { .mapcount = -1, .refcount = -1 };
 	struct fault_event *e;
-	u64 one = 1, *n;
 
 	if (!s || !s->ts)
 		return 0;
@@ -384,12 +396,8 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 		add(counted == 2 ? FC_COUNTED_MAJOR : FC_COUNTED_MINOR, 1);
 		account_vma(vma, counted == 2, latency);
 		add_hist(latency);
-		page = address & ~0xfffULL;
-		n = bpf_map_lookup_elem(&pages, &page);
-		if (n)
-			*n += 1;
-		else
-			bpf_map_update_elem(&pages, &page, &one, BPF_NOEXIST);
+		if (want_pages)
+			count_page(address);
 	}
 
 	if (want_events) {
@@ -502,7 +510,7 @@ static __always_inline long on_user_fault(struct vm_area_struct *vma, struct use
 	struct fault_page pg;
 	struct fault_event *e;
 	unsigned int level, class;
-	u64 entry, page, one = 1, *n;
+	u64 entry;
 
 	level = leaf_lookup(vma, f->address, kf, &entry, &pg);
 	if (level == PTE_SWAP)
@@ -513,12 +521,8 @@ static __always_inline long on_user_fault(struct vm_area_struct *vma, struct use
 		class = FC_MINOR;
 	add(class, 1);
 	account_vma(vma, false, 0);
-	page = f->address & ~0xfffULL;
-	n = bpf_map_lookup_elem(&pages, &page);
-	if (n)
-		*n += 1;
-	else
-		bpf_map_update_elem(&pages, &page, &one, BPF_NOEXIST);
+	if (want_pages)
+		count_page(f->address);
 	if (!want_events)
 		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
