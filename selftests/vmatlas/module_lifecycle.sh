@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Unloading removes the device and debugfs, the tool says what is missing,
-# and the module loads again. Runs last in the VM: it reloads the module.
+# and the module loads again. While a tracer calls the module's kfunc, the
+# module cannot be unloaded. Runs last in the VM: it reloads the module.
 
 ko=/lib/vmatlas/vmatlas.ko
 n=0 failed=0
@@ -19,9 +20,34 @@ result()
 }
 
 echo "TAP version 13"
-echo "1..5"
+echo "1..6"
 
-rmmod vmatlas
+# A loaded BPF program that calls the kfunc holds the module.
+if [ -e /sys/kernel/btf/vmatlas ] && vmatlas info | grep -q kfunc; then
+	vmatlas faults -d 8 -p 1 >/dev/null 2>&1 &
+	tracer=$!
+	sleep 4
+	! rmmod vmatlas 2>/dev/null
+	rc=$?
+	wait $tracer
+	result $rc kfunc_user_holds_the_module
+else
+	n=$((n + 1))
+	echo "ok $n kfunc_user_holds_the_module # SKIP no kfunc on this kernel"
+fi
+
+# A BPF program is freed after its last user exits, a moment later (RCU):
+# until then it still holds the module.
+unload()
+{
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		rmmod vmatlas 2>/dev/null && return 0
+		sleep 1
+	done
+	rmmod vmatlas
+}
+
+unload
 result $? module_unloads
 
 [ ! -e /dev/vmatlas ] && [ ! -e /sys/kernel/debug/vmatlas ]
