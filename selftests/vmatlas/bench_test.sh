@@ -1,0 +1,27 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The benchmark behind "make bench", small: it must run every way to attach
+# and print a median and a slowdown for each. The numbers are not judged
+# (no timing thresholds in tests): "make bench" is where they are read.
+
+echo "TAP version 13"
+echo "1..1"
+
+if ! vmatlas faults -p 1 -d 0.1 >/dev/null 2>/tmp/bench_test.err &&
+	grep -q "without BPF" /tmp/bench_test.err; then
+	echo "ok 1 bench_runs_every_way # SKIP this build has no BPF (32-bit)"
+	exit 0
+fi
+
+out=$(vmatlas-bench 16384 1)
+echo "$out" | sed 's/^/# /'
+ways=$(echo "$out" | grep -cE \
+	'^  (fentry|fentry-top0|kprobe|tracepoint) +median +[0-9]+ ms .*slowdown -?[0-9]+\.[0-9]%$')
+base=$(echo "$out" | grep -cE '^  untraced +median +[0-9]+ ms')
+if [ "$ways" = 4 ] && [ "$base" = 1 ] && ! echo "$out" | grep -q FAILED; then
+	echo "ok 1 bench_runs_every_way"
+else
+	echo "not ok 1 bench_runs_every_way"
+	exit 1
+fi
