@@ -139,6 +139,7 @@ static const struct out_column faults_vma_cols[] = {
 	{ "FAULTS", "faults", OUT_RIGHT, NULL },
 	{ "MAJOR", "major", OUT_RIGHT, NULL },
 	{ "AVG_NS", "latency_ns_avg", OUT_RIGHT, NULL },
+	{ "KIND", "kind", OUT_LEFT, NULL },
 	{ "PATH", "path", OUT_LEFT, NULL },
 };
 

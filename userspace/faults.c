@@ -251,6 +251,38 @@ static int by_faults_desc(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
+/* What kind of mapping a VMA is, from what the BPF side kept of it. */
+static const char *vma_kind(const struct vma_stat *st)
+{
+	if (st->ino)
+		return "file";
+	if (!strcmp(st->name, "[heap]"))
+		return "heap";
+	if (!strcmp(st->name, "[stack]"))
+		return "stack";
+	return "anon";
+}
+
+/* Each event's VMA gets its kind and file name, from the per-VMA table. */
+static void faults_name_vmas(struct faults_bpf *skel, struct json_object *events)
+{
+	int fd = bpf_map__fd(skel->maps.vmas);
+	struct vma_stat st;
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(events); i++) {
+		struct json_object *e = json_object_array_get_idx(events, i);
+		struct json_object *vma = json_object_object_get(e, "vma");
+		const char *hex = json_object_get_string(json_object_object_get(vma, "start"));
+		unsigned long long start = strtoull(hex, NULL, 16);
+
+		if (bpf_map_lookup_elem(fd, &start, &st))
+			continue;
+		json_object_object_add(vma, "kind", json_object_new_string(vma_kind(&st)));
+		json_object_object_add(vma, "path", json_object_new_string(st.name));
+	}
+}
+
 static void faults_collect(struct faults_bpf *skel, const struct faults_opts *opts,
 			   struct json_object *doc)
 {
@@ -290,6 +322,7 @@ static void faults_collect(struct faults_bpf *skel, const struct faults_opts *op
 		json_object_object_add(v, "start", out_hex(next));
 		json_object_object_add(v, "end", out_hex(st.end));
 		json_object_object_add(v, "path", json_object_new_string(st.name));
+		json_object_object_add(v, "kind", json_object_new_string(vma_kind(&st)));
 		json_object_object_add(v, "faults", json_object_new_int64(st.faults));
 		json_object_object_add(v, "major", json_object_new_int64(st.major));
 		avg = st.faults ? st.latency_ns / st.faults : 0;
@@ -621,8 +654,10 @@ int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 	}
 	faults_columns(&m, how, doc);
 	faults_collect(skel, opts, doc);
-	if (events)
+	if (events) {
+		faults_name_vmas(skel, events);
 		json_object_object_add(doc, "events", json_object_get(events));
+	}
 	ret = 0;
 out_destroy:
 	ring_buffer__free(rb);

@@ -321,6 +321,28 @@ TEST_F(tracer, totals_equal_the_process_own_minflt_and_majflt)
 	json_object_put(doc);
 }
 
+/* Every event in the VMA at @region names its kind and file as given. */
+static long events_with_vma(struct json_object *doc, unsigned long long region, const char *kind,
+			    const char *path)
+{
+	struct json_object *events = json_get(doc, "events");
+	long n = 0;
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(events); i++) {
+		struct json_object *vma = json_get(json_object_array_get_idx(events, i), "vma");
+
+		if (json_hex(vma, "start") != region)
+			continue;
+		if (!json_get(vma, "kind") ||
+		    strcmp(json_object_get_string(json_get(vma, "kind")), kind) ||
+		    strcmp(json_object_get_string(json_get(vma, "path")), path))
+			return -1;
+		n++;
+	}
+	return n;
+}
+
 TEST_F(tracer, n_fresh_pages_are_n_first_touches_in_their_vma)
 {
 	struct wl_result r;
@@ -331,6 +353,7 @@ TEST_F(tracer, n_fresh_pages_are_n_first_touches_in_their_vma)
 	ASSERT_NE(NULL, doc);
 	EXPECT_EQ(200, count_events(doc, r.region, "first_touch", 0, "minor"));
 	EXPECT_EQ(200, count_events(doc, r.region, NULL, 0, NULL));
+	EXPECT_EQ(200, events_with_vma(doc, r.region, "anon", ""));
 	vmas = json_get(doc, "by_vma");
 	for (i = 0; i < json_object_array_length(vmas); i++)
 		if (json_hex(json_object_array_get_idx(vmas, i), "start") == r.region)
@@ -605,6 +628,7 @@ TEST_F(tracer, file_read_after_drop_caches_is_major_then_minor)
 	ASSERT_NE(NULL, doc);
 	EXPECT_LE(1, count_events(doc, r.region, "major", 0, "major"));
 	EXPECT_EQ(r.majflt, json_int(doc, "major"));
+	EXPECT_LE(1, events_with_vma(doc, r.region, "file", "vmatlas-faults"));
 	json_object_put(doc);
 
 	doc = trace_workload("file", n, &r);
