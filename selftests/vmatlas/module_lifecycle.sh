@@ -20,7 +20,7 @@ result()
 }
 
 echo "TAP version 13"
-echo "1..6"
+echo "1..7"
 
 # A loaded BPF program that calls the kfunc holds the module.
 if [ -e /sys/kernel/btf/vmatlas ] && vmatlas info | grep -q kfunc; then
@@ -58,6 +58,20 @@ rc=$?
 [ "$rc" = 1 ] && [ "$(echo "$out" | wc -l)" = 1 ] &&
 	echo "$out" | grep -q "is the vmatlas module loaded"
 result $? cli_without_module_says_load_it
+
+# The tracer runs without the module (its kfunc unresolved, no layout) and
+# says what stays empty.
+out=$(vmatlas faults --json -- /bin/true 2>/tmp/lifecycle.err)
+rc=$?
+if grep -q "without BPF" /tmp/lifecycle.err; then
+	n=$((n + 1))
+	echo "ok $n faults_without_module_names_empty_columns # SKIP no BPF in this build"
+else
+	[ "$rc" = 0 ] && grep -q "without the vmatlas module" /tmp/lifecycle.err &&
+		echo "$out" | grep -q '"pte_source": "none"' &&
+		echo "$out" | grep -q '"exit_status": 0'
+	result $? faults_without_module_names_empty_columns
+fi
 
 insmod $ko && [ -c /dev/vmatlas ] && [ -f /sys/kernel/debug/vmatlas/info ]
 result $? module_reloads
