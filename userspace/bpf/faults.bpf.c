@@ -465,14 +465,20 @@ int BPF_KPROBE(fault_kprobe, struct vm_area_struct *vma, unsigned long address,
 	return on_enter(vma, address, flags, regs, false);
 }
 
-SEC("kretprobe/handle_mm_fault")
-int BPF_KRETPROBE(fault_kretprobe, vm_fault_t ret)
+/* The return: what the entry kept stands in for the arguments. */
+static __always_inline int on_return(vm_fault_t ret, bool kf)
 {
 	struct fault_start *s = bpf_task_storage_get(&starts, bpf_get_current_task_btf(), NULL, 0);
 
 	if (!s)
 		return 0;
-	return on_exit(s->vma, s->address, s->flags, s->regs, ret, false);
+	return on_exit(s->vma, s->address, s->flags, s->regs, ret, kf);
+}
+
+SEC("kretprobe/handle_mm_fault")
+int BPF_KRETPROBE(fault_kretprobe, vm_fault_t ret)
+{
+	return on_return(ret, false);
 }
 
 SEC("kprobe/handle_mm_fault")
@@ -485,11 +491,7 @@ int BPF_KPROBE(fault_kprobe_kf, struct vm_area_struct *vma, unsigned long addres
 SEC("kretprobe/handle_mm_fault")
 int BPF_KRETPROBE(fault_kretprobe_kf, vm_fault_t ret)
 {
-	struct fault_start *s = bpf_task_storage_get(&starts, bpf_get_current_task_btf(), NULL, 0);
-
-	if (!s)
-		return 0;
-	return on_exit(s->vma, s->address, s->flags, s->regs, ret, true);
+	return on_return(ret, true);
 }
 
 /*
@@ -569,38 +571,38 @@ static __always_inline unsigned int user_fault_flags(unsigned long error_code)
 	return flags;
 }
 
-SEC("tp_btf/page_fault_user")
-int BPF_PROG(fault_user_tp, unsigned long address, struct pt_regs *regs,
-	     unsigned long error_code)
+static __always_inline int on_user_exception(unsigned long address, struct pt_regs *regs,
+					     unsigned long error_code, bool kf)
 {
 	struct user_fault f = {
 		.address = address,
 		.ip = BPF_CORE_READ(regs, ip),
 		.flags = user_fault_flags(error_code),
 	};
+	struct task_struct *task = bpf_get_current_task_btf();
 
 	if (!traced())
 		return 0;
 	add(FC_EXCEPTIONS, 1);
-	bpf_find_vma(bpf_get_current_task_btf(), address, user_fault_vma, &f, 0);
+	if (kf)
+		bpf_find_vma(task, address, user_fault_vma_kf, &f, 0);
+	else
+		bpf_find_vma(task, address, user_fault_vma, &f, 0);
 	return 0;
+}
+
+SEC("tp_btf/page_fault_user")
+int BPF_PROG(fault_user_tp, unsigned long address, struct pt_regs *regs,
+	     unsigned long error_code)
+{
+	return on_user_exception(address, regs, error_code, false);
 }
 
 SEC("tp_btf/page_fault_user")
 int BPF_PROG(fault_user_tp_kf, unsigned long address, struct pt_regs *regs,
 	     unsigned long error_code)
 {
-	struct user_fault f = {
-		.address = address,
-		.ip = BPF_CORE_READ(regs, ip),
-		.flags = user_fault_flags(error_code),
-	};
-
-	if (!traced())
-		return 0;
-	add(FC_EXCEPTIONS, 1);
-	bpf_find_vma(bpf_get_current_task_btf(), address, user_fault_vma_kf, &f, 0);
-	return 0;
+	return on_user_exception(address, regs, error_code, true);
 }
 
 char LICENSE[] SEC("license") = "GPL";
