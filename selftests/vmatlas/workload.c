@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fault tests' workload (workload.h): the process side, which runs as a
+ * constructor of any test binary when VMATLAS_WORKLOAD is set, and the test
+ * side, which starts it under "vmatlas faults" and reads what both said.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "procfs.h"
+#include "workload.h"
+
+/* ---- the workload side ---- */
+
+static long wl_page;
+
+static void *wl_map(size_t pages, int prot, int flags, int fd)
+{
+	void *p = mmap(NULL, pages * wl_page, prot, flags, fd, 0);
+
+	if (p == MAP_FAILED)
+		_exit(90);
+	return p;
+}
+
+static void wl_touch(char *p, size_t pages, int write)
+{
+	size_t i;
+
+	for (i = 0; i < pages; i++) {
+		if (write)
+			__atomic_store_n(p + i * wl_page, (char)i, __ATOMIC_RELAXED);
+		else
+			__atomic_load_n(p + i * wl_page, __ATOMIC_RELAXED);
+	}
+}
+
+/* Its own fault counts, then what the test needs: written to @fd. */
+static void wl_report(int fd, void *region, long swapped, long child)
+{
+	char stat[1024], out[256], *p;
+	unsigned long long minflt = 0, majflt = 0;
+	int sfd = open("/proc/self/stat", O_RDONLY);
+	ssize_t n = sfd < 0 ? -1 : read(sfd, stat, sizeof(stat) - 1);
+
+	if (sfd >= 0)
+		close(sfd);
+	if (n > 0) {
+		stat[n] = '\0';
+		p = strrchr(stat, ')');
+		if (p)
+			sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %llu %*u %llu", &minflt,
+			       &majflt);
+	}
+	n = snprintf(out, sizeof(out), "%p %llu %llu %ld %ld\n", region, minflt, majflt,
+		     swapped, child);
+	if (write(fd, out, n) != n)
+		_exit(91);
+}
+
+static long wl_swapped(char *p, size_t pages)
+{
+	__u64 e;
+	long n = 0;
+	size_t i;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	for (i = 0; fd >= 0 && i < pages; i++)
+		if (pread(fd, &e, 8, ((uintptr_t)p / wl_page + i) * 8) == 8 && (e & PM_SWAP))
+			n++;
+	if (fd >= 0)
+		close(fd);
+	return n;
+}
+
+/* The frame of each page as pagemap shows it, to VMATLAS_WORKLOAD_OUT.pfn. */
+static void wl_frames(char *p, size_t pages)
+{
+	char path[256], line[32];
+	__u64 e;
+	size_t i;
+	int fd = open("/proc/self/pagemap", O_RDONLY), out;
+
+	snprintf(path, sizeof(path), "%s.pfn", getenv("VMATLAS_WORKLOAD_OUT"));
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	for (i = 0; fd >= 0 && out >= 0 && i < pages; i++) {
+		int len;
+
+		if (pread(fd, &e, 8, ((uintptr_t)p / wl_page + i) * 8) != 8)
+			e = 0;
+		len = snprintf(line, sizeof(line), "%llx\n", (unsigned long long)(e & PM_PFN_MASK));
+		if (write(out, line, len) != len)
+			break;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (out >= 0)
+		close(out);
+}
+
+static int wl_run(const char *mode, size_t n)
+{
+	int out = open(getenv("VMATLAS_WORKLOAD_OUT"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int null = open("/dev/null", O_WRONLY);
+	long swapped = 0, child = 0;
+	char *region = NULL;
+	int fd, status;
+
+	if (out < 0 || null < 0)
+		return 92;
+	if (!strcmp(mode, "touch")) {
+		region = wl_map(n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+		madvise(region, n * wl_page, MADV_NOHUGEPAGE);
+		wl_touch(region, n, 1);
+		wl_frames(region, n);
+	} else if (!strcmp(mode, "cow")) {
+		region = wl_map(n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+		madvise(region, n * wl_page, MADV_NOHUGEPAGE);
+		wl_touch(region, n, 1);
+		child = fork();
+		if (child == 0) {
+			wl_touch(region, n, 1);
+			_exit(0);
+		}
+		waitpid(child, &status, 0);
+	} else if (!strcmp(mode, "swap")) {
+		region = wl_map(n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+		madvise(region, n * wl_page, MADV_NOHUGEPAGE);
+		wl_touch(region, n, 1);
+		madvise(region, n * wl_page, MADV_PAGEOUT);
+		swapped = wl_swapped(region, n);
+		wl_touch(region, n, 0);
+	} else if (!strcmp(mode, "bench")) {
+		/* n pages in 16 MiB rounds: map, touch, unmap. Reports nanoseconds. */
+		struct timespec a, b;
+		size_t round = (16 << 20) / wl_page, done;
+
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		for (done = 0; done < n; done += round) {
+			region = wl_map(round, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+					-1);
+			madvise(region, round * wl_page, MADV_NOHUGEPAGE);
+			wl_touch(region, round, 1);
+			munmap(region, round * wl_page);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		swapped = (b.tv_sec - a.tv_sec) * 1000000000L + b.tv_nsec - a.tv_nsec;
+		region = NULL;
+	} else if (!strcmp(mode, "file")) {
+		fd = open(DISK_FILE, O_RDONLY);
+		if (fd < 0)
+			return 93;
+		region = wl_map(n, PROT_READ, MAP_PRIVATE, fd);
+		wl_touch(region, n, 0);
+	}
+	/* Once to /dev/null, so that reporting faults in nothing new the second time. */
+	wl_report(null, region, swapped, child);
+	wl_report(out, region, swapped, child);
+	return 0;
+}
+
+__attribute__((constructor)) static void wl_main(void)
+{
+	const char *mode = getenv("VMATLAS_WORKLOAD");
+
+	if (!mode)
+		return;
+	wl_page = sysconf(_SC_PAGESIZE);
+	_exit(wl_run(mode, strtoul(getenv("VMATLAS_WORKLOAD_N") ?: "16", NULL, 10)));
+}
+
+/* ---- the test side ---- */
+
+char workload_last_err[4096];
+
+struct json_object *trace_workload_as(const char *mode, const char *n, const char *attach,
+				      struct wl_result *r)
+{
+	static char self[256];
+	const char *const args[] = { "faults", "--attach", attach, "--events", "--json", "--",
+				      self, NULL };
+	static struct run_result res;
+	struct json_object *doc;
+	char text[256];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (len <= 0)
+		return NULL;
+	self[len] = '\0';
+	setenv("VMATLAS_WORKLOAD", mode, 1);
+	setenv("VMATLAS_WORKLOAD_N", n, 1);
+	setenv("VMATLAS_WORKLOAD_OUT", WORKLOAD_OUT, 1);
+	doc = run_tool_json(&res, args);
+	unsetenv("VMATLAS_WORKLOAD");
+	if (!doc)
+		fprintf(stderr, "# faults failed: %s\n", res.err);
+	snprintf(workload_last_err, sizeof(workload_last_err), "%s", res.err);
+	run_result_free(&res);
+	memset(r, 0, sizeof(*r));
+	if (read_file(WORKLOAD_OUT, text, sizeof(text)) <= 0 ||
+	    sscanf(text, "%llx %llu %llu %ld %ld", &r->region, &r->minflt, &r->majflt,
+		   &r->swapped, &r->child) != 5) {
+		json_object_put(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+struct json_object *trace_workload(const char *mode, const char *n, struct wl_result *r)
+{
+	return trace_workload_as(mode, n, "auto", r);
+}
+
+int module_has_kfunc(void)
+{
+	struct vmatlas_info info = { .size = sizeof(info) };
+	int fd = open(VMATLAS_TEST_DEVICE, O_RDONLY), ok;
+
+	ok = fd >= 0 && !ioctl(fd, VMATLAS_IOC_INFO, &info) &&
+	     (info.features & VMATLAS_FEAT_KFUNC);
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+long count_events(struct json_object *doc, unsigned long long region, const char *class,
+		  long tid, const char *counted)
+{
+	struct json_object *events = json_get(doc, "events");
+	long n = 0;
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(events); i++) {
+		struct json_object *e = json_object_array_get_idx(events, i);
+
+		if (json_hex(json_get(e, "vma"), "start") != region)
+			continue;
+		if (class && strcmp(json_object_get_string(json_get(e, "class")), class))
+			continue;
+		if (tid && json_int(e, "tid") != tid)
+			continue;
+		if (counted && strcmp(json_object_get_string(json_get(e, "counted")), counted))
+			continue;
+		n++;
+	}
+	return n;
+}
+
+long events_with_vma(struct json_object *doc, unsigned long long region, const char *kind,
+		     const char *path)
+{
+	struct json_object *events = json_get(doc, "events");
+	long n = 0;
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(events); i++) {
+		struct json_object *vma = json_get(json_object_array_get_idx(events, i), "vma");
+
+		if (json_hex(vma, "start") != region)
+			continue;
+		if (!json_get(vma, "kind") ||
+		    strcmp(json_object_get_string(json_get(vma, "kind")), kind) ||
+		    strcmp(json_object_get_string(json_get(vma, "path")), path))
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+int tracer_ready(char *why, size_t len)
+{
+	static const char *const args[] = { "faults", "-p", "1", "-d", "0.1", NULL };
+	struct run_result res;
+	int ready;
+
+	if (access(VMATLAS_TEST_DEVICE, F_OK)) {
+		snprintf(why, len, "%s missing", VMATLAS_TEST_DEVICE);
+		return 0;
+	}
+	if (run_tool(&res, -1, args)) {
+		snprintf(why, len, "cannot run the tool");
+		return -1;
+	}
+	snprintf(why, len, "%s", res.err);
+	ready = run_exit_code(&res) == 0 ? 1 : -1;
+	if (strstr(res.err, "without BPF")) {
+		snprintf(why, len, "this build has no BPF (32-bit)");
+		ready = 0;
+	}
+	run_result_free(&res);
+	return ready;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The fault tests' workload and how to run it under "vmatlas faults". The
+ * workload is whichever test binary runs it: a constructor takes over when
+ * VMATLAS_WORKLOAD names a mode (touch, cow, swap, file, bench), does it,
+ * reports its own fault counts and exits.
+ */
+#ifndef _VMATLAS_TEST_WORKLOAD_H
+#define _VMATLAS_TEST_WORKLOAD_H
+
+#include <json-c/json.h>
+
+#define DISK_FILE	"/mnt/disk/vmatlas-faults"
+#define WORKLOAD_OUT	"/tmp/vmatlas-workload.out"
+
+/* What the workload said of itself at its end. */
+struct wl_result {
+	unsigned long long region, minflt, majflt;
+	long swapped, child;
+};
+
+/*
+ * Run the workload (@mode, @n pages) under "vmatlas faults --events --json
+ * --attach @attach"; the tool's document (put it), or NULL. The tool's
+ * stderr stays in workload_last_err.
+ */
+struct json_object *trace_workload_as(const char *mode, const char *n, const char *attach,
+				      struct wl_result *r);
+struct json_object *trace_workload(const char *mode, const char *n, struct wl_result *r);
+extern char workload_last_err[4096];
+
+/* Whether the tracer can run here: 1 yes, 0 no (SKIP, @why says), -1 broken. */
+int tracer_ready(char *why, size_t len);
+
+/* Whether the module registered its kfunc: the tool must then use it. */
+int module_has_kfunc(void);
+
+/* Events in the VMA at @region of @class, thread @tid, counted as @counted (NULL, 0: any). */
+long count_events(struct json_object *doc, unsigned long long region, const char *class,
+		  long tid, const char *counted);
+
+/* Events in the VMA at @region, if each names @kind and @path; else -1. */
+long events_with_vma(struct json_object *doc, unsigned long long region, const char *kind,
+		     const char *path);
+
+#endif /* _VMATLAS_TEST_WORKLOAD_H */
