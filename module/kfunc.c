@@ -21,8 +21,9 @@
 
 static bool vmatlas_kfuncs_registered;
 
-/* What a lookup found, as struct vmatlas_pte says it. */
-static void pte_describe(const struct vmatlas_leaf *leaf, bool found, struct vmatlas_pte *out)
+/* What a lookup found, as struct vmatlas_pte says it; @page: the page too. */
+static void pte_describe(const struct vmatlas_leaf *leaf, bool found, bool page_facts,
+			 struct vmatlas_pte *out)
 {
 	struct page *page;
 	bool zero;
@@ -39,6 +40,8 @@ static void pte_describe(const struct vmatlas_leaf *leaf, bool found, struct vma
 	}
 	out->out_flags = VMATLAS_PTE_PRESENT;
 	out->pfn = leaf->pfn;
+	if (!page_facts)
+		return;
 	/* No VMA here: the caller holds no lock that would keep one alive. */
 	page = vmatlas_leaf_page(NULL, leaf, &zero);
 	if (page || zero) {
@@ -50,6 +53,8 @@ static void pte_describe(const struct vmatlas_leaf *leaf, bool found, struct vma
 /**
  * vmatlas_pte_get() - the leaf entry behind @addr in current's address space
  * @addr: a user address
+ * @flags: VMATLAS_PTE_GET_PAGE to describe the struct page as well (it costs
+ *	some twenty reads of struct page and folio fields)
  * @pte: a struct vmatlas_pte of @pte__sz bytes, filled in (zeroed on error)
  * @pte__sz: its size: at least VMATLAS_PTE_SIZE_VER0; bytes past what the
  *	module knows are zeroed
@@ -58,23 +63,25 @@ static void pte_describe(const struct vmatlas_leaf *leaf, bool found, struct vma
  * page facts are a snapshot taken without a reference.
  *
  * Context: any, NMI included: takes no lock, does not sleep.
- * Return: 0; -EINVAL for a task without an address space, an address above
- * TASK_SIZE or a short @pte; -EAGAIN if a page table changed under the lookup.
+ * Return: 0; -EINVAL for unknown @flags, a task without an address space, an
+ * address above TASK_SIZE or a short @pte; -EAGAIN if a page table changed
+ * under the lookup.
  */
-__bpf_kfunc int vmatlas_pte_get(u64 addr, void *pte, u32 pte__sz)
+__bpf_kfunc int vmatlas_pte_get(u64 addr, u32 flags, void *pte, u32 pte__sz)
 {
 	struct mm_struct *mm = current->mm;
 	struct vmatlas_pte out = {};
 	struct vmatlas_leaf leaf;
-	unsigned long flags;
+	unsigned long irqflags;
 	int ret = -EINVAL;
 
-	if (mm && addr < TASK_SIZE && pte__sz >= VMATLAS_PTE_SIZE_VER0) {
-		local_irq_save(flags);
+	if (mm && addr < TASK_SIZE && pte__sz >= VMATLAS_PTE_SIZE_VER0 &&
+	    !(flags & ~VMATLAS_PTE_GET_PAGE)) {
+		local_irq_save(irqflags);
 		ret = vmatlas_lookup_lockless(mm, addr, &leaf);
 		if (ret >= 0)
-			pte_describe(&leaf, ret, &out);
-		local_irq_restore(flags);
+			pte_describe(&leaf, ret, flags & VMATLAS_PTE_GET_PAGE, &out);
+		local_irq_restore(irqflags);
 		ret = min(ret, 0);
 	}
 	memcpy(pte, &out, min_t(size_t, pte__sz, sizeof(out)));

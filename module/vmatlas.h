@@ -123,7 +123,7 @@ int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start, unsign
 			   unsigned long *next);
 
 /* kfunc.c: BPF kfuncs, where the module has BTF */
-int vmatlas_pte_get(u64 addr, void *pte, u32 pte__sz);
+int vmatlas_pte_get(u64 addr, u32 flags, void *pte, u32 pte__sz);
 void vmatlas_kfunc_init(void);
 bool vmatlas_kfunc_available(void);
 

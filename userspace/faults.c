@@ -62,7 +62,8 @@ static_assert(offsetof(struct fault_pte, page_flags) == offsetof(struct vmatlas_
 static_assert(offsetof(struct fault_pte, mapcount) ==
 	      offsetof(struct vmatlas_pte, page.mapcount), "fault_pte mapcount");
 static_assert(FAULT_PTE_PRESENT == VMATLAS_PTE_PRESENT && FAULT_PTE_SWAP == VMATLAS_PTE_SWAP &&
-	      FAULT_PTE_PAGE == VMATLAS_PTE_PAGE, "fault_pte flags");
+	      FAULT_PTE_PAGE == VMATLAS_PTE_PAGE && FAULT_PTE_GET_PAGE == VMATLAS_PTE_GET_PAGE,
+	      "fault_pte flags");
 
 static const char faults_no_module[] =
 	"vmatlas: without the vmatlas module, first_touch, page_cache, cow, write_protect,\n"

@@ -43,7 +43,7 @@ const volatile bool want_events;
 const volatile bool want_pages = true;	/* the per-page table: top_pages */
 
 /* Lives in the module; weak, so that the object loads where it does not. */
-extern int vmatlas_pte_get(u64 addr, void *pte, u32 pte__sz) __ksym __weak;
+extern int vmatlas_pte_get(u64 addr, u32 flags, void *pte, u32 pte__sz) __ksym __weak;
 
 struct fault_start {
 	unsigned long long ts;
@@ -194,7 +194,8 @@ static __always_inline unsigned int pte_lookup_kf(struct vm_area_struct *vma, u6
 	*entry = 0;
 	if (BPF_CORE_READ(vma, vm_mm) != BPF_CORE_READ(task, mm))
 		return PTE_UNKNOWN;
-	if (vmatlas_pte_get(addr, &p, sizeof(p)))
+	/* The page is shown only with --events: do not pay for it otherwise. */
+	if (vmatlas_pte_get(addr, want_events ? FAULT_PTE_GET_PAGE : 0, &p, sizeof(p)))
 		return PTE_UNKNOWN;
 	*entry = p.entry;
 	if (p.out_flags & FAULT_PTE_PAGE) {

@@ -62,6 +62,7 @@ struct fault_pte {
 #define FAULT_PTE_PRESENT	0x1	/* VMATLAS_PTE_PRESENT */
 #define FAULT_PTE_SWAP		0x2	/* VMATLAS_PTE_SWAP */
 #define FAULT_PTE_PAGE		0x4	/* VMATLAS_PTE_PAGE */
+#define FAULT_PTE_GET_PAGE	0x1	/* VMATLAS_PTE_GET_PAGE */
 
 /* Page facts of one side of a fault; only from the kfunc. */
 struct fault_page {

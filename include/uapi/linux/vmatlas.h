@@ -626,16 +626,20 @@ struct vmatlas_lab {
  * BPF: the module's kfunc, for tracing and kprobe programs, where the kernel
  * supports kfuncs in modules (VMATLAS_FEAT_KFUNC says it is registered):
  *
- *   int vmatlas_pte_get(__u64 addr, void *pte, __u32 pte__sz);
+ *   int vmatlas_pte_get(__u64 addr, __u32 flags, void *pte, __u32 pte__sz);
  *
  * reads, without taking any lock, the leaf entry that maps @addr in the
  * address space of the current task, and fills a struct vmatlas_pte of
- * @pte__sz bytes (zeroed past what the module knows). It returns 0, -EINVAL
- * for a task without an address space, an address above its TASK_SIZE or a
- * size below VMATLAS_PTE_SIZE_VER0, or -EAGAIN if a page table changed under
- * the lookup. What it reads is a snapshot: the entry and the page may change
+ * @pte__sz bytes (zeroed past what the module knows); with
+ * VMATLAS_PTE_GET_PAGE in @flags, also its @page. It returns 0, -EINVAL for
+ * unknown flags, a task without an address space, an address above its
+ * TASK_SIZE or a size below VMATLAS_PTE_SIZE_VER0, or -EAGAIN if a page table
+ * changed under the lookup. What it reads is a snapshot: the entry and the page may change
  * the moment after.
  */
+
+/* vmatlas_pte_get() flags */
+#define VMATLAS_PTE_GET_PAGE	(1U << 0)	/* describe the struct page too */
 
 /* struct vmatlas_pte.out_flags */
 #define VMATLAS_PTE_PRESENT	(1U << 0)	/* a present leaf maps the address */
