@@ -55,3 +55,20 @@ step vmatlas lab kmap 8K
 echo
 echo "--- page faults, traced with eBPF ---"
 step vmatlas faults -- ls /
+
+# A fork, then writes: copy-on-write breaks in the child. With the module's
+# kfunc (6.12) the page's mapcount shows the sharing end (2 before, 1 after).
+echo
+echo "\$ vmatlas faults --events -- sh -c 'x=1; (x=2; echo child)' | grep -E 'TID|cow'"
+vmatlas faults --events -- sh -c 'x=1; (x=2; echo child)' 2>/dev/null | grep -E 'TID|cow' |
+	head -8
+
+# The module's own requests, as tracepoints.
+if [ -d /sys/kernel/tracing/events/vmatlas ]; then
+	echo 1 >/sys/kernel/tracing/events/vmatlas/enable
+	vmatlas maps $$ >/dev/null
+	echo 0 >/sys/kernel/tracing/events/vmatlas/enable
+	echo
+	echo "\$ vmatlas maps $$; grep -o 'vmatlas_vmas:.*' /sys/kernel/tracing/trace"
+	grep -o 'vmatlas_vmas:.*' /sys/kernel/tracing/trace
+fi
