@@ -428,6 +428,7 @@ static int faults_wait(struct faults_bpf *skel, struct ring_buffer *rb,
 		       struct rusage *ru)
 {
 	double start = now_s(), last = start;
+	bool progress_shown = false;
 	int status = -1;
 
 	*why = "interrupted";
@@ -450,6 +451,7 @@ static int faults_wait(struct faults_bpf *skel, struct ring_buffer *rb,
 		}
 		if (opts->progress && now_s() - last >= 1) {
 			last = now_s();
+			progress_shown = true;
 			fprintf(stderr, "\r%llu faults (%llu major) in %.0fs  ",
 				map_u64(skel->maps.counters, FC_COUNTED_MINOR) +
 				map_u64(skel->maps.counters, FC_COUNTED_MAJOR) +
@@ -459,7 +461,7 @@ static int faults_wait(struct faults_bpf *skel, struct ring_buffer *rb,
 	}
 	if (rb)
 		ring_buffer__consume(rb);
-	if (opts->progress)
+	if (progress_shown)
 		fputs("\r\033[K", stderr);
 	if (child > 0 && faults_stopped()) {
 		kill(child, SIGTERM);
