@@ -67,6 +67,12 @@ TEST_SRCS := $(wildcard selftests/vmatlas/*_test.c)
 TEST_LIB_SRCS := $(filter-out %_test.c,$(wildcard selftests/vmatlas/*.c))
 TEST_HDRS := $(wildcard selftests/vmatlas/*.h) include/uapi/linux/vmatlas.h
 TESTS := $(patsubst selftests/vmatlas/%.c,$(TOOLS_OUT)/tests/%,$(TEST_SRCS))
+# kfunc_test calls the module's kfunc from a BPF program of its own.
+TEST_DEPS :=
+ifeq ($(BPF),1)
+TEST_CFLAGS += -DVMATLAS_TEST_BPF=1
+TEST_DEPS += $(BPF_OUT)/kfunc_probe.skel.h
+endif
 
 .PHONY: all module tools selftests check demo shell bench install dkms-install style clean
 
@@ -93,9 +99,15 @@ $(BPF_OUT)/faults.bpf.o: userspace/bpf/faults.bpf.c userspace/bpf/faults.h $(BPF
 $(BPF_OUT)/faults.skel.h: $(BPF_OUT)/faults.bpf.o
 	bpftool gen skeleton $< name faults_bpf >$@
 
+$(BPF_OUT)/kfunc_probe.bpf.o: selftests/vmatlas/bpf/kfunc_probe.bpf.c $(BPF_OUT)/vmlinux.h
+	clang -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 -I$(BPF_OUT) -c $< -o $@
+
+$(BPF_OUT)/kfunc_probe.skel.h: $(BPF_OUT)/kfunc_probe.bpf.o
+	bpftool gen skeleton $< name kfunc_probe_bpf >$@
+
 selftests: $(TESTS)
 
-$(TOOLS_OUT)/tests/%: selftests/vmatlas/%.c $(TEST_LIB_SRCS) $(TEST_HDRS)
+$(TOOLS_OUT)/tests/%: selftests/vmatlas/%.c $(TEST_LIB_SRCS) $(TEST_HDRS) $(TEST_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -Iselftests/vmatlas -o $@ $< $(TEST_LIB_SRCS) \
 		$(TOOLS_LDFLAGS) $(TOOLS_LIBS)

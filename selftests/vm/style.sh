@@ -35,7 +35,8 @@ for f in $files; do
 	# User space has no compiler_attributes.h: it defines __printf itself.
 	case $f in
 	# libbpf's idiom for load-time constants is "const volatile" rodata.
-	userspace/bpf/*.bpf.c) ignore=$ignore,PREFER_DEFINED_ATTRIBUTE_MACRO,VOLATILE ;;
+	userspace/bpf/*.bpf.c | selftests/vmatlas/bpf/*.bpf.c)
+		ignore=$ignore,PREFER_DEFINED_ATTRIBUTE_MACRO,VOLATILE ;;
 	userspace/* | selftests/*) ignore=$ignore,PREFER_DEFINED_ATTRIBUTE_MACRO ;;
 	# The one file whose job is to compare kernel versions.
 	module/compat.h) ignore=$ignore,LINUX_VERSION_CODE,CONSTANT_COMPARISON ;;
