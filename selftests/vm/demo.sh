@@ -65,6 +65,8 @@ vmatlas faults --events -- sh -c 'x=1; (x=2; echo child)' 2>/dev/null | grep -E 
 
 # The module's own requests, as tracepoints.
 if [ -d /sys/kernel/tracing/events/vmatlas ]; then
+	# No task-name recording: it would patch the scheduler's hot paths.
+	echo 0 >/sys/kernel/tracing/options/record-cmd
 	echo 1 >/sys/kernel/tracing/events/vmatlas/enable
 	vmatlas maps $$ >/dev/null
 	echo 0 >/sys/kernel/tracing/events/vmatlas/enable
