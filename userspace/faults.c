@@ -327,7 +327,8 @@ static void faults_collect(struct faults_bpf *skel, const struct faults_opts *op
 		json_object_object_add(v, "faults", json_object_new_int64(st.faults));
 		json_object_object_add(v, "major", json_object_new_int64(st.major));
 		avg = st.faults ? st.latency_ns / st.faults : 0;
-		json_object_object_add(v, "latency_ns_avg", json_object_new_int64(avg));
+		json_object_object_add(v, "latency_ns_avg", faults_how == FA_TRACEPOINT ? NULL :
+				       json_object_new_int64(avg));
 		json_object_array_add(vmas, v);
 	}
 	json_object_array_sort(vmas, by_faults_desc);

@@ -192,8 +192,11 @@ TEST_F(tracer, tracepoint_attachment_sees_each_fault_start_and_no_more)
 	EXPECT_EQ(100, count_events(doc, r.region, NULL, 0, NULL));
 	vmas = json_get(doc, "by_vma");
 	for (i = 0; i < json_object_array_length(vmas); i++)
-		if (json_hex(json_object_array_get_idx(vmas, i), "start") == r.region)
+		if (json_hex(json_object_array_get_idx(vmas, i), "start") == r.region) {
 			by_vma = json_int(json_object_array_get_idx(vmas, i), "faults");
+			EXPECT_EQ(NULL, json_get(json_object_array_get_idx(vmas, i),
+						 "latency_ns_avg"));
+		}
 	EXPECT_EQ(100, by_vma);
 	EXPECT_LE(100, json_int(doc, "total"));
 	EXPECT_TRUE(json_object_object_get_ex(doc, "minor", NULL));
