@@ -63,9 +63,9 @@ static void pte_describe(const struct vmatlas_leaf *leaf, bool found, bool page_
  * page facts are a snapshot taken without a reference.
  *
  * Context: any, NMI included: takes no lock, does not sleep.
- * Return: 0; -EINVAL for unknown @flags, a task without an address space, an
- * address above TASK_SIZE or a short @pte; -EAGAIN if a page table changed
- * under the lookup.
+ * Return: 0; -EPERM under lockdown=confidentiality; -EINVAL for unknown
+ * @flags, a task without an address space, an address above TASK_SIZE or a
+ * short @pte; -EAGAIN if a page table changed under the lookup.
  */
 __bpf_kfunc int vmatlas_pte_get(u64 addr, u32 flags, void *pte, u32 pte__sz)
 {
@@ -75,8 +75,10 @@ __bpf_kfunc int vmatlas_pte_get(u64 addr, u32 flags, void *pte, u32 pte__sz)
 	unsigned long irqflags;
 	int ret = -EINVAL;
 
-	if (mm && addr < TASK_SIZE && pte__sz >= VMATLAS_PTE_SIZE_VER0 &&
-	    !(flags & ~VMATLAS_PTE_GET_PAGE)) {
+	if (!vmatlas_bpf_may_read_kernel()) {
+		ret = -EPERM;
+	} else if (mm && addr < TASK_SIZE && pte__sz >= VMATLAS_PTE_SIZE_VER0 &&
+		   !(flags & ~VMATLAS_PTE_GET_PAGE)) {
 		local_irq_save(irqflags);
 		ret = vmatlas_lookup_lockless(mm, addr, &leaf);
 		if (ret >= 0)

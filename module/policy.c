@@ -54,3 +54,18 @@ bool vmatlas_may_see_kernel(const struct file *file)
 	snprintf(buf, sizeof(buf), "%pK", vmatlas_may_see_kernel);
 	return buf[strspn(buf, "0")] != '\0';
 }
+
+/**
+ * vmatlas_bpf_may_read_kernel() - may a BPF program learn page tables here?
+ *
+ * A tracing program can read kernel memory, page tables and all, with the
+ * privileges it needs to be loaded; lockdown=confidentiality takes that away
+ * (LOCKDOWN_BPF_READ_KERNEL), and the kfunc must not give it back.
+ *
+ * Context: any: the lockdown check takes no lock.
+ * Return: true unless the kernel is locked down for confidentiality.
+ */
+bool vmatlas_bpf_may_read_kernel(void)
+{
+	return !security_locked_down(LOCKDOWN_BPF_READ_KERNEL);
+}

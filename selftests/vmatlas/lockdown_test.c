@@ -1,19 +1,58 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Under lockdown=confidentiality the kernel-address views are refused while
- * the process views go on working. Lockdown cannot be lowered again, so the
+ * the process views go on working, and the BPF kfunc refuses to read page
+ * tables as BPF itself may not. Lockdown cannot be lowered again, so the
  * harness runs this test after every other one.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "helpers.h"
 #include "kselftest_harness.h"
+#include "workload.h"
+
+#if VMATLAS_TEST_BPF
+#include "kfunc_probe.skel.h"
+#endif
 
 #define LOCKDOWN	"/sys/kernel/security/lockdown"
+
+#if VMATLAS_TEST_BPF
+/* A program of the test's own, calling only the kfunc: -EPERM, zeros. */
+static void kfunc_is_refused(struct __test_metadata *_metadata)
+{
+	static char page[4096] __attribute__((aligned(4096)));
+	struct kfunc_probe_bpf *skel;
+	size_t i;
+
+	if (!module_has_kfunc())
+		return;
+	page[0] = 1;
+	skel = kfunc_probe_bpf__open();
+	ASSERT_NE(NULL, skel);
+	skel->rodata->targ_tgid = getpid();
+	ASSERT_EQ(0, kfunc_probe_bpf__load(skel));
+	ASSERT_EQ(0, kfunc_probe_bpf__attach(skel));
+	skel->bss->case_addr[0] = (uintptr_t)page;
+	skel->bss->case_size[0] = sizeof(struct vmatlas_pte);
+	skel->bss->ncases = 1;
+	getppid();
+	EXPECT_EQ(1, skel->bss->done);
+	EXPECT_EQ(-EPERM, skel->bss->case_ret[0]);
+	for (i = 0; i < sizeof(struct vmatlas_pte); i++)
+		EXPECT_EQ(0, skel->bss->case_out[0][i]);
+	kfunc_probe_bpf__destroy(skel);
+}
+#else
+static void kfunc_is_refused(struct __test_metadata *_metadata)
+{
+}
+#endif
 
 TEST(confidentiality_lockdown_refuses_kernel_addresses)
 {
@@ -52,6 +91,8 @@ TEST(confidentiality_lockdown_refuses_kernel_addresses)
 	ASSERT_EQ(0, run_tool(&res, -1, info));
 	EXPECT_EQ(0, run_exit_code(&res));
 	run_result_free(&res);
+
+	kfunc_is_refused(_metadata);
 }
 
 TEST_HARNESS_MAIN

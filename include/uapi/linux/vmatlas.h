@@ -631,8 +631,9 @@ struct vmatlas_lab {
  * reads, without taking any lock, the leaf entry that maps @addr in the
  * address space of the current task, and fills a struct vmatlas_pte of
  * @pte__sz bytes (zeroed past what the module knows); with
- * VMATLAS_PTE_GET_PAGE in @flags, also its @page. It returns 0, -EINVAL for
- * unknown flags, a task without an address space, an address above its
+ * VMATLAS_PTE_GET_PAGE in @flags, also its @page. It returns 0, -EPERM under
+ * lockdown=confidentiality (as BPF may not read kernel memory then), -EINVAL
+ * for unknown flags, a task without an address space, an address above its
  * TASK_SIZE or a size below VMATLAS_PTE_SIZE_VER0, or -EAGAIN if a page table
  * changed under the lookup. What it reads is a snapshot: the entry and the page may change
  * the moment after.
