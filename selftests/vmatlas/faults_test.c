@@ -145,14 +145,8 @@ static int is_mounted(const char *dir)
 
 static int drop_page_cache(void)
 {
-	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY), ok;
-
 	sync();
-	if (fd < 0)
-		return -1;
-	ok = write(fd, "3", 1) == 1;
-	close(fd);
-	return ok ? 0 : -1;
+	return write_file("/proc/sys/vm/drop_caches", "3");
 }
 
 TEST_F(tracer, file_read_after_drop_caches_is_major_then_minor)

@@ -225,6 +225,20 @@ ssize_t read_file(const char *path, char *buf, size_t len)
 	return total;
 }
 
+int write_file(const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	int fd, ret = 0;
+
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != (ssize_t)len)
+		ret = -errno ?: -EIO;
+	close(fd);
+	return ret;
+}
+
 int in_child(int (*fn)(void *arg), void *arg)
 {
 	pid_t pid = fork();

@@ -59,6 +59,12 @@ struct json_object *parse_json_object(const char *text);
 ssize_t read_file(const char *path, char *buf, size_t len);
 
 /*
+ * Write @text to @path, opened with O_TRUNC (which is what clears a tracefs
+ * buffer; sysctl and debugfs files do not mind); 0 or -errno.
+ */
+int write_file(const char *path, const char *text);
+
+/*
  * Run @fn(@arg) in a child process; return its exit code (what @fn returned)
  * or -1 if fork failed or the child did not exit normally.
  */

@@ -510,17 +510,6 @@ TEST(kernel_views_need_cap_sys_admin)
 	EXPECT_EQ(0, in_child(kernel_views_refused, NULL));
 }
 
-static int set_kptr_restrict(const char *v)
-{
-	int fd = open("/proc/sys/kernel/kptr_restrict", O_WRONLY), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, v, 1) == 1;
-	close(fd);
-	return ok ? 0 : -1;
-}
-
 TEST(kptr_restrict_2_hides_kernel_addresses)
 {
 	static const char *const args[] = { "layout", NULL };
@@ -530,13 +519,13 @@ TEST(kptr_restrict_2_hides_kernel_addresses)
 	if (access("/dev/vmatlas", F_OK))
 		SKIP(return, "/dev/vmatlas missing");
 	ASSERT_LT(0, read_file("/proc/sys/kernel/kptr_restrict", old, sizeof(old)));
-	ASSERT_EQ(0, set_kptr_restrict("2"));
+	ASSERT_EQ(0, write_file("/proc/sys/kernel/kptr_restrict", "2"));
 	ASSERT_EQ(0, run_tool(&res, -1, args));
 	EXPECT_EQ(1, run_exit_code(&res));
 	EXPECT_STREQ("", res.out);
 	EXPECT_NE(NULL, strstr(res.err, "kptr_restrict")) TH_LOG("%s", res.err);
 	run_result_free(&res);
-	ASSERT_EQ(0, set_kptr_restrict(old));
+	ASSERT_EQ(0, write_file("/proc/sys/kernel/kptr_restrict", old));
 	ASSERT_EQ(0, run_tool(&res, -1, args));
 	EXPECT_EQ(0, run_exit_code(&res));
 	run_result_free(&res);

@@ -308,17 +308,6 @@ TEST_F(layout, thp_region_is_counted_as_thp_when_backed_by_huge_pages)
 	EXPECT_LE((2 << 20) / self->l.page, pages(v, "thp"));
 }
 
-static int write_text(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
 /* debugfs is a second transport over the same core: the same VMAs and frames. */
 TEST_F(layout, debugfs_views_agree_with_proc)
 {
@@ -327,10 +316,10 @@ TEST_F(layout, debugfs_views_agree_with_proc)
 	unsigned long long a = self->l.anon + 2 * self->l.page;
 	int i, fd;
 
-	if (write_text("/sys/kernel/debug/vmatlas/pid", "0") && errno == ENOENT)
+	if (write_file("/sys/kernel/debug/vmatlas/pid", "0") == -ENOENT)
 		SKIP(return, "no debugfs views");
 	snprintf(buf, sizeof(buf), "%d", self->l.pid);
-	ASSERT_EQ(0, write_text("/sys/kernel/debug/vmatlas/pid", buf));
+	ASSERT_EQ(0, write_file("/sys/kernel/debug/vmatlas/pid", buf));
 	ASSERT_LT(0, read_file("/sys/kernel/debug/vmatlas/maps", text, sizeof(text)));
 	for (i = 0; i < self->nsmaps; i++) {
 		if (is_gate_area(&self->smaps[i]))
@@ -342,7 +331,7 @@ TEST_F(layout, debugfs_views_agree_with_proc)
 	}
 
 	snprintf(buf, sizeof(buf), "%#llx", a);
-	ASSERT_EQ(0, write_text("/sys/kernel/debug/vmatlas/addr", buf));
+	ASSERT_EQ(0, write_file("/sys/kernel/debug/vmatlas/addr", buf));
 	ASSERT_LT(0, read_file("/sys/kernel/debug/vmatlas/walk", text, sizeof(text)));
 	fd = pagemap_open(self->l.pid);
 	snprintf(want, sizeof(want), "pfn %#llx\n",

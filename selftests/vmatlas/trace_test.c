@@ -25,18 +25,6 @@
 #define TRACE_BUF	(1024 * 1024)
 #define PAGE		4096UL
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /*
  * The last event @name in the trace buffer whose text after "@name: "
  * starts with @prefix; the rest of its line in @rest. 0 if found.
@@ -78,9 +66,9 @@ FIXTURE_SETUP(trace)
 	 * once seen to crash a TCG guest (an int3 Oops in ttwu_do_activate()
 	 * while the patch was in flight). The events here need no task names.
 	 */
-	ASSERT_EQ(0, write_str(TRACEFS "/options/record-cmd", "0"));
-	ASSERT_EQ(0, write_str(TRACEFS "/trace", ""));
-	ASSERT_EQ(0, write_str(EVENTS "/enable", "1"));
+	ASSERT_EQ(0, write_file(TRACEFS "/options/record-cmd", "0"));
+	ASSERT_EQ(0, write_file(TRACEFS "/trace", ""));
+	ASSERT_EQ(0, write_file(EVENTS "/enable", "1"));
 	self->page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->page);
 	self->page[0] = 1;
@@ -88,7 +76,7 @@ FIXTURE_SETUP(trace)
 
 FIXTURE_TEARDOWN(trace)
 {
-	write_str(EVENTS "/enable", "0");
+	write_file(EVENTS "/enable", "0");
 	if (self->page != MAP_FAILED)
 		munmap(self->page, PAGE);
 	if (self->fd >= 0)
@@ -284,11 +272,11 @@ TEST_F(trace, debugfs_walk_is_traced_like_the_ioctl)
 	if (access(VMATLAS_TEST_DEBUGFS "/walk", R_OK))
 		SKIP(return, "debugfs is not mounted");
 	ASSERT_EQ(0, do_walk(self->fd, addr, &w));
-	ASSERT_EQ(0, write_str(TRACEFS "/trace", ""));
+	ASSERT_EQ(0, write_file(TRACEFS "/trace", ""));
 	snprintf(num, sizeof(num), "%d", getpid());
-	ASSERT_EQ(0, write_str(VMATLAS_TEST_DEBUGFS "/pid", num));
+	ASSERT_EQ(0, write_file(VMATLAS_TEST_DEBUGFS "/pid", num));
 	snprintf(num, sizeof(num), "0x%llx", addr);
-	ASSERT_EQ(0, write_str(VMATLAS_TEST_DEBUGFS "/addr", num));
+	ASSERT_EQ(0, write_file(VMATLAS_TEST_DEBUGFS "/addr", num));
 	ASSERT_LT(0, read_file(VMATLAS_TEST_DEBUGFS "/walk", buf, sizeof(buf)));
 	snprintf(prefix, sizeof(prefix), "pid=%d addr=0x%llx ", getpid(), addr);
 	ASSERT_EQ(0, last_event("vmatlas_walk", prefix, rest, sizeof(rest)));
@@ -301,8 +289,8 @@ TEST_F(trace, nothing_is_traced_while_disabled)
 	struct vmatlas_walk w;
 	char prefix[64], rest[256];
 
-	ASSERT_EQ(0, write_str(EVENTS "/enable", "0"));
-	ASSERT_EQ(0, write_str(TRACEFS "/trace", ""));
+	ASSERT_EQ(0, write_file(EVENTS "/enable", "0"));
+	ASSERT_EQ(0, write_file(TRACEFS "/trace", ""));
 	ASSERT_EQ(0, do_walk(self->fd, (uintptr_t)self->page, &w));
 	snprintf(prefix, sizeof(prefix), "pid=%d ", getpid());
 	EXPECT_NE(0, last_event("vmatlas_walk", prefix, rest, sizeof(rest)));
