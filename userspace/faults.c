@@ -166,31 +166,10 @@ static struct json_object *pte_json(unsigned int level, unsigned long long pte,
 	return o;
 }
 
-/* What kind of mapping a VMA is, from what the BPF side kept of it. */
-static const char *vma_kind(const struct vma_stat *st)
-{
-	if (st->ino)
-		return "file";
-	if (!strcmp(st->name, "[heap]"))
-		return "heap";
-	if (!strcmp(st->name, "[stack]"))
-		return "stack";
-	return "anon";
-}
-
-/* Where --events collects: the list, and the per-VMA table to name each VMA. */
-struct faults_events {
-	struct json_object *list;
-	int vmas_fd;
-};
-
 static int faults_on_event(void *ctx, void *data, size_t len)
 {
 	const struct fault_event *e = data;
-	struct faults_events *events = ctx;
-	struct json_object *o = json_object_new_object(), *vma;
-	unsigned long long start = e->vma_start;
-	struct vma_stat st;
+	struct json_object *events = ctx, *o = json_object_new_object(), *vma;
 	const char *access = e->fault_flags & 1 ? "write" : e->fault_flags & 0x100 ? "exec" :
 										   "read";
 
@@ -213,17 +192,12 @@ static int faults_on_event(void *ctx, void *data, size_t len)
 	vma = json_object_new_object();
 	json_object_object_add(vma, "start", out_hex(e->vma_start));
 	json_object_object_add(vma, "end", out_hex(e->vma_end));
-	/* Counted before the event was sent, so the table knows it (unless evicted). */
-	if (!bpf_map_lookup_elem(events->vmas_fd, &start, &st)) {
-		json_object_object_add(vma, "kind", json_object_new_string(vma_kind(&st)));
-		json_object_object_add(vma, "path", json_object_new_string(st.name));
-	}
 	json_object_object_add(o, "vma", vma);
 	json_object_object_add(o, "pte_before",
 			       pte_json(e->level_before, e->pte_before, &e->page_before));
 	json_object_object_add(o, "pte_after",
 			       pte_json(e->level_after, e->pte_after, &e->page_after));
-	json_object_array_add(events->list, o);
+	json_object_array_add(events, o);
 	return 0;
 }
 
@@ -276,6 +250,38 @@ static int by_faults_desc(const void *a, const void *b)
 								     "faults"));
 
 	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* What kind of mapping a VMA is, from what the BPF side kept of it. */
+static const char *vma_kind(const struct vma_stat *st)
+{
+	if (st->ino)
+		return "file";
+	if (!strcmp(st->name, "[heap]"))
+		return "heap";
+	if (!strcmp(st->name, "[stack]"))
+		return "stack";
+	return "anon";
+}
+
+/* Each event's VMA gets its kind and file name, from the per-VMA table. */
+static void faults_name_vmas(struct faults_bpf *skel, struct json_object *events)
+{
+	int fd = bpf_map__fd(skel->maps.vmas);
+	struct vma_stat st;
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(events); i++) {
+		struct json_object *e = json_object_array_get_idx(events, i);
+		struct json_object *vma = json_object_object_get(e, "vma");
+		const char *hex = json_object_get_string(json_object_object_get(vma, "start"));
+		unsigned long long start = strtoull(hex, NULL, 16);
+
+		if (bpf_map_lookup_elem(fd, &start, &st))
+			continue;
+		json_object_object_add(vma, "kind", json_object_new_string(vma_kind(&st)));
+		json_object_object_add(vma, "path", json_object_new_string(st.name));
+	}
 }
 
 static void faults_collect(struct faults_bpf *skel, const struct faults_opts *opts,
@@ -596,7 +602,7 @@ static void faults_columns(const struct faults_module *m, enum faults_attach how
 int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 {
 	struct ring_buffer *rb = NULL;
-	struct faults_events events = {};
+	struct json_object *events = NULL;
 	struct rusage ru = {};
 	enum faults_attach how;
 	struct faults_module m;
@@ -618,9 +624,8 @@ int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 		return 1;
 	faults_how = how;
 	if (opts->events) {
-		events.list = json_object_new_array();
-		events.vmas_fd = bpf_map__fd(skel->maps.vmas);
-		rb = ring_buffer__new(bpf_map__fd(skel->maps.events), faults_on_event, &events,
+		events = json_object_new_array();
+		rb = ring_buffer__new(bpf_map__fd(skel->maps.events), faults_on_event, events,
 				      NULL);
 		if (!rb) {
 			vmatlas_error("cannot read the event ring buffer");
@@ -653,12 +658,14 @@ int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 	}
 	faults_columns(&m, how, doc);
 	faults_collect(skel, opts, doc);
-	if (events.list)
-		json_object_object_add(doc, "events", json_object_get(events.list));
+	if (events) {
+		faults_name_vmas(skel, events);
+		json_object_object_add(doc, "events", json_object_get(events));
+	}
 	ret = 0;
 out_destroy:
 	ring_buffer__free(rb);
-	json_object_put(events.list);
+	json_object_put(events);
 	faults_bpf__destroy(skel);
 	return ret;
 }
