@@ -12,7 +12,86 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/pgtable.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
 #include <linux/version.h>
+
+/*
+ * The code is written against the newest kernel's API; what older kernels
+ * name differently is supplied below under the new name, as backports'
+ * compat/ does. Where a header tells whether an API exists, it is probed
+ * (__has_include, #ifdef on a macro) rather than guessed from a version:
+ * Debian ships nothing between 6.12 and 7.2 to date such a change by.
+ */
+
+/*
+ * Software leaf entries (swap, migration, device, hwpoison, markers): the
+ * swapops predicates on swp_entry_t gave way to <linux/leafops.h> and
+ * softleaf_t (7.x; swp_entry_t underneath, so swp_type()/swp_offset() stay).
+ */
+#if __has_include(<linux/leafops.h>)
+#include <linux/leafops.h>
+#else
+typedef swp_entry_t softleaf_t;
+
+static inline softleaf_t softleaf_from_pte(pte_t pte)
+{
+	return pte_to_swp_entry(pte);
+}
+
+static inline bool softleaf_is_swap(softleaf_t entry)
+{
+	return !non_swap_entry(entry);
+}
+
+static inline bool softleaf_is_migration(softleaf_t entry)
+{
+	return is_migration_entry(entry);
+}
+
+static inline bool softleaf_is_device_private(softleaf_t entry)
+{
+	return is_device_private_entry(entry);
+}
+
+static inline bool softleaf_is_device_exclusive(softleaf_t entry)
+{
+	return is_device_exclusive_entry(entry);
+}
+
+static inline bool softleaf_is_hwpoison(softleaf_t entry)
+{
+	return is_hwpoison_entry(entry);
+}
+
+static inline bool softleaf_is_marker(softleaf_t entry)
+{
+	return is_pte_marker_entry(entry);
+}
+#endif
+
+/*
+ * The userfaultfd bit of x86 entries: _PAGE_UFFD_WP and pte_swp_uffd_wp()
+ * were renamed _PAGE_UFFD and pte_swp_uffd() in 7.3, with the same meaning.
+ */
+#ifndef _PAGE_UFFD
+#define _PAGE_UFFD			_PAGE_UFFD_WP
+#define pte_swp_uffd(pte)		pte_swp_uffd_wp(pte)
+#endif
+
+/*
+ * The @n-th page after @page within one allocation. nth_page() left mm.h
+ * once a folio's struct pages were contiguous in every memory model; before,
+ * SPARSEMEM without VMEMMAP needed it.
+ */
+static inline struct page *vmatlas_nth_page(struct page *page, unsigned long n)
+{
+#ifdef nth_page
+	return nth_page(page, n);
+#else
+	return page + n;
+#endif
+}
 
 /*
  * x86-64 kernels built for five levels fold the P4D at run time when the CPU

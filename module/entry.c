@@ -7,8 +7,6 @@
 #include <linux/mm.h>
 #include <linux/page-flags.h>
 #include <linux/pgtable.h>
-#include <linux/swap.h>
-#include <linux/swapops.h>
 
 #include "compat.h"
 #include "vmatlas.h"
@@ -30,7 +28,7 @@ u64 vmatlas_entry_bits(u64 entry, unsigned int level, bool leaf)
 		bits |= VMATLAS_ENT_SWAP;
 		if (pte_swp_soft_dirty(pte))
 			bits |= VMATLAS_ENT_SOFT_DIRTY;
-		if (pte_swp_uffd_wp(pte))
+		if (pte_swp_uffd(pte))
 			bits |= VMATLAS_ENT_UFFD_WP;
 		if (pte_swp_exclusive(pte))
 			bits |= VMATLAS_ENT_EXCLUSIVE;
@@ -67,7 +65,7 @@ u64 vmatlas_entry_bits(u64 entry, unsigned int level, bool leaf)
 		bits |= VMATLAS_ENT_PAT;
 	if (entry & _PAGE_SOFT_DIRTY)
 		bits |= VMATLAS_ENT_SOFT_DIRTY;
-	if (entry & _PAGE_UFFD_WP)
+	if (entry & _PAGE_UFFD)
 		bits |= VMATLAS_ENT_UFFD_WP;
 	if (entry & _PAGE_SPECIAL)
 		bits |= VMATLAS_ENT_SPECIAL;
@@ -95,19 +93,19 @@ u64 vmatlas_entry_hide_phys(u64 entry)
  */
 unsigned int vmatlas_swap_decode(u64 entry, unsigned int *type, unsigned long *offset)
 {
-	swp_entry_t swp = pte_to_swp_entry(__pte(entry));
+	softleaf_t leaf = softleaf_from_pte(__pte(entry));
 
-	*type = swp_type(swp);
-	*offset = swp_offset(swp);
-	if (!non_swap_entry(swp))
+	*type = swp_type(leaf);
+	*offset = swp_offset(leaf);
+	if (softleaf_is_swap(leaf))
 		return VMATLAS_SWP_SWAP;
-	if (is_migration_entry(swp))
+	if (softleaf_is_migration(leaf))
 		return VMATLAS_SWP_MIGRATION;
-	if (is_device_private_entry(swp) || is_device_exclusive_entry(swp))
+	if (softleaf_is_device_private(leaf) || softleaf_is_device_exclusive(leaf))
 		return VMATLAS_SWP_DEVICE;
-	if (is_hwpoison_entry(swp))
+	if (softleaf_is_hwpoison(leaf))
 		return VMATLAS_SWP_HWPOISON;
-	if (is_pte_marker_entry(swp))
+	if (softleaf_is_marker(leaf))
 		return VMATLAS_SWP_MARKER;
 	return VMATLAS_SWP_OTHER;
 }

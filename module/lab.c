@@ -13,6 +13,7 @@
 #include <linux/vmalloc.h>
 #include <asm/io.h>
 
+#include "compat.h"
 #include "layout.h"
 #include "trace.h"
 #include "vmatlas.h"
@@ -72,7 +73,7 @@ static int lab_pages(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
 	lab->va = (unsigned long)page_address(page);
 	lab->npages = 1U << order;
 	for (i = 0; i < lab->npages; i++)
-		lab_describe(nth_page(page, i), lab->va + i * PAGE_SIZE, &pages[i]);
+		lab_describe(vmatlas_nth_page(page, i), lab->va + i * PAGE_SIZE, &pages[i]);
 	__free_pages(page, order);
 	return 0;
 }

@@ -23,7 +23,7 @@ static void count_shared(struct page *page, unsigned long nr, struct vmatlas_res
 	if (folio_ref_count(page_folio(page)) == 1)
 		return;
 	for (i = 0; i < nr; i++)
-		if (vmatlas_page_mapcount(nth_page(page, i)) >= 2)
+		if (vmatlas_page_mapcount(vmatlas_nth_page(page, i)) >= 2)
 			res->shared++;
 }
 

@@ -17,6 +17,9 @@ demo | shell | bench) ;;
 esac
 
 "$VM_DIR/deps.sh" all || exit 1
+mkdir -p "$BUILD_DIR"
+# Package lists of the suites' chroots are refreshed once per run.
+export VMATLAS_RUN="$mode.$$.$(date +%s)"
 target_load "$name" || { log "unknown target '$name'; one of: $(target_names | xargs)"; exit 2; }
 log "fetching $T_IMAGE and $T_HEADERS ($T_ARCH)"
 target_kernel >/dev/null || exit 1
@@ -35,7 +38,19 @@ if [ "$mode" = shell ]; then
 	exit
 fi
 
-# The demo or the benchmark: the VM's console, without the kernel's chatter.
+# The demo or the benchmark: the VM's console, without the kernel's chatter;
+# the whole of it is kept. It fails if the program in the VM failed, the VM
+# did not finish, or the kernel warned.
+set -o pipefail
 VM_RUNNER="timeout -k 10 1200" boot_vm "$mode" -display none -serial stdio -monitor none \
-	</dev/null 2>&1 | tr -d '\r' |
+	</dev/null 2>&1 | tee "$T_OUT/console.$mode.log" | tr -d '\r' |
 	sed -u -n '/^=== vmatlas\|^faults benchmark/,/^vmatlas-vm: done/{/^vmatlas-vm:/d;p}'
+[ $? = 124 ] && timed_out=1 || timed_out=0
+awk -v run=1 -v timed_out=$timed_out -f "$VM_DIR/parse.awk" "$T_OUT/console.$mode.log" \
+	>"$T_OUT/$mode.result"
+if ! grep -qx 'FAIL 0' "$T_OUT/$mode.result"; then
+	log "$mode on $KREL FAILED (console: $T_OUT/console.$mode.log):"
+	sed -n 's/^FAILED /    /p' "$T_OUT/$mode.result" >&2
+	exit 1
+fi
+log "$mode on $KREL: done, no kernel warning"

@@ -2,13 +2,35 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # What "make demo" shows inside the VM: each step prints the command, then
-# what vmatlas says, next to what the kernel says through another door.
+# what vmatlas says, next to what the kernel says through another door. A
+# step that fails is named on a "vmatlas-demo: FAILED" line and makes the
+# demo exit non-zero: make demo (and CI, which runs it) then fails.
+
+failed=0
+
+# fail CMD STATUS: a step went wrong.
+fail()
+{
+	echo "vmatlas-demo: FAILED (exit $2): $1"
+	failed=$((failed + 1))
+}
 
 step()
 {
 	echo
 	echo "\$ $*"
-	"$@"
+	"$@" || fail "$*" $?
+}
+
+# shown N CMD...: a step of which only the first N lines are shown.
+shown()
+{
+	n=$1
+	shift
+	echo
+	echo "\$ $* | head -$n"
+	"$@" >/tmp/demo.out || fail "$*" $?
+	head -n "$n" /tmp/demo.out
 }
 
 echo "=== vmatlas on $(uname -r) ($(uname -m)) ==="
@@ -30,9 +52,7 @@ top=$(printf '0x%x' $((0x$stack_end - 16)))
 echo
 echo "--- one address, level by level ---"
 step vmatlas walk "$pid" "$top"
-echo
-echo "\$ vmatlas walk --json $pid $top | head -12"
-vmatlas walk --json "$pid" "$top" | head -12
+shown 12 vmatlas walk --json "$pid" "$top"
 
 stack_start=$(awk '/\[stack\]/ { split($1, a, "-"); print a[1] }' "/proc/$pid/maps")
 echo
@@ -54,23 +74,36 @@ step vmatlas lab kmap 8K
 
 echo
 echo "--- page faults, traced with eBPF ---"
-step vmatlas faults -- ls /
+if vmatlas --help 2>&1 | grep -q 'faults .*not in this build'; then
+	# The 32-bit tool is built without BPF.
+	echo "(fault tracing is not in this $(uname -m) build of vmatlas)"
+else
+	step vmatlas faults -- ls /
 
-# A fork, then writes: copy-on-write breaks in the child. With the module's
-# kfunc (6.12) the page's mapcount shows the sharing end (2 before, 1 after).
-echo
-echo "\$ vmatlas faults --events -- sh -c 'x=1; (x=2; echo child)' | grep -E 'TID|cow'"
-vmatlas faults --events -- sh -c 'x=1; (x=2; echo child)' 2>/dev/null | grep -E 'TID|cow' |
-	head -8
+	# A fork, then writes: copy-on-write breaks in the child. With the module's
+	# kfunc (6.12) the page's mapcount shows the sharing end (2 before, 1 after).
+	echo
+	echo "\$ vmatlas faults --events -- sh -c 'x=1; (x=2; echo child)' | grep -E 'TID|cow'"
+	vmatlas faults --events -- sh -c 'x=1; (x=2; echo child)' >/tmp/demo.out 2>/dev/null ||
+		fail "vmatlas faults --events -- sh -c ..." $?
+	grep -E 'TID|cow' /tmp/demo.out | head -8
+fi
 
 # The module's own requests, as tracepoints.
 if [ -d /sys/kernel/tracing/events/vmatlas ]; then
 	# No task-name recording: it would patch the scheduler's hot paths.
 	echo 0 >/sys/kernel/tracing/options/record-cmd
 	echo 1 >/sys/kernel/tracing/events/vmatlas/enable
-	vmatlas maps $$ >/dev/null
+	vmatlas maps $$ >/dev/null || fail "vmatlas maps $$" $?
 	echo 0 >/sys/kernel/tracing/events/vmatlas/enable
 	echo
 	echo "\$ vmatlas maps $$; grep -o 'vmatlas_vmas:.*' /sys/kernel/tracing/trace"
-	grep -o 'vmatlas_vmas:.*' /sys/kernel/tracing/trace
+	grep -o 'vmatlas_vmas:.*' /sys/kernel/tracing/trace || fail "no vmatlas_vmas event" 1
 fi
+
+echo
+if [ "$failed" != 0 ]; then
+	echo "vmatlas-demo: $failed step(s) failed"
+	exit 1
+fi
+echo "vmatlas-demo: every step succeeded"

@@ -5,7 +5,8 @@
 # Idempotent: installs only what is missing. Needs root (apt).
 #
 # Usage: deps.sh [host|i386|all]
-#   host  compilers, QEMU, busybox, sparse, json-c, BPF toolchain
+#   host  compilers, QEMU, busybox, sparse, json-c, BPF toolchain, and
+#         mmdebstrap for the chroots other suites' kernels are built in
 #   i386  multiarch i386: static json-c and busybox for the 32-bit PAE target
 set -eu
 
@@ -13,7 +14,8 @@ what=${1:-all}
 
 HOST_PKGS="build-essential gcc-multilib bc bison flex cpio xz-utils kmod dwarves
 	qemu-system-x86 busybox-static sparse pkg-config libjson-c-dev
-	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev perl python3"
+	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev perl python3
+	mmdebstrap zstd"
 I386_PKGS="libjson-c-dev:i386 libc6:i386"
 
 missing()
@@ -36,11 +38,13 @@ apt_install()
 		exit 1
 	fi
 	if [ -z "$apt_updated" ]; then
-		apt-get update -qq || true
+		apt-get -o DPkg::Lock::Timeout=600 update -qq || true
 		apt_updated=1
 	fi
 	echo "deps: installing$*" >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+	# Wait for another apt (an unattended upgrade) rather than fail.
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+		--no-install-recommends "$@" >/dev/null
 }
 
 case "$what" in

@@ -81,10 +81,12 @@ test)
 	;;
 demo)
 	vmatlas-demo
+	say "run-exit $?"
 	say "done"
 	;;
 bench)
 	vmatlas-bench
+	say "run-exit $?"
 	say "done"
 	;;
 *)

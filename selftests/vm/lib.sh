@@ -14,7 +14,8 @@ VM_KMODS=${VM_KMODS:-zram ext4}
 
 log() { echo "vmatlas: $*" >&2; }
 
-# target_field NAME: sets T_NAME T_ARCH T_IMAGE T_HEADERS T_QEMU T_CPU T_MEM T_LEVELS
+# target_load NAME: sets T_NAME T_ARCH T_SUITE T_IMAGE T_HEADERS T_QEMU T_CPU
+# T_MEM T_LEVELS T_UARCH.
 target_load()
 {
 	local line
@@ -23,7 +24,8 @@ target_load()
 	[ -n "$line" ] || return 1
 	# shellcheck disable=SC2086
 	set -- $line
-	T_NAME=$1 T_ARCH=$2 T_IMAGE=$3 T_HEADERS=$4 T_QEMU=$5 T_CPU=$6 T_MEM=$7 T_LEVELS=$8
+	T_NAME=$1 T_ARCH=$2 T_SUITE=$3 T_IMAGE=$4 T_HEADERS=$5 T_QEMU=$6 T_CPU=$7 T_MEM=$8
+	T_LEVELS=$9
 	case $T_ARCH in
 	amd64) T_UARCH=x86_64 ;;
 	i386) T_UARCH=i386 ;;
@@ -32,13 +34,35 @@ target_load()
 
 target_names() { grep -v '^#' "$VM_DIR/targets" | awk 'NF { print $1 }'; }
 
-# Kernel image and headers for the loaded target: sets KREL VMLINUZ KMODDIR KDIR.
+# Kernel image and headers for the loaded target: sets KREL VMLINUZ KMODDIR
+# KDIR CHROOT (KDIR is inside CHROOT when the kernel is of another suite).
 target_kernel()
 {
 	local out
 
-	out=$("$VM_DIR/kernel.sh" "$T_ARCH" "$T_IMAGE" "$T_HEADERS") || return 1
+	out=$("$VM_DIR/kernel.sh" "$T_ARCH" "$T_SUITE" "$T_IMAGE" "$T_HEADERS") || return 1
 	eval "$out"
+}
+
+# kbuild_in DIR [MAKE ARGS]: build the external module in DIR for the
+# loaded kernel, warnings enabled (W=1), in the kernel's suite: on the host,
+# or in the suite's chroot through a copy of DIR that is copied back.
+kbuild_in()
+{
+	local dir=$1 inner
+	shift
+
+	if [ -z "$CHROOT" ]; then
+		make -C "$KDIR" M="$dir" ARCH=x86 W=1 "$@" modules
+		return
+	fi
+	inner=/build/$T_NAME/$(basename "$dir")
+	rm -rf "$CHROOT$inner"
+	mkdir -p "$(dirname "$CHROOT$inner")"
+	cp -r "$dir" "$CHROOT$inner"
+	"$VM_DIR/suite.sh" run "$T_SUITE" make -C "$KDIR" M="$inner" W=1 "$@" modules || return 1
+	rm -rf "$dir"
+	cp -r "$CHROOT$inner" "$dir"
 }
 
 # The tool and tests for one user-space architecture, static, once per run.
@@ -46,6 +70,7 @@ build_userspace()
 {
 	local uarch=$1 out=$BUILD_DIR/$1 m32=0 ksft
 
+	mkdir -p "$out"
 	[ "$uarch" = i386 ] && m32=1
 	ksft=$("$VM_DIR/source.sh")/tools/testing/selftests || return 1
 	# vmlinux.h for the BPF programs: from a fetched kernel's BTF (6.12 ships it).
@@ -79,17 +104,17 @@ build_module()
 	rm -rf "$out/src"
 	mkdir -p "$out/src"
 	cp -r "$SRC_DIR/Kbuild" "$SRC_DIR/VERSION" "$SRC_DIR/module" "$SRC_DIR/include" "$out/src/"
-	make -C "$KDIR" M="$out/src" ARCH=x86 W=1 modules >"$out/module.log" 2>&1 || return 1
+	kbuild_in "$out/src" >"$out/module.log" 2>&1 || return 1
 	# Headers with a vmlinux give the module BTF, which its kfuncs need: a
 	# build that lost it (no pahole) would quietly test the fallback instead.
-	if [ -f "$KDIR/vmlinux" ] && ! readelf -S "$out/src/vmatlas.ko" | grep -q '\.BTF '; then
+	if [ -f "$CHROOT$KDIR/vmlinux" ] && ! readelf -S "$out/src/vmatlas.ko" | grep -q '\.BTF '; then
 		echo "vmatlas.ko has no BTF although $KDIR/vmlinux exists" >>"$out/module.log"
 		return 1
 	fi
 	# The test-only helper module (kernel objects with their physical addresses).
 	rm -rf "$out/helper"
 	cp -r "$SRC_DIR/selftests/vmatlas/helper" "$out/helper"
-	make -C "$KDIR" M="$out/helper" ARCH=x86 W=1 modules >>"$out/module.log" 2>&1 || return 1
+	kbuild_in "$out/helper" >>"$out/module.log" 2>&1 || return 1
 	! grep -q 'warning:' "$out/module.log"
 }
 

@@ -4,6 +4,9 @@
 # "FAILED <what>" line per failure. Every test binary's TAP "ok"/"not ok"
 # lines count; a binary that died without saying why counts as a failure; a
 # kernel warning anywhere in the log, or a VM that never finished, fails.
+# With -v run=1 (make demo, make bench) the log is of one program instead
+# of tests: it must exit 0 ("vmatlas-vm: run-exit 0"), and each line it
+# marks "vmatlas-demo: FAILED" is a failure.
 
 function fail(what) { nfail++; failed[nfail] = what }
 
@@ -19,6 +22,8 @@ BEGIN {
 
 /^vmatlas-vm: module loaded/ { loaded = 1 }
 /^vmatlas-vm: done/ { done = 1 }
+/^vmatlas-vm: run-exit / { run_exit = $3 }
+/^vmatlas-demo: FAILED/ { fail(substr($0, 15)) }
 
 /^vmatlas-vm: test-begin / { cur = $3; results = 0; bad = 0; next }
 /^vmatlas-vm: test-end / {
@@ -58,6 +63,8 @@ END {
 		fail("timeout: the VM was killed")
 	else if (!done)
 		fail("the VM did not finish its tests (crash)")
+	if (run && done && run_exit != "0")
+		fail("the program in the VM exited " (run_exit == "" ? "without status" : run_exit))
 	npass += extra_pass
 	if (nwarn) {
 		for (i = 1; i <= nwarn && i <= 5; i++)

@@ -3,7 +3,7 @@
 #
 # The style gates: checkpatch.pl --strict over every source file of the
 # module, the UAPI, the tool and the tests; sparse (C=2) over the module
-# against every kernel of the matrix. checkpatch comes from Debian's kernel
+# against every kernel of the matrix, in the kernel's own suite. checkpatch comes from Debian's kernel
 # source package (source.sh), never from this tree.
 #
 # Prints "ok"/"not ok" lines as it goes on stderr and the summary (PASS, FAIL,
@@ -63,7 +63,7 @@ for t in $(target_names); do
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	cp -r Kbuild VERSION module include "$dir/"
-	make -C "$KDIR" M="$dir" ARCH=x86 C=2 W=1 modules >"$dir.log" 2>&1
+	kbuild_in "$dir" C=2 >"$dir.log" 2>&1
 	rc=$?
 	if [ $rc = 0 ] && grep -E '(warning|error):' "$dir.log" >&2; then
 		rc=1

@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A Debian suite's own world: a chroot made with mmdebstrap under the cache,
+# in which kernels of that suite are resolved, their headers installed and
+# modules built with the suite's compiler and kbuild. Nothing of the suite
+# reaches the host (trixie's modpost alone needs a newer glibc than
+# bookworm's). The chroot is made once and reused; its package lists are
+# refreshed once per run (VMATLAS_RUN), so the newest kernel is met the week
+# Debian ships it.
+#
+# Usage: suite.sh base SUITE          the suite a chroot is made of (trixie for
+#                                     trixie-backports), or "host" if the
+#                                     host is that suite
+#        suite.sh root SUITE          make or refresh the chroot; print its path
+#        suite.sh run SUITE CMD...    run CMD in it, with /proc mounted
+set -eu
+
+cache=${VMATLAS_CACHE:-$HOME/.cache/vmatlas}
+mirror=${VMATLAS_MIRROR:-http://deb.debian.org/debian}
+
+die() { echo "suite.sh: $*" >&2; exit 1; }
+
+base_of()
+{
+	local host
+
+	host=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	case $1 in
+	*-backports | *-updates) set -- "${1%-*}" ;;
+	unstable) set -- sid ;;
+	esac
+	if [ "$1" = "$host" ]; then echo host; else echo "$1"; fi
+}
+
+# Run in the chroot with /proc mounted in a private mount namespace (objtool
+# reads /proc; nothing stays mounted when the command ends).
+run_in()
+{
+	local root=$1
+	shift
+	unshare -m --propagation private sh -c \
+		'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$root" \
+		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
+		DEBIAN_FRONTEND=noninteractive "$@"
+}
+
+# Make the chroot of SUITE if missing, refresh its lists once per run.
+# Serialised: parallel targets share one chroot.
+ensure_root()
+{
+	local suite=$1 base root sources
+
+	base=$(base_of "$suite")
+	[ "$base" != host ] || die "$suite is the host's suite: no chroot needed"
+	root=$cache/chroots/$base
+	mkdir -p "$cache/chroots"
+	exec 9>"$root.lock"
+	flock 9
+	if [ ! -e "$root/.complete" ]; then
+		rm -rf "$root"
+		sources="deb $mirror $base main"
+		[ "$suite" = "$base" ] || sources="$sources
+deb $mirror $base-backports main"
+		echo "suite.sh: making a $base chroot (once; about a minute)" >&2
+		# The suite's compiler (build-essential, in buildd), pahole for
+		# module BTF, kmod for depmod, sparse for the style gate.
+		mmdebstrap --variant=buildd --include=pahole,kmod,bc,xz-utils,zstd,sparse \
+			--aptopt='Acquire::Check-Valid-Until "false"' \
+			--aptopt='APT::Install-Recommends "false"' \
+			"$base" "$root" "$sources" >"$root.log" 2>&1 ||
+			{ cat "$root.log" >&2; die "mmdebstrap $base failed"; }
+		touch "$root/.complete"
+	fi
+	if [ "$(cat "$root/.run" 2>/dev/null)" != "${VMATLAS_RUN:-$$}" ]; then
+		run_in "$root" apt-get update -qq >"$root.log" 2>&1 ||
+			{ cat "$root.log" >&2; die "apt-get update in the $base chroot failed"; }
+		echo "${VMATLAS_RUN:-$$}" >"$root/.run"
+	fi
+	echo "$root"
+}
+
+cmd=${1:-}
+[ $# -ge 2 ] || die "usage: suite.sh base|root|run SUITE [CMD...]"
+suite=$2
+shift 2
+case $cmd in
+base) base_of "$suite" ;;
+root) ensure_root "$suite" ;;
+run)
+	root=$cache/chroots/$(base_of "$suite")
+	[ -e "$root/.complete" ] || die "no chroot for $suite (suite.sh root $suite)"
+	run_in "$root" "$@"
+	;;
+*) die "unknown command $cmd" ;;
+esac
