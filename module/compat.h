@@ -19,64 +19,50 @@
 /*
  * The code is written against the newest kernel's API; what older kernels
  * name differently is supplied below under the new name, as backports'
- * compat/ does. Where a header tells whether an API exists, it is probed
- * (__has_include, #ifdef on a macro) rather than guessed from a version:
- * Debian ships nothing between 6.12 and 7.2 to date such a change by.
+ * compat/ does. Where the headers can tell whether an API exists, they are
+ * probed (#ifdef on a macro here, VMATLAS_HAVE_* from Kbuild's look at the
+ * header files) rather than guessed from a version: Debian ships nothing
+ * between 6.12 and 7.2 to date such a change by.
  */
 
 /*
  * Software leaf entries (swap, migration, device, hwpoison, markers): the
- * swapops predicates on swp_entry_t gave way to <linux/leafops.h> and
- * softleaf_t (7.x; swp_entry_t underneath, so swp_type()/swp_offset() stay).
+ * swapops predicates on swp_entry_t gave way to <linux/leafops.h> (7.x),
+ * whose softleaf_t is still swp_entry_t underneath, so swp_type() and
+ * swp_offset() stay. vmatlas names its own wrappers: stable kernels carry
+ * parts of the new spelling (Debian's 6.12.117 has softleaf_t and a
+ * softleaf_from_pte() macro, without the predicates), so the new names
+ * cannot be supplied whole where leafops.h is missing.
  */
-#if __has_include(<linux/leafops.h>)
+#ifdef VMATLAS_HAVE_LEAFOPS
 #include <linux/leafops.h>
+#define vmatlas_leaf_from_pte(pte)		softleaf_from_pte(pte)
+#define vmatlas_leaf_is_swap(leaf)		softleaf_is_swap(leaf)
+#define vmatlas_leaf_is_migration(leaf)		softleaf_is_migration(leaf)
+#define vmatlas_leaf_is_device_private(leaf)	softleaf_is_device_private(leaf)
+#define vmatlas_leaf_is_device_exclusive(leaf)	softleaf_is_device_exclusive(leaf)
+#define vmatlas_leaf_is_hwpoison(leaf)		softleaf_is_hwpoison(leaf)
+#define vmatlas_leaf_is_marker(leaf)		softleaf_is_marker(leaf)
 #else
-typedef swp_entry_t softleaf_t;
-
-static inline softleaf_t softleaf_from_pte(pte_t pte)
-{
-	return pte_to_swp_entry(pte);
-}
-
-static inline bool softleaf_is_swap(softleaf_t entry)
-{
-	return !non_swap_entry(entry);
-}
-
-static inline bool softleaf_is_migration(softleaf_t entry)
-{
-	return is_migration_entry(entry);
-}
-
-static inline bool softleaf_is_device_private(softleaf_t entry)
-{
-	return is_device_private_entry(entry);
-}
-
-static inline bool softleaf_is_device_exclusive(softleaf_t entry)
-{
-	return is_device_exclusive_entry(entry);
-}
-
-static inline bool softleaf_is_hwpoison(softleaf_t entry)
-{
-	return is_hwpoison_entry(entry);
-}
-
-static inline bool softleaf_is_marker(softleaf_t entry)
-{
-	return is_pte_marker_entry(entry);
-}
+#define vmatlas_leaf_from_pte(pte)		pte_to_swp_entry(pte)
+#define vmatlas_leaf_is_swap(leaf)		(!non_swap_entry(leaf))
+#define vmatlas_leaf_is_migration(leaf)		is_migration_entry(leaf)
+#define vmatlas_leaf_is_device_private(leaf)	is_device_private_entry(leaf)
+#define vmatlas_leaf_is_device_exclusive(leaf)	is_device_exclusive_entry(leaf)
+#define vmatlas_leaf_is_hwpoison(leaf)		is_hwpoison_entry(leaf)
+#define vmatlas_leaf_is_marker(leaf)		is_pte_marker_entry(leaf)
 #endif
 
 /*
  * The userfaultfd bit of x86 entries: _PAGE_UFFD_WP and pte_swp_uffd_wp()
  * were renamed _PAGE_UFFD and pte_swp_uffd() in 7.3, with the same meaning.
  */
-#ifndef _PAGE_UFFD
-#define _PAGE_UFFD			_PAGE_UFFD_WP
-#define pte_swp_uffd(pte)		pte_swp_uffd_wp(pte)
+#ifdef _PAGE_UFFD
+#define VMATLAS_PAGE_UFFD		_PAGE_UFFD
+#define vmatlas_pte_swp_uffd(pte)	pte_swp_uffd(pte)
+#else
+#define VMATLAS_PAGE_UFFD		_PAGE_UFFD_WP
+#define vmatlas_pte_swp_uffd(pte)	pte_swp_uffd_wp(pte)
 #endif
 
 /*

@@ -28,7 +28,7 @@ u64 vmatlas_entry_bits(u64 entry, unsigned int level, bool leaf)
 		bits |= VMATLAS_ENT_SWAP;
 		if (pte_swp_soft_dirty(pte))
 			bits |= VMATLAS_ENT_SOFT_DIRTY;
-		if (pte_swp_uffd(pte))
+		if (vmatlas_pte_swp_uffd(pte))
 			bits |= VMATLAS_ENT_UFFD_WP;
 		if (pte_swp_exclusive(pte))
 			bits |= VMATLAS_ENT_EXCLUSIVE;
@@ -65,7 +65,7 @@ u64 vmatlas_entry_bits(u64 entry, unsigned int level, bool leaf)
 		bits |= VMATLAS_ENT_PAT;
 	if (entry & _PAGE_SOFT_DIRTY)
 		bits |= VMATLAS_ENT_SOFT_DIRTY;
-	if (entry & _PAGE_UFFD)
+	if (entry & VMATLAS_PAGE_UFFD)
 		bits |= VMATLAS_ENT_UFFD_WP;
 	if (entry & _PAGE_SPECIAL)
 		bits |= VMATLAS_ENT_SPECIAL;
@@ -93,19 +93,19 @@ u64 vmatlas_entry_hide_phys(u64 entry)
  */
 unsigned int vmatlas_swap_decode(u64 entry, unsigned int *type, unsigned long *offset)
 {
-	softleaf_t leaf = softleaf_from_pte(__pte(entry));
+	swp_entry_t leaf = vmatlas_leaf_from_pte(__pte(entry));
 
 	*type = swp_type(leaf);
 	*offset = swp_offset(leaf);
-	if (softleaf_is_swap(leaf))
+	if (vmatlas_leaf_is_swap(leaf))
 		return VMATLAS_SWP_SWAP;
-	if (softleaf_is_migration(leaf))
+	if (vmatlas_leaf_is_migration(leaf))
 		return VMATLAS_SWP_MIGRATION;
-	if (softleaf_is_device_private(leaf) || softleaf_is_device_exclusive(leaf))
+	if (vmatlas_leaf_is_device_private(leaf) || vmatlas_leaf_is_device_exclusive(leaf))
 		return VMATLAS_SWP_DEVICE;
-	if (softleaf_is_hwpoison(leaf))
+	if (vmatlas_leaf_is_hwpoison(leaf))
 		return VMATLAS_SWP_HWPOISON;
-	if (softleaf_is_marker(leaf))
+	if (vmatlas_leaf_is_marker(leaf))
 		return VMATLAS_SWP_MARKER;
 	return VMATLAS_SWP_OTHER;
 }
