@@ -13,7 +13,8 @@ expect()
 {
 	local got want="PASS $2 FAIL $3 SKIP $4"
 
-	got=$(awk -v extra_pass=0 -v timed_out="${TIMED_OUT:-0}" -f "$dir/parse.awk" |
+	got=$(awk -v extra_pass=0 -v timed_out="${TIMED_OUT:-0}" -v run="${RUN:-0}" \
+		-f "$dir/parse.awk" |
 		awk '/^(PASS|FAIL|SKIP) / { printf "%s%s %s", sep, $1, $2; sep = " " }')
 	if [ "$got" = "$want" ]; then
 		npass=$((npass + 1))
@@ -53,6 +54,15 @@ for w in '[ 1.0] WARNING: CPU: 0 PID: 1 at mm/x.c:1 f+0x1/0x2' \
 done
 printf 'vmatlas-vm: module loaded\nvmatlas-vm: test-begin a\nok 1 x\n' |
 	TIMED_OUT=1 expect timeout 1 1 0
+
+# make demo and make bench: one program, which must exit 0 and fail no step.
+printf 'vmatlas-vm: run-exit 0\n' | vm | RUN=1 expect demo_clean 1 0 0
+printf 'vmatlas-demo: FAILED (exit 1): vmatlas info\nvmatlas-vm: run-exit 1\n' |
+	vm | RUN=1 expect demo_step_failed 1 2 0
+printf 'x\n' | vm | RUN=1 expect demo_without_status 1 1 0
+printf 'vmatlas-vm: run-exit 0\n[ 1.0] Call Trace:\n' | vm | RUN=1 expect demo_kernel_warning 0 1 0
+printf 'vmatlas-vm: module load failed\nvmatlas-vm: run-exit 0\nvmatlas-vm: done\n' |
+	RUN=1 expect demo_module_not_loaded 1 1 0
 
 printf 'PASS %d\nFAIL %d\nSKIP 0\n%s\n' "$npass" "$nfail" "${failed#?}"
 [ "$nfail" = 0 ]
