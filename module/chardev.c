@@ -182,9 +182,6 @@ static long vmatlas_ioctl_ptdump(struct file *file, void __user *uarg)
 	ret = vmatlas_target_get(&t, file, req.pid);
 	if (ret)
 		return ret;
-	ret = vmatlas_target_check_range(&t, req.start, req.end);
-	if (ret)
-		goto out_put;
 	count = min_t(u32, req.count, VMATLAS_RUNS_BATCH);
 	runs = kcalloc(count, sizeof(*runs), GFP_KERNEL);
 	if (!runs) {

@@ -95,14 +95,19 @@ static inline unsigned int vmatlas_pgtable_levels(void)
 
 /*
  * A PMD read without the page-table lock. 6.5 made pmdp_get_lockless() the
- * one way; before it, PAE's two halves were read by pmd_read_atomic().
+ * one way; before it, PAE's two halves were read by pmd_read_atomic(), and
+ * its users followed it with a compiler barrier so that the value tested is
+ * the value used (pmd_none_or_trans_huge_or_clear_bad() in 6.1).
  */
 static inline pmd_t vmatlas_pmdp_get(pmd_t *pmdp)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
 	return pmdp_get_lockless(pmdp);
 #else
-	return pmd_read_atomic(pmdp);
+	pmd_t pmd = pmd_read_atomic(pmdp);
+
+	barrier();
+	return pmd;
 #endif
 }
 
@@ -151,6 +156,19 @@ static inline int vmatlas_page_mapcount(struct page *page)
 }
 
 /*
+ * Point a VMA iterator at @addr again, after the mmap lock was dropped:
+ * vma_iter_set() from 6.4; the maple state underneath before.
+ */
+static inline void vmatlas_vma_iter_set(struct vma_iterator *vmi, unsigned long addr)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	vma_iter_set(vmi, addr);
+#else
+	mas_set(&vmi->mas, addr);
+#endif
+}
+
+/*
  * Declaring kfuncs. Since 6.8 register_btf_kfunc_id_set() takes only sets
  * marked as kfuncs (BTF_KFUNCS_START); before, a plain BTF_SET8 was it.
  * __bpf_kfunc (6.3) keeps a kfunc out of line and in BTF.
@@ -161,6 +179,22 @@ static inline int vmatlas_page_mapcount(struct page *page)
 #endif
 #ifndef __bpf_kfunc
 #define __bpf_kfunc			noinline
+#endif
+
+/*
+ * A kfunc set may refuse a program when it is loaded (.filter, 6.5; the
+ * module's is vmatlas_kfunc_filter() in kfunc.c): that is
+ * where lockdown is judged, as the verifier judges bpf_probe_read_kernel(),
+ * never in the kfunc itself, which runs in any context. Without a filter
+ * the module registers its kfuncs only if the kernel is not locked down
+ * when it loads.
+ */
+#ifdef VMATLAS_HAVE_KFUNC_FILTER
+#define VMATLAS_KFUNC_SET_FILTER	.filter = vmatlas_kfunc_filter,
+#define VMATLAS_KFUNC_HAS_FILTER	true
+#else
+#define VMATLAS_KFUNC_SET_FILTER
+#define VMATLAS_KFUNC_HAS_FILTER	false
 #endif
 
 /*

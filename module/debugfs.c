@@ -42,6 +42,16 @@ void vmatlas_debugfs_init(void)
 }
 
 /**
+ * vmatlas_debugfs_available() - were the debugfs views created?
+ *
+ * Return: false if debugfs is disabled, restricted or failed.
+ */
+bool vmatlas_debugfs_available(void)
+{
+	return !IS_ERR_OR_NULL(vmatlas_debugfs_dir);
+}
+
+/**
  * vmatlas_debugfs_exit() - remove /sys/kernel/debug/vmatlas/ and its files
  */
 void vmatlas_debugfs_exit(void)

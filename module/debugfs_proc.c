@@ -33,13 +33,17 @@ static void show_vma(struct seq_file *m, const struct vmatlas_vma *v, const char
 {
 	const struct vmatlas_residency *r = &v->res;
 
-	seq_printf(m, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %-8llu %s\n",
+	seq_printf(m, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %-8llu ",
 		   v->start, v->end,
 		   v->vm_flags & VMATLAS_VM_READ ? 'r' : '-',
 		   v->vm_flags & VMATLAS_VM_WRITE ? 'w' : '-',
 		   v->vm_flags & VMATLAS_VM_EXEC ? 'x' : '-',
 		   v->vm_flags & VMATLAS_VM_MAYSHARE ? 's' : 'p',
-		   v->pgoff, v->dev_major, v->dev_minor, v->inode, name ? name : "");
+		   v->pgoff, v->dev_major, v->dev_minor, v->inode);
+	/* As /proc/PID/maps: a newline in a file name must not forge a line. */
+	if (name)
+		seq_escape(m, name, "\n");
+	seq_putc(m, '\n');
 	seq_printf(m, "    kind %u vm_flags %#llx present %llu swap %llu anon %llu file %llu thp %llu hugetlb %llu\n",
 		   v->kind, v->vm_flags, r->present, r->swap, r->anon, r->file, r->thp,
 		   r->hugetlb);
@@ -139,7 +143,7 @@ static int vmatlas_ptdump_show(struct seq_file *m, void *unused)
 		return -ENOMEM;
 	}
 	do {
-		ret = vmatlas_ptdump_collect(&t, start, t.mm->task_size, runs,
+		ret = vmatlas_ptdump_collect(&t, start, READ_ONCE(t.mm->task_size), runs,
 					     VMATLAS_RUNS_BATCH, &count, &next);
 		if (ret) {
 			seq_printf(m, "error %d\n", ret);

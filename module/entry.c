@@ -140,9 +140,13 @@ struct page *vmatlas_leaf_page(struct vm_area_struct *vma, const struct vmatlas_
 		if (pte_special(pte))
 			return NULL;
 	}
-	if (!pfn_valid(leaf->pfn))
+	/*
+	 * As procfs: a frame may have a memmap that is not initialised
+	 * (offline memory, ZONE_DEVICE holes); pfn_valid() does not say.
+	 */
+	page = pfn_to_online_page(leaf->pfn);
+	if (!page)
 		return NULL;
-	page = pfn_to_page(leaf->pfn);
 	if (leaf->level != VMATLAS_LEVEL_PTE && vma && vma_is_anonymous(vma) &&
 	    !folio_test_anon(page_folio(page))) {
 		*zero = true;
@@ -175,7 +179,11 @@ void vmatlas_page_facts(struct page *page, bool zero, struct vmatlas_page *out)
 	out->order = folio_order(folio);
 	if (folio_test_anon(folio)) {
 		out->flags |= VMATLAS_PG_ANON;
-		if (PageAnonExclusive(page))
+		/*
+		 * hugetlb keeps the flag on the head page only: a tail page's
+		 * bit is stale, and 6.1 asserts (VM_BUG_ON_PGFLAGS) on it.
+		 */
+		if (PageAnonExclusive(folio_test_hugetlb(folio) ? &folio->page : page))
 			out->flags |= VMATLAS_PG_ANON_EXCLUSIVE;
 	}
 	if (folio_test_ksm(folio))

@@ -24,7 +24,9 @@ void vmatlas_info_fill(struct vmatlas_info *info, const struct file *file)
 	info->page_size = PAGE_SIZE;
 	info->levels = vmatlas_pgtable_levels();
 	info->reserved = 0;
-	info->features = VMATLAS_FEAT_DEBUGFS;
+	info->features = 0;
+	if (vmatlas_debugfs_available())
+		info->features |= VMATLAS_FEAT_DEBUGFS;
 	if (IS_ENABLED(CONFIG_HIGHMEM))
 		info->features |= VMATLAS_FEAT_HIGHMEM;
 	if (vmatlas_privileged(file))

@@ -60,10 +60,13 @@ static void pte_describe(const struct vmatlas_leaf *leaf, bool found, bool page_
  *	module knows are zeroed
  *
  * Reads only, and without locks (vmatlas_lookup_lockless()); the struct
- * page facts are a snapshot taken without a reference.
+ * page facts are a snapshot taken without a reference. Lockdown is judged
+ * when a program that calls this is loaded (vmatlas_kfunc_filter()), not
+ * here: a security hook may lock, allocate or audit, and this runs in any
+ * context.
  *
  * Context: any, NMI included: takes no lock, does not sleep.
- * Return: 0; -EPERM under lockdown=confidentiality; -EINVAL for unknown
+ * Return: 0; -EINVAL for unknown
  * @flags, a task without an address space, an address above TASK_SIZE or a
  * short @pte; -EAGAIN if a page table changed under the lookup.
  */
@@ -75,10 +78,8 @@ __bpf_kfunc int vmatlas_pte_get(u64 addr, u32 flags, void *pte, u32 pte__sz)
 	unsigned long irqflags;
 	int ret = -EINVAL;
 
-	if (!vmatlas_bpf_may_read_kernel()) {
-		ret = -EPERM;
-	} else if (mm && addr < TASK_SIZE && pte__sz >= VMATLAS_PTE_SIZE_VER0 &&
-		   !(flags & ~VMATLAS_PTE_GET_PAGE)) {
+	if (mm && addr < TASK_SIZE && pte__sz >= VMATLAS_PTE_SIZE_VER0 &&
+	    !(flags & ~VMATLAS_PTE_GET_PAGE)) {
 		local_irq_save(irqflags);
 		ret = vmatlas_lookup_lockless(mm, addr, &leaf);
 		if (ret >= 0)
@@ -96,9 +97,20 @@ BTF_KFUNCS_START(vmatlas_kfunc_ids)
 BTF_ID_FLAGS(func, vmatlas_pte_get)
 BTF_KFUNCS_END(vmatlas_kfunc_ids)
 
+/*
+ * Called by the verifier, in the loading process's context, for each call
+ * of one of our kfuncs: under lockdown=confidentiality BPF may not read
+ * kernel memory, and page-table entries and frame numbers are that.
+ */
+static int __maybe_unused vmatlas_kfunc_filter(const struct bpf_prog *prog, u32 kfunc_id)
+{
+	return vmatlas_bpf_may_read_kernel() ? 0 : -EACCES;
+}
+
 static const struct btf_kfunc_id_set vmatlas_kfunc_set = {
 	.owner	= THIS_MODULE,
 	.set	= &vmatlas_kfunc_ids,
+	VMATLAS_KFUNC_SET_FILTER
 };
 
 /**
@@ -114,20 +126,36 @@ void vmatlas_kfunc_init(void)
 
 	if (!vmatlas_module_has_btf())
 		return;
+	if (!VMATLAS_KFUNC_HAS_FILTER && !vmatlas_bpf_may_read_kernel()) {
+		pr_info("no BPF kfuncs: the kernel is locked down\n");
+		return;
+	}
+	/*
+	 * A set cannot be unregistered: what registered stays, and INFO
+	 * announces the kfuncs as soon as tracing programs (fentry, tp_btf)
+	 * can call them; kprobe programs are a bonus.
+	 */
 	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_TRACING, &vmatlas_kfunc_set);
-	if (!ret && VMATLAS_KFUNC_KPROBE)
-		ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_KPROBE, &vmatlas_kfunc_set);
-	if (ret)
+	if (ret) {
 		pr_info("no BPF kfuncs: registering them failed (%d)\n", ret);
-	vmatlas_kfuncs_registered = !ret;
+		return;
+	}
+	vmatlas_kfuncs_registered = true;
+	if (VMATLAS_KFUNC_KPROBE) {
+		ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_KPROBE, &vmatlas_kfunc_set);
+		if (ret)
+			pr_info("BPF kfuncs for tracing programs only (kprobe: %d)\n", ret);
+	}
 }
 
 /**
- * vmatlas_kfunc_available() - whether BPF programs can call the kfuncs
+ * vmatlas_kfunc_available() - whether BPF programs can call the kfuncs now
  *
- * Return: true once vmatlas_kfunc_init() registered them.
+ * Context: process context (it asks the lockdown LSM).
+ * Return: true if vmatlas_kfunc_init() registered them and a program that
+ * calls them would be accepted.
  */
 bool vmatlas_kfunc_available(void)
 {
-	return vmatlas_kfuncs_registered;
+	return vmatlas_kfuncs_registered && vmatlas_bpf_may_read_kernel();
 }

@@ -27,9 +27,13 @@ static void lab_describe(struct page *page, unsigned long va, struct vmatlas_lab
 	out->region = vmatlas_region_of(va);
 }
 
+/*
+ * The sizes are the caller's: an allocation that fails is an answer
+ * (-ENOMEM), not a kernel warning, hence __GFP_NOWARN throughout.
+ */
 static int lab_kmalloc(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
 {
-	void *p = kmalloc(lab->bytes, GFP_KERNEL);
+	void *p = kmalloc(lab->bytes, GFP_KERNEL | __GFP_NOWARN);
 	unsigned int i;
 
 	if (!p)
@@ -47,7 +51,7 @@ static int lab_kmalloc(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
 
 static int lab_vmalloc(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
 {
-	void *p = vmalloc(lab->bytes);
+	void *p = __vmalloc(lab->bytes, GFP_KERNEL | __GFP_NOWARN);
 	unsigned int i;
 
 	if (!p)
@@ -66,7 +70,7 @@ static int lab_vmalloc(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
 static int lab_pages(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
 {
 	unsigned int order = get_order(lab->bytes), i;
-	struct page *page = alloc_pages(GFP_KERNEL, order);
+	struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
 
 	if (!page)
 		return -ENOMEM;
@@ -95,7 +99,7 @@ static int lab_kmap(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
 	for (i = 0; i < lab->npages; i++) {
 		void *va;
 
-		held[i] = alloc_page(GFP_HIGHUSER);
+		held[i] = alloc_page(GFP_HIGHUSER | __GFP_NOWARN);
 		if (!held[i]) {
 			ret = -ENOMEM;
 			break;

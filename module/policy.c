@@ -62,7 +62,7 @@ bool vmatlas_may_see_kernel(const struct file *file)
  * privileges it needs to be loaded; lockdown=confidentiality takes that away
  * (LOCKDOWN_BPF_READ_KERNEL), and the kfunc must not give it back.
  *
- * Context: any: the lockdown check takes no lock.
+ * Context: process context: security hooks may lock, allocate and audit.
  * Return: true unless the kernel is locked down for confidentiality.
  */
 bool vmatlas_bpf_may_read_kernel(void)

@@ -9,6 +9,7 @@
  */
 #include <linux/mm.h>
 
+#include "compat.h"
 #include "trace.h"
 #include "vmatlas.h"
 
@@ -57,15 +58,19 @@ static int ptdump_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *leaf
  * vmatlas_ptdump_collect() - gather the runs of [@start, @end)
  * @t: the target
  * @start: page-aligned first address
- * @end: page-aligned end, checked by vmatlas_target_check_range()
+ * @end: page-aligned end
  * @runs: room for @max runs
  * @max: at most this many runs
  * @count: runs filled
  * @next: where to continue, or 0 when @end was reached
  *
- * Locking: takes and releases the target's mmap read lock.
+ * Every transport comes through here, so the range is checked here
+ * (vmatlas_target_check_range()), not by each caller.
  *
- * Return: 0 or a negative errno (-EINTR, -EAGAIN).
+ * Locking: takes and releases the target's mmap read lock, and drops it
+ * between chunks of the walk (vmatlas_walk_vma()).
+ *
+ * Return: 0 or a negative errno (-EINVAL for a bad range, -EINTR, -EAGAIN).
  */
 int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start, unsigned long end,
 			   struct vmatlas_run *runs, unsigned int max, unsigned int *count,
@@ -84,6 +89,10 @@ int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start, unsign
 	int ret;
 
 	*next = 0;
+	*count = 0;
+	ret = vmatlas_target_check_range(t, start, end);
+	if (ret)
+		goto out_trace;
 	ret = vmatlas_target_lock(t);
 	if (ret)
 		return ret;
@@ -92,19 +101,28 @@ int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start, unsign
 
 		for_each_vma_range(vmi, vma, end) {
 			pw.w.vma = vma;
-			ret = vmatlas_walk_range(&pw.w, max(start, vma->vm_start),
-						 min(end, vma->vm_end));
+			ret = vmatlas_walk_vma(&pw.w, max(start, vma->vm_start),
+					       min(end, vma->vm_end));
 			if (ret == 1) {
 				*next = pw.w.next;
 				ret = 0;
 				break;
 			}
+			/* Runs describe tables, not VMAs: go on with what is there now. */
+			if (ret == VMATLAS_WALK_MOVED) {
+				vmatlas_vma_iter_set(&vmi, pw.w.next);
+				ret = 0;
+				continue;
+			}
 			if (ret)
 				break;
+			if (pw.w.relocked)
+				vmatlas_vma_iter_set(&vmi, pw.w.vma->vm_end);
 		}
 	}
 	vmatlas_target_unlock(t);
 	*count = pw.count;
-	trace_vmatlas_ptdump(t->pid, start, end, pw.count, *next, ret);
+out_trace:
+	trace_vmatlas_ptdump(t->pid, start, end, *count, *next, ret);
 	return ret;
 }

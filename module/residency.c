@@ -75,19 +75,23 @@ static int residency_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *l
 }
 
 /**
- * vmatlas_residency() - add up what the page tables map in a range of a VMA
- * @vma: the VMA
- * @start: page-aligned start, inside @vma
- * @end: page-aligned end, inside @vma, above @start
+ * vmatlas_residency() - add up what the page tables of a whole VMA map
+ * @vmap: the VMA; updated if the walk had to retake the lock
  * @res: counts are added to it
+ * @relocked: set if the mmap lock was dropped and retaken (the caller's
+ *	iterator is then stale)
  *
- * Locking: the caller holds the mmap read lock. May sleep.
+ * Locking: the caller holds the mmap read lock; it is held again on return
+ * but may have been dropped between chunks (vmatlas_walk_vma()). May sleep.
  *
- * Return: 0 or -EAGAIN if a page table kept changing under the walk.
+ * Return: 0; -EAGAIN if a page table kept changing under the walk, or the
+ * VMA changed while the lock was dropped (the counts are then partial);
+ * -EINTR on a fatal signal.
  */
-int vmatlas_residency(struct vm_area_struct *vma, unsigned long start, unsigned long end,
-		      struct vmatlas_residency *res)
+int vmatlas_residency(struct vm_area_struct **vmap, struct vmatlas_residency *res,
+		      bool *relocked)
 {
+	struct vm_area_struct *vma = *vmap;
 	struct residency_walk rw = {
 		.w = {
 			.mm = vma->vm_mm,
@@ -96,6 +100,10 @@ int vmatlas_residency(struct vm_area_struct *vma, unsigned long start, unsigned 
 		},
 		.res = res,
 	};
+	int ret;
 
-	return vmatlas_walk_range(&rw.w, start, end);
+	ret = vmatlas_walk_vma(&rw.w, vma->vm_start, vma->vm_end);
+	*vmap = rw.w.vma;
+	*relocked = rw.w.relocked;
+	return ret == VMATLAS_WALK_MOVED ? -EAGAIN : ret;
 }

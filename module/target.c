@@ -94,18 +94,18 @@ void vmatlas_target_unlock(struct vmatlas_target *t)
  * a TASK_SIZE: until then no range is valid yet, which is not the caller's
  * mistake.
  *
- * Return: 0; -EINVAL if the range is empty, wraps, is not page aligned or
- * reaches above the user address space; -EAGAIN if the target is in the
- * middle of an execve().
+ * Return: 0; -EAGAIN if the target is in the middle of an execve(), when no
+ * range is valid; -EINVAL if the range is empty, wraps, is not page aligned
+ * or reaches above the user address space.
  */
 int vmatlas_target_check_range(struct vmatlas_target *t, u64 start, u64 end)
 {
 	unsigned long task_size = READ_ONCE(t->mm->task_size);
 
-	if (start >= end || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(end))
-		return -EINVAL;
 	if (!task_size)
 		return -EAGAIN;
+	if (start >= end || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(end))
+		return -EINVAL;
 	if (end > task_size)
 		return -EINVAL;
 	return 0;

@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "trace.h"
 #include "vmatlas.h"
 
@@ -74,7 +75,8 @@ void vmatlas_vmas_batch_free(struct vmatlas_vmas_batch *b)
  * @residency: also walk each VMA's page tables
  * @b: the batch; @count, @names_used and @next are set
  *
- * Locking: takes and releases the target's mmap read lock.
+ * Locking: takes and releases the target's mmap read lock, which a long
+ * residency walk drops between chunks (vmatlas_residency()).
  *
  * Return: 0 or a negative errno: -ERANGE if the first name does not fit in
  * the names buffer, -EINTR, -EAGAIN.
@@ -113,9 +115,20 @@ int vmatlas_vmas_collect(struct vmatlas_target *t, unsigned long start, bool res
 				break;
 			}
 			if (residency) {
-				ret = vmatlas_residency(vma, vma->vm_start, vma->vm_end, &v->res);
+				unsigned long vm_start = vma->vm_start;
+				bool relocked;
+
+				ret = vmatlas_residency(&vma, &v->res, &relocked);
+				if (ret == -EAGAIN && b->count) {
+					/* It changed under us: the next batch starts with it. */
+					b->next = vm_start;
+					ret = 0;
+					break;
+				}
 				if (ret)
 					break;
+				if (relocked)
+					vmatlas_vma_iter_set(&vmi, vma->vm_end);
 			}
 			b->count++;
 		}

@@ -69,10 +69,21 @@ struct vmatlas_walker {
 	/* Optional: every entry read, top down, VMATLAS_LVL_* flags. */
 	void (*visit)(struct vmatlas_walker *w, unsigned int level, u64 entry,
 		      unsigned int index, unsigned int flags, phys_addr_t table);
-	unsigned long next;	/* where a stopped walk would go on */
+	unsigned long next;	/* where a stopped or paused walk would go on */
+	/* PMD tables and huge leaves a chunk may read before it pauses; 0: all. */
+	unsigned int budget;
+	bool relocked;		/* vmatlas_walk_vma() dropped the mmap lock */
 };
 
+/* vmatlas_walk_range() read its budget: go on at @w->next. */
+#define VMATLAS_WALK_PAUSED	2
+/* vmatlas_walk_vma(): the VMA changed while the lock was dropped (@w->next). */
+#define VMATLAS_WALK_MOVED	3
+/* PMD tables (or huge leaves) a chunk reads under one hold of the mmap lock. */
+#define VMATLAS_WALK_CHUNK	64
+
 int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned long end);
+int vmatlas_walk_vma(struct vmatlas_walker *w, unsigned long start, unsigned long end);
 int vmatlas_lookup_lockless(struct mm_struct *mm, unsigned long addr, struct vmatlas_leaf *leaf);
 
 /* entry.c */
@@ -90,8 +101,8 @@ const char *vmatlas_vma_name(struct vm_area_struct *vma, char *buf, size_t len);
 void vmatlas_vma_fill(struct vm_area_struct *vma, struct vmatlas_vma *out);
 
 /* residency.c */
-int vmatlas_residency(struct vm_area_struct *vma, unsigned long start, unsigned long end,
-		      struct vmatlas_residency *res);
+int vmatlas_residency(struct vm_area_struct **vmap, struct vmatlas_residency *res,
+		      bool *relocked);
 
 /* vmas.c: VMAS, gathered in fixed-size batches. */
 struct vmatlas_vmas_batch {
@@ -135,6 +146,7 @@ void vmatlas_chardev_exit(void);
 /* debugfs.c, debugfs_proc.c */
 void vmatlas_debugfs_init(void);
 void vmatlas_debugfs_exit(void);
+bool vmatlas_debugfs_available(void);
 void vmatlas_debugfs_proc_init(struct dentry *dir);
 u64 vmatlas_debugfs_addr_get(void);
 void vmatlas_debugfs_kernel_init(struct dentry *dir);

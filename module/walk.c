@@ -7,6 +7,9 @@
  * mapped under RCU and the PMD is re-read afterwards; if it changed, the table
  * may have been freed or replaced, and that PMD is walked again.
  *
+ * Each level's table is found from the snapshot of the entry above
+ * (*_offset_lockless()), so no entry is read twice.
+ *
  * The walker only reads. It never takes a fault and never sets an accessed
  * or dirty bit: it does not touch the memory it describes.
  */
@@ -102,21 +105,34 @@ out_unmap:
 	return ret;
 }
 
+/*
+ * Spend one unit of the chunk's budget; true when it is spent and the walk
+ * should pause before @next (not at @end: the range is done then anyway).
+ */
+static bool budget_spent(struct vmatlas_walker *w, unsigned long next, unsigned long end)
+{
+	if (!w->budget || next == end || --w->budget)
+		return false;
+	w->next = next;
+	return true;
+}
+
 static int walk_pmd_range(struct vmatlas_walker *w, pud_t *pudp, pud_t pud,
 			  unsigned long addr, unsigned long end)
 {
 	phys_addr_t table = level_folded(VMATLAS_LEVEL_PMD) ? 0 : PFN_PHYS(pud_pfn(pud));
 	unsigned long next;
 	pmd_t *pmdp;
-	int ret = 0;
+	int ret;
 
-	pmdp = pmd_offset(pudp, addr);
+	pmdp = pmd_offset_lockless(pudp, pud, addr);
 	do {
 		int retries = VMATLAS_PMD_RETRIES;
 		pmd_t pmd;
 
 		next = pmd_addr_end(addr, end);
 again:
+		ret = 0;
 		pmd = vmatlas_pmdp_get(pmdp);
 		if (pmd_none(pmd)) {
 			visit(w, VMATLAS_LEVEL_PMD, pmd_val(pmd), pmd_index(addr),
@@ -140,6 +156,8 @@ again:
 		}
 		if (ret)
 			return ret;
+		if (budget_spent(w, next, end))
+			return VMATLAS_WALK_PAUSED;
 		cond_resched();
 	} while (pmdp++, addr = next, addr != end);
 	return 0;
@@ -153,7 +171,7 @@ static int walk_pud_range(struct vmatlas_walker *w, p4d_t *p4dp, p4d_t p4d,
 	pud_t *pudp;
 	int ret;
 
-	pudp = pud_offset(p4dp, addr);
+	pudp = pud_offset_lockless(p4dp, p4d, addr);
 	do {
 		pud_t pud = READ_ONCE(*pudp);
 
@@ -168,6 +186,8 @@ static int walk_pud_range(struct vmatlas_walker *w, p4d_t *p4dp, p4d_t p4d,
 			      VMATLAS_LVL_LEAF, table);
 			ret = emit_leaf(w, VMATLAS_LEVEL_PUD, pud_val(pud), pud_present(pud),
 					pud_pfn(pud), addr, next, PUD_SIZE);
+			if (!ret && budget_spent(w, next, end))
+				ret = VMATLAS_WALK_PAUSED;
 		} else if (pud_bad(pud) || !pud_present(pud)) {
 			visit(w, VMATLAS_LEVEL_PUD, pud_val(pud), pud_index(addr),
 			      VMATLAS_LVL_BAD, table);
@@ -190,7 +210,7 @@ static int walk_p4d_range(struct vmatlas_walker *w, pgd_t *pgdp, pgd_t pgd,
 	p4d_t *p4dp;
 	int ret;
 
-	p4dp = p4d_offset(pgdp, addr);
+	p4dp = p4d_offset_lockless(pgdp, pgd, addr);
 	do {
 		p4d_t p4d = READ_ONCE(*p4dp);
 
@@ -228,8 +248,12 @@ static int walk_p4d_range(struct vmatlas_walker *w, pgd_t *pgdp, pgd_t pgd,
  * are freed after an RCU grace period and are read under rcu_read_lock().
  * May sleep between PMDs.
  *
+ * With @w->budget set, the walk pauses once it has read that many PMD tables
+ * or huge leaves; vmatlas_walk_vma() uses that to hold the lock in chunks.
+ *
  * Return: 0 when the range is done, 1 if @w->leaf stopped the walk (then
- * @w->next is the address of the leaf it refused), -EAGAIN if a PTE table
+ * @w->next is the address of the leaf it refused), VMATLAS_WALK_PAUSED when
+ * the budget is spent (@w->next: where to go on), -EAGAIN if a PTE table
  * kept changing.
  */
 int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned long end)
@@ -266,6 +290,57 @@ int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned l
 	return 0;
 }
 
+/**
+ * vmatlas_walk_vma() - walk [@start, @end) of @w->vma in chunks
+ * @w: the walker; @w->vma is updated if the lock was dropped
+ * @start: page-aligned first address, inside @w->vma
+ * @end: page-aligned end, inside @w->vma
+ *
+ * As pagemap_read() and smaps do: the mmap lock is held for a chunk of
+ * VMATLAS_WALK_CHUNK PMD tables at most; between chunks a fatal signal ends
+ * the walk, and when a writer waits for the lock (or the CPU is wanted) the
+ * lock is dropped and taken again, and the VMA looked up anew at the address
+ * the walk goes on from. Its cost follows the populated tables, not the span:
+ * empty upper-level entries are skipped whole and spend nothing.
+ *
+ * Locking: the caller holds the mmap read lock of @w->mm and holds it again
+ * on return; it is retaken uninterruptibly (a writer holds it briefly) and a
+ * fatal signal is honoured at the next chunk. @w->relocked tells the caller
+ * that VMA pointers and iterators from before the call are stale.
+ *
+ * Return: as vmatlas_walk_range(), never VMATLAS_WALK_PAUSED; -EINTR on a
+ * fatal signal; VMATLAS_WALK_MOVED if the VMA was unmapped or changed while
+ * the lock was dropped (@w->next: where the walk was).
+ */
+int vmatlas_walk_vma(struct vmatlas_walker *w, unsigned long start, unsigned long end)
+{
+	unsigned long vm_start = w->vma->vm_start, vm_end = w->vma->vm_end;
+	struct vm_area_struct *vma;
+	int ret;
+
+	w->relocked = false;
+	for (;;) {
+		w->budget = VMATLAS_WALK_CHUNK;
+		ret = vmatlas_walk_range(w, start, end);
+		w->budget = 0;
+		if (ret != VMATLAS_WALK_PAUSED)
+			return ret;
+		start = w->next;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		if (!mmap_lock_is_contended(w->mm) && !need_resched())
+			continue;
+		mmap_read_unlock(w->mm);
+		w->relocked = true;
+		cond_resched();
+		mmap_read_lock(w->mm);
+		vma = vma_lookup(w->mm, start);
+		if (!vma || vma->vm_start != vm_start || vma->vm_end != vm_end)
+			return VMATLAS_WALK_MOVED;
+		w->vma = vma;
+	}
+}
+
 /* The leaf vmatlas_lookup_lockless() found: present or swap-format. */
 static int lockless_leaf(struct vmatlas_leaf *leaf, unsigned int level, u64 entry, bool present,
 			 unsigned long pfn, unsigned long size)
@@ -292,7 +367,11 @@ static int lockless_leaf(struct vmatlas_leaf *leaf, unsigned int level, u64 entr
  * Like GUP-fast and perf_get_page_size(), it relies on interrupts being off:
  * x86 frees page tables only after a TLB-flush IPI or an RCU grace period,
  * and neither can complete while this CPU has interrupts disabled. Each entry
- * is read once; the PMD is re-read after the PTE, as the walker does.
+ * is read once, and each lower table is found from the snapshot of the entry
+ * above (the *_offset_lockless() helpers GUP-fast uses), never by reading
+ * the entry again: a concurrent free_pgtables() may have cleared it, and a
+ * second read would take page 0 for a table. The PMD is re-read after the
+ * PTE, as the walker does.
  *
  * Context: interrupts disabled; any context, NMI included.
  * Return: 1 if a present or swap-format leaf maps @addr, 0 if an empty (or
@@ -317,13 +396,13 @@ int vmatlas_lookup_lockless(struct mm_struct *mm, unsigned long addr, struct vma
 		return 0;
 
 	leaf->level = VMATLAS_LEVEL_P4D;
-	p4dp = p4d_offset(pgdp, addr);
+	p4dp = p4d_offset_lockless(pgdp, pgd, addr);
 	p4d = READ_ONCE(*p4dp);
 	if (p4d_none(p4d) || p4d_bad(p4d))
 		return 0;
 
 	leaf->level = VMATLAS_LEVEL_PUD;
-	pudp = pud_offset(p4dp, addr);
+	pudp = pud_offset_lockless(p4dp, p4d, addr);
 	pud = READ_ONCE(*pudp);
 	if (pud_none(pud))
 		return 0;
@@ -334,7 +413,7 @@ int vmatlas_lookup_lockless(struct mm_struct *mm, unsigned long addr, struct vma
 		return 0;
 
 	leaf->level = VMATLAS_LEVEL_PMD;
-	pmdp = pmd_offset(pudp, addr);
+	pmdp = pmd_offset_lockless(pudp, pud, addr);
 	pmd = vmatlas_pmdp_get(pmdp);
 	if (pmd_none(pmd))
 		return 0;

@@ -19,13 +19,19 @@
 
 #define SZ_2M	(2UL << 20)
 
+/*
+ * Each region is a VMA of its own: an unmapped page below it keeps the
+ * kernel from merging it with the region mapped next (7.x merges anonymous
+ * VMAs that earlier kernels kept apart), whatever their flags.
+ */
 static void *map_anon(size_t len, int prot, int flags)
 {
-	void *p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
+	long page = sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, len + page, prot, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
 
-	if (p == MAP_FAILED)
+	if (p == MAP_FAILED || munmap(p, page))
 		_exit(20);
-	return p;
+	return p + page;
 }
 
 /* Touch memory for real: the compiler may neither drop nor merge these. */

@@ -7,7 +7,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -340,6 +343,119 @@ TEST_F(layout, debugfs_views_agree_with_proc)
 	EXPECT_NE(NULL, strstr(text, want)) TH_LOG("no '%s' in debugfs walk:\n%s", want, text);
 	ASSERT_LT(0, read_file("/sys/kernel/debug/vmatlas/ptdump", text, sizeof(text)));
 	EXPECT_NE(NULL, strstr(text, " pte ")) TH_LOG("%s", text);
+}
+
+static int mutating;
+
+/* Map, touch and unmap a page in a loop: a writer on the mmap lock. */
+static void *mutator(void *arg)
+{
+	long page = getpagesize();
+
+	while (__atomic_load_n(&mutating, __ATOMIC_RELAXED)) {
+		char *p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+
+		if (p == MAP_FAILED)
+			break;
+		p[0] = 1;
+		munmap(p, page);
+	}
+	return NULL;
+}
+
+/* The residency of the VMA that starts at @start, from one VMAS call. */
+static int residency_of(int fd, unsigned long long start, struct vmatlas_residency *res)
+{
+	static struct vmatlas_vma vmas[1];
+	struct vmatlas_vmas req = {
+		.size = sizeof(req), .flags = VMATLAS_VMAS_RESIDENCY, .pid = getpid(),
+		.count = 1, .start = start, .vmas_ptr = (uintptr_t)vmas,
+		.entry_size = sizeof(vmas[0]),
+	};
+
+	if (ioctl(fd, VMATLAS_IOC_VMAS, &req))
+		return -errno;
+	if (req.count != 1 || vmas[0].start != start)
+		return -ENOENT;
+	*res = vmas[0].res;
+	return 0;
+}
+
+/*
+ * The walk holds the mmap lock for a chunk of page tables at a time and lets
+ * writers in between (as pagemap_read() does): across many chunks, with a
+ * thread mapping and unmapping beside it, a big sparse VMA still counts
+ * exactly the pages it has.
+ */
+TEST(residency_is_exact_across_chunks_while_the_process_maps)
+{
+	const unsigned long long huge = 2ULL << 20, tables = 300;
+	struct vmatlas_residency res;
+	pthread_t thread;
+	char *big;
+	int fd, i, bad = 0;
+
+	fd = open(VMATLAS_TEST_DEVICE, O_RDONLY);
+	if (fd < 0)
+		SKIP(return, "/dev/vmatlas missing");
+	big = mmap(NULL, tables * huge, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(MAP_FAILED, big);
+	ASSERT_EQ(0, madvise(big, tables * huge, MADV_NOHUGEPAGE));
+	/* One page in each PMD's range: one PTE table each. */
+	for (i = 0; i < (int)tables; i++)
+		big[i * huge] = 1;
+
+	__atomic_store_n(&mutating, 1, __ATOMIC_RELAXED);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, mutator, NULL));
+	for (i = 0; i < 50; i++) {
+		memset(&res, 0, sizeof(res));
+		if (residency_of(fd, (uintptr_t)big, &res) || res.present != tables ||
+		    res.anon != tables || res.swap) {
+			TH_LOG("round %d: present %llu anon %llu swap %llu", i,
+			       (unsigned long long)res.present, (unsigned long long)res.anon,
+			       (unsigned long long)res.swap);
+			bad++;
+		}
+	}
+	__atomic_store_n(&mutating, 0, __ATOMIC_RELAXED);
+	pthread_join(thread, NULL);
+	EXPECT_EQ(0, bad);
+	munmap(big, tables * huge);
+	close(fd);
+}
+
+/*
+ * A file name with a newline cannot forge a line of the debugfs maps view:
+ * it is escaped exactly as /proc/PID/maps escapes it.
+ */
+TEST(debugfs_maps_escapes_file_names_as_proc_does)
+{
+	static const char path[] = "/tmp/vmatlas\n00000000-00001000 rw-p forged";
+	static char text[1 << 16], maps[1 << 16];
+	const char *escaped = "/tmp/vmatlas\\01200000000-00001000 rw-p forged\n";
+	char buf[32];
+	void *p;
+	int fd;
+
+	if (write_file(VMATLAS_TEST_DEBUGFS "/pid", "0") == -ENOENT)
+		SKIP(return, "no debugfs views");
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, getpagesize()));
+	p = mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	snprintf(buf, sizeof(buf), "%d", getpid());
+	ASSERT_EQ(0, write_file(VMATLAS_TEST_DEBUGFS "/pid", buf));
+	ASSERT_LT(0, read_file(VMATLAS_TEST_DEBUGFS "/maps", text, sizeof(text)));
+	ASSERT_LT(0, read_file("/proc/self/maps", maps, sizeof(maps)));
+	munmap(p, getpagesize());
+	close(fd);
+	unlink(path);
+	ASSERT_NE(NULL, strstr(maps, escaped)) TH_LOG("/proc/self/maps:\n%s", maps);
+	EXPECT_NE(NULL, strstr(text, escaped)) TH_LOG("debugfs maps:\n%s", text);
+	EXPECT_EQ(NULL, strstr(text, "\n00000000-00001000 rw-p forged"));
 }
 
 TEST_HARNESS_MAIN

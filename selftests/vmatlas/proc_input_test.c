@@ -20,6 +20,28 @@
 #include "kselftest_harness.h"
 
 #define PAGE	((unsigned long long)getpagesize())
+#define REEXEC	"VMATLAS_REEXEC"
+
+/*
+ * With VMATLAS_REEXEC=N in its environment this binary execs itself N more
+ * times, then exits: one PID whose address space is replaced over and over,
+ * for the debugfs views to catch in the middle of an execve().
+ */
+__attribute__((constructor)) static void reexec(void)
+{
+	const char *left = getenv(REEXEC);
+	static char *const argv[] = { "proc_input_test", NULL };
+	char buf[16];
+
+	if (!left)
+		return;
+	if (atoi(left) <= 0)
+		_exit(0);
+	snprintf(buf, sizeof(buf), "%d", atoi(left) - 1);
+	setenv(REEXEC, buf, 1);
+	execv("/proc/self/exe", argv);
+	_exit(1);
+}
 
 FIXTURE(dev) {
 	int fd;
@@ -264,6 +286,50 @@ TEST_F(dev, target_exec_and_exit_races_are_clean)
 		waitpid(pid, NULL, 0);
 	}
 	EXPECT_EQ(0, errors);
+}
+
+/*
+ * The debugfs views of a process that keeps exec'ing: between exec_mmap()
+ * and setup_new_exec() its new mm has no TASK_SIZE yet, and a view must then
+ * report an error (-EAGAIN), not walk to the top of memory. Every read must
+ * succeed and print either its view or "error".
+ */
+TEST_F(dev, debugfs_views_of_an_execing_target_are_clean)
+{
+	static const char *const views[] = { "ptdump", "maps", "walk" };
+	static char text[1 << 16];
+	int reads = 0, bad = 0, status;
+	char buf[32];
+	pid_t pid;
+
+	if (access(VMATLAS_TEST_DEBUGFS "/pid", F_OK))
+		SKIP(return, "no vmatlas debugfs views");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		setenv(REEXEC, "3000", 1);
+		reexec();
+		_exit(1);
+	}
+	snprintf(buf, sizeof(buf), "%d", pid);
+	ASSERT_EQ(0, write_file(VMATLAS_TEST_DEBUGFS "/pid", buf));
+	ASSERT_EQ(0, write_file(VMATLAS_TEST_DEBUGFS "/addr", "0x1000"));
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		char path[64];
+		ssize_t n;
+
+		snprintf(path, sizeof(path), VMATLAS_TEST_DEBUGFS "/%s", views[reads % 3]);
+		n = read_file(path, text, sizeof(text));
+		reads++;
+		if (n <= 0) {
+			TH_LOG("%s: read returned %zd", path, n);
+			bad++;
+		}
+	}
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, bad);
+	TH_LOG("%d reads while the target exec'd 3000 times", reads);
 }
 
 TEST_HARNESS_MAIN

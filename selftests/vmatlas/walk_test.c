@@ -342,6 +342,46 @@ TEST_F(layout, thp_is_a_pmd_leaf)
 	json_object_put(r);
 }
 
+/*
+ * One private hugetlb page, written by its only owner: every 4 KiB of it
+ * reports the facts of the one page (hugetlb keeps them on the head page),
+ * anon-exclusive included, and pagemap agrees on the frames.
+ */
+TEST_F(layout, hugetlb_page_facts_are_the_same_at_every_offset)
+{
+	const unsigned long long huge = 2ULL << 20;
+	unsigned long long offs[] = { 0, self->l.page, huge / 2 + 3 * self->l.page,
+				      huge - self->l.page };
+	const char *first = NULL;
+	unsigned int i;
+	int fd;
+
+	/* The harness reserves huge pages at boot: their absence is a failure. */
+	ASSERT_NE(0, self->l.hugetlb) TH_LOG("no hugetlb page (vm.nr_hugepages?)");
+	fd = pagemap_open(self->l.pid);
+	for (i = 0; i < ARRAY_SIZE(offs); i++) {
+		unsigned long long a = self->l.hugetlb + offs[i];
+		struct json_object *r = walk_one(self->l.pid, a), *page;
+		__u64 pm = pagemap_entry(fd, a, self->l.page);
+		const char *flags;
+
+		ASSERT_NE(NULL, r);
+		page = json_get(r, "page");
+		ASSERT_NE(NULL, page) TH_LOG("%#llx: no page facts", a);
+		EXPECT_EQ((long long)huge, json_int(r, "page_size"));
+		EXPECT_EQ(pm & PM_PFN_MASK, pfn_of(r));
+		flags = json_object_to_json_string(json_get(page, "flags"));
+		EXPECT_TRUE(json_array_has(json_get(page, "flags"), "anon-exclusive"))
+			TH_LOG("offset %#llx: %s", offs[i], flags);
+		if (!first)
+			first = strdup(flags);
+		EXPECT_STREQ(first, flags) TH_LOG("offset %#llx", offs[i]);
+		json_object_put(r);
+	}
+	free((void *)first);
+	close(fd);
+}
+
 TEST_F(layout, swapped_page_walks_to_a_swap_entry)
 {
 	struct json_object *r, *swap;
