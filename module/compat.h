@@ -66,6 +66,17 @@
 #endif
 
 /*
+ * Whether a PUD leaf maps memory. Only hugetlb makes PUD leaves in user
+ * space, and it reads them as PTEs (huge_ptep_get()): PROT_NONE is
+ * present, as for PTEs and PMDs. pud_present() tests _PAGE_PRESENT alone
+ * on x86, which would take a PROT_NONE 1 GiB page for a swap entry.
+ */
+static inline bool vmatlas_pud_leaf_present(pud_t pud)
+{
+	return pte_present(__pte(pud_val(pud)));
+}
+
+/*
  * The @n-th page after @page within one allocation. nth_page() left mm.h
  * once a folio's struct pages were contiguous in every memory model; before,
  * SPARSEMEM without VMEMMAP needed it.

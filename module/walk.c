@@ -181,14 +181,16 @@ static int walk_pud_range(struct vmatlas_walker *w, p4d_t *p4dp, p4d_t p4d,
 			      VMATLAS_LVL_NONE, table);
 			continue;
 		}
-		if (pud_leaf(pud)) {
+		/* A 1 GiB leaf: mapped, PROT_NONE, or swap-format (hugetlb). */
+		if (pud_leaf(pud) || !pud_present(pud)) {
 			visit(w, VMATLAS_LEVEL_PUD, pud_val(pud), pud_index(addr),
 			      VMATLAS_LVL_LEAF, table);
-			ret = emit_leaf(w, VMATLAS_LEVEL_PUD, pud_val(pud), pud_present(pud),
-					pud_pfn(pud), addr, next, PUD_SIZE);
+			ret = emit_leaf(w, VMATLAS_LEVEL_PUD, pud_val(pud),
+					vmatlas_pud_leaf_present(pud), pud_pfn(pud), addr, next,
+					PUD_SIZE);
 			if (!ret && budget_spent(w, next, end))
 				ret = VMATLAS_WALK_PAUSED;
-		} else if (pud_bad(pud) || !pud_present(pud)) {
+		} else if (pud_bad(pud)) {
 			visit(w, VMATLAS_LEVEL_PUD, pud_val(pud), pud_index(addr),
 			      VMATLAS_LVL_BAD, table);
 			continue;
@@ -406,10 +408,10 @@ int vmatlas_lookup_lockless(struct mm_struct *mm, unsigned long addr, struct vma
 	pud = READ_ONCE(*pudp);
 	if (pud_none(pud))
 		return 0;
-	if (pud_leaf(pud))
-		return lockless_leaf(leaf, VMATLAS_LEVEL_PUD, pud_val(pud), pud_present(pud),
-				     pud_pfn(pud), PUD_SIZE);
-	if (pud_bad(pud) || !pud_present(pud))
+	if (pud_leaf(pud) || !pud_present(pud))
+		return lockless_leaf(leaf, VMATLAS_LEVEL_PUD, pud_val(pud),
+				     vmatlas_pud_leaf_present(pud), pud_pfn(pud), PUD_SIZE);
+	if (pud_bad(pud))
 		return 0;
 
 	leaf->level = VMATLAS_LEVEL_PMD;

@@ -291,14 +291,14 @@ TEST_F(dev, target_exec_and_exit_races_are_clean)
 /*
  * The debugfs views of a process that keeps exec'ing: between exec_mmap()
  * and setup_new_exec() its new mm has no TASK_SIZE yet, and a view must then
- * report an error (-EAGAIN), not walk to the top of memory. Every read must
- * succeed and print either its view or "error".
+ * report an error (-EAGAIN), not walk to the top of memory (which warned).
+ * Every read must succeed; a fresh mm may have no page tables to show yet.
  */
-TEST_F(dev, debugfs_views_of_an_execing_target_are_clean)
+TEST_F_TIMEOUT(dev, debugfs_views_of_an_execing_target_are_clean, 300)
 {
 	static const char *const views[] = { "ptdump", "maps", "walk" };
 	static char text[1 << 16];
-	int reads = 0, bad = 0, status;
+	int reads = 0, bad = 0, eagain = 0, status;
 	char buf[32];
 	pid_t pid;
 
@@ -307,7 +307,7 @@ TEST_F(dev, debugfs_views_of_an_execing_target_are_clean)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		setenv(REEXEC, "3000", 1);
+		setenv(REEXEC, "600", 1);
 		reexec();
 		_exit(1);
 	}
@@ -321,15 +321,18 @@ TEST_F(dev, debugfs_views_of_an_execing_target_are_clean)
 		snprintf(path, sizeof(path), VMATLAS_TEST_DEBUGFS "/%s", views[reads % 3]);
 		n = read_file(path, text, sizeof(text));
 		reads++;
-		if (n <= 0) {
+		if (n < 0) {
 			TH_LOG("%s: read returned %zd", path, n);
 			bad++;
 		}
+		if (strstr(text, "error -11"))
+			eagain++;
 	}
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	EXPECT_EQ(0, bad);
-	TH_LOG("%d reads while the target exec'd 3000 times", reads);
+	TH_LOG("%d reads while the target exec'd 600 times, %d caught it mid-exec",
+	       reads, eagain);
 }
 
 TEST_HARNESS_MAIN
