@@ -58,19 +58,37 @@ static int translate_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *l
 	return 0;
 }
 
-/* Without CAP_SYS_ADMIN, nothing that names a physical frame leaves. */
-static void translate_hide_phys(struct vmatlas_walk *out)
+/*
+ * What the target's view hides (include/uapi/linux/vmatlas.h): without
+ * CAP_SYS_ADMIN nothing that names a frame, a swap slot or the state of a
+ * struct page leaves; page-table addresses also need kernel addresses.
+ */
+static void translate_apply_view(const struct vmatlas_target *t, struct vmatlas_walk *out)
 {
 	int i;
 
+	if (!t->show_tables) {
+		out->out_flags |= VMATLAS_OUT_TABLES_HIDDEN;
+		for (i = 0; i < VMATLAS_LEVELS; i++)
+			out->levels[i].table = 0;
+	}
+	if (t->show_phys)
+		return;
 	out->out_flags |= VMATLAS_OUT_PHYS_HIDDEN;
+	out->out_flags &= ~VMATLAS_WALK_PAGE;
+	memset(&out->page, 0, sizeof(out->page));
 	out->phys = 0;
 	out->pfn = 0;
-	if (out->swap_kind != VMATLAS_SWP_SWAP)
-		out->swap_offset = 0;
+	out->swap_type = 0;
+	out->swap_offset = 0;
 	for (i = 0; i < VMATLAS_LEVELS; i++) {
-		out->levels[i].entry = vmatlas_entry_hide_phys(out->levels[i].entry);
-		out->levels[i].table = 0;
+		struct vmatlas_level *l = &out->levels[i];
+
+		/* A swap-format leaf is all swap slot or frame, bar its bits. */
+		if ((l->flags & VMATLAS_LVL_LEAF) && (l->bits & VMATLAS_ENT_SWAP))
+			l->entry = 0;
+		else
+			l->entry = vmatlas_entry_hide_phys(l->entry);
 	}
 }
 
@@ -117,8 +135,8 @@ int vmatlas_translate(struct vmatlas_target *t, unsigned long addr, struct vmatl
 	ret = vmatlas_walk_range(&tw.w, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE);
 out_unlock:
 	vmatlas_target_unlock(t);
-	if (!ret && !t->show_phys)
-		translate_hide_phys(out);
+	if (!ret)
+		translate_apply_view(t, out);
 	trace_vmatlas_walk(t->pid, addr, ret ? 0 : out->stop_level, ret ? 0 : out->page_size,
 			   ret ? 0 : out->pfn, ret);
 	return ret;

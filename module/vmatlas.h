@@ -41,7 +41,8 @@ int vmatlas_lab(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages);
 struct vmatlas_target {
 	struct mm_struct *mm;
 	pid_t pid;		/* as the caller named it, for tracepoints */
-	bool show_phys;		/* the opener may see physical addresses */
+	bool show_phys;		/* the opener may see physical addresses, page facts */
+	bool show_tables;	/* ... and where the page tables are (kptr_restrict) */
 };
 
 int vmatlas_target_get(struct vmatlas_target *t, const struct file *file, s32 pid);

@@ -90,15 +90,15 @@ static struct json_object *walk_level_to_json(const struct vmatlas_level *level,
 
 static struct json_object *walk_swap_to_json(const struct vmatlas_walk *w)
 {
-	/* Without CAP_SYS_ADMIN only a swap device's offset is shown. */
-	bool hidden = (w->out_flags & VMATLAS_OUT_PHYS_HIDDEN) && w->swap_kind != VMATLAS_SWP_SWAP;
+	/* Without CAP_SYS_ADMIN the slot is not shown, as pagemap does not. */
+	bool hidden = w->out_flags & VMATLAS_OUT_PHYS_HIDDEN;
 	struct json_object *swap;
 
 	if (w->swap_kind == VMATLAS_SWP_NONE)
 		return NULL;
 	swap = json_object_new_object();
 	json_object_object_add(swap, "kind", json_object_new_string(names_swap(w->swap_kind)));
-	json_object_object_add(swap, "type", json_object_new_int64(w->swap_type));
+	json_object_object_add(swap, "type", hidden ? NULL : json_object_new_int64(w->swap_type));
 	json_object_object_add(swap, "offset", out_hex_or_null(!hidden, w->swap_offset));
 	return swap;
 }
@@ -225,6 +225,7 @@ static int walk_print(FILE *out, struct json_object *doc)
 static int walk_gather(int fd, struct json_object *doc)
 {
 	struct json_object *hidden = json_object_new_boolean(0);
+	struct json_object *tables_hidden = json_object_new_boolean(0);
 	struct json_object *results = json_object_new_array();
 	struct vmatlas_walk w;
 	size_t i;
@@ -232,6 +233,7 @@ static int walk_gather(int fd, struct json_object *doc)
 
 	json_object_object_add(doc, "pid", json_object_new_int(walk_args.pid));
 	json_object_object_add(doc, "phys_hidden", hidden);
+	json_object_object_add(doc, "tables_hidden", tables_hidden);
 	json_object_object_add(doc, "results", results);
 	for (i = 0; i < walk_args.naddrs; i++) {
 		err = vmatlas_walk(fd, walk_args.pid, walk_args.addrs[i], &w);
@@ -239,6 +241,8 @@ static int walk_gather(int fd, struct json_object *doc)
 			return err;
 		if (w.out_flags & VMATLAS_OUT_PHYS_HIDDEN)
 			json_object_set_boolean(hidden, 1);
+		if (w.out_flags & VMATLAS_OUT_TABLES_HIDDEN)
+			json_object_set_boolean(tables_hidden, 1);
 		json_object_array_add(results, walk_to_json(&w));
 	}
 	return 0;

@@ -175,6 +175,39 @@ TEST_F(dev, walk_reserved_and_flags_are_einval)
 	EXPECT_EQ(EINVAL, errno);
 }
 
+/*
+ * A page of our own pushed to swap: without CAP_SYS_ADMIN its slot (type,
+ * offset, the raw entry) is hidden, as pagemap hides it; that it is swapped
+ * is not. 0 also when the page could not be swapped out (checked elsewhere).
+ */
+static int swapped_page_hides_its_slot(int fd)
+{
+	long page = getpagesize();
+	struct vmatlas_walk w;
+	char *p;
+	int i;
+
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return 20;
+	p[0] = 1;
+#ifdef MADV_PAGEOUT
+	madvise(p, page, MADV_PAGEOUT);
+#endif
+	if (walk(fd, getpid(), (uintptr_t)p, &w))
+		return 21;
+	if (w.swap_kind != VMATLAS_SWP_SWAP)
+		return 0;
+	if (w.swap_type || w.swap_offset)
+		return 22;
+	for (i = 0; i <= (int)w.stop_level && i < VMATLAS_LEVELS; i++)
+		if ((w.levels[i].flags & VMATLAS_LVL_LEAF) && w.levels[i].entry)
+			return 23;
+	if (!(w.levels[w.stop_level].bits & VMATLAS_ENT_SWAP))
+		return 24;
+	return 0;
+}
+
 static int unprivileged_rules_hold(void *mapped)
 {
 	struct vmatlas_walk w;
@@ -196,12 +229,48 @@ static int unprivileged_rules_hold(void *mapped)
 	for (i = 0; i < VMATLAS_LEVELS; i++)
 		if ((w.levels[i].entry & 0x000ffffffffff000ULL) || w.levels[i].table)
 			return 16;
-	return 0;
+	/* No page facts: mapcount, refcount and flags are /proc/kpage*'s, root's. */
+	if ((w.out_flags & VMATLAS_WALK_PAGE) || w.page.flags || w.page.mapcount ||
+	    w.page.refcount)
+		return 17;
+	return swapped_page_hides_its_slot(fd);
 }
 
 TEST_F(dev, without_cap_sys_admin_only_self_and_no_frames)
 {
 	EXPECT_EQ(0, in_child(unprivileged_rules_hold, self->mapped));
+}
+
+static int walk_tables(int fd, void *mapped, struct vmatlas_walk *w)
+{
+	int i, n = 0;
+
+	if (walk(fd, getpid(), (uintptr_t)mapped, w))
+		return -1;
+	for (i = 0; i <= (int)w->stop_level && i < VMATLAS_LEVELS; i++)
+		n += !!w->levels[i].table;
+	return n;
+}
+
+/*
+ * Where the page tables are is kernel memory layout: even for root, the
+ * tables' physical addresses follow kptr_restrict as kernel pointers do.
+ */
+TEST_F(dev, page_table_addresses_follow_kptr_restrict)
+{
+	char saved[16] = "";
+	struct vmatlas_walk w;
+
+	ASSERT_LT(0, read_file("/proc/sys/kernel/kptr_restrict", saved, sizeof(saved)));
+	ASSERT_EQ(0, write_file("/proc/sys/kernel/kptr_restrict", "0"));
+	EXPECT_LT(0, walk_tables(self->fd, self->mapped, &w));
+	EXPECT_FALSE(w.out_flags & VMATLAS_OUT_TABLES_HIDDEN);
+	ASSERT_EQ(0, write_file("/proc/sys/kernel/kptr_restrict", "2"));
+	EXPECT_EQ(0, walk_tables(self->fd, self->mapped, &w));
+	EXPECT_TRUE(w.out_flags & VMATLAS_OUT_TABLES_HIDDEN);
+	/* The frame itself is pagemap's business, not kptr_restrict's. */
+	EXPECT_NE(0, w.pfn);
+	ASSERT_EQ(0, write_file("/proc/sys/kernel/kptr_restrict", saved));
 }
 
 TEST(cli_bad_input_gets_one_line_and_no_output)

@@ -77,8 +77,15 @@ struct vmatlas_info {
  *   EAGAIN  the target is in the middle of execve() (its new address space
  *           has no size yet), or a page table kept changing: try again
  *   EINTR   a fatal signal arrived while waiting for the mmap lock
- * Physical addresses, PFNs and the PFN bits of raw entries read as zero, and
- * VMATLAS_OUT_PHYS_HIDDEN is set, unless the opener had CAP_SYS_ADMIN.
+ * Unless the opener had CAP_SYS_ADMIN, as /proc/PID/pagemap and
+ * /proc/kpageflags decide, VMATLAS_OUT_PHYS_HIDDEN is set and read as zero:
+ * physical addresses, PFNs, the PFN bits of raw entries, the whole raw entry
+ * of a swap-format leaf, a swap entry's type and offset, and WALK's page
+ * facts (mapcount, refcount, page flags; VMATLAS_WALK_PAGE stays clear).
+ * With CAP_SYS_ADMIN, the physical addresses of page tables (levels[].table)
+ * are kernel memory layout: they also follow kptr_restrict and lockdown, as
+ * LAYOUT and KADDR do, and read as zero with VMATLAS_OUT_TABLES_HIDDEN set
+ * when those hide kernel addresses.
  */
 
 /* Stable names for vm_flags: the kernel's VM_* bit positions are not ABI. */
@@ -192,6 +199,7 @@ struct vmatlas_vma {
 
 /* Output flags common to process commands. */
 #define VMATLAS_OUT_PHYS_HIDDEN	(1U << 0)	/* physical addresses read as zero */
+#define VMATLAS_OUT_TABLES_HIDDEN (1U << 1)	/* page-table addresses read as zero */
 
 /**
  * struct vmatlas_vmas - VMATLAS_IOC_VMAS: list a process's VMAs
