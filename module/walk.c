@@ -235,39 +235,12 @@ static int walk_p4d_range(struct vmatlas_walker *w, pgd_t *pgdp, pgd_t pgd,
 	return 0;
 }
 
-/**
- * vmatlas_walk_range() - walk the page tables of [@start, @end) in @w->mm
- * @w: the walker: @mm, @vma, the @leaf callback and optionally @visit
- * @start: first address, page aligned
- * @end: end, page aligned, above @start, within @w->vma
- *
- * Calls @w->leaf for every present or swap-format leaf entry, with the part
- * of the leaf inside the range; empty entries are skipped. Folded levels are
- * visited with the entry of the level above, as the kernel folds them.
- *
- * Locking: the caller holds the mmap read lock of @w->mm and stays inside one
- * VMA, so no page table of the range can be freed except PTE tables, which
- * are freed after an RCU grace period and are read under rcu_read_lock().
- * May sleep between PMDs.
- *
- * With @w->budget set, the walk pauses once it has read that many PMD tables
- * or huge leaves; vmatlas_walk_vma() uses that to hold the lock in chunks.
- *
- * Return: 0 when the range is done, 1 if @w->leaf stopped the walk (then
- * @w->next is the address of the leaf it refused), VMATLAS_WALK_PAUSED when
- * the budget is spent (@w->next: where to go on), -EAGAIN if a PTE table
- * kept changing.
- */
-int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned long end)
+static int walk_pgd_range(struct vmatlas_walker *w, unsigned long start, unsigned long end)
 {
 	phys_addr_t table = __pa(w->mm->pgd);
 	unsigned long addr = start, next;
 	pgd_t *pgdp;
 	int ret;
-
-	mmap_assert_locked(w->mm);
-	if (WARN_ON_ONCE(start >= end || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(end)))
-		return -EINVAL;
 
 	pgdp = pgd_offset(w->mm, addr);
 	do {
@@ -290,6 +263,63 @@ int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned l
 			return ret;
 	} while (pgdp++, addr = next, addr != end);
 	return 0;
+}
+
+/*
+ * A shared hugetlb mapping may share its PMD table with other processes,
+ * and huge_pmd_unshare() frees that table with i_mmap_rwsem held for write
+ * (hugetlb_walk() asks its callers for the hugetlb VMA lock or i_mmap_rwsem,
+ * and only the second is reachable from a module). The walk holds it for
+ * read, under the mmap lock as everywhere in mm/.
+ */
+static struct address_space *hugetlb_walk_lock(struct vm_area_struct *vma)
+{
+	struct address_space *mapping;
+
+	if (!is_vm_hugetlb_page(vma) || !(vma->vm_flags & VM_MAYSHARE) || !vma->vm_file)
+		return NULL;
+	mapping = vma->vm_file->f_mapping;
+	i_mmap_lock_read(mapping);
+	return mapping;
+}
+
+/**
+ * vmatlas_walk_range() - walk the page tables of [@start, @end) in @w->mm
+ * @w: the walker: @mm, @vma, the @leaf callback and optionally @visit
+ * @start: first address, page aligned
+ * @end: end, page aligned, above @start, within @w->vma
+ *
+ * Calls @w->leaf for every present or swap-format leaf entry, with the part
+ * of the leaf inside the range; empty entries are skipped. Folded levels are
+ * visited with the entry of the level above, as the kernel folds them.
+ *
+ * Locking: the caller holds the mmap read lock of @w->mm and stays inside one
+ * VMA, so no page table of the range can be freed except PTE tables, which
+ * are freed after an RCU grace period and are read under rcu_read_lock(),
+ * and shared hugetlb PMD tables, which i_mmap_rwsem (taken here) keeps.
+ * May sleep between PMDs.
+ *
+ * With @w->budget set, the walk pauses once it has read that many PMD tables
+ * or huge leaves; vmatlas_walk_vma() uses that to hold the lock in chunks.
+ *
+ * Return: 0 when the range is done, 1 if @w->leaf stopped the walk (then
+ * @w->next is the address of the leaf it refused), VMATLAS_WALK_PAUSED when
+ * the budget is spent (@w->next: where to go on), -EAGAIN if a PTE table
+ * kept changing.
+ */
+int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned long end)
+{
+	struct address_space *hugetlb_mapping;
+	int ret;
+
+	mmap_assert_locked(w->mm);
+	if (WARN_ON_ONCE(start >= end || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(end)))
+		return -EINVAL;
+	hugetlb_mapping = hugetlb_walk_lock(w->vma);
+	ret = walk_pgd_range(w, start, end);
+	if (hugetlb_mapping)
+		i_mmap_unlock_read(hugetlb_mapping);
+	return ret;
 }
 
 /**

@@ -38,8 +38,10 @@ run_target()
 
 	prepare_target "$name" test 2>"$out/prepare.log"
 	rc=$?
+	# A kernel that cannot be fetched is a failure: a run that tested
+	# nothing must not pass.
 	if [ $rc = 2 ]; then
-		printf 'SKIP 1\nSKIPPED %s\n' "$(tail -n 1 "$out/prepare.log")" >"$out/result"
+		printf 'FAIL 1\nFAILED kernel: %s\n' "$(tail -n 1 "$out/prepare.log")" >"$out/result"
 	elif [ $rc != 0 ]; then
 		printf 'FAIL 1\nFAILED build: see %s\n' "$out/prepare.log" >"$out/result"
 	else

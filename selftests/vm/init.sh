@@ -65,9 +65,17 @@ test)
 	for t in /tests/*_test; do
 		[ -x "$t" ] && run_test "$t" "$(basename "$t")"
 	done
+	# The 32-bit tests run the 32-bit tool, through compat_ioctl; the fault
+	# tests keep the 64-bit tracer (the 32-bit tool has no BPF) on 32-bit
+	# processes.
 	for t in /tests/m32/*_test; do
+		case $t in
+		*/faults*) export VMATLAS_TOOL=vmatlas ;;
+		*) export VMATLAS_TOOL=/bin/vmatlas32 ;;
+		esac
 		[ -x "$t" ] && run_test "$t" "m32/$(basename "$t")"
 	done
+	unset VMATLAS_TOOL
 	for t in /tests/*.sh; do
 		[ -f "$t" ] && run_test "$t" "$(basename "$t")"
 	done

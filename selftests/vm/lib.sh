@@ -144,6 +144,8 @@ pack_initramfs()
 			mkdir -p "$root/tests/m32"
 			cp "$BUILD_DIR"/i386/tests/* "$root/tests/m32/"
 			rm -f "$root/tests/m32/lockdown_test"
+			# ... and so does the 32-bit tool they run.
+			cp "$BUILD_DIR/i386/vmatlas" "$root/bin/vmatlas32"
 		fi
 	fi
 	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' \

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -380,6 +381,33 @@ TEST_F(layout, hugetlb_page_facts_are_the_same_at_every_offset)
 	}
 	free((void *)first);
 	close(fd);
+}
+
+/*
+ * A shared hugetlb mapping (whose PMD table the kernel may share between
+ * processes) is walked under i_mmap_rwsem, to the frame pagemap names.
+ */
+TEST(shared_hugetlb_page_walks_to_its_frame)
+{
+	const unsigned long long huge = 2ULL << 20;
+	long page = getpagesize();
+	struct json_object *r;
+	char *p;
+	int fd;
+
+	p = mmap(NULL, huge, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB,
+		 -1, 0);
+	/* The harness reserves huge pages at boot: their absence is a failure. */
+	ASSERT_NE(MAP_FAILED, p) TH_LOG("no hugetlb page (vm.nr_hugepages?)");
+	p[page] = 1;
+	r = walk_one(getpid(), (uintptr_t)p + page);
+	ASSERT_NE(NULL, r);
+	fd = pagemap_open(getpid());
+	EXPECT_EQ(pagemap_entry(fd, (uintptr_t)p + page, page) & PM_PFN_MASK, pfn_of(r));
+	EXPECT_EQ((long long)huge, json_int(r, "page_size"));
+	close(fd);
+	json_object_put(r);
+	munmap(p, huge);
 }
 
 TEST_F(layout, swapped_page_walks_to_a_swap_entry)
