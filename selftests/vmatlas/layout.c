@@ -20,16 +20,16 @@
 #define SZ_2M	(2UL << 20)
 
 /*
- * Each region is a VMA of its own: an unmapped page below it keeps the
- * kernel from merging it with the region mapped next (7.x merges anonymous
- * VMAs that earlier kernels kept apart), whatever their flags.
+ * Each region is a VMA of its own: an unmapped page on each side keeps the
+ * kernel from merging it with its neighbours (7.x merges anonymous VMAs
+ * that earlier kernels kept apart), whatever their flags.
  */
 static void *map_anon(size_t len, int prot, int flags)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	char *p = mmap(NULL, len + page, prot, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
+	char *p = mmap(NULL, len + 2 * page, prot, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
 
-	if (p == MAP_FAILED || munmap(p, page))
+	if (p == MAP_FAILED || munmap(p, page) || munmap(p + page + len, page))
 		_exit(20);
 	return p + page;
 }

@@ -23,11 +23,21 @@
 
 static long wl_page;
 
+/*
+ * The region is a VMA of its own, found by its start: an unmapped page on
+ * each side keeps the kernel from merging it with its neighbours (7.x
+ * merges anonymous VMAs that earlier kernels kept apart).
+ */
 static void *wl_map(size_t pages, int prot, int flags, int fd)
 {
-	void *p = mmap(NULL, pages * wl_page, prot, flags, fd, 0);
+	size_t len = pages * wl_page;
+	char *room, *p;
 
-	if (p == MAP_FAILED)
+	room = mmap(NULL, len + 2 * wl_page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (room == MAP_FAILED)
+		_exit(90);
+	p = mmap(room + wl_page, len, prot, flags | MAP_FIXED, fd, 0);
+	if (p == MAP_FAILED || munmap(room, wl_page) || munmap(p + len, wl_page))
 		_exit(90);
 	return p;
 }
