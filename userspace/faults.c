@@ -367,6 +367,30 @@ static void faults_collect(struct faults_bpf *skel, const struct faults_opts *op
 	json_object_object_add(doc, "latency_ns", lat);
 }
 
+/*
+ * Faults the kernel did not hand to our programs. A tracing program runs
+ * with migration, not preemption, disabled: on a preemptible kernel (7.x's
+ * PREEMPT_LAZY) a task preempted inside it leaves the program marked active
+ * on that CPU, and the kernel's recursion guard then skips it for the next
+ * fault there, counting a recursion miss. Misses are of any process: an
+ * upper bound on what the traced one lost.
+ */
+static unsigned long long faults_missed(struct faults_bpf *skel)
+{
+	unsigned long long missed = 0;
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			missed += info.recursion_misses;
+	}
+	return missed;
+}
+
 /* Start the command; it is traced from its first instruction. */
 static pid_t faults_spawn(char **argv)
 {
@@ -608,6 +632,7 @@ int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 	struct faults_module m;
 	struct faults_bpf *skel;
 	const char *why;
+	unsigned long long missed;
 	pid_t child = 0;
 	int status, ret = 1;
 	char path[32];
@@ -656,6 +681,11 @@ int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 		json_object_object_add(r, "majflt", json_object_new_int64(ru.ru_majflt));
 		json_object_object_add(doc, "rusage", r);
 	}
+	missed = faults_missed(skel);
+	json_object_object_add(doc, "missed", json_object_new_int64(missed));
+	if (missed)
+		fprintf(stderr, "vmatlas: the kernel skipped the tracer %llu times (BPF %s)\n",
+			missed, "recursion guard on a preemptible kernel): counts may be that low");
 	faults_columns(&m, how, doc);
 	faults_collect(skel, opts, doc);
 	if (events) {

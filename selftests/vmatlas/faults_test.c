@@ -50,10 +50,27 @@ TEST_F(tracer, totals_equal_the_process_own_minflt_and_majflt)
 {
 	struct wl_result r;
 	struct json_object *doc = trace_workload("touch", "50", &r), *ru;
+	long long missed, lost;
 
 	ASSERT_NE(NULL, doc);
 	ru = json_get(doc, "rusage");
 	ASSERT_NE(NULL, ru);
+	missed = json_int(doc, "missed");
+	if (missed) {
+		/*
+		 * A preemptible kernel (7.x) skips a tracing program while
+		 * another task is preempted inside it, and counts the miss:
+		 * the totals may then be low, by no more than the misses.
+		 */
+		lost = json_int(ru, "minflt") - json_int(doc, "minor") +
+		       json_int(ru, "majflt") - json_int(doc, "major");
+		EXPECT_LE(json_int(doc, "minor"), json_int(ru, "minflt"));
+		EXPECT_LE(json_int(doc, "major"), json_int(ru, "majflt"));
+		EXPECT_LE(lost, missed);
+		TH_LOG("%lld faults lost, %lld recursion misses", lost, missed);
+		json_object_put(doc);
+		return;
+	}
 	EXPECT_EQ(json_int(ru, "minflt"), json_int(doc, "minor"));
 	EXPECT_EQ(json_int(ru, "majflt"), json_int(doc, "major"));
 	EXPECT_LE(r.minflt, json_int(doc, "minor"));
