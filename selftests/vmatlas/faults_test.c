@@ -88,14 +88,14 @@ TEST_F(tracer, n_fresh_pages_are_n_first_touches_in_their_vma)
 	long by_vma = -1;
 
 	ASSERT_NE(NULL, doc);
-	EXPECT_EQ(200, count_events(doc, r.region, "first_touch", 0, "minor"));
-	EXPECT_EQ(200, count_events(doc, r.region, NULL, 0, NULL));
-	EXPECT_EQ(200, events_with_vma(doc, r.region, "anon", ""));
+	EXPECT_COUNT(200, count_events(doc, r.region, "first_touch", 0, "minor"), doc);
+	EXPECT_COUNT(200, count_events(doc, r.region, NULL, 0, NULL), doc);
+	EXPECT_COUNT(200, events_with_vma(doc, r.region, "anon", ""), doc);
 	vmas = json_get(doc, "by_vma");
 	for (i = 0; i < json_object_array_length(vmas); i++)
 		if (json_hex(json_object_array_get_idx(vmas, i), "start") == r.region)
 			by_vma = json_int(json_object_array_get_idx(vmas, i), "faults");
-	EXPECT_EQ(200, by_vma);
+	EXPECT_COUNT(200, by_vma, doc);
 	json_object_put(doc);
 }
 
@@ -135,7 +135,7 @@ TEST_F(tracer, cow_break_in_the_child_moves_to_a_new_frame)
 		}
 		cows++;
 	}
-	EXPECT_EQ(16, cows);
+	EXPECT_COUNT(16, cows, doc);
 	json_object_put(doc);
 }
 
@@ -147,8 +147,8 @@ TEST_F(tracer, swapped_out_pages_fault_back_as_major_swap_ins)
 	ASSERT_NE(NULL, doc);
 	if (!r.swapped)
 		SKIP(json_object_put(doc); return, "no page reached swap");
-	EXPECT_EQ(r.swapped, count_events(doc, r.region, "swap_in", 0, NULL));
-	EXPECT_EQ(r.swapped, count_events(doc, r.region, "swap_in", 0, "major"));
+	EXPECT_COUNT(r.swapped, count_events(doc, r.region, "swap_in", 0, NULL), doc);
+	EXPECT_COUNT(r.swapped, count_events(doc, r.region, "swap_in", 0, "major"), doc);
 	json_object_put(doc);
 }
 

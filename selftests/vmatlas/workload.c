@@ -286,6 +286,13 @@ long events_with_vma(struct json_object *doc, unsigned long long region, const c
 	return n;
 }
 
+int count_ok(long long want, long long got, struct json_object *doc)
+{
+	long long missed = json_int(doc, "missed");
+
+	return got == want || (got < want && want - got <= missed);
+}
+
 int tracer_ready(char *why, size_t len)
 {
 	static const char *const args[] = { "faults", "-p", "1", "-d", "0.1", NULL };

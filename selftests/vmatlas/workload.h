@@ -29,6 +29,23 @@ struct json_object *trace_workload_as(const char *mode, const char *n, const cha
 struct json_object *trace_workload(const char *mode, const char *n, struct wl_result *r);
 extern char workload_last_err[4096];
 
+/*
+ * Whether a traced count is right: equal to @want, or, if the kernel skipped
+ * the tracer (@doc's "missed", BPF recursion guard on a preemptible kernel),
+ * short of it by no more than the misses.
+ */
+int count_ok(long long want, long long got, struct json_object *doc);
+
+/* EXPECT that a traced count is right (count_ok()), saying what it was. */
+#define EXPECT_COUNT(want, got, doc)						\
+	do {									\
+		struct json_object *_d = (doc);					\
+		long long _w = (want), _g = (got);				\
+		EXPECT_TRUE(count_ok(_w, _g, _d))				\
+			TH_LOG("%s: want %lld, got %lld, missed %lld", #got, _w, _g,	\
+			       json_int(_d, "missed"));				\
+	} while (0)
+
 /* Whether the tracer can run here: 1 yes, 0 no (SKIP, @why says), -1 broken. */
 int tracer_ready(char *why, size_t len);
 
