@@ -9,7 +9,6 @@
  */
 #include <linux/mm.h>
 
-#include "compat.h"
 #include "trace.h"
 #include "vmatlas.h"
 
@@ -101,7 +100,7 @@ int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start, unsign
 
 		for_each_vma_range(vmi, vma, end) {
 			pw.w.vma = vma;
-			ret = vmatlas_walk_vma(&pw.w, max(start, vma->vm_start),
+			ret = vmatlas_walk_vma(&pw.w, &vmi, max(start, vma->vm_start),
 					       min(end, vma->vm_end));
 			if (ret == 1) {
 				*next = pw.w.next;
@@ -110,14 +109,11 @@ int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start, unsign
 			}
 			/* Runs describe tables, not VMAs: go on with what is there now. */
 			if (ret == VMATLAS_WALK_MOVED) {
-				vmatlas_vma_iter_set(&vmi, pw.w.next);
 				ret = 0;
 				continue;
 			}
 			if (ret)
 				break;
-			if (pw.w.relocked)
-				vmatlas_vma_iter_set(&vmi, pw.w.vma->vm_end);
 		}
 	}
 	vmatlas_target_unlock(t);

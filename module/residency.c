@@ -76,22 +76,21 @@ static int residency_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *l
 
 /**
  * vmatlas_residency() - add up what the page tables of a whole VMA map
- * @vmap: the VMA; updated if the walk had to retake the lock
+ * @vma: the VMA
+ * @vmi: the caller's iterator, standing after @vma (vmatlas_walk_vma())
  * @res: counts are added to it
- * @relocked: set if the mmap lock was dropped and retaken (the caller's
- *	iterator is then stale)
  *
  * Locking: the caller holds the mmap read lock; it is held again on return
- * but may have been dropped between chunks (vmatlas_walk_vma()). May sleep.
+ * but may have been dropped between chunks (vmatlas_walk_vma()), and then
+ * @vma may be gone: @vmi is where to go on. May sleep.
  *
  * Return: 0; -EAGAIN if a page table kept changing under the walk, or the
  * VMA changed while the lock was dropped (the counts are then partial);
  * -EINTR on a fatal signal.
  */
-int vmatlas_residency(struct vm_area_struct **vmap, struct vmatlas_residency *res,
-		      bool *relocked)
+int vmatlas_residency(struct vm_area_struct *vma, struct vma_iterator *vmi,
+		      struct vmatlas_residency *res)
 {
-	struct vm_area_struct *vma = *vmap;
 	struct residency_walk rw = {
 		.w = {
 			.mm = vma->vm_mm,
@@ -102,8 +101,6 @@ int vmatlas_residency(struct vm_area_struct **vmap, struct vmatlas_residency *re
 	};
 	int ret;
 
-	ret = vmatlas_walk_vma(&rw.w, vma->vm_start, vma->vm_end);
-	*vmap = rw.w.vma;
-	*relocked = rw.w.relocked;
+	ret = vmatlas_walk_vma(&rw.w, vmi, vma->vm_start, vma->vm_end);
 	return ret == VMATLAS_WALK_MOVED ? -EAGAIN : ret;
 }

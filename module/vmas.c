@@ -9,7 +9,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "compat.h"
 #include "trace.h"
 #include "vmatlas.h"
 
@@ -116,9 +115,8 @@ int vmatlas_vmas_collect(struct vmatlas_target *t, unsigned long start, bool res
 			}
 			if (residency) {
 				unsigned long vm_start = vma->vm_start;
-				bool relocked;
 
-				ret = vmatlas_residency(&vma, &v->res, &relocked);
+				ret = vmatlas_residency(vma, &vmi, &v->res);
 				if (ret == -EAGAIN && b->count) {
 					/* It changed under us: the next batch starts with it. */
 					b->next = vm_start;
@@ -127,8 +125,6 @@ int vmatlas_vmas_collect(struct vmatlas_target *t, unsigned long start, bool res
 				}
 				if (ret)
 					break;
-				if (relocked)
-					vmatlas_vma_iter_set(&vmi, vma->vm_end);
 			}
 			b->count++;
 		}

@@ -73,7 +73,6 @@ struct vmatlas_walker {
 	unsigned long next;	/* where a stopped or paused walk would go on */
 	/* PMD tables and huge leaves a chunk may read before it pauses; 0: all. */
 	unsigned int budget;
-	bool relocked;		/* vmatlas_walk_vma() dropped the mmap lock */
 };
 
 /* vmatlas_walk_range() read its budget: go on at @w->next. */
@@ -84,7 +83,8 @@ struct vmatlas_walker {
 #define VMATLAS_WALK_CHUNK	64
 
 int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned long end);
-int vmatlas_walk_vma(struct vmatlas_walker *w, unsigned long start, unsigned long end);
+int vmatlas_walk_vma(struct vmatlas_walker *w, struct vma_iterator *vmi, unsigned long start,
+		     unsigned long end);
 int vmatlas_lookup_lockless(struct mm_struct *mm, unsigned long addr, struct vmatlas_leaf *leaf);
 
 /* entry.c */
@@ -102,8 +102,8 @@ const char *vmatlas_vma_name(struct vm_area_struct *vma, char *buf, size_t len);
 void vmatlas_vma_fill(struct vm_area_struct *vma, struct vmatlas_vma *out);
 
 /* residency.c */
-int vmatlas_residency(struct vm_area_struct **vmap, struct vmatlas_residency *res,
-		      bool *relocked);
+int vmatlas_residency(struct vm_area_struct *vma, struct vma_iterator *vmi,
+		      struct vmatlas_residency *res);
 
 /* vmas.c: VMAS, gathered in fixed-size batches. */
 struct vmatlas_vmas_batch {

@@ -325,6 +325,7 @@ int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned l
 /**
  * vmatlas_walk_vma() - walk [@start, @end) of @w->vma in chunks
  * @w: the walker; @w->vma is updated if the lock was dropped
+ * @vmi: the caller's iterator over the VMAs, which stands after @w->vma
  * @start: page-aligned first address, inside @w->vma
  * @end: page-aligned end, inside @w->vma
  *
@@ -337,40 +338,47 @@ int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned l
  *
  * Locking: the caller holds the mmap read lock of @w->mm and holds it again
  * on return; it is retaken uninterruptibly (a writer holds it briefly) and a
- * fatal signal is honoured at the next chunk. @w->relocked tells the caller
- * that VMA pointers and iterators from before the call are stale.
+ * fatal signal is honoured at the next chunk. If the lock was dropped, @vmi
+ * is set again: after the VMA once the walk is done, at @w->next if the VMA
+ * moved, so that the caller's loop goes on from there.
  *
  * Return: as vmatlas_walk_range(), never VMATLAS_WALK_PAUSED; -EINTR on a
  * fatal signal; VMATLAS_WALK_MOVED if the VMA was unmapped or changed while
  * the lock was dropped (@w->next: where the walk was).
  */
-int vmatlas_walk_vma(struct vmatlas_walker *w, unsigned long start, unsigned long end)
+int vmatlas_walk_vma(struct vmatlas_walker *w, struct vma_iterator *vmi, unsigned long start,
+		     unsigned long end)
 {
 	unsigned long vm_start = w->vma->vm_start, vm_end = w->vma->vm_end;
 	struct vm_area_struct *vma;
+	bool relocked = false;
 	int ret;
 
-	w->relocked = false;
 	for (;;) {
 		w->budget = VMATLAS_WALK_CHUNK;
 		ret = vmatlas_walk_range(w, start, end);
 		w->budget = 0;
 		if (ret != VMATLAS_WALK_PAUSED)
-			return ret;
+			break;
 		start = w->next;
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		if (!mmap_lock_is_contended(w->mm) && !need_resched())
 			continue;
 		mmap_read_unlock(w->mm);
-		w->relocked = true;
+		relocked = true;
 		cond_resched();
 		mmap_read_lock(w->mm);
 		vma = vma_lookup(w->mm, start);
-		if (!vma || vma->vm_start != vm_start || vma->vm_end != vm_end)
+		if (!vma || vma->vm_start != vm_start || vma->vm_end != vm_end) {
+			vmatlas_vma_iter_set(vmi, start);
 			return VMATLAS_WALK_MOVED;
+		}
 		w->vma = vma;
 	}
+	if (relocked)
+		vmatlas_vma_iter_set(vmi, vm_end);
+	return ret;
 }
 
 /* The leaf vmatlas_lookup_lockless() found: present or swap-format. */
