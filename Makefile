@@ -43,7 +43,7 @@ else
 BPF ?= $(if $(wildcard $(VMLINUX_BTF)),1,0)
 endif
 BPF_OUT := $(TOOLS_OUT)/bpf
-BPF_SRCS := userspace/faults.c userspace/cmd_faults.c
+BPF_SRCS := userspace/faults.c userspace/faults_proc.c userspace/cmd_faults.c
 
 TOOL_SRCS := $(filter-out $(BPF_SRCS) userspace/cmd_faults_stub.c,$(wildcard userspace/*.c))
 TOOL_HDRS := $(wildcard userspace/*.h userspace/bpf/*.h) include/uapi/linux/vmatlas.h

@@ -391,54 +391,6 @@ static unsigned long long faults_missed(struct faults_bpf *skel)
 	return missed;
 }
 
-/* Start the command; it is traced from its first instruction. */
-static pid_t faults_spawn(char **argv)
-{
-	int pipefd[2], err = 0;
-	pid_t pid;
-
-	if (pipe2(pipefd, O_CLOEXEC))
-		return -errno;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		execvp(argv[0], argv);
-		err = errno;
-		if (write(pipefd[1], &err, sizeof(err)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	if (read(pipefd[0], &err, sizeof(err)) == sizeof(err)) {
-		waitpid(pid, NULL, 0);
-		close(pipefd[0]);
-		return -err;
-	}
-	close(pipefd[0]);
-	return pid;
-}
-
-/* Gone, or a zombie whose parent has not reaped it yet: it faults no more. */
-static bool faults_gone(int pid)
-{
-	char path[32], buf[512], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return true;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return true;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return !p || p[2] == 'Z' || p[2] == 'X';
-}
-
 static double now_s(void)
 {
 	struct timespec ts;

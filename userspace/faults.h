@@ -7,6 +7,7 @@
 #define _VMATLAS_FAULTS_TRACE_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include <json-c/json.h>
 
@@ -34,6 +35,12 @@ struct faults_opts {
  * @doc. Returns 0, or 1 after printing one line of error (nothing in @doc).
  */
 int faults_trace(const struct faults_opts *opts, struct json_object *doc);
+
+/* faults_proc.c: start @argv, traced from its first instruction; pid or -errno. */
+pid_t faults_spawn(char **argv);
+
+/* faults_proc.c: gone, or a zombie not yet reaped: it faults no more. */
+bool faults_gone(int pid);
 
 /* The class names of struct fault_event.class, in order. */
 extern const char *const faults_class_names[];
