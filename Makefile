@@ -12,7 +12,8 @@
 #   make style           checkpatch, sparse and -Werror builds only
 #
 # Variables: KDIR (kernel build tree), PREFIX (/usr/local), TARGET (for demo and
-# shell, a name from selftests/vm/targets), TARGETS and JOBS (for check).
+# shell, a name from selftests/vm/targets), TARGETS, JOBS and TESTS (for check:
+# test names, comma-separated, e.g. TESTS=walk_test,m32/walk_test).
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
@@ -113,7 +114,7 @@ $(TOOLS_OUT)/tests/%: selftests/vmatlas/%.c $(TEST_LIB_SRCS) $(TEST_HDRS) $(TEST
 		$(TOOLS_LDFLAGS) $(TOOLS_LIBS)
 
 check:
-	selftests/vm/check.sh $(TARGETS)
+	VMATLAS_TESTS=$(TESTS) selftests/vm/check.sh $(TARGETS)
 
 demo:
 	selftests/vm/boot.sh demo $(TARGET)

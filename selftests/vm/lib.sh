@@ -38,9 +38,15 @@ target_names() { grep -v '^#' "$VM_DIR/targets" | awk 'NF { print $1 }'; }
 # KDIR CHROOT (KDIR is inside CHROOT when the kernel is of another suite).
 target_kernel()
 {
-	local out
+	local out root
 
-	out=$("$VM_DIR/kernel.sh" "$T_ARCH" "$T_SUITE" "$T_IMAGE" "$T_HEADERS") || return 1
+	if [ "$T_IMAGE" = debug ]; then
+		# Built from the suite's newest kernel source, once, into the cache.
+		root=$("$VM_DIR/suite.sh" root "$T_SUITE") || return 1
+		out=$("$VM_DIR/debug-kernel.sh" "$root") || return 1
+	else
+		out=$("$VM_DIR/kernel.sh" "$T_ARCH" "$T_SUITE" "$T_IMAGE" "$T_HEADERS") || return 1
+	fi
 	eval "$out"
 }
 
@@ -193,6 +199,8 @@ kernel_cmdline()
 	6.1.*) ;;
 	*) cmd="$cmd kfence.sample_interval=1" ;;
 	esac
+	# VMATLAS_TESTS: run only these tests (comma-separated names).
+	[ -n "${VMATLAS_TESTS:-}" ] && cmd="$cmd vmatlas_tests=$VMATLAS_TESTS"
 	echo "$cmd vmatlas_mode=$mode vmatlas_levels=$T_LEVELS"
 }
 
