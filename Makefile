@@ -63,7 +63,9 @@ endif
 KSFT_DIR ?= $(HOME)/.cache/vmatlas/linux-source/tools/testing/selftests
 # As the kernel's own selftests: -Wall; kselftest_harness.h is not -Wextra
 # clean and casts pointers to intmax_t, which 32-bit builds warn about.
-TEST_CFLAGS := $(filter-out -Wextra,$(TOOLS_CFLAGS)) -Wno-pointer-to-int-cast -I$(KSFT_DIR)
+# timeout.h scales the harness's per-test timeouts (VMATLAS_TIMEOUT_SCALE).
+TEST_CFLAGS := $(filter-out -Wextra,$(TOOLS_CFLAGS)) -Wno-pointer-to-int-cast -I$(KSFT_DIR) \
+	       -include selftests/vmatlas/timeout.h
 TEST_SRCS := $(wildcard selftests/vmatlas/*_test.c)
 TEST_LIB_SRCS := $(filter-out %_test.c,$(wildcard selftests/vmatlas/*.c))
 TEST_HDRS := $(wildcard selftests/vmatlas/*.h) include/uapi/linux/vmatlas.h

@@ -4,6 +4,7 @@
  * the swap or migration entry a non-present one holds, and the struct page
  * behind a present one.
  */
+#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/page-flags.h>
 #include <linux/pgtable.h>
@@ -155,14 +156,105 @@ struct page *vmatlas_leaf_page(struct vm_area_struct *vma, const struct vmatlas_
 	return page;
 }
 
+/* The leaf's entry read again, from where the walker read it or by a new lookup. */
+static bool leaf_unchanged(struct mm_struct *mm, const struct vmatlas_leaf *leaf)
+{
+	struct vmatlas_leaf again;
+	unsigned long flags;
+	u64 now;
+	int ret;
+
+	switch (leaf->slot ? leaf->level : VMATLAS_LEVELS) {
+	case VMATLAS_LEVEL_PTE:
+		now = pte_val(ptep_get_lockless(leaf->slot));
+		break;
+	case VMATLAS_LEVEL_PMD:
+		now = pmd_val(vmatlas_pmdp_get(leaf->slot));
+		break;
+	case VMATLAS_LEVEL_PUD:
+		now = pud_val(READ_ONCE(*(pud_t *)leaf->slot));
+		break;
+	default:
+		local_irq_save(flags);
+		ret = vmatlas_lookup_lockless(mm, leaf->addr, &again);
+		local_irq_restore(flags);
+		if (ret != 1 || again.level != leaf->level)
+			return false;
+		now = again.entry;
+	}
+	return now == leaf->entry;
+}
+
+/**
+ * vmatlas_leaf_folio_get() - hold the folio of the page a leaf maps
+ * @mm: the address space the leaf was read from
+ * @leaf: a present leaf
+ * @page: vmatlas_leaf_page()'s answer for it
+ *
+ * A mapped page is freed, split or reused as soon as the entry that maps it
+ * goes, and the walker holds no page-table lock. So, as GUP-fast does, the
+ * folio is taken with a speculative reference and the entry read again: if
+ * it still maps the page, the page was mapped while it was held, and it
+ * cannot be split or freed until folio_put(). A leaf that changed gets NULL.
+ *
+ * Context: process context, or interrupts disabled; not NMI (the reference
+ * put afterwards may be the last one, and that frees the folio).
+ * Return: the folio, with a reference; or NULL.
+ */
+struct folio *vmatlas_leaf_folio_get(struct mm_struct *mm, const struct vmatlas_leaf *leaf,
+				     struct page *page)
+{
+	struct folio *folio = page_folio(page);
+
+	if (!folio_try_get(folio))
+		return NULL;
+	if (page_folio(page) != folio || !leaf_unchanged(mm, leaf)) {
+		folio_put(folio);
+		return NULL;
+	}
+	return folio;
+}
+
+/**
+ * vmatlas_leaf_facts() - what struct page says of the page a leaf maps
+ * @mm: the address space the leaf was read from
+ * @leaf: a present leaf
+ * @page: vmatlas_leaf_page()'s answer for it, or NULL with @zero
+ * @zero: the leaf maps the zero page
+ * @out: filled in; its refcount leaves out the reference taken here
+ *
+ * The page is described while held (vmatlas_leaf_folio_get()).
+ *
+ * Context: as vmatlas_leaf_folio_get().
+ * Return: true if @out was filled in; false if the leaf changed meanwhile.
+ */
+bool vmatlas_leaf_facts(struct mm_struct *mm, const struct vmatlas_leaf *leaf,
+			struct page *page, bool zero, struct vmatlas_page *out)
+{
+	struct folio *folio;
+
+	if (zero) {
+		vmatlas_page_facts(NULL, true, out);
+		return true;
+	}
+	folio = vmatlas_leaf_folio_get(mm, leaf, page);
+	if (!folio)
+		return false;
+	vmatlas_page_facts(page, false, out);
+	out->refcount--;
+	folio_put(folio);
+	return true;
+}
+
 /**
  * vmatlas_page_facts() - what struct page says of a mapped page
  * @page: the page, or NULL for the zero page
  * @zero: the leaf maps the zero page
  * @out: filled in
  *
- * Locking: the caller holds the mmap lock; the page may still change state
- * under it (reclaim, migration): this is a snapshot.
+ * Locking: the caller holds a reference to @page's folio
+ * (vmatlas_leaf_folio_get()), or describes a kernel page it knows to be
+ * allocated; flags may still change (reclaim, writeback): this is a snapshot.
  */
 void vmatlas_page_facts(struct page *page, bool zero, struct vmatlas_page *out)
 {

@@ -7,6 +7,7 @@
  * never dereferenced: only the page tables are read, so any 64-bit value
  * gets an answer.
  */
+#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/string.h>
 #include <asm/pgtable.h>
@@ -47,6 +48,7 @@ static void kaddr_walk(unsigned long addr, struct vmatlas_kaddr *out)
 
 static void kaddr_describe(u64 addr, struct vmatlas_kaddr *out)
 {
+	struct page *page;
 	u64 phys;
 
 	if (vmatlas_layout_is_logical(addr))
@@ -59,8 +61,11 @@ static void kaddr_describe(u64 addr, struct vmatlas_kaddr *out)
 	if ((out->out_flags & VMATLAS_KADDR_LINEAR) && (out->out_flags & VMATLAS_KADDR_MAPPED) &&
 	    out->phys == out->phys_linear)
 		out->out_flags |= VMATLAS_KADDR_AGREE;
-	if ((out->out_flags & VMATLAS_KADDR_MAPPED) && pfn_valid(PHYS_PFN(out->phys))) {
-		vmatlas_page_facts(pfn_to_page(PHYS_PFN(out->phys)), false, &out->page);
+	/* As procfs: only frames with an initialised memmap have facts. */
+	page = out->out_flags & VMATLAS_KADDR_MAPPED ? pfn_to_online_page(PHYS_PFN(out->phys)) :
+						       NULL;
+	if (page) {
+		vmatlas_page_facts(page, false, &out->page);
 		out->out_flags |= VMATLAS_KADDR_PAGE;
 	}
 }

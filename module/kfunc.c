@@ -40,14 +40,13 @@ static void pte_describe(const struct vmatlas_leaf *leaf, bool found, bool page_
 	}
 	out->out_flags = VMATLAS_PTE_PRESENT;
 	out->pfn = leaf->pfn;
-	if (!page_facts)
+	/* Describing a page takes and puts a reference: not from NMI. */
+	if (!page_facts || in_nmi())
 		return;
 	/* No VMA here: the caller holds no lock that would keep one alive. */
 	page = vmatlas_leaf_page(NULL, leaf, &zero);
-	if (page || zero) {
-		vmatlas_page_facts(page, zero, &out->page);
+	if ((page || zero) && vmatlas_leaf_facts(current->mm, leaf, page, zero, &out->page))
 		out->out_flags |= VMATLAS_PTE_PAGE;
-	}
 }
 
 /**
@@ -60,7 +59,9 @@ static void pte_describe(const struct vmatlas_leaf *leaf, bool found, bool page_
  *	module knows are zeroed
  *
  * Reads only, and without locks (vmatlas_lookup_lockless()); the struct
- * page facts are a snapshot taken without a reference. Lockdown is judged
+ * page is described while held by a speculative reference, as GUP-fast
+ * holds it, and not at all in NMI context (putting that reference may free
+ * the page). Lockdown is judged
  * when a program that calls this is loaded (vmatlas_kfunc_filter()), not
  * here: a security hook may lock, allocate or audit, and this runs in any
  * context.

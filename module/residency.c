@@ -16,15 +16,27 @@ struct residency_walk {
 	struct vmatlas_residency *res;
 };
 
-static void count_shared(struct page *page, unsigned long nr, struct vmatlas_residency *res)
+/*
+ * Mapcounts are read from a held folio (vmatlas_leaf_folio_get()): one
+ * being split or freed meanwhile would have them change meaning under us.
+ * Its reference count then includes ours.
+ */
+static void count_shared(struct vmatlas_walker *w, const struct vmatlas_leaf *leaf,
+			 struct page *page, unsigned long nr, struct vmatlas_residency *res)
 {
+	struct folio *folio;
 	unsigned long i;
 
 	if (folio_ref_count(page_folio(page)) == 1)
 		return;
-	for (i = 0; i < nr; i++)
-		if (vmatlas_page_mapcount(vmatlas_nth_page(page, i)) >= 2)
-			res->shared++;
+	folio = vmatlas_leaf_folio_get(w->mm, leaf, page);
+	if (!folio)
+		return;
+	if (folio_ref_count(folio) > 2)
+		for (i = 0; i < nr; i++)
+			if (vmatlas_page_mapcount(vmatlas_nth_page(page, i)) >= 2)
+				res->shared++;
+	folio_put(folio);
 }
 
 static int residency_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *leaf)
@@ -70,7 +82,7 @@ static int residency_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *l
 		res->young += nr;
 	if ((vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE && !(bits & VMATLAS_ENT_WRITE))
 		res->cow += nr;
-	count_shared(page, nr, res);
+	count_shared(w, leaf, page, nr, res);
 	return 0;
 }
 

@@ -51,10 +51,9 @@ static int translate_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *l
 	out->pfn = leaf->pfn;
 	out->phys = PFN_PHYS(leaf->pfn) | offset_in_page(out->addr);
 	tw->page = vmatlas_leaf_page(w->vma, leaf, &tw->zero);
-	if (tw->page || tw->zero) {
-		vmatlas_page_facts(tw->page, tw->zero, &out->page);
+	if ((tw->page || tw->zero) &&
+	    vmatlas_leaf_facts(w->mm, leaf, tw->page, tw->zero, &out->page))
 		out->out_flags |= VMATLAS_WALK_PAGE;
-	}
 	return 0;
 }
 

@@ -60,6 +60,11 @@ struct vmatlas_leaf {
 	bool present;		/* else a swap-format entry */
 	u64 entry;		/* raw value */
 	unsigned long pfn;	/* frame of @addr, if present */
+	/*
+	 * Where @entry was read (pte_t *, pmd_t *, pud_t *), valid during the
+	 * walker's leaf callback; NULL from vmatlas_lookup_lockless().
+	 */
+	void *slot;
 };
 
 struct vmatlas_walker {
@@ -94,6 +99,10 @@ unsigned int vmatlas_swap_decode(u64 entry, unsigned int *type, unsigned long *o
 struct page *vmatlas_leaf_page(struct vm_area_struct *vma, const struct vmatlas_leaf *leaf,
 			       bool *zero);
 void vmatlas_page_facts(struct page *page, bool zero, struct vmatlas_page *out);
+struct folio *vmatlas_leaf_folio_get(struct mm_struct *mm, const struct vmatlas_leaf *leaf,
+				     struct page *page);
+bool vmatlas_leaf_facts(struct mm_struct *mm, const struct vmatlas_leaf *leaf,
+			struct page *page, bool zero, struct vmatlas_page *out);
 
 /* vma.c */
 u64 vmatlas_vm_flags(unsigned long vm_flags);

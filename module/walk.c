@@ -52,11 +52,12 @@ static void visit(struct vmatlas_walker *w, unsigned int level, u64 entry,
 }
 
 /* Hand one leaf to the callback; a non-zero return stops the walk at @addr. */
-static int emit_leaf(struct vmatlas_walker *w, unsigned int level, u64 entry, bool present,
-		     unsigned long pfn, unsigned long addr, unsigned long end,
+static int emit_leaf(struct vmatlas_walker *w, void *slot, unsigned int level, u64 entry,
+		     bool present, unsigned long pfn, unsigned long addr, unsigned long end,
 		     unsigned long size)
 {
 	struct vmatlas_leaf leaf = {
+		.slot = slot,
 		.addr = addr,
 		.end = end,
 		.size = size,
@@ -94,7 +95,7 @@ static int walk_pte_range(struct vmatlas_walker *w, pmd_t *pmdp, pmd_t pmd,
 		      none ? VMATLAS_LVL_NONE : VMATLAS_LVL_LEAF, table);
 		if (none)
 			continue;
-		ret = emit_leaf(w, VMATLAS_LEVEL_PTE, pte_val(pte), pte_present(pte),
+		ret = emit_leaf(w, ptep, VMATLAS_LEVEL_PTE, pte_val(pte), pte_present(pte),
 				pte_pfn(pte), addr, addr + PAGE_SIZE, PAGE_SIZE);
 		if (ret)
 			break;
@@ -143,7 +144,7 @@ again:
 		if (!pmd_present(pmd) || pmd_leaf(pmd)) {
 			visit(w, VMATLAS_LEVEL_PMD, pmd_val(pmd), pmd_index(addr),
 			      VMATLAS_LVL_LEAF, table);
-			ret = emit_leaf(w, VMATLAS_LEVEL_PMD, pmd_val(pmd), pmd_present(pmd),
+			ret = emit_leaf(w, pmdp, VMATLAS_LEVEL_PMD, pmd_val(pmd), pmd_present(pmd),
 					pmd_pfn(pmd), addr, next, PMD_SIZE);
 		} else if (pmd_bad(pmd)) {
 			visit(w, VMATLAS_LEVEL_PMD, pmd_val(pmd), pmd_index(addr),
@@ -185,7 +186,7 @@ static int walk_pud_range(struct vmatlas_walker *w, p4d_t *p4dp, p4d_t p4d,
 		if (pud_leaf(pud) || !pud_present(pud)) {
 			visit(w, VMATLAS_LEVEL_PUD, pud_val(pud), pud_index(addr),
 			      VMATLAS_LVL_LEAF, table);
-			ret = emit_leaf(w, VMATLAS_LEVEL_PUD, pud_val(pud),
+			ret = emit_leaf(w, pudp, VMATLAS_LEVEL_PUD, pud_val(pud),
 					vmatlas_pud_leaf_present(pud), pud_pfn(pud), addr, next,
 					PUD_SIZE);
 			if (!ret && budget_spent(w, next, end))

@@ -27,6 +27,8 @@ done
 # pages for hugetlb; the helper module. The harness provides them, so a test
 # that finds one missing here fails (VMATLAS_HARNESS); elsewhere it skips.
 export VMATLAS_HARNESS=1
+# A slow kernel (the debug target) stretches every test's timeout.
+export VMATLAS_TIMEOUT_SCALE=${vmatlas_timeout_scale:-1}
 if [ -e /sys/block/zram0/disksize ]; then
 	echo 64M >/sys/block/zram0/disksize &&
 		mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 && say "swap on zram0"
@@ -62,7 +64,7 @@ run_test()
 		say "test-end $name 4"
 		return
 	fi
-	timeout 300 "$t"
+	timeout $((300 * VMATLAS_TIMEOUT_SCALE)) "$t"
 	say "test-end $name $?"
 }
 

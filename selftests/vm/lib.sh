@@ -194,11 +194,17 @@ kernel_cmdline()
 	local mode=$1 cmd
 
 	cmd="console=ttyS0 loglevel=4 panic=-1"
-	cmd="$cmd slub_debug=FZPU page_poison=1 init_on_free=1"
-	case $KREL in
-	6.1.*) ;;
-	*) cmd="$cmd kfence.sample_interval=1" ;;
-	esac
+	if [ "$T_IMAGE" = debug ]; then
+		# KASAN catches what slub_debug and page poisoning would, and
+		# more; the tests' timeouts stretch to the kernel's pace.
+		cmd="$cmd kfence.sample_interval=1 vmatlas_timeout_scale=${VMATLAS_DEBUG_SCALE:-10}"
+	else
+		cmd="$cmd slub_debug=FZPU page_poison=1 init_on_free=1"
+		case $KREL in
+		6.1.*) ;;
+		*) cmd="$cmd kfence.sample_interval=1" ;;
+		esac
+	fi
 	# VMATLAS_TESTS: run only these tests (comma-separated names).
 	[ -n "${VMATLAS_TESTS:-}" ] && cmd="$cmd vmatlas_tests=$VMATLAS_TESTS"
 	echo "$cmd vmatlas_mode=$mode vmatlas_levels=$T_LEVELS"

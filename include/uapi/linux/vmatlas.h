@@ -648,7 +648,8 @@ struct vmatlas_lab {
  */
 
 /* vmatlas_pte_get() flags */
-#define VMATLAS_PTE_GET_PAGE	(1U << 0)	/* describe the struct page too */
+/* describe the struct page too (not from NMI: VMATLAS_PTE_PAGE stays clear) */
+#define VMATLAS_PTE_GET_PAGE	(1U << 0)
 
 /* struct vmatlas_pte.out_flags */
 #define VMATLAS_PTE_PRESENT	(1U << 0)	/* a present leaf maps the address */
