@@ -16,10 +16,7 @@ demo | shell | bench) ;;
 *) echo "usage: boot.sh demo|shell|bench [TARGET]" >&2; exit 2 ;;
 esac
 
-"$VM_DIR/deps.sh" all || exit 1
-mkdir -p "$BUILD_DIR"
-# Package lists of the suites' chroots are refreshed once per run.
-export VMATLAS_RUN="$mode.$$.$(date +%s)"
+run_begin $mode || exit 1
 target_load "$name" || { log "unknown target '$name'; one of: $(target_names | xargs)"; exit 2; }
 log "fetching $T_IMAGE and $T_HEADERS ($T_ARCH)"
 target_kernel >/dev/null || exit 1

@@ -18,10 +18,7 @@ JOBS=${JOBS:-$(nproc)}
 TIMEOUT=${VMATLAS_TIMEOUT:-900}
 targets=${*:-$(target_names)}
 
-"$VM_DIR/deps.sh" all || exit 1
-mkdir -p "$BUILD_DIR"
-# Package lists of the suites' chroots are refreshed once per run.
-export VMATLAS_RUN="check.$$.$(date +%s)"
+run_begin check || exit 1
 
 # run_target NAME: build, boot and parse one target; leaves $BUILD_DIR/NAME/result.
 run_target()

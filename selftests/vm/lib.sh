@@ -32,6 +32,17 @@ target_load()
 	esac
 }
 
+# run_begin MODE: what a run of check.sh or boot.sh starts with: the host's
+# dependencies, the build directory, and a run name (the suites' chroots
+# refresh their package lists once per run).
+run_begin()
+{
+	"$VM_DIR/deps.sh" all || return 1
+	mkdir -p "$BUILD_DIR"
+	VMATLAS_RUN="$1.$$.$(date +%s)"
+	export VMATLAS_RUN
+}
+
 target_names() { grep -v '^#' "$VM_DIR/targets" | awk 'NF { print $1 }'; }
 
 # Kernel image and headers for the loaded target: sets KREL VMLINUZ KMODDIR
