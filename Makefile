@@ -69,7 +69,7 @@ TEST_CFLAGS := $(filter-out -Wextra,$(TOOLS_CFLAGS)) -Wno-pointer-to-int-cast -I
 TEST_SRCS := $(wildcard selftests/vmatlas/*_test.c)
 TEST_LIB_SRCS := $(filter-out %_test.c,$(wildcard selftests/vmatlas/*.c))
 TEST_HDRS := $(wildcard selftests/vmatlas/*.h) include/uapi/linux/vmatlas.h
-TESTS := $(patsubst selftests/vmatlas/%.c,$(TOOLS_OUT)/tests/%,$(TEST_SRCS))
+TEST_BINS := $(patsubst selftests/vmatlas/%.c,$(TOOLS_OUT)/tests/%,$(TEST_SRCS))
 # kfunc_test calls the module's kfunc from a BPF program of its own.
 TEST_DEPS :=
 ifeq ($(BPF),1)
@@ -108,7 +108,7 @@ $(BPF_OUT)/kfunc_probe.bpf.o: selftests/vmatlas/bpf/kfunc_probe.bpf.c $(BPF_OUT)
 $(BPF_OUT)/kfunc_probe.skel.h: $(BPF_OUT)/kfunc_probe.bpf.o
 	bpftool gen skeleton $< name kfunc_probe_bpf >$@
 
-selftests: $(TESTS)
+selftests: $(TEST_BINS)
 
 $(TOOLS_OUT)/tests/%: selftests/vmatlas/%.c $(TEST_LIB_SRCS) $(TEST_HDRS) $(TEST_DEPS)
 	@mkdir -p $(@D)
