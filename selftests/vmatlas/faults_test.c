@@ -30,8 +30,10 @@ FIXTURE(tracer) {
 FIXTURE_SETUP(tracer)
 {
 	char why[1024];
-	int ready = tracer_ready(why, sizeof(why));
+	int ready;
 
+	REQUIRE_DEVICE(return);
+	ready = tracer_ready(why, sizeof(why));
 	if (!ready)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(1, ready) TH_LOG("%s", why);
@@ -146,7 +148,7 @@ TEST_F(tracer, swapped_out_pages_fault_back_as_major_swap_ins)
 
 	ASSERT_NE(NULL, doc);
 	if (!r.swapped)
-		SKIP(json_object_put(doc); return, "no page reached swap");
+		REQUIRE_HARNESS(json_object_put(doc); return, "no page reached swap");
 	EXPECT_COUNT(r.swapped, count_events(doc, r.region, "swap_in", 0, NULL), doc);
 	EXPECT_COUNT(r.swapped, count_events(doc, r.region, "swap_in", 0, "major"), doc);
 	json_object_put(doc);
@@ -175,7 +177,7 @@ TEST_F(tracer, file_read_after_drop_caches_is_major_then_minor)
 	int fd;
 
 	if (!is_mounted("/mnt/disk"))
-		SKIP(return, "no disk in this VM");
+		REQUIRE_HARNESS(return, "no disk mounted at /mnt/disk");
 	fd = open(DISK_FILE, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ASSERT_LE(0, fd);
 	memset(buf, 'x', sizeof(buf));

@@ -6,6 +6,7 @@
 #ifndef _VMATLAS_TEST_HELPERS_H
 #define _VMATLAS_TEST_HELPERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -90,5 +91,32 @@ int find_line(const char *path, const char *needle, char *line, size_t len);
 
 /* Drop CAP_SYS_ADMIN from the calling process, keeping uid 0. */
 int drop_cap_sys_admin(void);
+
+/*
+ * Whether this runs in the harness's VM: its /init exports VMATLAS_HARNESS=1
+ * and provides the loaded module, swap on zram, hugetlb pages, the helper
+ * module and the ext4 disk at /mnt/disk, so their absence there is a bug.
+ */
+bool in_harness(void);
+
+/*
+ * Something the harness VM provides is missing: FAIL in the harness, saying
+ * what; SKIP elsewhere, then run @statement as SKIP() does. For tests built
+ * on kselftest_harness.h.
+ */
+#define REQUIRE_HARNESS(statement, fmt, ...) do {				\
+	char _why[256];								\
+										\
+	snprintf(_why, sizeof(_why), fmt, ##__VA_ARGS__);			\
+	ASSERT_FALSE(in_harness()) TH_LOG("missing in the harness VM: %s", _why); \
+	SKIP(statement, "%s", _why);						\
+} while (0)
+
+/* REQUIRE_HARNESS() the vmatlas device (the module loaded). */
+#define REQUIRE_DEVICE(statement) do {						\
+	if (access(VMATLAS_TEST_DEVICE, F_OK))					\
+		REQUIRE_HARNESS(statement, "%s missing (module not loaded)",	\
+				VMATLAS_TEST_DEVICE);				\
+} while (0)
 
 #endif /* _VMATLAS_TEST_HELPERS_H */

@@ -28,6 +28,31 @@ static int get_info(int fd, struct vmatlas_info *info)
 	return ioctl(fd, VMATLAS_IOC_INFO, info);
 }
 
+/*
+ * The value of the one row of @text called @key: a line that starts with
+ * @key, then @sep, then blanks; the value runs to the end of the line. 0,
+ * or -1 if no line or more than one is that row.
+ */
+static int row_value(const char *text, const char *key, const char *sep, char *val,
+		     size_t len)
+{
+	size_t klen = strlen(key), slen = strlen(sep);
+	const char *line, *v;
+	int found = 0;
+
+	for (line = text; *line; line += strcspn(line, "\n") + !!line[strcspn(line, "\n")]) {
+		if (strncmp(line, key, klen) || strncmp(line + klen, sep, slen))
+			continue;
+		v = line + klen + slen;
+		if (*v != ' ')
+			continue;
+		v += strspn(v, " ");
+		snprintf(val, len, "%.*s", (int)strcspn(v, "\n"), v);
+		found++;
+	}
+	return found == 1 ? 0 : -1;
+}
+
 FIXTURE(dev) {
 	int fd;
 };
@@ -36,7 +61,8 @@ FIXTURE_SETUP(dev)
 {
 	self->fd = open(VMATLAS_TEST_DEVICE, O_RDONLY);
 	if (self->fd < 0)
-		SKIP(return, "%s: %s (module not loaded)", VMATLAS_TEST_DEVICE, strerror(errno));
+		REQUIRE_HARNESS(return, "%s: %s (module not loaded)", VMATLAS_TEST_DEVICE,
+				strerror(errno));
 }
 
 FIXTURE_TEARDOWN(dev)
@@ -68,7 +94,7 @@ TEST_F(dev, levels_match_boot_paging_mode)
 	struct vmatlas_info info;
 
 	if (!want)
-		SKIP(return, "vmatlas_levels not on the kernel command line");
+		REQUIRE_HARNESS(return, "vmatlas_levels not on the kernel command line");
 	ASSERT_EQ(0, get_info(self->fd, &info));
 	EXPECT_EQ(strtoul(want, NULL, 10), info.levels);
 }
@@ -161,8 +187,8 @@ TEST(device_node_is_root_only)
 {
 	struct stat st;
 
-	if (stat(VMATLAS_TEST_DEVICE, &st))
-		SKIP(return, "%s: %s", VMATLAS_TEST_DEVICE, strerror(errno));
+	REQUIRE_DEVICE(return);
+	ASSERT_EQ(0, stat(VMATLAS_TEST_DEVICE, &st));
 	EXPECT_TRUE(S_ISCHR(st.st_mode));
 	EXPECT_EQ(0600, st.st_mode & 07777);
 	EXPECT_EQ(0, st.st_uid);
@@ -179,8 +205,7 @@ static int nobody_open_is_eacces(void *unused)
 
 TEST(non_root_cannot_open_device)
 {
-	if (access(VMATLAS_TEST_DEVICE, F_OK))
-		SKIP(return, "%s missing", VMATLAS_TEST_DEVICE);
+	REQUIRE_DEVICE(return);
 	EXPECT_EQ(0, in_child(nobody_open_is_eacces, NULL));
 }
 
@@ -303,24 +328,30 @@ TEST_F(dev, bad_user_pointers_are_efault)
 /* debugfs is a second transport over the same core function: same facts. */
 TEST_F(dev, debugfs_info_matches_ioctl)
 {
-	char text[1024], want[128];
 	struct vmatlas_info info;
+	char text[1024], want[7][128], got[128];
+	const char *const keys[] = { "abi_version", "module_version", "arch", "kernel",
+				     "page_size", "levels", "features" };
+	size_t i;
 
 	if (read_file(VMATLAS_TEST_DEBUGFS "/info", text, sizeof(text)) < 0)
-		SKIP(return, "%s/info unreadable (debugfs not mounted?)", VMATLAS_TEST_DEBUGFS);
+		REQUIRE_HARNESS(return, "%s/info unreadable (debugfs not mounted?)",
+				VMATLAS_TEST_DEBUGFS);
 	ASSERT_EQ(0, get_info(self->fd, &info));
 
-	snprintf(want, sizeof(want), "abi_version:    %u\n", info.abi_version);
-	EXPECT_NE(NULL, strstr(text, want)) TH_LOG("%s", text);
-	snprintf(want, sizeof(want), "kernel:         %s\n", (char *)info.release);
-	EXPECT_NE(NULL, strstr(text, want)) TH_LOG("%s", text);
-	snprintf(want, sizeof(want), "page_size:      %u\n", info.page_size);
-	EXPECT_NE(NULL, strstr(text, want)) TH_LOG("%s", text);
-	snprintf(want, sizeof(want), "levels:         %u\n", info.levels);
-	EXPECT_NE(NULL, strstr(text, want)) TH_LOG("%s", text);
-	snprintf(want, sizeof(want), "features:       %#llx\n",
-		 (unsigned long long)info.features);
-	EXPECT_NE(NULL, strstr(text, want)) TH_LOG("%s", text);
+	snprintf(want[0], sizeof(want[0]), "%u", info.abi_version);
+	snprintf(want[1], sizeof(want[1]), "%s", (char *)info.module_version);
+	snprintf(want[2], sizeof(want[2]), "%s", (char *)info.arch);
+	snprintf(want[3], sizeof(want[3]), "%s", (char *)info.release);
+	snprintf(want[4], sizeof(want[4]), "%u", info.page_size);
+	snprintf(want[5], sizeof(want[5]), "%u", info.levels);
+	snprintf(want[6], sizeof(want[6]), "%#llx", (unsigned long long)info.features);
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		ASSERT_EQ(0, row_value(text, keys[i], ":", got, sizeof(got)))
+			TH_LOG("no one row %s:\n%s", keys[i], text);
+		EXPECT_STREQ(want[i], got) TH_LOG("row %s", keys[i]);
+	}
+	EXPECT_EQ(ARRAY_SIZE(keys), count_lines(text)) TH_LOG("%s", text);
 }
 
 TEST(debugfs_files_are_root_only)
@@ -328,7 +359,7 @@ TEST(debugfs_files_are_root_only)
 	struct stat st;
 
 	if (stat(VMATLAS_TEST_DEBUGFS "/info", &st))
-		SKIP(return, "%s/info: %s", VMATLAS_TEST_DEBUGFS, strerror(errno));
+		REQUIRE_HARNESS(return, "%s/info: %s", VMATLAS_TEST_DEBUGFS, strerror(errno));
 	EXPECT_EQ(0400, st.st_mode & 07777);
 }
 
@@ -362,29 +393,56 @@ TEST_F(dev, cli_json_matches_uname_and_ioctl)
 	run_result_free(&res);
 }
 
+/* The JSON value of a row as the table prints it: arrays joined by ','. */
+static void table_cell(struct json_object *val, char *buf, size_t len)
+{
+	size_t i, n, at = 0;
+
+	if (!json_object_is_type(val, json_type_array)) {
+		snprintf(buf, len, "%s", json_object_get_string(val));
+		return;
+	}
+	n = json_object_array_length(val);
+	buf[0] = '\0';
+	for (i = 0; i < n && at < len; i++)
+		at += snprintf(buf + at, len - at, "%s%s", i ? "," : "",
+			       json_object_get_string(json_object_array_get_idx(val, i)));
+	if (!n)
+		snprintf(buf, len, "-");
+}
+
 TEST_F(dev, cli_table_says_what_json_says)
 {
 	static const char *const targs[] = { "info", NULL };
 	static const char *const jargs[] = { "info", "--json", NULL };
 	static struct run_result tab, js;
+	struct vmatlas_info info;
 	struct json_object *doc;
-	char line[256];
+	char want[256], got[256];
 	int rows = 0;
 
+	ASSERT_EQ(0, get_info(self->fd, &info));
 	ASSERT_EQ(0, run_tool(&tab, -1, targs));
 	ASSERT_EQ(0, run_exit_code(&tab));
 	ASSERT_EQ(0, run_tool(&js, -1, jargs));
 	doc = parse_json_object(js.out);
 	ASSERT_NE(NULL, doc);
 	json_object_object_foreach(doc, key, val) {
-		snprintf(line, sizeof(line), "%s ", key);
-		EXPECT_NE(NULL, strstr(tab.out, line)) TH_LOG("no row %s", key);
-		if (!json_object_is_type(val, json_type_array))
-			EXPECT_NE(NULL, strstr(tab.out, json_object_get_string(val)))
-				TH_LOG("no value for %s", key);
+		table_cell(val, want, sizeof(want));
+		ASSERT_EQ(0, row_value(tab.out, key, "", got, sizeof(got)))
+			TH_LOG("no one row %s:\n%s", key, tab.out);
+		EXPECT_STREQ(want, got) TH_LOG("row %s", key);
 		rows++;
 	}
+	EXPECT_EQ(7, rows);
 	EXPECT_EQ(rows, count_lines(tab.out));
+	/* And the numbers are the device's. */
+	ASSERT_EQ(0, row_value(tab.out, "levels", "", got, sizeof(got)));
+	EXPECT_EQ(info.levels, strtoul(got, NULL, 10));
+	ASSERT_EQ(0, row_value(tab.out, "page_size", "", got, sizeof(got)));
+	EXPECT_EQ(info.page_size, strtoul(got, NULL, 10));
+	ASSERT_EQ(0, row_value(tab.out, "kernel", "", got, sizeof(got)));
+	EXPECT_STREQ((char *)info.release, got);
 	json_object_put(doc);
 	run_result_free(&tab);
 	run_result_free(&js);
@@ -395,8 +453,7 @@ TEST(cli_as_non_root_fails_with_one_line)
 	static const char *const args[] = { "info", NULL };
 	static struct run_result res;
 
-	if (access(VMATLAS_TEST_DEVICE, F_OK))
-		SKIP(return, "%s missing", VMATLAS_TEST_DEVICE);
+	REQUIRE_DEVICE(return);
 	ASSERT_EQ(0, run_tool(&res, NOBODY_UID, args));
 	EXPECT_EQ(1, run_exit_code(&res));
 	EXPECT_STREQ("", res.out);

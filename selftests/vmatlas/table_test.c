@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tables the tool prints without --json, the output people read: every
+ * row of maps, walk and ptdump says what the JSON document of the same
+ * command says, cell by cell, and what /proc/PID/maps, smaps and pagemap
+ * say, so that a broken table formatter (a column shifted or dropped, a row
+ * lost, a total miscounted) fails.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "kselftest_harness.h"
+#include "layout.h"
+#include "procfs.h"
+
+#define MAPS_COUNTS	11
+#define MAPS_HEADER	"START END PERMS OFFSET DEV INODE KIND PRESENT SWAP ANON FILE THP " \
+			"HUGETLB DIRTY YOUNG SHARED COW ZERO"
+/* A row of maps up to the FLAGS (with -f) or PATH column. */
+#define MAPS_ROW	"%llx %llx %7s %llx %15s %llu %15s %llu %llu %llu %llu %llu %llu " \
+			"%llu %llu %llu %llu %llu %n"
+
+/* The count columns of maps, in table order, as "pages" members. */
+static const char *const maps_counts[MAPS_COUNTS] = {
+	"present", "swap", "anon", "file", "thp", "hugetlb", "dirty", "young", "shared",
+	"cow", "zero",
+};
+
+FIXTURE(layout) {
+	struct layout l;
+	char pid[16];
+};
+
+FIXTURE_SETUP(layout)
+{
+	REQUIRE_DEVICE(return);
+	ASSERT_EQ(0, layout_start(&self->l));
+	snprintf(self->pid, sizeof(self->pid), "%d", self->l.pid);
+}
+
+FIXTURE_TEARDOWN(layout)
+{
+	if (self->l.pid)
+		layout_stop(&self->l);
+}
+
+/* The next line of *@text into @line, without its '\n'; 0 at the end. */
+static int next_line(const char **text, char *line, size_t len)
+{
+	size_t n = strcspn(*text, "\n");
+
+	if (!**text)
+		return 0;
+	snprintf(line, len, "%.*s", (int)n, *text);
+	*text += n + !!(*text)[n];
+	return 1;
+}
+
+/* @line's words, separated by any blanks, joined by single spaces. */
+static void words(const char *line, char *out, size_t len)
+{
+	size_t at = 0;
+
+	while (*line && at + 1 < len) {
+		line += strspn(line, " ");
+		if (!*line)
+			break;
+		at += snprintf(out + at, len - at, "%s%.*s", at ? " " : "",
+			       (int)strcspn(line, " "), line);
+		line += strcspn(line, " ");
+	}
+	out[at < len ? at : len - 1] = '\0';
+}
+
+/* A JSON array of strings as a table shows it: joined by ',', or "-". */
+static void joined(struct json_object *arr, char *out, size_t len)
+{
+	size_t i, at = 0, n = json_object_array_length(arr);
+
+	out[0] = '\0';
+	for (i = 0; i < n && at < len; i++)
+		at += snprintf(out + at, len - at, "%s%s", i ? "," : "",
+			       json_object_get_string(json_object_array_get_idx(arr, i)));
+	if (!n)
+		snprintf(out, len, "-");
+}
+
+/* The run tool's stdout for @args, or NULL if it failed. */
+static const char *tool_text(struct run_result *res, const char *const args[])
+{
+	if (run_tool(res, -1, args) || run_exit_code(res)) {
+		fprintf(stderr, "# %s: %s\n", args[0], res->err);
+		return NULL;
+	}
+	return res->out;
+}
+
+/* The /proc/PID/maps entries vmatlas lists: all but the vsyscall gate area. */
+static int proc_vmas(pid_t pid, struct smaps_vma **out)
+{
+	int n = smaps_read(pid, out), i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (strcmp((*out)[i].name, "[vsyscall]"))
+			(*out)[k++] = (*out)[i];
+	return n < 0 ? n : k;
+}
+
+/* The flags of a VMA as maps -f shows them: "read,write,...", lowercase. */
+static void table_vm_flags(struct json_object *flags, char *out, size_t len)
+{
+	char *p;
+
+	joined(flags, out, len);
+	while ((p = strstr(out, "VM_")))
+		memmove(p, p + 3, strlen(p + 3) + 1);
+	for (p = out; *p; p++)
+		*p = tolower((unsigned char)*p);
+}
+
+/*
+ * Check a maps table against the JSON document and /proc/PID/smaps: the
+ * header, one row per VMA with every cell, and the totals line.
+ */
+static void check_maps_table(struct __test_metadata *_metadata, const char *text,
+			     struct json_object *vmas, struct smaps_vma *s, int ns, int with_flags)
+{
+	unsigned long long kb = getpagesize() / 1024, sum[4] = {}, want[4] = {}, total[4];
+	char line[4096], hdr[512], perms[8], dev[16], kind[16], flags[1024], want_flags[1024];
+	unsigned long long start, end, offset, inode, c[MAPS_COUNTS];
+	size_t rows = 0, nvmas;
+	int at, k, n;
+
+	ASSERT_TRUE(next_line(&text, line, sizeof(line)));
+	words(line, hdr, sizeof(hdr));
+	snprintf(want_flags, sizeof(want_flags), "%s%s PATH", MAPS_HEADER,
+		 with_flags ? " FLAGS" : "");
+	EXPECT_STREQ(want_flags, hdr);
+	nvmas = json_object_array_length(vmas);
+	ASSERT_EQ(ns, nvmas) TH_LOG("/proc/PID/maps and maps --json list different VMAs");
+	while (next_line(&text, line, sizeof(line)) && strncmp(line, "total: ", 7)) {
+		struct json_object *v = json_object_array_get_idx(vmas, rows);
+		const char *path;
+
+		at = 0;
+		flags[0] = '\0';
+		n = sscanf(line, MAPS_ROW, &start, &end, perms, &offset, dev, &inode, kind,
+			   &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7], &c[8], &c[9],
+			   &c[10], &at);
+		ASSERT_LE(18, n) TH_LOG("row: '%s'", line);
+		ASSERT_NE(0, at) TH_LOG("row: '%s'", line);
+		if (with_flags) {
+			n = sscanf(line + at, "%1023s", flags);
+			ASSERT_EQ(1, n) TH_LOG("row: '%s'", line);
+			at += strcspn(line + at, " ");
+			at += strspn(line + at, " ");
+		}
+		path = line + at;
+		ASSERT_GT(nvmas, rows) TH_LOG("more rows than VMAs: '%s'", line);
+		/* As maps --json says. */
+		EXPECT_EQ(json_hex(v, "start"), start) TH_LOG("row '%s'", line);
+		EXPECT_EQ(json_hex(v, "end"), end) TH_LOG("row '%s'", line);
+		EXPECT_STREQ(json_object_get_string(json_get(v, "perms")), perms);
+		EXPECT_EQ(json_hex(v, "offset"), offset) TH_LOG("row '%s'", line);
+		EXPECT_STREQ(json_object_get_string(json_get(v, "dev")), dev);
+		EXPECT_EQ(json_int(v, "inode"), inode) TH_LOG("row '%s'", line);
+		EXPECT_STREQ(json_object_get_string(json_get(v, "kind")), kind);
+		EXPECT_STREQ(json_object_get_string(json_get(v, "path")), path);
+		for (k = 0; k < MAPS_COUNTS; k++)
+			EXPECT_EQ(json_int(json_get(v, "pages"), maps_counts[k]), c[k])
+				TH_LOG("column %d of row '%s'", 8 + k, line);
+		if (with_flags) {
+			table_vm_flags(json_get(v, "flags"), want_flags, sizeof(want_flags));
+			EXPECT_STREQ(want_flags, flags) TH_LOG("row '%s'", line);
+		}
+		/* As /proc/PID/maps and smaps say. */
+		EXPECT_EQ(s[rows].start, start);
+		EXPECT_EQ(s[rows].end, end);
+		EXPECT_STREQ(s[rows].perms, perms);
+		EXPECT_EQ(s[rows].offset, offset);
+		EXPECT_STREQ(s[rows].dev, dev);
+		EXPECT_EQ(s[rows].inode, inode);
+		EXPECT_STREQ(s[rows].name, path);
+		EXPECT_EQ(s[rows].rss, c[0] * kb) TH_LOG("Rss of row '%s'", line);
+		EXPECT_EQ(s[rows].swap, c[1] * kb) TH_LOG("Swap of row '%s'", line);
+		EXPECT_EQ(s[rows].anonymous, c[2] * kb) TH_LOG("Anonymous of row '%s'", line);
+		for (k = 0; k < 4; k++)
+			sum[k] += c[k];
+		want[0] += s[rows].rss / kb;
+		want[1] += s[rows].swap / kb;
+		want[2] += s[rows].anonymous / kb;
+		want[3] += (s[rows].rss - s[rows].anonymous) / kb;
+		rows++;
+	}
+	EXPECT_EQ(nvmas, rows);
+	n = sscanf(line, "total: %zu VMAs, present %llu, swap %llu, anon %llu, file %llu pages",
+		   &rows, &total[0], &total[1], &total[2], &total[3]);
+	ASSERT_EQ(5, n) TH_LOG("totals line: '%s'", line);
+	EXPECT_EQ(nvmas, rows);
+	for (k = 0; k < 4; k++) {
+		EXPECT_EQ(sum[k], total[k]) TH_LOG("total %d", k);
+		EXPECT_EQ(want[k], total[k]) TH_LOG("total %d against smaps", k);
+	}
+	EXPECT_FALSE(next_line(&text, line, sizeof(line))) TH_LOG("after the totals: '%s'", line);
+}
+
+static void maps_table_case(struct __test_metadata *_metadata, pid_t pid, int with_flags)
+{
+	char pidbuf[16];
+	const char *const targs[] = { "maps", with_flags ? "-f" : "--", pidbuf, NULL };
+	const char *const jargs[] = { "maps", "--json", pidbuf, NULL };
+	static struct run_result tab, js;
+	struct json_object *doc;
+	struct smaps_vma *s;
+	const char *text;
+	int ns;
+
+	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
+	text = tool_text(&tab, targs);
+	ASSERT_NE(NULL, text);
+	doc = run_tool_json(&js, jargs);
+	ASSERT_NE(NULL, doc) TH_LOG("%s", js.err);
+	ns = proc_vmas(pid, &s);
+	ASSERT_LT(0, ns);
+	check_maps_table(_metadata, text, json_get(doc, "vmas"), s, ns, with_flags);
+	free(s);
+	json_object_put(doc);
+	run_result_free(&tab);
+	run_result_free(&js);
+}
+
+TEST_F(layout, maps_table_rows_are_the_json_vmas_and_proc_maps)
+{
+	maps_table_case(_metadata, self->l.pid, 0);
+}
+
+TEST_F(layout, maps_flags_table_rows_are_the_json_vmas_and_proc_maps)
+{
+	maps_table_case(_metadata, self->l.pid, 1);
+}
+
+/* What the NOTE column says of a level: its first flag of leaf, folded, none, bad. */
+static const char *level_note(struct json_object *lvl)
+{
+	if (json_object_get_boolean(json_get(lvl, "leaf")))
+		return "leaf";
+	if (json_object_get_boolean(json_get(lvl, "folded")))
+		return "folded";
+	if (json_object_get_boolean(json_get(lvl, "none")))
+		return "empty";
+	if (json_object_get_boolean(json_get(lvl, "bad")))
+		return "bad";
+	return "";
+}
+
+/* "4 KiB", "2 MiB", "1 GiB" as a size in bytes; 0 if not that form. */
+static unsigned long long long_size(unsigned long long n, const char *unit)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(units); i++)
+		if (!strcmp(unit, units[i]))
+			return n << (10 * (i + 1));
+	return 0;
+}
+
+/* Check one block of a walk table against its JSON result and pagemap. */
+static void check_walk_block(struct __test_metadata *_metadata, const char **text,
+			     struct json_object *r, struct smaps_vma *s, int ns, int pm, long page)
+{
+	unsigned long long addr, vstart, vend, entry, phys, pfn, n;
+	struct json_object *levels = json_get(r, "levels"), *swap = json_get(r, "swap");
+	struct json_object *pg = json_get(r, "page");
+	char line[1024], hdr[256], perms[8], name[16], flags[512], note[16], unit[8];
+	char want[512], kindbuf[16];
+	long long index, type, mapcount, refcount, order;
+	struct smaps_vma *v = NULL;
+	size_t i;
+	int k;
+	__u64 e;
+
+	ASSERT_TRUE(next_line(text, line, sizeof(line)));
+	k = sscanf(line, "%llx in VMA %llx-%llx %7s", &addr, &vstart, &vend, perms);
+	ASSERT_EQ(4, k) TH_LOG("first line: '%s'", line);
+	EXPECT_EQ(json_hex(r, "addr"), addr);
+	EXPECT_EQ(json_hex(json_get(r, "vma"), "start"), vstart);
+	EXPECT_EQ(json_hex(json_get(r, "vma"), "end"), vend);
+	for (k = 0; k < ns; k++)
+		if (s[k].start <= addr && addr < s[k].end)
+			v = &s[k];
+	ASSERT_NE(NULL, v) TH_LOG("%#llx in no VMA of /proc/PID/maps", addr);
+	EXPECT_EQ(v->start, vstart);
+	EXPECT_EQ(v->end, vend);
+	EXPECT_STREQ(v->perms, perms);
+
+	ASSERT_TRUE(next_line(text, line, sizeof(line)));
+	words(line, hdr, sizeof(hdr));
+	EXPECT_STREQ("LEVEL INDEX ENTRY FLAGS NOTE", hdr);
+	for (i = 0; i < json_object_array_length(levels); i++) {
+		struct json_object *lvl = json_object_array_get_idx(levels, i);
+
+		note[0] = '\0';
+		ASSERT_TRUE(next_line(text, line, sizeof(line)));
+		k = sscanf(line, "%15s %lld %llx %511s %15s", name, &index, &entry, flags, note);
+		ASSERT_LE(4, k) TH_LOG("level row: '%s'", line);
+		EXPECT_STREQ(json_object_get_string(json_get(lvl, "level")), name);
+		EXPECT_EQ(json_int(lvl, "index"), index) TH_LOG("row '%s'", line);
+		EXPECT_EQ(json_hex(lvl, "entry"), entry) TH_LOG("row '%s'", line);
+		joined(json_get(lvl, "flags"), want, sizeof(want));
+		EXPECT_STREQ(want, flags) TH_LOG("row '%s'", line);
+		EXPECT_STREQ(level_note(lvl), note) TH_LOG("row '%s'", line);
+	}
+
+	e = pagemap_entry(pm, addr, page);
+	ASSERT_TRUE(next_line(text, line, sizeof(line)));
+	if (e & PM_PRESENT) {
+		k = sscanf(line, "present: %llu %7s page at phys %llx (pfn %llx)", &n, unit,
+			   &phys, &pfn);
+		ASSERT_EQ(4, k) TH_LOG("outcome: '%s'", line);
+		EXPECT_EQ(json_int(r, "page_size"), long_size(n, unit)) TH_LOG("'%s'", line);
+		EXPECT_EQ(json_hex(r, "phys"), phys);
+		EXPECT_EQ(json_hex(r, "pfn"), pfn);
+		EXPECT_EQ(e & PM_PFN_MASK, pfn) TH_LOG("pagemap's frame, '%s'", line);
+		EXPECT_EQ(phys, pfn * page + (addr & (page - 1)));
+	} else if (e & PM_SWAP) {
+		ASSERT_NE(NULL, swap);
+		k = sscanf(line, "swapped: kind %15[^,], type %lld, offset %llx", kindbuf, &type,
+			   &n);
+		ASSERT_EQ(3, k) TH_LOG("outcome: '%s'", line);
+		EXPECT_STREQ(json_object_get_string(json_get(swap, "kind")), kindbuf);
+		EXPECT_EQ(json_int(swap, "type"), type);
+		EXPECT_EQ(json_hex(swap, "offset"), n);
+		/* pagemap: the type in bits 0-4, the offset above. */
+		EXPECT_EQ(e & PM_PFN_MASK, (unsigned long long)type | n << 5);
+	} else {
+		snprintf(want, sizeof(want), "not present: empty %s entry",
+			 json_object_get_string(json_get(r, "stop")));
+		EXPECT_STREQ(want, line);
+	}
+	if (pg) {
+		ASSERT_TRUE(next_line(text, line, sizeof(line)));
+		k = sscanf(line, "page: flags %511s mapcount %lld refcount %lld order %lld", flags,
+			   &mapcount, &refcount, &order);
+		ASSERT_EQ(4, k) TH_LOG("'%s'", line);
+		joined(json_get(pg, "flags"), want, sizeof(want));
+		EXPECT_STREQ(want, flags);
+		EXPECT_EQ(json_int(pg, "mapcount"), mapcount);
+		EXPECT_EQ(json_int(pg, "refcount"), refcount);
+		EXPECT_EQ(json_int(pg, "order"), order);
+	}
+}
+
+TEST_F(layout, walk_table_blocks_are_the_json_results_and_pagemap)
+{
+	long page = self->l.page;
+	unsigned long long want[] = {
+		self->l.anon + 2 * page + 0x123, self->l.untouched + page, self->l.zero,
+		self->l.thp + (2 << 20) + 77, self->l.file + page, self->l.cow + 5 * page,
+		self->l.heap, self->l.swapped, self->l.swapped + 5 * page,
+	};
+	char addrs[ARRAY_SIZE(want)][24], line[256];
+	const char *targs[ARRAY_SIZE(want) + 3], *jargs[ARRAY_SIZE(want) + 4];
+	static struct run_result tab, js;
+	struct json_object *doc, *results;
+	struct smaps_vma *s;
+	const char *text;
+	size_t i;
+	int ns, pm;
+
+	targs[0] = "walk";
+	targs[1] = self->pid;
+	jargs[0] = "walk";
+	jargs[1] = "--json";
+	jargs[2] = self->pid;
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		snprintf(addrs[i], sizeof(addrs[i]), "%#llx", want[i]);
+		targs[2 + i] = addrs[i];
+		jargs[3 + i] = addrs[i];
+	}
+	targs[2 + i] = NULL;
+	jargs[3 + i] = NULL;
+	text = tool_text(&tab, targs);
+	ASSERT_NE(NULL, text);
+	doc = run_tool_json(&js, jargs);
+	ASSERT_NE(NULL, doc) TH_LOG("%s", js.err);
+	results = json_get(doc, "results");
+	ASSERT_EQ(ARRAY_SIZE(want), json_object_array_length(results));
+	ns = proc_vmas(self->l.pid, &s);
+	ASSERT_LT(0, ns);
+	pm = pagemap_open(self->l.pid);
+	ASSERT_LE(0, pm);
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		if (i) {
+			ASSERT_TRUE(next_line(&text, line, sizeof(line)));
+			EXPECT_STREQ("", line) TH_LOG("between blocks %zu and %zu", i - 1, i);
+		}
+		check_walk_block(_metadata, &text, json_object_array_get_idx(results, i), s, ns,
+				 pm, page);
+	}
+	EXPECT_FALSE(next_line(&text, line, sizeof(line))) TH_LOG("after the blocks: '%s'", line);
+	close(pm);
+	free(s);
+	json_object_put(doc);
+	run_result_free(&tab);
+	run_result_free(&js);
+}
+
+/* The SIZE cell of ptdump: "4K", "64K", "2M", "1.5M" (one decimal, cut). */
+static void size_cell(unsigned long long b, char *out, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	unsigned long long unit = 1024;
+	int i = 0;
+
+	while (i < 5 && b / unit >= 1024) {
+		unit <<= 10;
+		i++;
+	}
+	if (b % unit)
+		snprintf(out, len, "%llu.%llu%c", b / unit, b % unit * 10 / unit, units[i]);
+	else
+		snprintf(out, len, "%llu%c", b / unit, units[i]);
+}
+
+TEST_F(layout, ptdump_table_rows_are_the_json_runs_and_pagemap)
+{
+	const char *const targs[] = { "ptdump", self->pid, NULL };
+	const char *const jargs[] = { "ptdump", "--json", self->pid, NULL };
+	char line[1024], hdr[128], size[32], lvl[16], flags[512], phys[32], want[512];
+	static struct run_result tab, js;
+	struct json_object *doc, *runs;
+	unsigned long long start, end;
+	const char *text;
+	size_t rows = 0;
+	int pm, n;
+
+	text = tool_text(&tab, targs);
+	ASSERT_NE(NULL, text);
+	doc = run_tool_json(&js, jargs);
+	ASSERT_NE(NULL, doc) TH_LOG("%s", js.err);
+	runs = json_get(doc, "runs");
+	pm = pagemap_open(self->l.pid);
+	ASSERT_LE(0, pm);
+	ASSERT_TRUE(next_line(&text, line, sizeof(line)));
+	words(line, hdr, sizeof(hdr));
+	EXPECT_STREQ("START END SIZE LEVEL FLAGS PHYS", hdr);
+	while (next_line(&text, line, sizeof(line))) {
+		struct json_object *r = json_object_array_get_idx(runs, rows);
+
+		ASSERT_NE(NULL, r) TH_LOG("more rows than runs: '%s'", line);
+		n = sscanf(line, "%llx %llx %31s %15s %511s %31s", &start, &end, size, lvl, flags,
+			   phys);
+		ASSERT_EQ(6, n) TH_LOG("row '%s'", line);
+		EXPECT_EQ(json_hex(r, "start"), start) TH_LOG("row '%s'", line);
+		EXPECT_EQ(json_hex(r, "end"), end) TH_LOG("row '%s'", line);
+		size_cell(end - start, want, sizeof(want));
+		EXPECT_STREQ(want, size) TH_LOG("row '%s'", line);
+		EXPECT_EQ(end - start, json_int(r, "size"));
+		EXPECT_STREQ(json_object_get_string(json_get(r, "level")), lvl);
+		joined(json_get(r, "flags"), want, sizeof(want));
+		EXPECT_STREQ(want, flags) TH_LOG("row '%s'", line);
+		if (json_get(r, "phys")) {
+			EXPECT_STREQ(json_object_get_string(json_get(r, "phys")), phys);
+			/* The frame of the run's first page, as pagemap has it. */
+			EXPECT_EQ(pagemap_entry(pm, start, self->l.page) & PM_PFN_MASK,
+				  strtoull(phys, NULL, 16) / self->l.page) TH_LOG("row '%s'", line);
+		} else {
+			EXPECT_STREQ("-", phys) TH_LOG("row '%s'", line);
+		}
+		rows++;
+	}
+	EXPECT_EQ(json_object_array_length(runs), rows);
+	EXPECT_LT(0, rows);
+	close(pm);
+	json_object_put(doc);
+	run_result_free(&tab);
+	run_result_free(&js);
+}
+
+TEST_HARNESS_MAIN
