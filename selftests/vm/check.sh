@@ -79,8 +79,16 @@ for a in $(printf '%s\n' $uarches i386 | sort -u); do
 	build_userspace "$a" || { echo "vmatlas: building the tool for $a failed" >&2; exit 1; }
 done
 
-running=0
+# The debug target is the longest: it starts first, the others share the
+# remaining VM slots meanwhile.
+order=$(for t in $targets; do
+	target_load "$t" && [ "$T_IMAGE" = debug ] && echo "$t"
+done
 for t in $targets; do
+	target_load "$t" && [ "$T_IMAGE" != debug ] && echo "$t"
+done)
+running=0
+for t in $order; do
 	run_target "$t" &
 	running=$((running + 1))
 	if [ $running -ge "$JOBS" ]; then

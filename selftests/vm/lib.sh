@@ -216,6 +216,9 @@ kernel_cmdline()
 		*) cmd="$cmd kfence.sample_interval=1" ;;
 		esac
 	fi
+	case $T_CPU in
+	*+pdpe1gb*) cmd="$cmd hugepagesz=1G hugepages=1" ;;
+	esac
 	# VMATLAS_TESTS: run only these tests (comma-separated names).
 	[ -n "${VMATLAS_TESTS:-}" ] && cmd="$cmd vmatlas_tests=$VMATLAS_TESTS"
 	echo "$cmd vmatlas_mode=$mode vmatlas_levels=$T_LEVELS"
