@@ -14,6 +14,14 @@ VM_KMODS=${VM_KMODS:-zram ext4}
 
 log() { echo "vmatlas: $*" >&2; }
 
+# What the debug target runs: every suite, and every test whose code walks
+# page tables, reads struct pages or runs in a tracepoint, where KASAN,
+# lockdep and DEBUG_VM look. The fault tracer's tests (BPF verifier time,
+# several minutes each there) and the benchmarks run on the other targets.
+DEBUG_TESTS=fuzz_test,race_test,kill_test,selftarget_test,failnth_test,policy_test
+DEBUG_TESTS=$DEBUG_TESTS,module_lifecycle.sh,walk_test,maps_test,ptdump_test,proc_input_test
+DEBUG_TESTS=$DEBUG_TESTS,kaddr_test,kfunc_test,trace_test,info_test,table_test,m32/walk_test
+
 # target_load NAME: sets T_NAME T_ARCH T_SUITE T_IMAGE T_HEADERS T_QEMU T_CPU
 # T_MEM T_LEVELS T_UARCH.
 target_load()
@@ -155,12 +163,13 @@ pack_initramfs()
 		cp "$BUILD_DIR/$T_UARCH"/tests/* "$SRC_DIR"/selftests/vmatlas/*.sh "$root/tests/"
 		# Lockdown cannot be lowered again: that test runs after all others.
 		mkdir -p "$root/tests/last"
-		mv "$root/tests/lockdown_test" "$root/tests/last/"
+		mv "$root/tests/policy_test" "$root/tests/last/"
 		# The 32-bit tests also run on x86_64: they exercise compat_ioctl.
 		if [ "$T_UARCH" = x86_64 ] && [ -d "$BUILD_DIR/i386/tests" ]; then
-			mkdir -p "$root/tests/m32"
+			mkdir -p "$root/tests/m32" "$root/tests/last/m32"
 			cp "$BUILD_DIR"/i386/tests/* "$root/tests/m32/"
-			rm -f "$root/tests/m32/lockdown_test"
+			# policy_test runs it at each lockdown level it raises.
+			mv "$root/tests/m32/policy_test" "$root/tests/last/m32/"
 			# ... and so does the 32-bit tool they run.
 			cp "$BUILD_DIR/i386/vmatlas" "$root/bin/vmatlas32"
 		fi
@@ -220,7 +229,11 @@ kernel_cmdline()
 	*+pdpe1gb*) cmd="$cmd hugepagesz=1G hugepages=1" ;;
 	esac
 	# VMATLAS_TESTS: run only these tests (comma-separated names).
-	[ -n "${VMATLAS_TESTS:-}" ] && cmd="$cmd vmatlas_tests=$VMATLAS_TESTS"
+	if [ -n "${VMATLAS_TESTS:-}" ]; then
+		cmd="$cmd vmatlas_tests=$VMATLAS_TESTS"
+	elif [ "$T_IMAGE" = debug ]; then
+		cmd="$cmd vmatlas_tests=$DEBUG_TESTS"
+	fi
 	echo "$cmd vmatlas_mode=$mode vmatlas_levels=$T_LEVELS"
 }
 
