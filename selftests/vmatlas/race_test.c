@@ -1,0 +1,698 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Races: walker threads inspect processes that change as fast as they can,
+ * through every interface that takes a PID (VMAS with and without
+ * residency, WALK, PTDUMP, and the debugfs maps, walk and ptdump views).
+ *
+ * The target's threads map, unmap, mremap and mprotect; split VMAs and merge
+ * them back; fault in, collapse (MADV_COLLAPSE) and split THPs; share and
+ * unshare hugetlb PMD tables; push pages to swap (MADV_PAGEOUT); fork
+ * children that touch shared memory and exit. A second target re-executes
+ * itself from a thread, forever. Every call must succeed or fail with an
+ * error a moving target explains (ioctls.h: vx_expected()), and every
+ * success must be internally consistent. The harness fails the run on any
+ * kernel report. VMATLAS_RACE_SECONDS sets the duration (default 60 s).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "ioctls.h"
+#include "kselftest_harness.h"
+
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE	25
+#endif
+#ifndef MFD_HUGETLB
+#define MFD_HUGETLB	0x0004U
+#endif
+
+#define RACE_WALKERS	3
+#define RACE_TEXT	(4 << 20)
+#define HUGE_2M		(2UL << 20)
+#define PUD_1G		(1024UL * 1024 * 1024)
+
+/* What the target did, and where, in memory it shares with the test. */
+enum { OP_MAP, OP_SPLIT, OP_THP, OP_COLLAPSED, OP_HUGETLB, OP_PAGEOUT, OP_FORK, OP_MAX };
+static const char *const op_names[OP_MAX] = {
+	"map/mremap/munmap", "mprotect split+merge", "THP fault+split", "MADV_COLLAPSE ok",
+	"hugetlb share/unshare", "MADV_PAGEOUT", "fork+exit",
+};
+
+struct race_shared {
+	pid_t fork_child;		/* the target's latest short-lived child */
+	int nregions;
+	unsigned long long start[8], len[8];
+	unsigned long long ops[OP_MAX];
+	int hugetlb_pud;		/* the hugetlb mapping spans an aligned PUD */
+};
+
+static struct race_shared *sh;
+static long page;
+
+static void op_done(int op)
+{
+	__atomic_add_fetch(&sh->ops[op], 1, __ATOMIC_RELAXED);
+}
+
+static char *region(size_t len, size_t align, int advice)
+{
+	char *p = vx_map_aligned(len, align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			      -1);
+
+	if (!p)
+		_exit(80);
+	madvise(p, len, advice);
+	sh->start[sh->nregions] = (uintptr_t)p;
+	sh->len[sh->nregions++] = len;
+	return p;
+}
+
+static void touch(char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i += page)
+		__atomic_add_fetch(p + i, 1, __ATOMIC_RELAXED);
+}
+
+static char *split_area, *thp_area, *pageout_area, *huge_area;
+
+/* Mappings that come and go, grow and move. */
+static void *t_mapper(void *arg)
+{
+	char *slot[8] = {};
+	size_t len[8];
+	__u64 s = vx_seed();
+
+	for (;; op_done(OP_MAP)) {
+		int i = vx_rnd(&s) % 8, what = vx_rnd(&s) % 3;
+		char *q;
+
+		if (!slot[i]) {
+			len[i] = (1 + vx_rnd(&s) % 32) * page;
+			q = mmap(NULL, len[i], PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				 -1, 0);
+			slot[i] = q == MAP_FAILED ? NULL : q;
+			if (slot[i])
+				touch(q, len[i]);
+		} else if (!what && len[i] < 128 * page) {
+			q = mremap(slot[i], len[i], 2 * len[i], MREMAP_MAYMOVE);
+			if (q == MAP_FAILED)
+				continue;
+			/* Writable again (and merged) where a mprotect() made it read-only. */
+			mprotect(q, 2 * len[i], PROT_READ | PROT_WRITE);
+			touch(q + len[i], len[i]);
+			slot[i] = q;
+			len[i] *= 2;
+		} else if (what < 2) {
+			munmap(slot[i], len[i]);
+			slot[i] = NULL;
+		} else {
+			mprotect(slot[i], page, PROT_READ);
+		}
+	}
+	return NULL;
+}
+
+/* Split a VMA in three with mprotect(), then merge it back. */
+static void *t_split(void *arg)
+{
+	__u64 s = vx_seed();
+
+	for (;; op_done(OP_SPLIT)) {
+		size_t k = vx_rnd(&s) % 60, n = 1 + vx_rnd(&s) % 4;
+
+		mprotect(split_area + k * page, n * page, vx_rnd(&s) % 2 ? PROT_READ : PROT_NONE);
+		mprotect(split_area + k * page, n * page, PROT_READ | PROT_WRITE);
+		touch(split_area + k * page, n * page);
+	}
+	return NULL;
+}
+
+/* Fault THPs in, collapse them, split them again by zapping or mprotect. */
+static void *t_thp(void *arg)
+{
+	size_t len = 2 * HUGE_2M;
+	__u64 s = vx_seed();
+
+	for (;; op_done(OP_THP)) {
+		char *mid = thp_area + HUGE_2M;
+
+		touch(thp_area, len);
+		/* Older kernels (EINVAL) or no huge page now (EAGAIN): go on. */
+		if (!madvise(thp_area, len, MADV_COLLAPSE))
+			op_done(OP_COLLAPSED);
+		madvise(mid - 16 * page, 32 * page, MADV_DONTNEED);
+		if (vx_rnd(&s) % 2) {
+			mprotect(mid + 4 * page, 4 * page, PROT_READ);
+			mprotect(mid + 4 * page, 4 * page, PROT_READ | PROT_WRITE);
+		} else {
+			madvise(thp_area + 64 * page, 64 * page, MADV_PAGEOUT);
+		}
+	}
+	return NULL;
+}
+
+static void *t_pageout(void *arg)
+{
+	for (;; op_done(OP_PAGEOUT)) {
+		touch(pageout_area, 64 * page);
+		madvise(pageout_area, 64 * page, MADV_PAGEOUT);
+		usleep(5000);
+	}
+	return NULL;
+}
+
+/*
+ * Shared hugetlb. PMD tables are shared between processes whose MAP_SHARED
+ * hugetlb mappings of one file each span the same PUD-aligned 1 GiB range
+ * (huge_pmd_share()); mprotect() or munmap() of part of it unshares them
+ * (huge_pmd_unshare()), which frees the table under i_mmap_rwsem. The VMs
+ * have 1-2 GiB and 8 huge pages, so the range cannot be populated: it is
+ * mapped MAP_NORESERVE and only its first huge page is touched, here and by
+ * every forked child (which shares the table on its fault and unshares it
+ * when it exits). Where no aligned 1 GiB range fits (32-bit), the mapping
+ * is 4 MiB: no sharing, only hugetlb split and merge.
+ */
+static char *hugetlb_map(void)
+{
+	int fd = memfd_create("vmatlas-race", MFD_HUGETLB);
+	size_t len = PUD_1G;
+	char *p = NULL;
+
+	if (fd < 0)
+		return NULL;
+	if (!ftruncate(fd, len))
+		p = vx_map_aligned(len, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,
+				   fd);
+	sh->hugetlb_pud = !!p;
+	if (!p) {
+		len = 2 * HUGE_2M;
+		if (!ftruncate(fd, len))
+			p = vx_map_aligned(len, HUGE_2M, PROT_READ | PROT_WRITE, MAP_SHARED, fd);
+	}
+	close(fd);
+	if (p) {
+		sh->start[sh->nregions] = (uintptr_t)p;
+		sh->len[sh->nregions++] = len;
+	}
+	return p;
+}
+
+static void *t_hugetlb(void *arg)
+{
+	char *second = huge_area + HUGE_2M;
+	__u64 s = vx_seed();
+
+	for (;; op_done(OP_HUGETLB)) {
+		__atomic_add_fetch(huge_area, 1, __ATOMIC_RELAXED);
+		if (vx_rnd(&s) % 2) {
+			mprotect(second, HUGE_2M, PROT_READ);
+			mprotect(second, HUGE_2M, PROT_READ | PROT_WRITE);
+		} else {
+			madvise(huge_area, HUGE_2M, MADV_DONTNEED);
+		}
+	}
+	return NULL;
+}
+
+static void *t_fork(void *arg)
+{
+	for (;; op_done(OP_FORK)) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			if (huge_area)
+				__atomic_load_n(huge_area, __ATOMIC_RELAXED);
+			touch(pageout_area, 8 * page);
+			_exit(0);
+		}
+		if (pid < 0) {
+			usleep(10000);
+			continue;
+		}
+		__atomic_store_n(&sh->fork_child, pid, __ATOMIC_RELAXED);
+		waitpid(pid, NULL, 0);
+	}
+	return NULL;
+}
+
+/* The target: tells @ready when its regions are published, then churns. */
+static void target_main(int ready)
+{
+	void *(*fns[])(void *) = { t_mapper, t_split, t_thp, t_pageout, t_fork, t_hugetlb };
+	size_t i, n = ARRAY_SIZE(fns);
+	pthread_t t;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	split_area = region(64 * page, page, MADV_NOHUGEPAGE);
+	thp_area = region(2 * HUGE_2M, HUGE_2M, MADV_HUGEPAGE);
+	pageout_area = region(64 * page, page, MADV_NOHUGEPAGE);
+	huge_area = hugetlb_map();
+	if (!huge_area)
+		n--;
+	for (i = 0; i < n; i++)
+		if (pthread_create(&t, NULL, fns[i], NULL))
+			_exit(81);
+	if (write(ready, "r", 1) != 1)
+		_exit(82);
+	for (;;)
+		pause();
+}
+
+/* ---- the second target: execve() from a thread, over and over ---- */
+
+static void *exec_again(void *arg)
+{
+	char *const argv[] = { "vmatlas-race-exec", NULL };
+	__u64 s = vx_seed();
+
+	usleep(1000 + vx_rnd(&s) % 10000);
+	execv("/proc/self/exe", argv);
+	_exit(83);
+}
+
+static void __attribute__((constructor)) exec_target(void)
+{
+	const char *fd = getenv("VMATLAS_RACE_EXEC");
+	long pg = sysconf(_SC_PAGESIZE);
+	pthread_t t;
+
+	if (!fd)
+		return;
+	/* One byte per exec: the test counts them (until the pipe is full). */
+	if (write(atoi(fd), "x", 1) < 0 && errno != EAGAIN)
+		_exit(84);
+	if (pthread_create(&t, NULL, exec_again, NULL))
+		_exit(85);
+	for (;;) {
+		char *p = mmap(NULL, 16 * pg, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p != MAP_FAILED) {
+			memset(p, 1, 16 * pg);
+			munmap(p, 16 * pg);
+		}
+		usleep(200);
+	}
+}
+
+/* ---- the walkers ---- */
+
+enum { T_MAIN, T_EXEC, T_FORK, T_MAX };
+enum { K_VMAS, K_VMAS_RES, K_WALK, K_PTDUMP, K_DBG_MAPS, K_DBG_WALK, K_DBG_PTDUMP, K_MAX };
+static const char *const kind_names[K_MAX] = {
+	"VMAS", "VMAS+residency", "WALK", "PTDUMP", "debugfs maps", "debugfs walk",
+	"debugfs ptdump",
+};
+
+/* Per kind of call: how many, how many succeeded (by target), which errors. */
+enum { S_CALLS, S_OK, S_OK_MAIN, S_OK_EXEC, S_OK_FORK, S_EAGAIN, S_ESRCH, S_ENOMEM, S_EINVAL,
+	S_MAX };
+
+struct race {
+	pid_t pid[T_MAX];
+	time_t until;			/* CLOCK_MONOTONIC */
+	int no_debugfs;
+	pthread_mutex_t dbg_lock;	/* debugfs pid and addr are global */
+	pthread_mutex_t lock;
+	unsigned long long st[K_MAX][S_MAX];
+	unsigned long long bad;
+	char first_bad[600];
+};
+
+struct walker {
+	struct race *r;
+	struct vx x;
+	pid_t pid;			/* of the target this call is about */
+	__u64 s;
+	unsigned long long st[K_MAX][S_MAX];
+	/* VMAs last seen in each target, for addresses to ask about */
+	int n[T_MAX];
+	unsigned long long vstart[T_MAX][64], vend[T_MAX][64], top[T_MAX];
+	unsigned long long lo, hi;	/* what the call asked about */
+	char why[512];
+	char *text;
+};
+
+/*
+ * The new mm of an execve() has its stack at STACK_TOP_MAX (bprm_mm_init())
+ * until setup_arg_pages() moves it below TASK_SIZE; for a 32-bit target on
+ * a 64-bit kernel that is above its TASK_SIZE. A VMA seen there is no user
+ * address any more once the exec is done: EINVAL is the right answer then.
+ */
+static int expected(struct walker *w, int kind, int tgt, int err)
+{
+	if (err == EINVAL && tgt == T_EXEC && sizeof(long) == 4 && w->hi > 0xffffe000ULL)
+		return 1;
+	/* The main target never exits. */
+	return vx_expected(err, kind == K_WALK || kind == K_DBG_WALK) &&
+	       (err != ESRCH || tgt != T_MAIN);
+}
+
+static void outcome(struct walker *w, int kind, int tgt, int err, int inconsistent)
+{
+	unsigned long long *st = w->st[kind];
+	char msg[600];
+
+	st[S_CALLS]++;
+	st[S_EAGAIN] += err == EAGAIN;
+	st[S_ESRCH] += err == ESRCH;
+	st[S_ENOMEM] += err == ENOMEM;
+	st[S_EINVAL] += err == EINVAL;
+	if (!err && !inconsistent) {
+		st[S_OK]++;
+		st[S_OK_MAIN + tgt]++;
+		return;
+	}
+	if (!inconsistent && expected(w, kind, tgt, err))
+		return;
+	if (inconsistent)
+		snprintf(msg, sizeof(msg), "%s of target %d: %s", kind_names[kind], tgt, w->why);
+	else
+		snprintf(msg, sizeof(msg), "%s of target %d at %#llx-%#llx: %s errno %d (%s)",
+			 kind_names[kind], tgt, w->lo, w->hi,
+			 vx_documented(err) ? "unexpected" : "undocumented", err, strerror(err));
+	pthread_mutex_lock(&w->r->lock);
+	if (!w->r->bad++)
+		snprintf(w->r->first_bad, sizeof(w->r->first_bad), "%s", msg);
+	pthread_mutex_unlock(&w->r->lock);
+}
+
+/* A range worth asking about: a published region or a VMA last seen. */
+static void pick_range(struct walker *w, int tgt, unsigned long long *start,
+		       unsigned long long *end)
+{
+	int i;
+
+	if ((tgt == T_MAIN && vx_rnd(&w->s) % 2) || !w->n[tgt]) {
+		i = vx_rnd(&w->s) % sh->nregions;
+		*start = sh->start[i];
+		*end = sh->start[i] + sh->len[i];
+		return;
+	}
+	i = vx_rnd(&w->s) % w->n[tgt];
+	*start = w->vstart[tgt][i];
+	*end = w->vend[tgt][i];
+}
+
+static unsigned long long pick_addr(struct walker *w, int tgt)
+{
+	unsigned long long start, end;
+
+	pick_range(w, tgt, &start, &end);
+	return start + vx_rnd(&w->s) % (end - start);
+}
+
+/* A whole listing, batch by batch, each batch a call. */
+static void op_vmas(struct walker *w, int tgt, int residency)
+{
+	static __thread struct vmatlas_vma vmas[16];
+	static __thread char names[8192];
+	int kind = residency ? K_VMAS_RES : K_VMAS, calls = 0, n = 0;
+	unsigned long long start = 0;
+	struct vmatlas_vmas req;
+
+	do {
+		unsigned int i, count = 1 + vx_rnd(&w->s) % 16;
+		int err = -vx_vmas(&w->x, &req, w->pid, w->lo = w->hi = start,
+				   residency ? VMATLAS_VMAS_RESIDENCY : 0, vmas, count, names,
+				   sizeof(names));
+		int bad = !err && vx_vmas_check(&w->x, &req, start, count, sizeof(names), vmas,
+						names, w->why, sizeof(w->why));
+
+		outcome(w, kind, tgt, err, bad);
+		if (err || bad)
+			return;
+		for (i = 0; i < req.count && n < 64; i++, n++) {
+			w->vstart[tgt][n] = vmas[i].start;
+			w->vend[tgt][n] = vmas[i].end;
+		}
+		if (req.count)
+			w->top[tgt] = vmas[req.count - 1].end;
+		start = req.next;
+	} while (start && ++calls < 64);
+	w->n[tgt] = n;
+}
+
+static void op_walk(struct walker *w, int tgt)
+{
+	unsigned long long addr = w->lo = w->hi = pick_addr(w, tgt);
+	struct vmatlas_walk walk;
+	int err = -vx_walk(&w->x, &walk, w->pid, addr);
+
+	outcome(w, K_WALK, tgt, err,
+		!err && vx_walk_check(&w->x, &walk, addr, w->why, sizeof(w->why)));
+}
+
+/* A VMA, a slice of a region, or everything, over up to 16 calls. */
+static void op_ptdump(struct walker *w, int tgt)
+{
+	static __thread struct vmatlas_run runs[64];
+	unsigned long long start, end, pages, pg = page;
+	struct vmatlas_ptdump req;
+	int calls = 0;
+
+	pick_range(w, tgt, &start, &end);
+	pages = (end - start) / pg;
+	if (!(vx_rnd(&w->s) % 3) && w->top[tgt]) {
+		start = 0;
+		end = w->top[tgt];
+	} else if (vx_rnd(&w->s) % 2 && pages > 1) {
+		start += vx_rnd(&w->s) % pages * pg;
+		end = start + (1 + vx_rnd(&w->s) % ((end - start) / pg)) * pg;
+	}
+	do {
+		unsigned int count = 1 + vx_rnd(&w->s) % 64;
+		int err = -vx_ptdump(&w->x, &req, w->pid, w->lo = start, w->hi = end, runs,
+				     count);
+		int bad = !err && vx_ptdump_check(&w->x, &req, start, end, count, runs, w->why,
+						  sizeof(w->why));
+
+		outcome(w, K_PTDUMP, tgt, err, bad);
+		if (err || bad)
+			return;
+		start = req.next;
+	} while (start && ++calls < 16);
+}
+
+static void op_debugfs(struct walker *w, int tgt, int kind)
+{
+	static const char *const views[] = { "maps", "walk", "ptdump" };
+	const char *view = views[kind - K_DBG_MAPS];
+	unsigned long long addr = w->lo = w->hi = pick_addr(w, tgt);
+	int err = 0, bad = 0;
+	ssize_t n;
+
+	pthread_mutex_lock(&w->r->dbg_lock);
+	n = vx_dbg_read(view, w->pid, addr, w->text, RACE_TEXT);
+	pthread_mutex_unlock(&w->r->dbg_lock);
+	if (n == -ENOENT) {
+		w->r->no_debugfs = 1;
+		return;
+	}
+	if (n < 0) {
+		err = -n;
+	} else {
+		char *cut = strrchr(w->text, '\n');
+
+		/* A view larger than the buffer: check the lines that fit. */
+		if (n >= RACE_TEXT - 1 && cut)
+			cut[1] = '\0';
+		bad = vx_dbg_check(&w->x, view, w->text, addr, &err, w->why, sizeof(w->why));
+	}
+	outcome(w, kind, tgt, err, bad);
+}
+
+static time_t mono_s(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec;
+}
+
+static void *walker_main(void *arg)
+{
+	struct walker *w = arg;
+	struct race *r = w->r;
+	int k, t;
+
+	while (mono_s() < r->until) {
+		int kind = vx_rnd(&w->s) % K_MAX;
+		int tgt = vx_rnd(&w->s) % 10;
+
+		tgt = tgt < 5 ? T_MAIN : tgt < 8 ? T_EXEC : T_FORK;
+		w->pid = tgt == T_FORK ? __atomic_load_n(&sh->fork_child, __ATOMIC_RELAXED) :
+			 r->pid[tgt];
+		if (!w->pid) {
+			tgt = T_MAIN;
+			w->pid = r->pid[T_MAIN];
+		}
+		if (kind >= K_DBG_MAPS && r->no_debugfs)
+			kind = vx_rnd(&w->s) % K_DBG_MAPS;
+		if (kind <= K_VMAS_RES)
+			op_vmas(w, tgt, kind == K_VMAS_RES);
+		else if (kind == K_WALK)
+			op_walk(w, tgt);
+		else if (kind == K_PTDUMP)
+			op_ptdump(w, tgt);
+		else
+			op_debugfs(w, tgt, kind);
+	}
+	pthread_mutex_lock(&r->lock);
+	for (k = 0; k < K_MAX; k++)
+		for (t = 0; t < S_MAX; t++)
+			r->st[k][t] += w->st[k][t];
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+static pid_t start_exec_target(int *count_fd)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_NONBLOCK))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		char env[32];
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(p[0]);
+		snprintf(env, sizeof(env), "%d", p[1]);
+		setenv("VMATLAS_RACE_EXEC", env, 1);
+		execl("/proc/self/exe", "vmatlas-race-exec", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	*count_fd = p[0];
+	return pid;
+}
+
+static const char *errors(const unsigned long long *st)
+{
+	static char buf[96];
+
+	snprintf(buf, sizeof(buf), "EAGAIN %llu ESRCH %llu ENOMEM %llu EINVAL %llu", st[S_EAGAIN],
+		 st[S_ESRCH], st[S_ENOMEM], st[S_EINVAL]);
+	return buf;
+}
+
+FIXTURE(race) {
+};
+
+FIXTURE_SETUP(race)
+{
+}
+
+FIXTURE_TEARDOWN(race)
+{
+}
+
+TEST_F_TIMEOUT(race, walkers_against_a_churning_target_get_consistent_answers, 900)
+{
+	const char *secs_env = getenv("VMATLAS_RACE_SECONDS");
+	int secs = secs_env ? atoi(secs_env) : 60;
+	static struct walker walkers[RACE_WALKERS];
+	pthread_t threads[RACE_WALKERS];
+	static struct race r = {
+		.dbg_lock = PTHREAD_MUTEX_INITIALIZER, .lock = PTHREAD_MUTEX_INITIALIZER,
+	};
+	struct pollfd pfd;
+	int ready[2], count_fd, i, k, status;
+	int execs;
+	char c;
+
+	page = getpagesize();
+	if (access(VMATLAS_TEST_DEVICE, F_OK))
+		SKIP(return, "/dev/vmatlas missing");
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, sh);
+	ASSERT_EQ(0, pipe(ready));
+	r.pid[T_MAIN] = fork();
+	ASSERT_LE(0, r.pid[T_MAIN]);
+	if (r.pid[T_MAIN] == 0) {
+		close(ready[0]);
+		target_main(ready[1]);
+	}
+	close(ready[1]);
+	pfd = (struct pollfd){ .fd = ready[0], .events = POLLIN };
+	ASSERT_EQ(1, poll(&pfd, 1, 60000));
+	ASSERT_EQ(1, read(ready[0], &c, 1)) TH_LOG("the target died while starting");
+	r.pid[T_EXEC] = start_exec_target(&count_fd);
+	ASSERT_LT(0, r.pid[T_EXEC]);
+
+	r.until = mono_s() + secs;
+	for (i = 0; i < RACE_WALKERS; i++) {
+		walkers[i].r = &r;
+		walkers[i].s = vx_seed() + i;
+		walkers[i].text = malloc(RACE_TEXT);
+		ASSERT_NE(NULL, walkers[i].text);
+		ASSERT_EQ(0, vx_open(&walkers[i].x));
+		ASSERT_EQ(0, pthread_create(&threads[i], NULL, walker_main, &walkers[i]));
+	}
+	for (i = 0; i < RACE_WALKERS; i++) {
+		pthread_join(threads[i], NULL);
+		vx_close(&walkers[i].x);
+		free(walkers[i].text);
+	}
+
+	/* Both targets must have survived all of it. */
+	EXPECT_EQ(0, waitpid(r.pid[T_MAIN], &status, WNOHANG)) TH_LOG("target died: %#x", status);
+	EXPECT_EQ(0, waitpid(r.pid[T_EXEC], &status, WNOHANG))
+		TH_LOG("exec target died: %#x", status);
+	for (i = T_MAIN; i <= T_EXEC; i++) {
+		kill(r.pid[i], SIGKILL);
+		waitpid(r.pid[i], NULL, 0);
+	}
+	/* One byte per exec is waiting in the pipe. */
+	if (ioctl(count_fd, FIONREAD, &execs))
+		execs = 0;
+	close(count_fd);
+
+	ksft_print_msg("%d s, %d walkers; the target: %d execs of the second target\n", secs,
+		       RACE_WALKERS, execs);
+	for (i = 0; i < OP_MAX; i++)
+		ksft_print_msg("  %-22s %llu\n", op_names[i], sh->ops[i]);
+	ksft_print_msg("  hugetlb over an aligned 1 GiB (PMD sharing): %s\n",
+		       sh->hugetlb_pud ? "yes" : "no");
+	for (k = 0; k < K_MAX; k++) {
+		unsigned long long *st = r.st[k];
+
+		ksft_print_msg("%-15s %6llu calls %6llu ok (main %llu exec %llu fork %llu) %s\n",
+			       kind_names[k], st[S_CALLS], st[S_OK], st[S_OK_MAIN], st[S_OK_EXEC],
+			       st[S_OK_FORK], errors(st));
+		if (k < K_DBG_MAPS || !r.no_debugfs)
+			EXPECT_LT(0, st[S_OK]) TH_LOG("no %s call succeeded", kind_names[k]);
+	}
+	if (r.no_debugfs)
+		ksft_print_msg("no debugfs views: not tested\n");
+	EXPECT_EQ(0, r.bad) TH_LOG("%llu bad; first: %s", r.bad, r.first_bad);
+	EXPECT_LT(0, execs);
+	for (i = 0; i < OP_MAX; i++) {
+		const char *op = op_names[i] ?: "?";
+
+		if (i != OP_COLLAPSED && (i != OP_HUGETLB || getenv("VMATLAS_HARNESS")))
+			EXPECT_LT(0, sh->ops[i]) TH_LOG("the target never did %s", op);
+	}
+	EXPECT_LT(0, r.st[K_VMAS][S_OK_EXEC] + r.st[K_WALK][S_OK_EXEC])
+		TH_LOG("no call on the exec target succeeded");
+}
+
+TEST_HARNESS_MAIN
