@@ -264,7 +264,7 @@ static long vmatlas_ioctl_lab(struct file *file, void __user *uarg)
 	if (!vmatlas_may_see_kernel(file))
 		return -EPERM;
 
-	pages = kvcalloc(VMATLAS_LAB_MAX_PAGES, sizeof(*pages), GFP_KERNEL);
+	pages = kvcalloc(VMATLAS_LAB_MAX_PAGES, sizeof(*pages), GFP_KERNEL | __GFP_NOWARN);
 	if (!pages)
 		return -ENOMEM;
 	req.out_flags = 0;

@@ -243,6 +243,14 @@ boot_vm()
 {
 	local mode=$1
 	shift
-	${VM_RUNNER:-} "$T_QEMU" -m "$T_MEM" -smp 2 -cpu "$T_CPU" -no-reboot -kernel "$VMLINUZ" \
-		-initrd "$T_OUT/initramfs.gz" -append "$(kernel_cmdline "$mode")" "$@"
+	local accel=tcg
+
+	# The debug kernel patches its text live (ftrace, static keys) while
+	# the tests attach BPF programs: under multi-threaded TCG a vCPU may
+	# still run a patched-out int3 (seen: "Oops: int3" in handle_mm_fault).
+	# One TCG thread keeps both vCPUs' code coherent.
+	[ "$T_IMAGE" = debug ] && accel=tcg,thread=single
+	${VM_RUNNER:-} "$T_QEMU" -accel "$accel" -m "$T_MEM" -smp 2 -cpu "$T_CPU" -no-reboot \
+		-kernel "$VMLINUZ" -initrd "$T_OUT/initramfs.gz" \
+		-append "$(kernel_cmdline "$mode")" "$@"
 }
