@@ -16,12 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "helpers.h"
+#include "ioctls.h"
 #include "procfs.h"
 #include "kselftest_harness.h"
 
@@ -67,24 +67,21 @@ FIXTURE_TEARDOWN(gigantic)
 
 static int walk(int fd, pid_t pid, unsigned long long addr, struct vmatlas_walk *w)
 {
-	memset(w, 0, sizeof(*w));
-	w->size = sizeof(*w);
-	w->pid = pid;
-	w->addr = addr;
-	return ioctl(fd, VMATLAS_IOC_WALK, w) ? -errno : 0;
+	struct vx x = { .fd = fd };
+
+	return vx_walk(&x, w, pid, addr);
 }
 
 static int residency(int fd, unsigned long long start, struct vmatlas_residency *res)
 {
+	struct vx x = { .fd = fd };
+	struct vmatlas_vmas req;
 	struct vmatlas_vma vma;
-	struct vmatlas_vmas req = {
-		.size = sizeof(req), .flags = VMATLAS_VMAS_RESIDENCY, .pid = getpid(),
-		.count = 1, .start = start, .vmas_ptr = (uintptr_t)&vma,
-		.entry_size = sizeof(vma),
-	};
+	int ret;
 
-	if (ioctl(fd, VMATLAS_IOC_VMAS, &req))
-		return -errno;
+	ret = vx_vmas(&x, &req, getpid(), start, VMATLAS_VMAS_RESIDENCY, &vma, 1, NULL, 0);
+	if (ret)
+		return ret;
 	if (req.count != 1 || vma.start != start)
 		return -ENOENT;
 	*res = vma.res;
