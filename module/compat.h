@@ -152,7 +152,27 @@ static inline void vmatlas_pte_unmap(pte_t *pte)
  */
 static inline int vmatlas_page_mapcount(struct page *page)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#if defined(CONFIG_NO_PAGE_MAPCOUNT)
+	/*
+	 * 6.15+ may keep no per-page map count: smaps then uses the folio's
+	 * average (fs/proc's folio_average_page_mapcount(), rounded, at least
+	 * 1 if mapped at all), and so do we.
+	 */
+	struct folio *folio = page_folio(page);
+	int mapcount, entire, avg;
+
+	if (!folio_test_large(folio))
+		return atomic_read(&folio->_mapcount) + 1;
+	mapcount = folio_large_mapcount(folio);
+	if (mapcount <= 0)
+		return 0;
+	entire = folio_entire_mapcount(folio);
+	if (mapcount <= entire)
+		return entire;
+	mapcount -= entire;
+	avg = ((unsigned int)mapcount + folio_nr_pages(folio) / 2) >> folio_order(folio);
+	return max_t(int, avg + entire, 1);
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 	struct folio *folio = page_folio(page);
 	int mapcount = atomic_read(&page->_mapcount) + 1;
 
@@ -163,6 +183,20 @@ static inline int vmatlas_page_mapcount(struct page *page)
 	return mapcount;
 #else
 	return page_mapcount(page);
+#endif
+}
+
+/*
+ * Whether smaps counts the page as shared: mapped more than once, or, where
+ * the kernel keeps no per-page map count (CONFIG_NO_PAGE_MAPCOUNT), in a
+ * folio that may be mapped by more than one process.
+ */
+static inline bool vmatlas_page_shared(struct page *page)
+{
+#if defined(CONFIG_NO_PAGE_MAPCOUNT)
+	return folio_maybe_mapped_shared(page_folio(page));
+#else
+	return vmatlas_page_mapcount(page) >= 2;
 #endif
 }
 

@@ -34,7 +34,7 @@ static void count_shared(struct vmatlas_walker *w, const struct vmatlas_leaf *le
 		return;
 	if (folio_ref_count(folio) > 2)
 		for (i = 0; i < nr; i++)
-			if (vmatlas_page_mapcount(vmatlas_nth_page(page, i)) >= 2)
+			if (vmatlas_page_shared(vmatlas_nth_page(page, i)))
 				res->shared++;
 	folio_put(folio);
 }
