@@ -186,6 +186,13 @@ static inline int vmatlas_page_mapcount(struct page *page)
 #endif
 }
 
+/* 7.3 added read-write protected userfaultfd ranges; VM_NONE before. */
+#ifdef VM_UFFD_RWP
+#define VMATLAS_KERNEL_VM_UFFD_RWP	VM_UFFD_RWP
+#else
+#define VMATLAS_KERNEL_VM_UFFD_RWP	VM_NONE
+#endif
+
 /*
  * Whether smaps counts the page as shared: mapped more than once, or, where
  * the kernel keeps no per-page map count (CONFIG_NO_PAGE_MAPCOUNT), in a

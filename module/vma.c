@@ -11,6 +11,7 @@
 #include <linux/mm_types.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "vmatlas.h"
 
 static const struct {
@@ -47,6 +48,8 @@ static const struct {
 	{ VM_UFFD_MISSING, VMATLAS_VM_UFFD_MISSING },
 	{ VM_UFFD_WP, VMATLAS_VM_UFFD_WP },
 	{ VM_LOCKONFAULT, VMATLAS_VM_LOCKONFAULT },
+	{ VM_UFFD_MINOR, VMATLAS_VM_UFFD_MINOR },
+	{ VMATLAS_KERNEL_VM_UFFD_RWP, VMATLAS_VM_UFFD_RWP },
 };
 
 /**

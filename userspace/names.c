@@ -41,6 +41,8 @@ static const struct names_bit vm_bits[] = {
 	{ VMATLAS_VM_UFFD_MISSING, "VM_UFFD_MISSING" },
 	{ VMATLAS_VM_UFFD_WP, "VM_UFFD_WP" },
 	{ VMATLAS_VM_LOCKONFAULT, "VM_LOCKONFAULT" },
+	{ VMATLAS_VM_UFFD_MINOR, "VM_UFFD_MINOR" },
+	{ VMATLAS_VM_UFFD_RWP, "VM_UFFD_RWP" },
 };
 
 static const struct names_bit ent_bits[] = {

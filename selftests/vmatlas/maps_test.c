@@ -32,7 +32,7 @@ static const struct {
 	{ "VM_SYNC", "sf" }, { "VM_WIPEONFORK", "wf" }, { "VM_DONTDUMP", "dd" },
 	{ "VM_SOFTDIRTY", "sd" }, { "VM_MIXEDMAP", "mm" }, { "VM_HUGEPAGE", "hg" },
 	{ "VM_NOHUGEPAGE", "nh" }, { "VM_MERGEABLE", "mg" }, { "VM_UFFD_MISSING", "um" },
-	{ "VM_UFFD_WP", "uw" },
+	{ "VM_UFFD_WP", "uw" }, { "VM_UFFD_MINOR", "ui" }, { "VM_UFFD_RWP", "ur" },
 };
 
 FIXTURE(layout) {

@@ -119,6 +119,8 @@ struct vmatlas_info {
 #define VMATLAS_VM_UFFD_MISSING	(1ULL << 27)
 #define VMATLAS_VM_UFFD_WP	(1ULL << 28)
 #define VMATLAS_VM_LOCKONFAULT	(1ULL << 29)
+#define VMATLAS_VM_UFFD_MINOR	(1ULL << 30)	/* userfaultfd minor faults */
+#define VMATLAS_VM_UFFD_RWP	(1ULL << 31)	/* userfaultfd read-write protect (7.3+) */
 
 /* struct vmatlas_vma.kind */
 #define VMATLAS_KIND_ANON	1	/* private anonymous */
