@@ -296,3 +296,15 @@ bool in_harness(void)
 
 	return h && !strcmp(h, "1");
 }
+
+void json_join(struct json_object *arr, char *out, size_t len)
+{
+	size_t i, at = 0, n = json_object_array_length(arr);
+
+	out[0] = '\0';
+	for (i = 0; i < n && at < len; i++)
+		at += snprintf(out + at, len - at, "%s%s", i ? "," : "",
+			       json_object_get_string(json_object_array_get_idx(arr, i)));
+	if (!n)
+		snprintf(out, len, "-");
+}

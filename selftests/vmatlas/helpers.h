@@ -74,6 +74,9 @@ int in_child(int (*fn)(void *arg), void *arg);
 /* Switch the calling process to the nobody user and group; 0 or -errno. */
 int become_nobody(void);
 
+/* A JSON array of strings as the tool's tables show it: joined by ',', or "-". */
+void json_join(struct json_object *arr, char *out, size_t len);
+
 /* A member of a JSON object, or NULL. */
 struct json_object *json_get(struct json_object *obj, const char *key);
 

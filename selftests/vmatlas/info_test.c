@@ -396,19 +396,10 @@ TEST_F(dev, cli_json_matches_uname_and_ioctl)
 /* The JSON value of a row as the table prints it: arrays joined by ','. */
 static void table_cell(struct json_object *val, char *buf, size_t len)
 {
-	size_t i, n, at = 0;
-
-	if (!json_object_is_type(val, json_type_array)) {
+	if (json_object_is_type(val, json_type_array))
+		json_join(val, buf, len);
+	else
 		snprintf(buf, len, "%s", json_object_get_string(val));
-		return;
-	}
-	n = json_object_array_length(val);
-	buf[0] = '\0';
-	for (i = 0; i < n && at < len; i++)
-		at += snprintf(buf + at, len - at, "%s%s", i ? "," : "",
-			       json_object_get_string(json_object_array_get_idx(val, i)));
-	if (!n)
-		snprintf(buf, len, "-");
 }
 
 TEST_F(dev, cli_table_says_what_json_says)

@@ -77,19 +77,6 @@ static void words(const char *line, char *out, size_t len)
 	out[at < len ? at : len - 1] = '\0';
 }
 
-/* A JSON array of strings as a table shows it: joined by ',', or "-". */
-static void joined(struct json_object *arr, char *out, size_t len)
-{
-	size_t i, at = 0, n = json_object_array_length(arr);
-
-	out[0] = '\0';
-	for (i = 0; i < n && at < len; i++)
-		at += snprintf(out + at, len - at, "%s%s", i ? "," : "",
-			       json_object_get_string(json_object_array_get_idx(arr, i)));
-	if (!n)
-		snprintf(out, len, "-");
-}
-
 /* The run tool's stdout for @args, or NULL if it failed. */
 static const char *tool_text(struct run_result *res, const char *const args[])
 {
@@ -116,7 +103,7 @@ static void table_vm_flags(struct json_object *flags, char *out, size_t len)
 {
 	char *p;
 
-	joined(flags, out, len);
+	json_join(flags, out, len);
 	while ((p = strstr(out, "VM_")))
 		memmove(p, p + 3, strlen(p + 3) + 1);
 	for (p = out; *p; p++)
@@ -312,7 +299,7 @@ static void check_walk_block(struct __test_metadata *_metadata, const char **tex
 		EXPECT_STREQ(json_object_get_string(json_get(lvl, "level")), name);
 		EXPECT_EQ(json_int(lvl, "index"), index) TH_LOG("row '%s'", line);
 		EXPECT_EQ(json_hex(lvl, "entry"), entry) TH_LOG("row '%s'", line);
-		joined(json_get(lvl, "flags"), want, sizeof(want));
+		json_join(json_get(lvl, "flags"), want, sizeof(want));
 		EXPECT_STREQ(want, flags) TH_LOG("row '%s'", line);
 		EXPECT_STREQ(level_note(lvl), note) TH_LOG("row '%s'", line);
 	}
@@ -348,7 +335,7 @@ static void check_walk_block(struct __test_metadata *_metadata, const char **tex
 		k = sscanf(line, "page: flags %511s mapcount %lld refcount %lld order %lld", flags,
 			   &mapcount, &refcount, &order);
 		ASSERT_EQ(4, k) TH_LOG("'%s'", line);
-		joined(json_get(pg, "flags"), want, sizeof(want));
+		json_join(json_get(pg, "flags"), want, sizeof(want));
 		EXPECT_STREQ(want, flags);
 		EXPECT_EQ(json_int(pg, "mapcount"), mapcount);
 		EXPECT_EQ(json_int(pg, "refcount"), refcount);
@@ -463,7 +450,7 @@ TEST_F(layout, ptdump_table_rows_are_the_json_runs_and_pagemap)
 		EXPECT_STREQ(want, size) TH_LOG("row '%s'", line);
 		EXPECT_EQ(end - start, json_int(r, "size"));
 		EXPECT_STREQ(json_object_get_string(json_get(r, "level")), lvl);
-		joined(json_get(r, "flags"), want, sizeof(want));
+		json_join(json_get(r, "flags"), want, sizeof(want));
 		EXPECT_STREQ(want, flags) TH_LOG("row '%s'", line);
 		if (json_get(r, "phys")) {
 			EXPECT_STREQ(json_object_get_string(json_get(r, "phys")), phys);
