@@ -6,7 +6,8 @@
 #
 # Usage: check.sh [TARGET...]     (default: every target)
 # Environment: JOBS (parallel VMs, default: number of cores),
-#              VMATLAS_TIMEOUT (seconds per VM, default 900),
+#              VMATLAS_TIMEOUT (seconds per VM, default 900; four times
+#              that for the debug target),
 #              VMATLAS_TESTS (only these tests, comma-separated names).
 #
 # Prints a line per target and a last line "N passed, N failed, N skipped";
@@ -23,7 +24,7 @@ run_begin check || exit 1
 # run_target NAME: build, boot and parse one target; leaves $BUILD_DIR/NAME/result.
 run_target()
 {
-	local name=$1 start rc out paging timed_out=0
+	local name=$1 start rc out paging limit timed_out=0
 
 	start=$(date +%s)
 	target_load "$name"
@@ -43,7 +44,10 @@ run_target()
 	elif [ $rc != 0 ]; then
 		printf 'FAIL 1\nFAILED build: see %s\n' "$out/prepare.log" >"$out/result"
 	else
-		VM_RUNNER="timeout -k 10 $TIMEOUT" boot_vm test -display none -serial stdio \
+		# The debug kernel runs its tests several times slower.
+		limit=$TIMEOUT
+		[ "$T_IMAGE" = debug ] && limit=$((TIMEOUT * 4))
+		VM_RUNNER="timeout -k 10 $limit" boot_vm test -display none -serial stdio \
 			-monitor none </dev/null >"$out/console.log" 2>&1
 		[ $? = 124 ] && timed_out=1
 		# extra_pass: the module built warning-free under W=1.
