@@ -24,8 +24,16 @@ u64 vmatlas_entry_bits(u64 entry, unsigned int level, bool leaf)
 {
 	pte_t pte = __pte(entry);
 	u64 bits = 0;
+	bool present;
 
-	if (leaf && !pte_none(pte) && !pte_present(pte)) {
+	/*
+	 * Each level's own predicate: pmd_present() also holds for a huge PMD
+	 * whose present bit pmdp_invalidate() cleared while the THP splits:
+	 * still mapped, not a swap entry. A PUD leaf is present as a PTE is
+	 * (vmatlas_pud_leaf_present()).
+	 */
+	present = level == VMATLAS_LEVEL_PMD ? pmd_present(__pmd(entry)) : pte_present(pte);
+	if (leaf && !pte_none(pte) && !present) {
 		bits |= VMATLAS_ENT_SWAP;
 		if (pte_swp_soft_dirty(pte))
 			bits |= VMATLAS_ENT_SOFT_DIRTY;

@@ -20,6 +20,17 @@
 
 #define PRESENT_OR_PROTNONE	(VMATLAS_ENT_PRESENT | VMATLAS_ENT_PROTNONE)
 
+/*
+ * A leaf the kernel counts as mapped: the hardware's present bit, PROT_NONE,
+ * or (x86) a huge entry whose present bit pmdp_invalidate() cleared while
+ * the THP splits (pmd_present() holds for it).
+ */
+static int kernel_present(unsigned long long bits)
+{
+	return (bits & PRESENT_OR_PROTNONE) ||
+	       ((bits & VMATLAS_ENT_HUGE) && !(bits & VMATLAS_ENT_SWAP));
+}
+
 int vx_open(struct vx *x)
 {
 	struct vmatlas_info info = { .size = sizeof(info) };
@@ -271,7 +282,7 @@ int vx_walk_check(const struct vx *x, const struct vmatlas_walk *w, unsigned lon
 	}
 	stop = &w->levels[w->stop_level];
 	if (present) {
-		if (!(stop->flags & VMATLAS_LVL_LEAF) || !(stop->bits & PRESENT_OR_PROTNONE) ||
+		if (!(stop->flags & VMATLAS_LVL_LEAF) || !kernel_present(stop->bits) ||
 		    (stop->bits & VMATLAS_ENT_SWAP))
 			return fail(why, len, "present, but stop level %u flags %#x bits %#llx",
 				    w->stop_level, stop->flags, stop->bits);
@@ -334,7 +345,7 @@ int vx_ptdump_check(const struct vx *x, const struct vmatlas_ptdump *req,
 			return fail(why, len, "run %#llx: level %u page_size %llu",
 				    r->start, r->level,
 				    r->page_size);
-		if (!!(r->bits & VMATLAS_ENT_SWAP) == !!(r->bits & PRESENT_OR_PROTNONE))
+		if (!!(r->bits & VMATLAS_ENT_SWAP) == kernel_present(r->bits))
 			return fail(why, len, "run %#llx: bits %#llx neither present nor swap",
 				    r->start, r->bits);
 		if (!(r->bits & VMATLAS_ENT_SWAP) &&
@@ -453,7 +464,7 @@ static int dbg_ptdump_line(const struct vx *x, const char *line, unsigned long l
 	/* Each batch covers from where the last stopped: runs never go back. */
 	if (s >= e || s < *last_end || !aligned(x, s) || !aligned(x, e) ||
 	    kb != (e - s) >> 10 || !level_size(x, level) ||
-	    (phys != VMATLAS_NO_PHYS && !(bits & PRESENT_OR_PROTNONE)))
+	    (phys != VMATLAS_NO_PHYS && !kernel_present(bits)))
 		return fail(why, len, "run '%s' after one ending at %llx", line, *last_end);
 	*last_end = e;
 	return 0;
