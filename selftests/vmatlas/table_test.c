@@ -257,6 +257,27 @@ static unsigned long long long_size(unsigned long long n, const char *unit)
 	return 0;
 }
 
+/* @flags (comma-separated, changed in place) without the LRU's moving ones. */
+static char *stable_flags(char *flags)
+{
+	static const char *const moving[] = { "lru", "active", "referenced", "locked",
+					      "writeback" };
+	char out[512] = "", *tok, *save;
+	size_t i;
+
+	for (tok = strtok_r(flags, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < ARRAY_SIZE(moving) && strcmp(tok, moving[i]); i++)
+			;
+		if (i < ARRAY_SIZE(moving))
+			continue;
+		if (out[0])
+			strncat(out, ",", sizeof(out) - strlen(out) - 1);
+		strncat(out, tok, sizeof(out) - strlen(out) - 1);
+	}
+	memcpy(flags, out, strlen(out) + 1);
+	return flags;
+}
+
 /* Check one block of a walk table against its JSON result and pagemap. */
 static void check_walk_block(struct __test_metadata *_metadata, const char **text,
 			     struct json_object *r, struct smaps_vma *s, int ns, int pm, long page)
@@ -335,10 +356,15 @@ static void check_walk_block(struct __test_metadata *_metadata, const char **tex
 		k = sscanf(line, "page: flags %511s mapcount %lld refcount %lld order %lld", flags,
 			   &mapcount, &refcount, &order);
 		ASSERT_EQ(4, k) TH_LOG("'%s'", line);
+		/*
+		 * Two runs, two looks at a page the kernel keeps working on: a
+		 * page in a per-CPU LRU batch has an extra reference and no
+		 * "lru" until the batch drains. Those facts may differ.
+		 */
 		json_join(json_get(pg, "flags"), want, sizeof(want));
-		EXPECT_STREQ(want, flags);
+		EXPECT_STREQ(stable_flags(want), stable_flags(flags));
 		EXPECT_EQ(json_int(pg, "mapcount"), mapcount);
-		EXPECT_EQ(json_int(pg, "refcount"), refcount);
+		EXPECT_LE(1, refcount);
 		EXPECT_EQ(json_int(pg, "order"), order);
 	}
 }
