@@ -6,7 +6,7 @@
 #
 # Usage: check.sh [TARGET...]     (default: every target)
 # Environment: JOBS (parallel VMs, default: number of cores),
-#              VMATLAS_TIMEOUT (seconds per VM, default 900; four times
+#              VMATLAS_TIMEOUT (seconds per VM, default 1800; twice
 #              that for the debug target),
 #              VMATLAS_TESTS (only these tests, comma-separated names).
 #
@@ -16,7 +16,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 JOBS=${JOBS:-$(nproc)}
-TIMEOUT=${VMATLAS_TIMEOUT:-900}
+TIMEOUT=${VMATLAS_TIMEOUT:-1800}
 targets=${*:-$(target_names)}
 
 run_begin check || exit 1
@@ -46,7 +46,7 @@ run_target()
 	else
 		# The debug kernel runs its tests several times slower.
 		limit=$TIMEOUT
-		[ "$T_IMAGE" = debug ] && limit=$((TIMEOUT * 4))
+		[ "$T_IMAGE" = debug ] && limit=$((TIMEOUT * 2))
 		VM_RUNNER="timeout -k 10 $limit" boot_vm test -display none -serial stdio \
 			-monitor none </dev/null >"$out/console.log" 2>&1
 		[ $? = 124 ] && timed_out=1
