@@ -365,10 +365,11 @@ static void check_walk_block(struct __test_metadata *_metadata, const char **tex
 		EXPECT_STREQ(stable_flags(want), stable_flags(flags));
 		EXPECT_EQ(json_int(pg, "mapcount"), mapcount);
 		/* The zero page has no facts but its flag: 0 in both. */
-		if (json_int(pg, "refcount"))
+		if (json_int(pg, "refcount")) {
 			EXPECT_LE(1, refcount);
-		else
+		} else {
 			EXPECT_EQ(0, refcount);
+		}
 		EXPECT_EQ(json_int(pg, "order"), order);
 	}
 }
