@@ -61,10 +61,9 @@ static void pte_describe(const struct vmatlas_leaf *leaf, bool found, bool page_
  * Reads only, and without locks (vmatlas_lookup_lockless()); the struct
  * page is described while held by a speculative reference, as GUP-fast
  * holds it, and not at all in NMI context (putting that reference may free
- * the page). Lockdown is judged
- * when a program that calls this is loaded (vmatlas_kfunc_filter()), not
- * here: a security hook may lock, allocate or audit, and this runs in any
- * context.
+ * the page). Lockdown is judged when a program that calls this is loaded
+ * (vmatlas_kfunc_filter()), not here: a security hook may lock, allocate or
+ * audit, and this runs in any context.
  *
  * Context: any, NMI included: takes no lock, does not sleep.
  * Return: 0; -EINVAL for unknown
