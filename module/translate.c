@@ -68,8 +68,13 @@ static void translate_apply_view(const struct vmatlas_target *t, struct vmatlas_
 
 	if (!t->show_tables) {
 		out->out_flags |= VMATLAS_OUT_TABLES_HIDDEN;
-		for (i = 0; i < VMATLAS_LEVELS; i++)
+		/* An entry above the leaf holds the next table's address. */
+		for (i = 0; i < VMATLAS_LEVELS; i++) {
 			out->levels[i].table = 0;
+			if (!(out->levels[i].flags & VMATLAS_LVL_LEAF))
+				out->levels[i].entry =
+					vmatlas_entry_hide_phys(out->levels[i].entry);
+		}
 	}
 	if (t->show_phys)
 		return;

@@ -30,7 +30,7 @@ prepare_target "$name" "$mode" || exit 1
 log "booting $KREL under QEMU (TCG: no hardware acceleration, this takes a few seconds)"
 
 if [ "$mode" = shell ]; then
-	log "'poweroff -f' in the VM, or Ctrl-A X, leaves"
+	log "'exit' in the VM's shell, or Ctrl-A X, leaves"
 	boot_vm shell -nographic
 	exit
 fi

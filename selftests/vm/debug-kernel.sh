@@ -147,8 +147,8 @@ configure()
 	mkdir -p "$root$tree/vmatlas"
 	cp "$fragment" "$root$tree/vmatlas/debug.config"
 	run_in sh -c "cd '$tree' && make -s defconfig &&
-		scripts/kconfig/merge_config.sh -m .config kernel/configs/kvm_guest.config \
-			vmatlas/debug.config && make -s olddefconfig && make -s syncconfig" \
+		scripts/kconfig/merge_config.sh -m .config vmatlas/debug.config &&
+		make -s olddefconfig && make -s syncconfig" \
 		>"$cache/kernels/debug.config.log" 2>&1 ||
 		{ cat "$cache/kernels/debug.config.log" >&2; die "configuring $tree failed"; }
 }

@@ -57,6 +57,7 @@ run_test()
 	*) return ;;
 	esac
 	say "test-begin $name"
+	began=$(cut -d. -f1 /proc/uptime)
 	# kselftest binaries list their tests and exit 4 with -l: if not, the
 	# kernel cannot run them (a 32-bit test without ia32 emulation).
 	if [ "${t%.sh}" = "$t" ] && { "$t" -l >/dev/null 2>&1; [ $? != 4 ]; }; then
@@ -65,7 +66,9 @@ run_test()
 		return
 	fi
 	timeout $((300 * VMATLAS_TIMEOUT_SCALE)) "$t"
-	say "test-end $name $?"
+	rc=$?
+	# The seconds it took: where a target's time goes.
+	say "test-end $name $rc $(($(cut -d. -f1 /proc/uptime) - began))s"
 }
 
 case "$vmatlas_mode" in
@@ -112,8 +115,11 @@ bench)
 	;;
 *)
 	echo
-	echo "vmatlas: module loaded; try 'vmatlas info'. 'poweroff -f' leaves."
+	echo "vmatlas: module loaded; try 'vmatlas info'. 'exit' leaves."
 	setsid cttyhack sh -l
 	;;
 esac
+# Without ACPI (the debug kernel) there is nothing "poweroff" can switch
+# off: a reboot ends QEMU too, as it runs with -no-reboot.
+[ -d /sys/firmware/acpi ] || reboot -f
 poweroff -f

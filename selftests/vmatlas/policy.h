@@ -33,7 +33,9 @@ enum policy_facet {
 
 /*
  * What one subject saw of each facet: 'Y' shown, 'H' hidden (zero, with the
- * *_HIDDEN flag), 'P' EPERM, 'A' EACCES at open, '?' none of these (@why).
+ * *_HIDDEN flag where the transport has one), 'P' EPERM, 'A' EACCES at open,
+ * 'L' debugfs's own lockdown rule refused the view's control file, '-' the
+ * transport offers no such facet, '?' none of these (@why).
  */
 struct policy_verdict {
 	char got[NR_FACET];
@@ -49,6 +51,19 @@ struct policy_world {
 
 /* Run subject @s in a process of its own; what it saw lands in @w->v. */
 void policy_run_subject(enum policy_subject s, const struct policy_world *w);
+
+/*
+ * The same through debugfs (policy_debugfs.c): root points the views at the
+ * subject's process, then at root's, on its behalf; the subject reads them.
+ */
+void policy_run_debugfs_subject(enum policy_subject s, const struct policy_world *w);
+
+/* A descriptor over a Unix socket; 0, or -1 with errno. */
+int policy_send_fd(int sock, int fd);
+/* The descriptor sent, or -1 with errno. */
+int policy_recv_fd(int sock);
+/* Root without CAP_SYS_ADMIN, for good: out of the bounding set too. */
+int policy_drop_admin_for_good(void);
 
 /*
  * Call each ioctl twice on @fd, its reply buffers filled with 0x00 and then

@@ -139,18 +139,29 @@ static char phys_facet(int fd, const struct vmatlas_walk *w, char *page, char *w
 	return shown ? 'Y' : hidden ? 'H' : '?';
 }
 
+/*
+ * Page-table addresses: levels[].table, and the frame number in each entry
+ * above the leaf, which is the address of the table below it.
+ */
 static char tables_facet(const struct vmatlas_walk *w, char *why)
 {
-	int i, nonzero = 0;
+	int i, nonzero = 0, upper = 0, upper_pfn = 0;
 
-	for (i = 0; i < VMATLAS_LEVELS; i++)
+	for (i = 0; i < VMATLAS_LEVELS; i++) {
 		nonzero += !!w->levels[i].table;
-	snprintf(why, POLICY_WHY, "%d tables non-zero, leaf's %#llx, flags %#x", nonzero,
-		 (unsigned long long)w->levels[w->stop_level].table, w->out_flags);
+		if (i < (int)w->stop_level && !(w->levels[i].flags & VMATLAS_LVL_LEAF)) {
+			upper++;
+			upper_pfn += !!(w->levels[i].entry & PFN_BITS);
+		}
+	}
+	snprintf(why, POLICY_WHY,
+		 "%d tables non-zero, leaf's %#llx, %d of %d upper entries with a PFN, flags %#x",
+		 nonzero, (unsigned long long)w->levels[w->stop_level].table, upper_pfn, upper,
+		 w->out_flags);
 	if (!(w->out_flags & VMATLAS_OUT_TABLES_HIDDEN) && w->levels[w->stop_level].table &&
-	    w->levels[0].table)
+	    w->levels[0].table && upper && upper_pfn == upper)
 		return 'Y';
-	return (w->out_flags & VMATLAS_OUT_TABLES_HIDDEN) && !nonzero ? 'H' : '?';
+	return (w->out_flags & VMATLAS_OUT_TABLES_HIDDEN) && !nonzero && !upper_pfn ? 'H' : '?';
 }
 
 static char facts_facet(const struct vmatlas_walk *w, char *why)
@@ -167,7 +178,7 @@ static char facts_facet(const struct vmatlas_walk *w, char *why)
 	       (w->out_flags & VMATLAS_OUT_PHYS_HIDDEN) ? 'H' : '?';
 }
 
-static int send_fd(int sock, int fd)
+int policy_send_fd(int sock, int fd)
 {
 	char c = 0, cbuf[CMSG_SPACE(sizeof(int))] = {};
 	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
@@ -184,7 +195,7 @@ static int send_fd(int sock, int fd)
 	return sendmsg(sock, &m, 0) == 1 ? 0 : -1;
 }
 
-static int recv_fd(int sock)
+int policy_recv_fd(int sock)
 {
 	char c, cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
@@ -206,8 +217,7 @@ static int recv_fd(int sock)
 	return fd;
 }
 
-/* Root without CAP_SYS_ADMIN, for good: out of the bounding set too. */
-static int drop_admin_for_good(void)
+int policy_drop_admin_for_good(void)
 {
 	if (prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN, 0, 0, 0))
 		return -errno;
@@ -221,7 +231,7 @@ static int subject_open(enum policy_subject s, int sock, const char *node)
 	case SUBJ_ROOT:
 		return open(VMATLAS_TEST_DEVICE, O_RDONLY);
 	case SUBJ_NOADMIN:
-		if (drop_admin_for_good())
+		if (policy_drop_admin_for_good())
 			return -1;
 		return open(VMATLAS_TEST_DEVICE, O_RDONLY);
 	case SUBJ_NOBODY:
@@ -229,7 +239,7 @@ static int subject_open(enum policy_subject s, int sock, const char *node)
 	case SUBJ_NOBODY_0666:
 		return become_nobody() ? -1 : open(node, O_RDONLY);
 	default:
-		return become_nobody() ? -1 : recv_fd(sock);
+		return become_nobody() ? -1 : policy_recv_fd(sock);
 	}
 }
 
@@ -287,7 +297,7 @@ void policy_run_subject(enum policy_subject s, const struct policy_world *self)
 	}
 	if (pid > 0 && s == SUBJ_PASSED) {
 		fd = open(VMATLAS_TEST_DEVICE, O_RDONLY);
-		send_fd(sv[0], fd);
+		policy_send_fd(sv[0], fd);
 		close(fd);
 	}
 	if (sv[0] >= 0) {

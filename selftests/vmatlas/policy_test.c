@@ -6,8 +6,9 @@
  * against each facet (its own process, another process, kernel addresses,
  * physical addresses, page-table addresses, page facts) under kptr_restrict
  * 0, 1 and 2 and lockdown none, integrity and confidentiality, compared with
- * the table below, which is Documentation/reliability.rst's. And no reply of
- * any ioctl carries a byte the module did not write.
+ * the table below, which is Documentation/reliability.rst's; through the
+ * ioctls and again through the debugfs views. And no reply of any ioctl
+ * carries a byte the module did not write.
  *
  * Lockdown cannot be lowered again. The test raises it only when it runs from
  * a directory named last/ (the harness runs those after every other test) or
@@ -66,7 +67,9 @@ static const char *const level_name[] = { "none", "integrity", "confidentiality"
  * Own and other process: WALK, VMAS and PTDUMP of that process. Kernel
  * addresses: LAYOUT, KADDR and LAB. Physical: WALK's phys, pfn and the PFN
  * bits of its entries, PTDUMP's run phys, INFO's VMATLAS_FEAT_PHYS. Page
- * tables: WALK's levels[].table. Page facts: WALK's page, VMATLAS_WALK_PAGE.
+ * tables: WALK's levels[].table and the frames in its entries above the leaf
+ * (each the address of the table below). Page facts: WALK's page,
+ * VMATLAS_WALK_PAGE.
  * Kernel addresses need CAP_SYS_ADMIN at open and what %pK would show the
  * calling task (kptr_restrict 1: CAP_SYSLOG), hence the passed descriptor's
  * P at kptr_restrict 1; lockdown=integrity changes nothing.
@@ -115,7 +118,71 @@ static const char *const policy[NR_SUBJ][NR_FACET] = {
 	},
 };
 
-#define CELLS_PER_LEVEL	(NR_SUBJ * NR_FACET * 3)
+/*
+ * The same through debugfs, where root writes "pid" and "addr" for the
+ * subject. Its views show no page facts ('-'), and a 0666 device node has no
+ * counterpart there. debugfs under lockdown (integrity and above) refuses
+ * files that can be written, "pid" and "addr" among them ('L'): the process
+ * views then cannot be pointed anywhere; the read-only views stay readable.
+ * The debugfs root is 0700: nobody cannot reach it ('A').
+ */
+static const char *const debugfs_policy[NR_SUBJ][NR_FACET] = {
+	/*                 none integrity confidentiality */
+	[SUBJ_ROOT] = {
+		[FACET_OWN]    = "YYY LLL LLL",
+		[FACET_OTHER]  = "YYY LLL LLL",
+		[FACET_KERNEL] = "YYP YYP PPP",
+		[FACET_PHYS]   = "YYY LLL LLL",
+		[FACET_TABLES] = "YYH LLL LLL",
+		[FACET_FACTS]  = "--- --- ---",
+	},
+	[SUBJ_NOADMIN] = {
+		[FACET_OWN]    = "YYY LLL LLL",
+		[FACET_OTHER]  = "PPP LLL LLL",
+		[FACET_KERNEL] = "PPP PPP PPP",
+		[FACET_PHYS]   = "HHH LLL LLL",
+		[FACET_TABLES] = "HHH LLL LLL",
+		[FACET_FACTS]  = "--- --- ---",
+	},
+	[SUBJ_NOBODY] = {
+		[FACET_OWN]    = "AAA AAA AAA",
+		[FACET_OTHER]  = "AAA AAA AAA",
+		[FACET_KERNEL] = "AAA AAA AAA",
+		[FACET_PHYS]   = "AAA AAA AAA",
+		[FACET_TABLES] = "AAA AAA AAA",
+		[FACET_FACTS]  = "--- --- ---",
+	},
+	[SUBJ_NOBODY_0666] = {
+		[FACET_OWN]    = "--- --- ---",
+		[FACET_OTHER]  = "--- --- ---",
+		[FACET_KERNEL] = "--- --- ---",
+		[FACET_PHYS]   = "--- --- ---",
+		[FACET_TABLES] = "--- --- ---",
+		[FACET_FACTS]  = "--- --- ---",
+	},
+	[SUBJ_PASSED] = {
+		[FACET_OWN]    = "YYY LLL LLL",
+		[FACET_OTHER]  = "YYY LLL LLL",
+		[FACET_KERNEL] = "YPP YPP PPP",
+		[FACET_PHYS]   = "YYY LLL LLL",
+		[FACET_TABLES] = "YHH LLL LLL",
+		[FACET_FACTS]  = "--- --- ---",
+	},
+};
+
+/* Cells of one lockdown level: every ioctl cell, the debugfs ones that apply. */
+static int cells_per_level(void)
+{
+	int s, f, n = NR_SUBJ * NR_FACET * 3;
+
+	for (s = 0; s < NR_SUBJ; s++)
+		for (f = 0; f < NR_FACET; f++)
+			if (debugfs_policy[s][f][0] != '-')
+				n += 3;
+	return n;
+}
+
+#define MAX_CELLS_PER_LEVEL	(2 * NR_SUBJ * NR_FACET * 3)
 
 static const char *outcome_name(char c)
 {
@@ -124,6 +191,8 @@ static const char *outcome_name(char c)
 	case 'H': return "hidden";
 	case 'P': return "EPERM";
 	case 'A': return "EACCES";
+	case 'L': return "refused by debugfs lockdown";
+	case '-': return "not offered";
 	default: return "inconsistent";
 	}
 }
@@ -243,7 +312,7 @@ static void set_kptr(int k)
 }
 
 /* Mismatches of the level being tested, listed again at its end. */
-static char mismatch[CELLS_PER_LEVEL + 8][320];
+static char mismatch[MAX_CELLS_PER_LEVEL + 8][320];
 static int nmismatch;
 
 static void report(bool ok, const char *line, const char *why)
@@ -258,25 +327,38 @@ static void report(bool ok, const char *line, const char *why)
 	tot->mismatched++;
 }
 
+/* Compare what @w->v says subject @s saw through @via with @table. */
+static void compare(const struct policy_world *w, const char *const table[NR_SUBJ][NR_FACET],
+		    const char *via, int s, int level, int k)
+{
+	char line[256];
+	int f;
+
+	for (f = 0; f < NR_FACET; f++) {
+		char want = table[s][f][level * 4 + k], got = w->v->got[f];
+
+		if (want == '-' && got == '-')
+			continue;
+		snprintf(line, sizeof(line),
+			 "cell %d: lockdown=%s kptr_restrict=%d %s %s %s: want %s, got %s",
+			 ++tot->cells, level_name[level], k, subject_name[s], via, facet_name[f],
+			 outcome_name(want), outcome_name(got));
+		report(want == got, line, w->v->why[f]);
+	}
+}
+
 /* Every subject and facet at every kptr_restrict, at lockdown @level. */
 static void run_cells(const struct policy_world *w, int level)
 {
-	char line[256];
-	int k, s, f;
+	int k, s;
 
 	for (k = 0; k < 3; k++) {
 		set_kptr(k);
 		for (s = 0; s < NR_SUBJ; s++) {
 			policy_run_subject(s, w);
-			for (f = 0; f < NR_FACET; f++) {
-				char want = policy[s][f][level * 4 + k], got = w->v->got[f];
-
-				snprintf(line, sizeof(line),
-					 "cell %d: lockdown=%s kptr_restrict=%d %s %s: want %s, got %s",
-					 ++tot->cells, level_name[level], k, subject_name[s],
-					 facet_name[f], outcome_name(want), outcome_name(got));
-				report(want == got, line, w->v->why[f]);
-			}
+			compare(w, policy, "ioctl", s, level, k);
+			policy_run_debugfs_subject(s, w);
+			compare(w, debugfs_policy, "debugfs", s, level, k);
 		}
 	}
 	set_kptr(0);
@@ -417,8 +499,8 @@ static void level_test(struct __test_metadata *_metadata, const struct policy_wo
 	else if (cur >= 0 && cur < level && !may_raise_lockdown())
 		skip = "it cannot be undone: raised from last/ or with VMATLAS_LOCKDOWN_RAISE=1";
 	if (skip) {
-		tot->skipped += CELLS_PER_LEVEL;
-		SKIP(return, "%d cells at lockdown=%s: %s", CELLS_PER_LEVEL, level_name[level],
+		tot->skipped += cells_per_level();
+		SKIP(return, "%d cells at lockdown=%s: %s", cells_per_level(), level_name[level],
 		     skip);
 	}
 	if (cur >= 0 && cur < level) {
