@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -222,6 +223,12 @@ static void subject_main(enum policy_subject s, int sock, const struct policy_wo
 		return;
 	}
 	memset(self->page, 2, POLICY_NPAGES * getpagesize());
+	/*
+	 * The ptdump view covers the whole process and merges neighbours; a
+	 * run of discontiguous frames has no phys. Page 0 gets a run of its
+	 * own, which has one whenever physical addresses are shown.
+	 */
+	mprotect(self->page + getpagesize(), getpagesize(), PROT_READ);
 	got = ask(sock, ASK_OWN);
 	if (got == GOT_OK) {
 		v->got[FACET_OWN] = process_views(fd, v->why[FACET_OWN]);

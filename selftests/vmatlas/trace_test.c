@@ -3,7 +3,8 @@
  * The module's tracepoints (events/vmatlas in tracefs): every request leaves
  * one event with what was asked and what came back. Each event is checked
  * against the ioctl's own reply and, for a walk, against /proc/self/pagemap;
- * a failed request is traced with its errno; the debugfs views are traced
+ * an event carries no more than its caller was shown; a failed request is
+ * traced with its errno; the debugfs views are traced
  * like the ioctls; nothing is traced while the events are off.
  */
 #include <errno.h>
@@ -149,6 +150,46 @@ TEST_F(trace, walk_event_matches_reply_and_pagemap)
 	ASSERT_TRUE(pm & PM_PRESENT);
 	EXPECT_EQ(pm & PM_PFN_MASK, pfn);
 	EXPECT_NE(0, pfn);
+}
+
+/* In a child: a walk of @arg's page by an opener without CAP_SYS_ADMIN. */
+static int walk_without_admin(void *arg)
+{
+	struct vmatlas_walk w;
+	int fd;
+
+	if (drop_cap_sys_admin())
+		return 100;
+	fd = open(VMATLAS_TEST_DEVICE, O_RDONLY);
+	if (fd < 0)
+		return 101;
+	if (do_walk(fd, (uintptr_t)arg, &w))
+		return 102;
+	return w.pfn || !(w.out_flags & VMATLAS_OUT_PHYS_HIDDEN) ? 103 : 0;
+}
+
+/*
+ * An event carries what its caller was shown: no frame for an opener
+ * without CAP_SYS_ADMIN, though the page has one (the child's copy of it
+ * is present: the parent touched it before forking).
+ */
+TEST_F(trace, walk_event_hides_the_frame_its_caller_was_not_shown)
+{
+	unsigned long long addr = 0, size, pfn = 1;
+	char rest[256];
+	unsigned int level;
+	int child, ret, n;
+
+	ASSERT_EQ(0, in_child(walk_without_admin, self->page));
+	/* The child's was the last walk since the buffer was cleared. */
+	ASSERT_EQ(0, last_event("vmatlas_walk", "pid=", rest, sizeof(rest)));
+	n = sscanf(rest, "%d addr=0x%llx stop_level=%u page_size=%llu pfn=0x%llx ret=%d", &child,
+		   &addr, &level, &size, &pfn, &ret);
+	ASSERT_EQ(6, n) TH_LOG("%s", rest);
+	EXPECT_NE(getpid(), child);
+	EXPECT_EQ((uintptr_t)self->page, addr);
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(0, pfn) TH_LOG("the event shows frame %#llx to whoever reads the trace", pfn);
 }
 
 TEST_F(trace, failed_walk_is_traced_with_its_errno)
