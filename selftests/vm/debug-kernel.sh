@@ -94,21 +94,29 @@ report()
 	echo "KDIR=/usr/src/vmatlas-debug-$krel"
 	echo "CHROOT=$root"
 }
-for done_marker in "$cache"/kernels/debug-*/.complete; do
-	[ -e "$done_marker" ] || continue
-	[ "$(cat "$done_marker")" = "$key" ] || continue
-	krel=${done_marker%/.complete}
-	krel=${krel##*/debug-}
-	if [ -e "$root/usr/src/vmatlas-debug-$krel/.vmatlas-complete" ]; then
-		report "$krel"
-		exit 0
-	fi
-done
+report_if_built()
+{
+	local done_marker krel
+
+	for done_marker in "$cache"/kernels/debug-*/.complete; do
+		[ -e "$done_marker" ] || continue
+		[ "$(cat "$done_marker")" = "$key" ] || continue
+		krel=${done_marker%/.complete}
+		krel=${krel##*/debug-}
+		if [ -e "$root/usr/src/vmatlas-debug-$krel/.vmatlas-complete" ]; then
+			report "$krel"
+			exit 0
+		fi
+	done
+}
+report_if_built
 
 mkdir -p "$cache/kernels"
-# One build at a time (two would each take twice as long, in the same tree).
+# One build at a time (two would each take twice as long, in the same tree);
+# who waited for another's build finds it done.
 exec 8>"$cache/kernels/debug.lock"
 flock 8
+report_if_built
 start=$(date +%s)
 
 # The source and the build dependencies, named one by one: "-t

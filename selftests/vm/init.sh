@@ -82,8 +82,8 @@ test)
 	# processes.
 	# The 64-bit builds ran the full suites on this kernel already: the
 	# 32-bit ones fuzz and race long enough to cover compat_ioctl's
-	# translation (a quarter of the calls, a third of the time).
-	export VMATLAS_FUZZ_CALLS=250000 VMATLAS_RACE_SECONDS=20
+	# translation (a quarter of the calls, a sixth of the time).
+	export VMATLAS_FUZZ_CALLS=250000 VMATLAS_RACE_SECONDS=10
 	for t in /tests/m32/*_test; do
 		case $t in
 		*/faults*) export VMATLAS_TOOL=vmatlas ;;

@@ -121,7 +121,7 @@ busybox_for()
 }
 
 # Build the module for the loaded target in a private copy of the sources.
-# W=1 warnings are failures; the log is $out/module.log.
+# W=1 and sparse warnings are failures; the log is $out/module.log.
 build_module()
 {
 	local out=$1
@@ -129,7 +129,8 @@ build_module()
 	rm -rf "$out/src"
 	mkdir -p "$out/src"
 	cp -r "$SRC_DIR/Kbuild" "$SRC_DIR/VERSION" "$SRC_DIR/module" "$SRC_DIR/include" "$out/src/"
-	kbuild_in "$out/src" >"$out/module.log" 2>&1 || return 1
+	# sparse (C=2) too: its warnings fail the build as W=1's do.
+	kbuild_in "$out/src" C=2 >"$out/module.log" 2>&1 || return 1
 	# Headers with a vmlinux give the module BTF, which its kfuncs need: a
 	# build that lost it (no pahole) would quietly test the fallback instead.
 	if [ -f "$CHROOT$KDIR/vmlinux" ] && ! readelf -S "$out/src/vmatlas.ko" | grep -q '\.BTF '; then
