@@ -7,12 +7,15 @@
 #undef alarm
 extern unsigned int alarm(unsigned int seconds);
 
-unsigned int vmatlas_alarm(unsigned int seconds)
+unsigned int vmatlas_timeout_scale(void)
 {
 	const char *scale = getenv("VMATLAS_TIMEOUT_SCALE");
 	unsigned long n = scale ? strtoul(scale, NULL, 10) : 1;
 
-	if (n > 1 && seconds)
-		seconds = seconds * n;
-	return alarm(seconds);
+	return n > 1 && n < 1000 ? n : 1;
+}
+
+unsigned int vmatlas_alarm(unsigned int seconds)
+{
+	return alarm(seconds * vmatlas_timeout_scale());
 }

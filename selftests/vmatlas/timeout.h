@@ -11,6 +11,9 @@
 #ifndef _VMATLAS_TEST_TIMEOUT_H
 #define _VMATLAS_TEST_TIMEOUT_H
 
+/* $VMATLAS_TIMEOUT_SCALE: how many times slower than a production kernel. */
+unsigned int vmatlas_timeout_scale(void);
+
 unsigned int vmatlas_alarm(unsigned int seconds);
 #define alarm(seconds) vmatlas_alarm(seconds)
 
