@@ -60,10 +60,9 @@ run_target()
 		# The debug kernel runs its tests several times slower.
 		limit=$TIMEOUT
 		[ "$T_IMAGE" = debug ] && limit=$((TIMEOUT * 2))
-		# No lower priority for the VMs beside the debug kernel's build:
-		# starved at nice 10, tests ran out of their own time limits.
-		VM_RUNNER="timeout -k 10 $limit" boot_vm test -display none \
-			-serial stdio \
+		# No lower priority beside the debug kernel's build: at nice 10
+		# the tests ran out of their own time limits.
+		VM_RUNNER="timeout -k 10 $limit" boot_vm test -display none -serial stdio \
 			-monitor none </dev/null >"$out/console.log" 2>&1
 		[ $? = 124 ] && timed_out=1
 		# extra_pass: the module built warning-free under W=1.

@@ -290,6 +290,13 @@ int drop_cap_sys_admin(void)
 	return 0;
 }
 
+int open_device_without_cap_sys_admin(void)
+{
+	if (drop_cap_sys_admin())
+		return -1;
+	return open(VMATLAS_TEST_DEVICE, O_RDONLY);
+}
+
 bool in_harness(void)
 {
 	const char *h = getenv("VMATLAS_HARNESS");

@@ -96,6 +96,12 @@ int find_line(const char *path, const char *needle, char *line, size_t len);
 int drop_cap_sys_admin(void);
 
 /*
+ * Drop CAP_SYS_ADMIN (for good, in this process) and open the device as
+ * root without it: the descriptor, or -1.
+ */
+int open_device_without_cap_sys_admin(void);
+
+/*
  * Whether this runs in the harness's VM: its /init exports VMATLAS_HARNESS=1
  * and provides the loaded module, swap on zram, hugetlb pages, the helper
  * module and the ext4 disk at /mnt/disk, so their absence there is a bug.

@@ -515,9 +515,7 @@ TEST_F_TIMEOUT(policy, every_output_byte_is_written, 120)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		if (drop_cap_sys_admin())
-			_exit(100);
-		fd = open(VMATLAS_TEST_DEVICE, O_RDONLY);
+		fd = open_device_without_cap_sys_admin();
 		bad = fd < 0 ? 100 : policy_bytes_check(fd, "root without CAP_SYS_ADMIN",
 							getpid(), self->w.page, false);
 		fflush(stdout);

@@ -158,9 +158,7 @@ static int walk_without_admin(void *arg)
 	struct vmatlas_walk w;
 	int fd;
 
-	if (drop_cap_sys_admin())
-		return 100;
-	fd = open(VMATLAS_TEST_DEVICE, O_RDONLY);
+	fd = open_device_without_cap_sys_admin();
 	if (fd < 0)
 		return 101;
 	if (do_walk(fd, (uintptr_t)arg, &w))
