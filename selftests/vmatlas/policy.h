@@ -29,6 +29,8 @@ enum policy_facet {
 };
 
 #define POLICY_NPAGES	4
+/* The frame number of an x86 entry, 4- and 5-level or PAE: bits 12 to 51. */
+#define PFN_BITS	0x000ffffffffff000ULL
 #define POLICY_WHY	160
 
 /*

@@ -21,7 +21,6 @@
 #include "kselftest.h"
 #include "policy.h"
 
-#define PFN_BITS	0x000ffffffffff000ULL
 
 static int xioctl(int fd, unsigned long cmd, void *arg)
 {

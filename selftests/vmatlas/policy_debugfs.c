@@ -22,7 +22,6 @@
 #include "helpers.h"
 #include "policy.h"
 
-#define PFN_BITS	0x000ffffffffff000ULL
 #define TEXT_LEN	(256 * 1024)
 
 enum view { V_MAPS, V_WALK, V_PTDUMP, V_LAYOUT, V_KADDR, NR_VIEW };
