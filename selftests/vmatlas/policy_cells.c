@@ -21,7 +21,6 @@
 #include "kselftest.h"
 #include "policy.h"
 
-
 static int xioctl(int fd, unsigned long cmd, void *arg)
 {
 	return ioctl(fd, cmd, arg) ? errno : 0;
