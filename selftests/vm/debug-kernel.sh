@@ -39,7 +39,7 @@ fragment=$vm_dir/debug.config
 jobs=${VMATLAS_JOBS:-$(nproc)}
 
 die() { echo "debug-kernel.sh: $*" >&2; exit 1; }
-say() { echo "debug-kernel.sh: $*" >&2; }
+say() { echo "debug-kernel.sh: $(date +%T) $*" >&2; }
 
 [ -n "$root" ] || die "usage: debug-kernel.sh CHROOT"
 root=$(cd "$root" && pwd) || die "no chroot at $1"

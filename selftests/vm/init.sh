@@ -51,10 +51,14 @@ run_test()
 {
 	t=$1 name=$2
 
-	# vmatlas_tests= on the command line: only the tests named there.
+	# vmatlas_tests= on the command line: only the tests named there;
+	# vmatlas_skip=: not these.
 	case ",${vmatlas_tests:-$name}," in
 	*",$name,"*) ;;
 	*) return ;;
+	esac
+	case ",${vmatlas_skip:-}," in
+	*",$name,"*) return ;;
 	esac
 	say "test-begin $name"
 	began=$(cut -d. -f1 /proc/uptime)

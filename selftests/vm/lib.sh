@@ -22,6 +22,16 @@ DEBUG_TESTS=fuzz_test,race_test,kill_test,selftarget_test,failnth_test,policy_te
 DEBUG_TESTS=$DEBUG_TESTS,module_lifecycle.sh,walk_test,maps_test,ptdump_test,proc_input_test
 DEBUG_TESTS=$DEBUG_TESTS,kaddr_test,kfunc_test,trace_test,info_test,table_test,m32/walk_test
 
+# What a five-level target leaves to its four-level sibling (the same
+# kernel, the same tests): the tests whose every answer is the same however
+# many levels the page tables have. The fault tracer attributes faults to
+# VMAs (kfunc_test, which walks, stays), its benchmark times the ways to
+# attach, and the module's load cycle never looks at a page table.
+# Everything that walks, translates, checks addresses or races a walker
+# runs on both.
+LA57_SKIP=faults_attach_test,faults_test,bench_test.sh,module_lifecycle.sh
+LA57_SKIP=$LA57_SKIP,m32/faults_attach_test,m32/faults_test
+
 # target_load NAME: sets T_NAME T_ARCH T_SUITE T_IMAGE T_HEADERS T_QEMU T_CPU
 # T_MEM T_LEVELS T_UARCH.
 target_load()
@@ -234,6 +244,8 @@ kernel_cmdline()
 		cmd="$cmd vmatlas_tests=$VMATLAS_TESTS"
 	elif [ "$T_IMAGE" = debug ]; then
 		cmd="$cmd vmatlas_tests=$DEBUG_TESTS"
+	elif [ "$T_LEVELS" = 5 ]; then
+		cmd="$cmd vmatlas_skip=$LA57_SKIP"
 	fi
 	echo "$cmd vmatlas_mode=$mode vmatlas_levels=$T_LEVELS"
 }
