@@ -108,7 +108,15 @@ $(BPF_OUT)/kfunc_probe.bpf.o: selftests/vmatlas/bpf/kfunc_probe.bpf.c $(BPF_OUT)
 $(BPF_OUT)/kfunc_probe.skel.h: $(BPF_OUT)/kfunc_probe.bpf.o
 	bpftool gen skeleton $< name kfunc_probe_bpf >$@
 
-selftests: $(TEST_BINS)
+# The address-space benchmark ("make bench"; bench_test.sh runs a small one).
+BENCH_SRCS := $(wildcard selftests/vmatlas/bench/*.c)
+
+selftests: $(TEST_BINS) $(TOOLS_OUT)/vmatlas-bench-space
+
+$(TOOLS_OUT)/vmatlas-bench-space: $(BENCH_SRCS) selftests/vmatlas/bench/space_bench.h \
+		include/uapi/linux/vmatlas.h
+	@mkdir -p $(@D)
+	$(CC) $(TOOLS_CFLAGS) -o $@ $(BENCH_SRCS) $(TOOLS_LDFLAGS)
 
 $(TOOLS_OUT)/tests/%: selftests/vmatlas/%.c $(TEST_LIB_SRCS) $(TEST_HDRS) $(TEST_DEPS)
 	@mkdir -p $(@D)

@@ -113,7 +113,7 @@ demo)
 	say "done"
 	;;
 bench)
-	vmatlas-bench
+	vmatlas-bench && vmatlas-bench-space
 	say "run-exit $?"
 	say "done"
 	;;

@@ -169,7 +169,7 @@ pack_initramfs()
 	cp "$VM_DIR/demo.sh" "$root/bin/vmatlas-demo"
 	cp "$VM_DIR/bench.sh" "$root/bin/vmatlas-bench"
 	cp "$out/src/vmatlas.ko" "$out/helper/vmatlas_test_helper.ko" "$root/lib/vmatlas/"
-	cp "$BUILD_DIR/$T_UARCH/vmatlas" "$root/bin/"
+	cp "$BUILD_DIR/$T_UARCH/vmatlas" "$BUILD_DIR/$T_UARCH/vmatlas-bench-space" "$root/bin/"
 	if [ "$mode" = test ] || [ "$mode" = bench ]; then
 		cp "$BUILD_DIR/$T_UARCH"/tests/* "$SRC_DIR"/selftests/vmatlas/*.sh "$root/tests/"
 		# Lockdown cannot be lowered again: that test runs after all others.

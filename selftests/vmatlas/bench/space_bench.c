@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmatlas-bench-space: the cost of looking at an address space, vmatlas
+ * beside the kernel's own interfaces, in one boot.
+ *
+ * A target process reserves a large range, splits it into many VMAs and
+ * touches pages spread over them; each benchmark then times vmatlas and its
+ * anchor on that same target, interleaved round by round, and prints the
+ * medians and the ratio (vmatlas / anchor) with its minimum and maximum
+ * over the rounds. Before timing anything it checks that both sides agree
+ * (resident pages, VMA count): a fast wrong answer is not a result.
+ *
+ * No thresholds: this is a report ("make bench"); bench_test.sh runs a small
+ * one so that it cannot rot.
+ *
+ * Usage: vmatlas-bench-space [-n VMAS] [-t TOUCH_MIB] [-g RESERVE_GIB] [-r ROUNDS]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/vmatlas.h>
+
+#include "space_bench.h"
+
+static long page_size;
+
+__u64 bench_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+void bench_die(const char *what)
+{
+	fprintf(stderr, "vmatlas-bench-space: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/*
+ * The target: @nvmas read-write VMAs, each followed by a PROT_NONE gap, in a
+ * reservation of @reserve bytes at @hint (0: anywhere); @touch bytes written,
+ * spread evenly over the read-write VMAs. The reservation's start comes back
+ * in @base once all is touched; the target then waits to be killed.
+ */
+pid_t bench_spawn_target(unsigned long nvmas, unsigned long long reserve,
+			 unsigned long long touch, void *hint, unsigned long *base)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds))
+		bench_die("pipe");
+	pid = fork();
+	if (pid < 0)
+		bench_die("fork");
+	if (!pid) {
+		unsigned long long stride = reserve / nvmas / page_size * page_size;
+		unsigned long long per_vma = touch / nvmas;
+		unsigned long i, off;
+		char *r;
+
+		/* Gone with the benchmark, whatever ends it; quiet meanwhile. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(fds[0]);
+		dup2(open("/dev/null", O_WRONLY), 1);
+		dup2(1, 2);
+		r = mmap(hint, reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
+			 (hint ? MAP_FIXED_NOREPLACE : 0), -1, 0);
+		if (r == MAP_FAILED)
+			_exit(2);
+		/* Base pages only: a THP would make one touched byte 2 MiB. */
+		madvise(r, reserve, MADV_NOHUGEPAGE);
+		for (i = 0; i < nvmas; i++) {
+			char *v = r + i * stride;
+
+			/* Half of each stride read-write: a VMA and a gap. */
+			if (mprotect(v, stride / 2 / page_size * page_size, PROT_READ | PROT_WRITE))
+				_exit(3);
+			for (off = 0; off < per_vma; off += page_size)
+				v[off] = 1;
+		}
+		if (write(fds[1], &r, sizeof(r)) != sizeof(r))
+			_exit(4);
+		pause();
+		_exit(0);
+	}
+	close(fds[1]);
+	if (read(fds[0], base, sizeof(*base)) != sizeof(*base)) {
+		int st;
+
+		waitpid(pid, &st, 0);
+		errno = ENOMEM;
+		bench_die("the target could not map its reservation");
+	}
+	close(fds[0]);
+	return pid;
+}
+
+void bench_kill_target(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* Run @argv with stdout to /dev/null; its wall time in ns, or 0 if it failed. */
+__u64 bench_run_quiet(char *const argv[])
+{
+	posix_spawn_file_actions_t fa;
+	__u64 t0, t;
+	pid_t pid;
+	int st;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	t0 = bench_now_ns();
+	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ)) {
+		posix_spawn_file_actions_destroy(&fa);
+		return 0;
+	}
+	waitpid(pid, &st, 0);
+	t = bench_now_ns() - t0;
+	posix_spawn_file_actions_destroy(&fa);
+	return WIFEXITED(st) && !WEXITSTATUS(st) ? t : 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Time @b->vmatlas and @b->anchor @rounds times, interleaved, and print one
+ * line: the medians and the ratio's median, minimum and maximum.
+ */
+void bench_pair(const struct bench *b, void *ctx, int rounds)
+{
+	__u64 v[BENCH_MAX_ROUNDS], a[BENCH_MAX_ROUNDS];
+	double ratio[BENCH_MAX_ROUNDS];
+	int i;
+
+	for (i = 0; i < rounds; i++) {
+		v[i] = b->vmatlas(ctx);
+		a[i] = b->anchor(ctx);
+		if (!v[i] || !a[i]) {
+			printf("%-34s FAILED (%s)\n", b->name, !v[i] ? "vmatlas" : "anchor");
+			return;
+		}
+		ratio[i] = (double)v[i] / a[i];
+	}
+	qsort(v, rounds, sizeof(v[0]), cmp_u64);
+	qsort(a, rounds, sizeof(a[0]), cmp_u64);
+	qsort(ratio, rounds, sizeof(ratio[0]), cmp_double);
+	printf("%-34s %10.3f ms  %-22s %10.3f ms  %6.2fx (%.2f-%.2f)\n", b->name,
+	       v[rounds / 2] / 1e6, b->anchor_name, a[rounds / 2] / 1e6,
+	       ratio[rounds / 2], ratio[0], ratio[rounds - 1]);
+	fflush(stdout);
+}
+
+static const char usage_text[] =
+	"usage: vmatlas-bench-space [-n VMAS] [-t TOUCH_MIB] [-g RESERVE_GIB] [-r ROUNDS]\n";
+
+int main(int argc, char **argv)
+{
+	unsigned long nvmas = 5000, base;
+	unsigned long long touch = 256ULL << 20, reserve = 64ULL << 30;
+	struct bench_target t = {};
+	int rounds = 5, c;
+	pid_t pid;
+
+	page_size = sysconf(_SC_PAGESIZE);
+	/* A 32-bit process has 3 GiB: a smaller sketch of the same. */
+	if (sizeof(long) < 8)
+		reserve = 1ULL << 30;
+	while ((c = getopt(argc, argv, "n:t:g:r:")) != -1) {
+		switch (c) {
+		case 'n':
+			nvmas = strtoul(optarg, NULL, 0);
+			break;
+		case 't':
+			touch = strtoull(optarg, NULL, 0) << 20;
+			break;
+		case 'g':
+			reserve = strtoull(optarg, NULL, 0) << 30;
+			break;
+		case 'r':
+			rounds = atoi(optarg);
+			break;
+		default:
+			fputs(usage_text, stderr);
+			return 2;
+		}
+	}
+	if (!nvmas || !touch || rounds < 1 || rounds > BENCH_MAX_ROUNDS ||
+	    reserve / nvmas < 2 * (unsigned long long)page_size ||
+	    touch / nvmas > reserve / nvmas / 2) {
+		fputs(usage_text, stderr);
+		return 2;
+	}
+
+	t.dev = open("/dev/" VMATLAS_DEVICE_NAME, O_RDONLY);
+	if (t.dev < 0)
+		bench_die("/dev/" VMATLAS_DEVICE_NAME);
+	t.page_size = page_size;
+
+	pid = bench_spawn_target(nvmas, reserve, touch, NULL, &base);
+	t.pid = pid;
+	t.base = base;
+	t.nvmas = nvmas;
+	t.touch = touch;
+	t.stride = reserve / nvmas / page_size * page_size;
+	printf("space benchmark: %lu read-write VMAs with gaps in %llu GiB, %llu MiB touched; ",
+	       nvmas, reserve >> 30, touch >> 20);
+	printf("medians of %d interleaved rounds\n", rounds);
+	printf("%-34s %13s  %-22s %13s  %s\n", "benchmark", "vmatlas", "anchor", "",
+	       "ratio (min-max)");
+	if (bench_residency(&t, rounds) || bench_listing(&t, rounds) ||
+	    bench_translate(&t, rounds)) {
+		bench_kill_target(pid);
+		return 1;
+	}
+	bench_kill_target(pid);
+	return bench_span(&t, rounds);
+}
