@@ -6,7 +6,9 @@
 #   make demo            boot a kernel in QEMU and show the tool working
 #   make check           style gates, then every test on every kernel of the matrix
 #   make shell           boot a kernel in QEMU with the module loaded, at a shell
-#   make bench           the cost of fault tracing: 1M faults, traced and not, one boot
+#   make bench           the cost of fault tracing (1M faults, traced and not) and of
+#                        looking at an address space, beside the kernel's own
+#                        interfaces, one boot (BENCH=faults or BENCH=space: one of them)
 #   make install         install the module for KDIR and the tool into PREFIX
 #   make dkms-install    register the module source with DKMS
 #   make style           checkpatch, sparse and -Werror builds only
@@ -133,7 +135,7 @@ shell:
 	selftests/vm/boot.sh shell $(TARGET)
 
 bench:
-	selftests/vm/boot.sh bench $(TARGET)
+	VMATLAS_BENCH=$(BENCH) selftests/vm/boot.sh bench $(TARGET)
 
 style:
 	selftests/vm/style.sh

@@ -41,7 +41,7 @@ fi
 set -o pipefail
 VM_RUNNER="timeout -k 10 1200" boot_vm "$mode" -display none -serial stdio -monitor none \
 	</dev/null 2>&1 | tee "$T_OUT/console.$mode.log" | tr -d '\r' |
-	sed -u -n '/^=== vmatlas\|^faults benchmark/,/^vmatlas-vm: done/{/^vmatlas-vm:/d;p}'
+	sed -u -n '/^=== vmatlas\|^faults benchmark\|^space benchmark/,/^vmatlas-vm: done/{/^vmatlas-vm:/d;p}'
 [ $? = 124 ] && timed_out=1 || timed_out=0
 awk -v run=1 -v timed_out=$timed_out -f "$VM_DIR/parse.awk" "$T_OUT/console.$mode.log" \
 	>"$T_OUT/$mode.result"

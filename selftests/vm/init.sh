@@ -113,7 +113,12 @@ demo)
 	say "done"
 	;;
 bench)
-	vmatlas-bench && vmatlas-bench-space
+	# vmatlas_bench= on the command line: faults, space, or both.
+	case ${vmatlas_bench:-all} in
+	faults) vmatlas-bench ;;
+	space) vmatlas-bench-space ;;
+	*) vmatlas-bench && vmatlas-bench-space ;;
+	esac
 	say "run-exit $?"
 	say "done"
 	;;

@@ -147,12 +147,15 @@ static void smaps_line(struct ctx *c, char *s)
 	static unsigned long vma_start, vma_end;
 	unsigned long a, b, kb;
 
-	if (sscanf(s, "%lx-%lx ", &a, &b) == 2) {
+	/* As a careful reader would: only two of the ~25 lines are parsed. */
+	if (!strncmp(s, "Rss:", 4)) {
+		if (sscanf(s + 4, "%lu", &kb) == 1 && vma_start >= c->lo && vma_end <= c->hi)
+			c->pages += kb * 1024 / c->t->page_size;
+	} else if (!(*s >= 'A' && *s <= 'Z') && sscanf(s, "%lx-%lx ", &a, &b) == 2) {
+		/* Field names are capitalised; a VMA's line starts with hex. */
 		vma_start = a;
 		vma_end = b;
 		c->vmas++;
-	} else if (sscanf(s, "Rss: %lu kB", &kb) == 1 && vma_start >= c->lo && vma_end <= c->hi) {
-		c->pages += kb * 1024 / c->t->page_size;
 	}
 }
 
