@@ -196,6 +196,14 @@ static long read_ranges(struct ctx *c)
 	return nr;
 }
 
+/* Both pagemap readers start so: the VMAs, pagemap open, nothing counted. */
+static int ranges_and_pagemap(struct ctx *c, long *nr)
+{
+	c->pages = 0;
+	*nr = read_ranges(c);
+	return *nr < 0 ? -1 : open_proc(c, "pagemap");
+}
+
 /* By hand: maps, then pagemap over every VMA, counting present entries. */
 static __u64 pagemap_by_hand(void *p)
 {
@@ -205,10 +213,8 @@ static __u64 pagemap_by_hand(void *p)
 	long nr, i;
 	int fd;
 
-	c->pages = 0;
-	nr = read_ranges(c);
-	fd = open_proc(c, "pagemap");
-	if (nr < 0 || fd < 0)
+	fd = ranges_and_pagemap(c, &nr);
+	if (fd < 0)
 		return 0;
 	for (i = 0; i < nr; i++) {
 		unsigned long a = c->r[2 * i], end = c->r[2 * i + 1], n, j;
@@ -241,10 +247,8 @@ static __u64 pagemap_scan(void *p)
 	long nr, i, n, k;
 	int fd;
 
-	c->pages = 0;
-	nr = read_ranges(c);
-	fd = open_proc(c, "pagemap");
-	if (nr < 0 || fd < 0)
+	fd = ranges_and_pagemap(c, &nr);
+	if (fd < 0)
 		return 0;
 	for (i = 0; i < nr; i++) {
 		bool in = c->r[2 * i] >= c->lo && c->r[2 * i + 1] <= c->hi;
