@@ -115,10 +115,14 @@ BENCH_SRCS := $(wildcard selftests/vmatlas/bench/*.c)
 
 selftests: $(TEST_BINS) $(TOOLS_OUT)/vmatlas-bench-space
 
-$(TOOLS_OUT)/vmatlas-bench-space: $(BENCH_SRCS) selftests/vmatlas/bench/space_bench.h \
-		include/uapi/linux/vmatlas.h
+# It asks the module through libvmatlas (and its names), as the tool does.
+BENCH_LIB_SRCS := userspace/libvmatlas.c userspace/names.c
+
+$(TOOLS_OUT)/vmatlas-bench-space: $(BENCH_SRCS) $(BENCH_LIB_SRCS) selftests/vmatlas/bench/space_bench.h \
+		$(TOOL_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(TOOLS_CFLAGS) -o $@ $(BENCH_SRCS) $(TOOLS_LDFLAGS)
+	$(CC) $(TOOLS_CFLAGS) -Iuserspace -o $@ $(BENCH_SRCS) $(BENCH_LIB_SRCS) \
+		$(TOOLS_LDFLAGS) -ljson-c
 
 $(TOOLS_OUT)/tests/%: selftests/vmatlas/%.c $(TEST_LIB_SRCS) $(TEST_HDRS) $(TEST_DEPS)
 	@mkdir -p $(@D)

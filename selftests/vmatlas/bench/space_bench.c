@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -33,6 +32,7 @@
 
 #include <linux/vmatlas.h>
 
+#include "libvmatlas.h"
 #include "space_bench.h"
 
 static long page_size;
@@ -221,9 +221,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	t.dev = open("/dev/" VMATLAS_DEVICE_NAME, O_RDONLY);
-	if (t.dev < 0)
-		bench_die("/dev/" VMATLAS_DEVICE_NAME);
+	t.dev = vmatlas_open();
+	if (t.dev < 0) {
+		fprintf(stderr, "vmatlas-bench-space: %s\n", vmatlas_strerror());
+		return 1;
+	}
 	t.page_size = page_size;
 
 	pid = bench_spawn_target(nvmas, reserve, touch, NULL, &base);

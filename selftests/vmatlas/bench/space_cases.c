@@ -17,6 +17,7 @@
 
 #include <linux/vmatlas.h>
 
+#include "libvmatlas.h"
 #include "space_bench.h"
 
 /*
@@ -55,59 +56,61 @@ struct ctx {
 	unsigned long lo, hi;		/* count pages of VMAs inside [lo, hi) */
 	unsigned long long pages;	/* resident pages found */
 	unsigned long vmas;		/* VMAs found */
-	char path[64];
+	unsigned long smaps_start;	/* the VMA smaps_line() is in */
+	unsigned long smaps_end;
 	char pid[16];
-	struct vmatlas_vma *vv;
 	char *buf;
 	size_t buf_size;
-	unsigned long *r;		/* VMA ranges (read_ranges()) */
+	/* VMA ranges (read_ranges()); the two sides' frames (translation) */
+	unsigned long *r;
 	unsigned long r_max;
 };
 
 static int open_proc(struct ctx *c, const char *file)
 {
-	snprintf(c->path, sizeof(c->path), "/proc/%d/%s", c->t->pid, file);
-	return open(c->path, O_RDONLY);
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", c->t->pid, file);
+	return open(path, O_RDONLY);
 }
 
-/* VMAS over the whole process, with or without residency. */
-static __u64 vmas_ioctl(struct ctx *c, unsigned int flags)
+static int count_vma(const struct vmatlas_vma *v, const char *name, void *p)
+{
+	struct ctx *c = p;
+
+	if (v->start >= c->lo && v->end <= c->hi)
+		c->pages += v->res.present;
+	c->vmas++;
+	return 0;
+}
+
+/*
+ * VMAS over the whole process, names included (maps and smaps print them),
+ * as the tool asks: through libvmatlas.
+ */
+static __u64 vmas_ioctl(struct ctx *c, bool residency)
 {
 	__u64 t0 = bench_now_ns();
-	struct vmatlas_vmas q;
-	unsigned long start = 0;
-	unsigned int i;
+	int ret;
 
 	c->pages = 0;
 	c->vmas = 0;
-	do {
-		memset(&q, 0, sizeof(q));
-		q.size = sizeof(q);
-		q.flags = flags;
-		q.pid = c->t->pid;
-		q.count = BATCH;
-		q.start = start;
-		q.vmas_ptr = (uintptr_t)c->vv;
-		q.entry_size = sizeof(*c->vv);
-		if (ioctl(c->t->dev, VMATLAS_IOC_VMAS, &q))
-			return 0;
-		for (i = 0; i < q.count; i++)
-			if (c->vv[i].start >= c->lo && c->vv[i].end <= c->hi)
-				c->pages += c->vv[i].res.present;
-		c->vmas += q.count;
-		start = q.next;
-	} while (start);
+	ret = vmatlas_list_vmas(c->t->dev, c->t->pid, residency, count_vma, c);
+	if (ret) {
+		errno = -ret;
+		return 0;
+	}
 	return bench_now_ns() - t0;
 }
 
 static __u64 vmas_residency(void *p)
 {
-	return vmas_ioctl(p, VMATLAS_VMAS_RESIDENCY);
+	return vmas_ioctl(p, true);
 }
 
 static __u64 vmas_listing(void *p)
 {
-	return vmas_ioctl(p, 0);
+	return vmas_ioctl(p, false);
 }
 
 /* Read a whole /proc file; each line to @line (may be NULL). */
@@ -144,17 +147,16 @@ static __u64 read_proc(struct ctx *c, const char *file, void (*line)(struct ctx 
 /* smaps: a VMA's header line, then its fields; Rss counts in kB. */
 static void smaps_line(struct ctx *c, char *s)
 {
-	static unsigned long vma_start, vma_end;
-	unsigned long a, b, kb;
+	unsigned long kb;
 
 	/* As a careful reader would: only two of the ~25 lines are parsed. */
 	if (!strncmp(s, "Rss:", 4)) {
-		if (sscanf(s + 4, "%lu", &kb) == 1 && vma_start >= c->lo && vma_end <= c->hi)
+		if (sscanf(s + 4, "%lu", &kb) == 1 && c->smaps_start >= c->lo &&
+		    c->smaps_end <= c->hi)
 			c->pages += kb * 1024 / c->t->page_size;
-	} else if (!(*s >= 'A' && *s <= 'Z') && sscanf(s, "%lx-%lx ", &a, &b) == 2) {
+	} else if (!(*s >= 'A' && *s <= 'Z') &&
+		   sscanf(s, "%lx-%lx ", &c->smaps_start, &c->smaps_end) == 2) {
 		/* Field names are capitalised; a VMA's line starts with hex. */
-		vma_start = a;
-		vma_end = b;
 		c->vmas++;
 	}
 }
@@ -331,19 +333,17 @@ static int ctx_init(struct ctx *c, struct bench_target *t, unsigned long lo, uns
 	c->lo = lo;
 	c->hi = hi;
 	snprintf(c->pid, sizeof(c->pid), "%d", t->pid);
-	c->vv = calloc(BATCH, sizeof(*c->vv));
 	c->r_max = t->nvmas * 2 + 256;
 	c->r = calloc(2 * c->r_max, sizeof(*c->r));
 	c->buf_size = 1 << 16;
 	c->buf = malloc(c->buf_size);
-	if (!c->vv || !c->buf || !c->r)
+	if (!c->buf || !c->r)
 		bench_die("malloc");
 	return 0;
 }
 
 static void ctx_fini(struct ctx *c)
 {
-	free(c->vv);
 	free(c->buf);
 	free(c->r);
 }
@@ -445,14 +445,14 @@ static __u64 walk_each(void *p)
 	struct vmatlas_walk w;
 	struct ctx *c = p;
 	unsigned long i;
+	int ret;
 
 	for (i = 0; i < c->t->nvmas; i++) {
-		memset(&w, 0, sizeof(w));
-		w.size = sizeof(w);
-		w.pid = c->t->pid;
-		w.addr = c->t->base + i * c->t->stride;
-		if (ioctl(c->t->dev, VMATLAS_IOC_WALK, &w))
+		ret = vmatlas_walk(c->t->dev, c->t->pid, c->t->base + i * c->t->stride, &w);
+		if (ret) {
+			errno = -ret;
 			return 0;
+		}
 		c->r[i] = w.pfn;
 	}
 	return bench_now_ns() - t0;
@@ -532,9 +532,9 @@ static __u64 span_large(void *p)
 
 static int levels(int dev)
 {
-	struct vmatlas_info info = { .size = sizeof(info) };
+	struct vmatlas_info info;
 
-	return ioctl(dev, VMATLAS_IOC_INFO, &info) ? -1 : (int)info.levels;
+	return vmatlas_get_info(dev, &info) ? -1 : (int)info.levels;
 }
 
 int bench_span(struct bench_target *t, int rounds)
