@@ -122,7 +122,7 @@ $(TOOLS_OUT)/vmatlas-bench-space: $(BENCH_SRCS) $(BENCH_LIB_SRCS) selftests/vmat
 		$(TOOL_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(TOOLS_CFLAGS) -Iuserspace -o $@ $(BENCH_SRCS) $(BENCH_LIB_SRCS) \
-		$(TOOLS_LDFLAGS) -ljson-c
+		$(TOOLS_LDFLAGS) -ljson-c -pthread
 
 $(TOOLS_OUT)/tests/%: selftests/vmatlas/%.c $(TEST_LIB_SRCS) $(TEST_HDRS) $(TEST_DEPS)
 	@mkdir -p $(@D)

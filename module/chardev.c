@@ -82,6 +82,8 @@ static int vmatlas_copy_entries(u64 uptr, u32 usize, const void *kbuf, size_t ks
 {
 	unsigned int i;
 
+	if (usize == ksize)
+		return copy_to_user(u64_to_user_ptr(uptr), kbuf, n * ksize) ? -EFAULT : 0;
 	for (i = 0; i < n; i++) {
 		void __user *dst = u64_to_user_ptr(uptr + (u64)i * usize);
 
@@ -163,6 +165,69 @@ static long vmatlas_ioctl_walk(struct file *file, void __user *uarg)
 	return vmatlas_write_reply(uarg, &out, sizeof(out), usize);
 }
 
+/*
+ * TRANSLATE: chunk by chunk, the addresses are read in, translated under the
+ * lock and written back with no lock held; a fatal signal ends the call.
+ */
+static long vmatlas_ioctl_translate(struct file *file, void __user *uarg)
+{
+	struct vmatlas_translate req = {};
+	struct vmatlas_xlat *x;
+	struct vmatlas_target t;
+	unsigned int done, n, i;
+	int usize, ret;
+
+	usize = vmatlas_read_request(&req, sizeof(req), VMATLAS_TRANSLATE_SIZE_VER0, uarg);
+	if (usize < 0)
+		return usize;
+	if (req.flags || !req.count ||
+	    !vmatlas_entry_size_ok(req.entry_size, sizeof(struct vmatlas_xlat)))
+		return -EINVAL;
+
+	x = kcalloc(VMATLAS_XLAT_BATCH, sizeof(*x), GFP_KERNEL);
+	if (!x)
+		return -ENOMEM;
+	ret = vmatlas_target_get(&t, file, req.pid);
+	if (ret)
+		goto out_free;
+	for (done = 0; done < req.count; done += n) {
+		u64 uptr = req.xlat_ptr + (u64)done * req.entry_size;
+
+		n = min_t(u32, req.count - done, VMATLAS_XLAT_BATCH);
+		for (i = 0; i < n; i++) {
+			u64 __user *addr = u64_to_user_ptr(uptr + (u64)i * req.entry_size);
+
+			if (get_user(x[i].addr, addr)) {
+				ret = -EFAULT;
+				break;
+			}
+		}
+		if (!ret) {
+			ret = vmatlas_translate_batch(&t, x, n);
+			n = ret < 0 ? 0 : ret;
+			ret = min(ret, 0);
+		}
+		if (!ret)
+			ret = vmatlas_copy_entries(uptr, req.entry_size, x, sizeof(*x), n);
+		if (!ret && fatal_signal_pending(current))
+			ret = -EINTR;
+		if (ret)
+			break;
+		cond_resched();
+	}
+	req.out_flags = t.show_phys ? 0 : VMATLAS_OUT_PHYS_HIDDEN;
+	if (!t.show_tables)
+		req.out_flags |= VMATLAS_OUT_TABLES_HIDDEN;
+	vmatlas_target_put(&t);
+	if (!ret) {
+		req.count = done;
+		ret = vmatlas_write_reply(uarg, &req, sizeof(req), usize);
+	}
+out_free:
+	kfree(x);
+	return ret;
+}
+
 static long vmatlas_ioctl_ptdump(struct file *file, void __user *uarg)
 {
 	struct vmatlas_ptdump req = {};
@@ -183,7 +248,7 @@ static long vmatlas_ioctl_ptdump(struct file *file, void __user *uarg)
 	if (ret)
 		return ret;
 	count = min_t(u32, req.count, VMATLAS_RUNS_BATCH);
-	runs = kcalloc(count, sizeof(*runs), GFP_KERNEL);
+	runs = kvcalloc(count, sizeof(*runs), GFP_KERNEL);
 	if (!runs) {
 		ret = -ENOMEM;
 		goto out_put;
@@ -202,7 +267,7 @@ out_put:
 		ret = vmatlas_write_reply(uarg, &req, sizeof(req), usize);
 	}
 out_free:
-	kfree(runs);
+	kvfree(runs);
 	return ret;
 }
 
@@ -309,6 +374,8 @@ static long vmatlas_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 		return vmatlas_ioctl_kaddr(file, uarg);
 	case _IOC_NR(VMATLAS_IOC_LAB):
 		return vmatlas_ioctl_lab(file, uarg);
+	case _IOC_NR(VMATLAS_IOC_TRANSLATE):
+		return vmatlas_ioctl_translate(file, uarg);
 	default:
 		return -ENOTTY;
 	}

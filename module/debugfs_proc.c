@@ -137,7 +137,7 @@ static int vmatlas_ptdump_show(struct seq_file *m, void *unused)
 
 	if (proc_target_get(m, &t))
 		return 0;
-	runs = kcalloc(VMATLAS_RUNS_BATCH, sizeof(*runs), GFP_KERNEL);
+	runs = kvcalloc(VMATLAS_RUNS_BATCH, sizeof(*runs), GFP_KERNEL);
 	if (!runs) {
 		vmatlas_target_put(&t);
 		return -ENOMEM;
@@ -155,7 +155,7 @@ static int vmatlas_ptdump_show(struct seq_file *m, void *unused)
 				   vmatlas_level_names[runs[i].level], runs[i].bits, runs[i].phys);
 		start = next;
 	} while (start);
-	kfree(runs);
+	kvfree(runs);
 	vmatlas_target_put(&t);
 	return 0;
 }

@@ -67,7 +67,8 @@ static int ptdump_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *leaf
  * (vmatlas_target_check_range()), not by each caller.
  *
  * Locking: takes and releases the target's mmap read lock, and drops it
- * between chunks of the walk (vmatlas_walk_vma()).
+ * between chunks of the walk (vmatlas_walk_vma()); the batch ends short
+ * between two VMAs when a writer waits for it (vmatlas_target_contended()).
  *
  * Return: 0 or a negative errno (-EINVAL for a bad range, -EINTR, -EAGAIN).
  */
@@ -114,6 +115,10 @@ int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start, unsign
 			}
 			if (ret)
 				break;
+			if (pw.count && pw.w.vma->vm_end < end && vmatlas_target_contended(t)) {
+				*next = pw.w.vma->vm_end;
+				break;
+			}
 		}
 	}
 	vmatlas_target_unlock(t);

@@ -91,6 +91,23 @@ void vmatlas_target_unlock(struct vmatlas_target *t)
 }
 
 /**
+ * vmatlas_target_contended() - should a batch end here and let others in?
+ * @t: the target, whose mmap lock the caller holds for reading
+ *
+ * A walk drops the lock between chunks of one VMA (vmatlas_walk_vma()); a
+ * batch of many small VMAs or addresses has no such chunks, so it asks this
+ * between two of them and, when a writer waits for the lock (mmap, munmap,
+ * mprotect of the target) or the CPU is wanted, ends short: the caller comes
+ * back for the rest with the lock released in between.
+ *
+ * Return: true if the batch should end now.
+ */
+bool vmatlas_target_contended(struct vmatlas_target *t)
+{
+	return mmap_lock_is_contended(t->mm) || need_resched();
+}
+
+/**
  * vmatlas_target_check_range() - is [@start, @end) a user range of the target?
  * @t: the target
  * @start: first address

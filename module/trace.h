@@ -38,6 +38,30 @@ TRACE_EVENT(vmatlas_walk,
 		  __entry->pfn, __entry->ret)
 );
 
+/* One chunk of a TRANSLATE call: entries, how many present, how many refused. */
+TRACE_EVENT(vmatlas_translate,
+	TP_PROTO(int pid, unsigned int count, unsigned int present, unsigned int refused,
+		 int ret),
+	TP_ARGS(pid, count, present, refused, ret),
+	TP_STRUCT__entry(
+		__field(int, pid)
+		__field(unsigned int, count)
+		__field(unsigned int, present)
+		__field(unsigned int, refused)
+		__field(int, ret)
+	),
+	TP_fast_assign(
+		__entry->pid = pid;
+		__entry->count = count;
+		__entry->present = present;
+		__entry->refused = refused;
+		__entry->ret = ret;
+	),
+	TP_printk("pid=%d count=%u present=%u refused=%u ret=%d",
+		  __entry->pid, __entry->count, __entry->present, __entry->refused,
+		  __entry->ret)
+);
+
 TRACE_EVENT(vmatlas_vmas,
 	TP_PROTO(int pid, unsigned long start, bool residency, unsigned int count,
 		 unsigned long next, int ret),

@@ -3,6 +3,8 @@
  * WALK: translate one user address level by level, the way the MMU would,
  * recording every entry on the way, where the walk stopped and why, the
  * physical address, a swap or migration entry, and the struct page.
+ * TRANSLATE: the same for many addresses under one hold of the mmap lock,
+ * without the struct page.
  */
 #include <linux/mm.h>
 #include <linux/string.h>
@@ -96,6 +98,39 @@ static void translate_apply_view(const struct vmatlas_target *t, struct vmatlas_
 	}
 }
 
+/*
+ * Walk for @out->addr in @vma, which contains it, and apply the view.
+ * Locking: the caller holds the mmap read lock.
+ */
+static int translate_locked(struct vmatlas_target *t, struct vm_area_struct *vma,
+			    struct vmatlas_walk *out)
+{
+	unsigned long page = out->addr & PAGE_MASK;
+	struct translate_walk tw = {
+		.w = {
+			.mm = t->mm,
+			.vma = vma,
+			.leaf = translate_leaf,
+			.visit = translate_visit,
+		},
+		.out = out,
+	};
+	int ret;
+
+	out->vma_start = vma->vm_start;
+	out->vma_end = vma->vm_end;
+	out->vma_flags = vmatlas_vm_flags(vma->vm_flags);
+	ret = vmatlas_walk_range(&tw.w, page, page + PAGE_SIZE);
+	if (!ret)
+		translate_apply_view(t, out);
+	return ret;
+}
+
+static int translate_check(struct vmatlas_target *t, unsigned long addr)
+{
+	return vmatlas_target_check_range(t, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE);
+}
+
 /**
  * vmatlas_translate() - walk the page tables for one user address
  * @t: the target
@@ -110,38 +145,153 @@ static void translate_apply_view(const struct vmatlas_target *t, struct vmatlas_
  */
 int vmatlas_translate(struct vmatlas_target *t, unsigned long addr, struct vmatlas_walk *out)
 {
-	struct translate_walk tw = {
-		.w = {
-			.mm = t->mm,
-			.leaf = translate_leaf,
-			.visit = translate_visit,
-		},
-		.out = out,
-	};
 	struct vm_area_struct *vma;
 	int ret;
 
-	ret = vmatlas_target_check_range(t, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE);
+	ret = translate_check(t, addr);
 	if (ret)
 		return ret;
 	ret = vmatlas_target_lock(t);
 	if (ret)
 		return ret;
-	vma = find_vma(t->mm, addr);
-	if (!vma || vma->vm_start > addr) {
-		ret = -ENOMEM;
-		goto out_unlock;
-	}
-	tw.w.vma = vma;
-	out->vma_start = vma->vm_start;
-	out->vma_end = vma->vm_end;
-	out->vma_flags = vmatlas_vm_flags(vma->vm_flags);
-	ret = vmatlas_walk_range(&tw.w, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE);
-out_unlock:
+	vma = vma_lookup(t->mm, addr);
+	ret = vma ? translate_locked(t, vma, out) : -ENOMEM;
 	vmatlas_target_unlock(t);
-	if (!ret)
-		translate_apply_view(t, out);
 	trace_vmatlas_walk(t->pid, addr, ret ? 0 : out->stop_level, ret ? 0 : out->page_size,
 			   ret ? 0 : out->pfn, ret);
 	return ret;
+}
+
+/*
+ * TRANSLATE's walker: only where the walk ended and the leaf, none of the
+ * levels above (WALK's visit decodes and records every one of them).
+ */
+struct xlat_walk {
+	struct vmatlas_walker w;
+	struct vmatlas_xlat *x;
+	u64 entry;		/* the last entry read */
+	unsigned int flags;	/* its VMATLAS_LVL_* */
+};
+
+static void xlat_visit(struct vmatlas_walker *w, unsigned int level, u64 entry,
+		       unsigned int index, unsigned int flags, phys_addr_t table)
+{
+	struct xlat_walk *xw = container_of(w, struct xlat_walk, w);
+
+	xw->entry = entry;
+	xw->flags = flags;
+	xw->x->level = level;
+}
+
+static int xlat_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *leaf)
+{
+	struct xlat_walk *xw = container_of(w, struct xlat_walk, w);
+	struct vmatlas_xlat *x = xw->x;
+	unsigned long offset;
+	unsigned int type;
+
+	x->page_size = leaf->size;
+	if (!leaf->present) {
+		x->swap_kind = vmatlas_swap_decode(leaf->entry, &type, &offset);
+		x->swap_type = type;
+		x->swap_offset = offset;
+		return 0;
+	}
+	x->out_flags |= VMATLAS_WALK_PRESENT;
+	x->phys = PFN_PHYS(leaf->pfn) | offset_in_page(x->addr);
+	return 0;
+}
+
+/* The entry where the walk ended, and what the view hides of it, as WALK. */
+static void xlat_finish(const struct vmatlas_target *t, struct xlat_walk *xw)
+{
+	struct vmatlas_xlat *x = xw->x;
+	bool leaf = xw->flags & VMATLAS_LVL_LEAF;
+
+	x->bits = vmatlas_entry_bits(xw->entry, x->level, leaf);
+	x->entry = xw->entry;
+	if (!t->show_tables) {
+		x->out_flags |= VMATLAS_OUT_TABLES_HIDDEN;
+		if (!leaf)
+			x->entry = vmatlas_entry_hide_phys(x->entry);
+	}
+	if (t->show_phys)
+		return;
+	x->out_flags |= VMATLAS_OUT_PHYS_HIDDEN;
+	x->phys = 0;
+	x->swap_type = 0;
+	x->swap_offset = 0;
+	x->entry = leaf && (x->bits & VMATLAS_ENT_SWAP) ? 0 : vmatlas_entry_hide_phys(x->entry);
+}
+
+/**
+ * vmatlas_translate_batch() - translate @n addresses under one hold of the lock
+ * @t: the target
+ * @x: the entries: @addr is read, every other field written
+ * @n: how many, at most VMATLAS_XLAT_BATCH (the lock is held for all of them)
+ *
+ * What WALK would refuse for one address is that entry's @error.
+ *
+ * Locking: takes and releases the target's mmap read lock; stops short when
+ * a writer waits for it (vmatlas_target_contended()).
+ *
+ * Return: entries done, at least one; -EINTR if a fatal signal arrived while
+ * waiting for the lock.
+ */
+int vmatlas_translate_batch(struct vmatlas_target *t, struct vmatlas_xlat *x, unsigned int n)
+{
+	struct xlat_walk xw = {
+		.w = {
+			.mm = t->mm,
+			.leaf = xlat_leaf,
+			.visit = xlat_visit,
+		},
+	};
+	unsigned int i, present = 0, refused = 0;
+	struct vm_area_struct *vma = NULL;
+	int ret;
+
+	ret = vmatlas_target_lock(t);
+	if (ret) {
+		trace_vmatlas_translate(t->pid, n, 0, 0, ret);
+		return ret;
+	}
+	for (i = 0; i < n; i++) {
+		u64 raw = x[i].addr;
+		unsigned long addr = raw;
+
+		memset(&x[i], 0, sizeof(x[i]));
+		x[i].addr = raw;
+		x[i].error = raw == addr ? translate_check(t, addr) : -EINVAL;
+		if (x[i].error)
+			continue;
+		/* Sorted addresses mostly fall in the VMA of the one before. */
+		if (!vma || addr < vma->vm_start || addr >= vma->vm_end)
+			vma = vma_lookup(t->mm, addr);
+		if (!vma) {
+			x[i].error = -ENOMEM;
+			continue;
+		}
+		xw.w.vma = vma;
+		xw.x = &x[i];
+		x[i].error = vmatlas_walk_range(&xw.w, addr & PAGE_MASK,
+						(addr & PAGE_MASK) + PAGE_SIZE);
+		if (x[i].error)
+			memset(&x[i], 0, offsetof(struct vmatlas_xlat, error));
+		else
+			xlat_finish(t, &xw);
+		x[i].addr = raw;
+		if (vmatlas_target_contended(t)) {
+			i++;
+			break;
+		}
+	}
+	vmatlas_target_unlock(t);
+	n = i;
+	for (i = 0; i < n; i++) {
+		present += !!(x[i].out_flags & VMATLAS_WALK_PRESENT);
+		refused += !!x[i].error;
+	}
+	trace_vmatlas_translate(t->pid, n, present, refused, 0);
+	return n;
 }

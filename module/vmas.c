@@ -42,10 +42,10 @@ int vmatlas_vmas_batch_alloc(struct vmatlas_vmas_batch *b, u32 max, u32 names_si
 {
 	b->max = min_t(u32, max, VMATLAS_VMAS_BATCH);
 	b->names_size = min_t(u32, names_size, VMATLAS_NAMES_BATCH);
-	b->vmas = kcalloc(b->max, sizeof(*b->vmas), GFP_KERNEL);
+	b->vmas = kvcalloc(b->max, sizeof(*b->vmas), GFP_KERNEL);
 	b->path = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (b->names_size)
-		b->names = kmalloc(b->names_size, GFP_KERNEL);
+		b->names = kvmalloc(b->names_size, GFP_KERNEL);
 	if (!b->vmas || !b->path || (b->names_size && !b->names)) {
 		vmatlas_vmas_batch_free(b);
 		return -ENOMEM;
@@ -59,9 +59,9 @@ int vmatlas_vmas_batch_alloc(struct vmatlas_vmas_batch *b, u32 max, u32 names_si
  */
 void vmatlas_vmas_batch_free(struct vmatlas_vmas_batch *b)
 {
-	kfree(b->names);
+	kvfree(b->names);
 	kfree(b->path);
-	kfree(b->vmas);
+	kvfree(b->vmas);
 	b->names = NULL;
 	b->path = NULL;
 	b->vmas = NULL;
@@ -75,7 +75,8 @@ void vmatlas_vmas_batch_free(struct vmatlas_vmas_batch *b)
  * @b: the batch; @count, @names_used and @next are set
  *
  * Locking: takes and releases the target's mmap read lock, which a long
- * residency walk drops between chunks (vmatlas_residency()).
+ * residency walk drops between chunks (vmatlas_residency()); the batch ends
+ * short when a writer waits for it (vmatlas_target_contended()).
  *
  * Return: 0 or a negative errno: -ERANGE if the first name does not fit in
  * the names buffer, -EINTR, -EAGAIN.
@@ -127,6 +128,10 @@ int vmatlas_vmas_collect(struct vmatlas_target *t, unsigned long start, bool res
 					break;
 			}
 			b->count++;
+			if (vmatlas_target_contended(t)) {
+				b->next = v->end;
+				break;
+			}
 		}
 	}
 	vmatlas_target_unlock(t);

@@ -141,7 +141,7 @@ void vmatlas_close(int fd)
 }
 
 /* VMAs and bytes of names one VMAS call may return: more than the module gives. */
-#define VMATLAS_VMAS_ENTRIES	64
+#define VMATLAS_VMAS_ENTRIES	256
 #define VMATLAS_NAMES_SIZE	(64 * 1024)
 
 /**
@@ -233,8 +233,41 @@ int vmatlas_walk(int fd, int pid, unsigned long long addr, struct vmatlas_walk *
 	return vmatlas_fail_pid(err, pid);
 }
 
+/**
+ * vmatlas_translate() - issue TRANSLATE: many addresses of @pid in one call
+ * @fd: from vmatlas_open()
+ * @pid: the process
+ * @x: @n entries; each @addr is read, the rest written; an address WALK
+ *	would refuse has its own @error
+ * @n: entries
+ * @out_flags: set to the VMATLAS_OUT_* bits of the reply
+ *
+ * Return: 0 or a negative errno.
+ */
+int vmatlas_translate(int fd, int pid, struct vmatlas_xlat *x, unsigned int n,
+		      unsigned int *out_flags)
+{
+	struct vmatlas_translate req = {
+		.size = sizeof(req),
+		.pid = pid,
+		.count = n,
+		.xlat_ptr = (unsigned long)x,
+		.entry_size = sizeof(*x),
+	};
+
+	if (vmatlas_ioctl(fd, VMATLAS_IOC_TRANSLATE, &req) < 0) {
+		if (errno == ENOTTY)
+			return vmatlas_fail(errno, "the module does not know TRANSLATE: update it");
+		return vmatlas_fail_pid(errno, pid);
+	}
+	if (req.count != n)
+		return vmatlas_fail(EPROTO, "TRANSLATE: malformed reply from the module");
+	*out_flags = req.out_flags;
+	return 0;
+}
+
 /* Runs one PTDUMP call may return. */
-#define VMATLAS_PTDUMP_RUNS	64
+#define VMATLAS_PTDUMP_RUNS	512
 
 static int vmatlas_fail_range(int err, int pid, unsigned long long start, unsigned long long end)
 {

@@ -25,6 +25,8 @@ int vmatlas_list_vmas(int fd, int pid, bool residency,
 		      int (*fn)(const struct vmatlas_vma *vma, const char *name, void *priv),
 		      void *priv);
 int vmatlas_walk(int fd, int pid, unsigned long long addr, struct vmatlas_walk *out);
+int vmatlas_translate(int fd, int pid, struct vmatlas_xlat *x, unsigned int n,
+		      unsigned int *out_flags);
 int vmatlas_list_runs(int fd, int pid, unsigned long long start, unsigned long long end,
 		      int (*fn)(const struct vmatlas_run *run, void *priv), void *priv,
 		      unsigned int *out_flags);

@@ -6,7 +6,7 @@
 # ratio. The times are not judged (no timing thresholds in tests).
 
 echo "TAP version 13"
-echo "1..4"
+echo "1..6"
 
 # As it goes, so that a benchmark that hangs shows where.
 { vmatlas-bench-space -n 500 -t 16 -g 1 -r 1 2>&1; echo "exit $?"; } |
@@ -45,7 +45,13 @@ echo "$out" | grep -q "PROCMAP_QUERY *not in this kernel" && query=0
 check listing_sides_agree_and_are_timed \
 	"^listing: VMAS ioctl .*$ratio|^# listing: .* same answer: [1-9]" $((1 + query + 1))
 check translation_sides_agree_and_are_timed \
-	"^translate: WALK, one per call .*$ratio|^# translate: .*same answer for 500 frames" 2
+	"^translate: (WALK, one per call|TRANSLATE, one call) .*$ratio|^# translate: .*same answer for 500 frames" 3
+check target_keeps_running_and_walker_dies_of_sigkill \
+	"^stall: mmap\+munmap p99, walked .*$ratio|^# stall: [1-9][0-9]* mmap\+munmap pairs while walked, [1-9]|^kill: SIGKILL to reaped, max +[0-9]+\.[0-9]+ ms" 4
+mems=1
+[ "$bits" = 64 ] && mems=2
+check walk_memory_is_measured \
+	"^memory: whole walk, [0-9]+ [GT]iB +[0-9]+\.[0-9] KiB slab +[0-9]+\.[0-9] KiB pages" $mems
 spans=0
 [ "$bits" = 64 ] && spans=1
 [ "$bits" = 64 ] && [ "$levels" = 5 ] && spans=2

@@ -47,7 +47,7 @@ struct fuzz_env {
 
 static const unsigned int fuzz_cmds[] = {
 	VMATLAS_IOC_INFO, VMATLAS_IOC_VMAS, VMATLAS_IOC_WALK, VMATLAS_IOC_PTDUMP,
-	VMATLAS_IOC_LAYOUT, VMATLAS_IOC_KADDR, VMATLAS_IOC_LAB,
+	VMATLAS_IOC_LAYOUT, VMATLAS_IOC_KADDR, VMATLAS_IOC_LAB, VMATLAS_IOC_TRANSLATE,
 };
 
 static __u64 rnd(__u64 *s)
@@ -165,6 +165,15 @@ static void fuzz_fill(struct fuzz_env *env, unsigned int cmd, __u64 *s, void *re
 		r->count = rnd(s) % 3 ? 1 + rnd(s) % 8 : (__u32)rnd(s);
 		r->runs_ptr = fuzz_buf(env, s);
 		r->entry_size = rnd(s) % 4 ? sizeof(struct vmatlas_run) : (__u32)rnd(s) % 512;
+		break;
+	}
+	case VMATLAS_IOC_TRANSLATE: {
+		struct vmatlas_translate *r = req;
+
+		r->pid = fuzz_pid(env, s);
+		r->count = rnd(s) % 3 ? 1 + rnd(s) % 8 : (__u32)rnd(s);
+		r->xlat_ptr = fuzz_buf(env, s);
+		r->entry_size = rnd(s) % 4 ? sizeof(struct vmatlas_xlat) : (__u32)rnd(s) % 512;
 		break;
 	}
 	case VMATLAS_IOC_KADDR: {

@@ -424,6 +424,31 @@ static int call_ptdump(int fd, struct reply *r, const struct bytes_ctx *c)
 	return ret;
 }
 
+/* Each entry's address is input; the module writes the rest of it. */
+static int call_translate(int fd, struct reply *r, const struct bytes_ctx *c)
+{
+	struct vmatlas_translate *q = (void *)r->req;
+	size_t len = sizeof(struct vmatlas_xlat) + ENTRY_TAIL;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < POLICY_NPAGES; i++) {
+		__u64 addr = (uintptr_t)c->page + i * getpagesize();
+
+		memcpy(out.arr + i * len, &addr, sizeof(addr));
+	}
+	r->req_len = sizeof(*q);
+	q->size = sizeof(*q);
+	q->flags = 0;
+	q->pid = c->pid;
+	q->count = POLICY_NPAGES;
+	q->xlat_ptr = (uintptr_t)out.arr;
+	q->entry_size = len;
+	ret = xioctl(fd, VMATLAS_IOC_TRANSLATE, q);
+	set_entries(r, sizeof(struct vmatlas_xlat), ret ? 0 : q->count);
+	return ret;
+}
+
 static int call_layout(int fd, struct reply *r, const struct bytes_ctx *c)
 {
 	struct vmatlas_layout *q = (void *)r->req;
@@ -481,6 +506,7 @@ static const struct bytes_case cases[] = {
 	  .zero = { U32_AT(struct vmatlas_walk, reserved),
 		    U32_AT(struct vmatlas_walk, page.reserved) } },
 	{ "PTDUMP", call_ptdump, .ezero = { U32_AT(struct vmatlas_run, reserved) } },
+	{ "TRANSLATE", call_translate, .ezero = { U32_AT(struct vmatlas_xlat, reserved) } },
 	{ "LAYOUT", call_layout, true, .zero = { REGION_RES } },
 	{ "KADDR", call_kaddr, true, .vol = { PAGE_AT(vmatlas_kaddr) },
 	  .zero = { U32_AT(struct vmatlas_kaddr, reserved),

@@ -107,6 +107,8 @@ TEST_F(trace, events_have_stable_fields)
 				      "field:int ret;" } },
 		{ "vmatlas_kaddr", { "field:u64 addr;", "field:unsigned int region;",
 				     "field:u64 phys;" } },
+		{ "vmatlas_translate", { "field:unsigned int count;",
+					 "field:unsigned int refused;", "field:int ret;" } },
 		{ "vmatlas_lab", { "field:unsigned int kind;", "field:unsigned int npages;",
 				   "field:int ret;" } },
 	};
@@ -250,6 +252,46 @@ TEST_F(trace, ptdump_event_counts_the_reply)
 	EXPECT_EQ(1, runs_traced);
 	EXPECT_EQ(req.next, next);
 	EXPECT_EQ(0, ret);
+}
+
+/*
+ * One event per chunk (64 entries, fewer when a writer waits for the lock):
+ * together they count the call's 70 entries, 69 present and one refused.
+ */
+TEST_F(trace, translate_events_count_each_chunk)
+{
+	static struct vmatlas_xlat x[70];
+	static char buf[TRACE_BUF];
+	struct vmatlas_translate req = {
+		.size = sizeof(req), .pid = getpid(), .count = 70,
+		.entry_size = sizeof(x[0]), .xlat_ptr = (uintptr_t)x,
+	};
+	unsigned int count, present, refused, sum[3] = { 0, 0, 0 };
+	char needle[64], *p;
+	int i, ret;
+
+	for (i = 0; i < 70; i++)
+		x[i].addr = (uintptr_t)self->page;
+	x[69].addr = ~0ULL;
+	ASSERT_EQ(0, ioctl(self->fd, VMATLAS_IOC_TRANSLATE, &req));
+	ASSERT_EQ(70, req.count);
+	EXPECT_EQ(-EINVAL, x[69].error);
+	ASSERT_LT(0, read_file(TRACEFS "/trace", buf, sizeof(buf)));
+	snprintf(needle, sizeof(needle), " vmatlas_translate: pid=%d ", getpid());
+	for (p = strstr(buf, needle); p; p = strstr(p + 1, needle)) {
+		int n = sscanf(p + strlen(needle), "count=%u present=%u refused=%u ret=%d",
+			       &count, &present, &refused, &ret);
+
+		ASSERT_EQ(4, n);
+		EXPECT_LE(count, 64);
+		EXPECT_EQ(0, ret);
+		sum[0] += count;
+		sum[1] += present;
+		sum[2] += refused;
+	}
+	EXPECT_EQ(70, sum[0]);
+	EXPECT_EQ(69, sum[1]);
+	EXPECT_EQ(1, sum[2]);
 }
 
 TEST_F(trace, kaddr_event_matches_reply)

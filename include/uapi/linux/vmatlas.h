@@ -66,7 +66,7 @@ struct vmatlas_info {
 #define VMATLAS_IOC_INFO	_IOWR(VMATLAS_IOCTL_MAGIC, 0x00, struct vmatlas_info)
 
 /*
- * Errors common to the process commands (VMAS, WALK, PTDUMP):
+ * Errors common to the process commands (VMAS, WALK, PTDUMP, TRANSLATE):
  *   EINVAL  pid <= 0; an address that is not a user address of the target;
  *           a range that is empty, wraps or is not page aligned
  *   ESRCH   no such process, or it has no user address space (kernel
@@ -628,9 +628,79 @@ struct vmatlas_lab {
 
 #define VMATLAS_LAB_SIZE_VER0	56
 
+/* struct vmatlas_xlat.out_flags, beyond VMATLAS_OUT_*: VMATLAS_WALK_PRESENT */
+
+/**
+ * struct vmatlas_xlat - one address of a TRANSLATE batch
+ * @addr: (in) any byte of the target's user address space
+ * @phys: (out) physical address of @addr, 0 if not present or hidden
+ * @page_size: (out) size mapped by the leaf, 0 if nothing maps @addr
+ * @entry: (out) the leaf entry, or the empty one where the walk ended, as
+ *	WALK's levels[@level].entry (PFN and swap bits zero when hidden)
+ * @bits: (out) VMATLAS_ENT_* of @entry
+ * @swap_offset: (out) as struct vmatlas_walk
+ * @swap_type: (out) as struct vmatlas_walk
+ * @swap_kind: (out) VMATLAS_SWP_*
+ * @level: (out) VMATLAS_LEVEL_* where the walk ended
+ * @out_flags: (out) VMATLAS_WALK_PRESENT, VMATLAS_OUT_*
+ * @error: (out) 0; -EINVAL, not a user address of the target; -ENOMEM, no
+ *	VMA contains it; -EAGAIN, a page table kept changing: as WALK would
+ *	have failed for this address alone
+ * @reserved: (out) 0
+ *
+ * Only @addr is read: the other fields of the caller's entry are written.
+ */
+struct vmatlas_xlat {
+	__u64 addr;
+	__u64 phys;
+	__u64 page_size;
+	__u64 entry;
+	__u64 bits;
+	__u64 swap_offset;
+	__u32 swap_type;
+	__u32 swap_kind;
+	__u32 level;
+	__u32 out_flags;
+	__s32 error;
+	__u32 reserved;
+};
+
+/**
+ * struct vmatlas_translate - VMATLAS_IOC_TRANSLATE: many addresses, one call
+ * @size: (in/out) sizeof(struct vmatlas_translate)
+ * @flags: (in) must be 0
+ * @pid: (in) the process
+ * @count: (in) entries in @xlat_ptr; (out) entries translated, all of them
+ *	unless the call failed
+ * @xlat_ptr: (in) user array of @count entries of @entry_size bytes; each
+ *	entry's @addr is read and the rest of it written
+ * @entry_size: (in) sizeof(struct vmatlas_xlat) as the caller knows it
+ * @out_flags: (out) VMATLAS_OUT_*
+ *
+ * WALK without the levels and the struct page, for thousands of addresses:
+ * the module takes the target once, translates the entries in fixed-size
+ * chunks, each under one hold of the mmap lock, and honours a fatal signal
+ * between chunks (-EINTR; entries already written stay written). An address
+ * that WALK would refuse fails in its own entry (@error), not the call:
+ * as move_pages(2)'s status array. Like pagemap, each chunk is a snapshot
+ * of its own: the target may change between two of them.
+ */
+struct vmatlas_translate {
+	__u32 size;
+	__u32 flags;
+	__s32 pid;
+	__u32 count;
+	__u64 xlat_ptr;
+	__u32 entry_size;
+	__u32 out_flags;
+};
+
+#define VMATLAS_TRANSLATE_SIZE_VER0	32
+
 #define VMATLAS_IOC_LAYOUT	_IOWR(VMATLAS_IOCTL_MAGIC, 0x04, struct vmatlas_layout)
 #define VMATLAS_IOC_KADDR	_IOWR(VMATLAS_IOCTL_MAGIC, 0x05, struct vmatlas_kaddr)
 #define VMATLAS_IOC_LAB		_IOWR(VMATLAS_IOCTL_MAGIC, 0x06, struct vmatlas_lab)
+#define VMATLAS_IOC_TRANSLATE	_IOWR(VMATLAS_IOCTL_MAGIC, 0x07, struct vmatlas_translate)
 
 /*
  * BPF: the module's kfunc, for tracing and kprobe programs, where the kernel

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
@@ -55,11 +56,14 @@ void bench_die(const char *what)
  * The target: @nvmas read-write VMAs, each followed by a PROT_NONE gap, in a
  * reservation of @reserve bytes at @hint (0: anywhere); @touch bytes written,
  * spread evenly over the read-write VMAs. The reservation's start comes back
- * in @base once all is touched; the target then waits to be killed.
+ * in @base once all is touched; the target then waits to be killed. With
+ * @stall, a thread of it maps and unmaps as space_stall.c asks.
  */
 pid_t bench_spawn_target(unsigned long nvmas, unsigned long long reserve,
-			 unsigned long long touch, void *hint, unsigned long *base)
+			 unsigned long long touch, void *hint, unsigned long *base,
+			 struct bench_stall *stall)
 {
+	pthread_t thread;
 	int fds[2];
 	pid_t pid;
 
@@ -94,6 +98,8 @@ pid_t bench_spawn_target(unsigned long nvmas, unsigned long long reserve,
 			for (off = 0; off < per_vma; off += page_size)
 				v[off] = 1;
 		}
+		if (stall && pthread_create(&thread, NULL, bench_stall_thread, stall))
+			_exit(5);
 		if (write(fds[1], &r, sizeof(r)) != sizeof(r))
 			_exit(4);
 		pause();
@@ -115,6 +121,31 @@ void bench_kill_target(pid_t pid)
 {
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
+}
+
+static int noop_vma(const struct vmatlas_vma *vma, const char *name, void *priv)
+{
+	return 0;
+}
+
+static int noop_run(const struct vmatlas_run *run, void *priv)
+{
+	return 0;
+}
+
+/*
+ * Everything vmatlas can read of @pid, once: VMAS with residency, then
+ * PTDUMP of [@start, @end). 0 or a negative errno.
+ */
+int bench_walk_all(int dev, pid_t pid, unsigned long start, unsigned long end)
+{
+	unsigned int out_flags;
+	int ret;
+
+	ret = vmatlas_list_vmas(dev, pid, true, noop_vma, NULL);
+	if (!ret)
+		ret = vmatlas_list_runs(dev, pid, start, end, noop_run, NULL, &out_flags);
+	return ret;
 }
 
 /* Run @argv with stdout to /dev/null; its wall time in ns, or 0 if it failed. */
@@ -159,7 +190,6 @@ static int cmp_double(const void *a, const void *b)
 void bench_pair(const struct bench *b, void *ctx, int rounds)
 {
 	__u64 v[BENCH_MAX_ROUNDS], a[BENCH_MAX_ROUNDS];
-	double ratio[BENCH_MAX_ROUNDS];
 	int i;
 
 	for (i = 0; i < rounds; i++) {
@@ -169,13 +199,26 @@ void bench_pair(const struct bench *b, void *ctx, int rounds)
 			printf("%-34s FAILED (%s)\n", b->name, !v[i] ? "vmatlas" : "anchor");
 			return;
 		}
-		ratio[i] = (double)v[i] / a[i];
 	}
+	bench_report(b->name, b->anchor_name, v, a, rounds);
+}
+
+/*
+ * One line for @rounds pairs of times in ns (both sorted on return): the
+ * medians and the ratio's median, minimum and maximum.
+ */
+void bench_report(const char *name, const char *anchor_name, __u64 *v, __u64 *a, int rounds)
+{
+	double ratio[BENCH_MAX_ROUNDS];
+	int i;
+
+	for (i = 0; i < rounds; i++)
+		ratio[i] = (double)v[i] / a[i];
 	qsort(v, rounds, sizeof(v[0]), cmp_u64);
 	qsort(a, rounds, sizeof(a[0]), cmp_u64);
 	qsort(ratio, rounds, sizeof(ratio[0]), cmp_double);
-	printf("%-34s %10.3f ms  %-22s %10.3f ms  %6.2fx (%.2f-%.2f)\n", b->name,
-	       v[rounds / 2] / 1e6, b->anchor_name, a[rounds / 2] / 1e6,
+	printf("%-34s %10.3f ms  %-22s %10.3f ms  %6.2fx (%.2f-%.2f)\n", name,
+	       v[rounds / 2] / 1e6, anchor_name, a[rounds / 2] / 1e6,
 	       ratio[rounds / 2], ratio[0], ratio[rounds - 1]);
 	fflush(stdout);
 }
@@ -228,7 +271,12 @@ int main(int argc, char **argv)
 	}
 	t.page_size = page_size;
 
-	pid = bench_spawn_target(nvmas, reserve, touch, NULL, &base);
+	/* Before fork(): the target's mapping thread writes here. */
+	t.stall = mmap(NULL, sizeof(*t.stall), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (t.stall == MAP_FAILED)
+		bench_die("mmap");
+	pid = bench_spawn_target(nvmas, reserve, touch, NULL, &base, t.stall);
 	t.pid = pid;
 	t.base = base;
 	t.nvmas = nvmas;
@@ -240,7 +288,7 @@ int main(int argc, char **argv)
 	printf("%-34s %13s  %-22s %13s  %s\n", "benchmark", "vmatlas", "anchor", "",
 	       "ratio (min-max)");
 	if (bench_residency(&t, rounds) || bench_listing(&t, rounds) ||
-	    bench_translate(&t, rounds)) {
+	    bench_translate(&t, rounds) || bench_stall(&t, rounds) || bench_memory(&t)) {
 		bench_kill_target(pid);
 		return 1;
 	}

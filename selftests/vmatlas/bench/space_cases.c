@@ -64,6 +64,7 @@ struct ctx {
 	/* VMA ranges (read_ranges()); the two sides' frames (translation) */
 	unsigned long *r;
 	unsigned long r_max;
+	struct vmatlas_xlat *x;		/* TRANSLATE's entries */
 };
 
 static int open_proc(struct ctx *c, const char *file)
@@ -480,32 +481,76 @@ static __u64 pagemap_each(void *p)
 	return bench_now_ns() - t0;
 }
 
+/* The same addresses, all in one TRANSLATE call; frames after WALK's. */
+static __u64 translate_batch(void *p)
+{
+	__u64 t0 = bench_now_ns();
+	struct ctx *c = p;
+	struct vmatlas_xlat *x = c->x;
+	unsigned long i, n = c->t->nvmas;
+	unsigned int out_flags;
+	int ret;
+
+	for (i = 0; i < n; i++)
+		x[i].addr = c->t->base + i * c->t->stride;
+	ret = vmatlas_translate(c->t->dev, c->t->pid, x, n, &out_flags);
+	if (ret) {
+		errno = -ret;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (x[i].error) {
+			errno = -x[i].error;
+			return 0;
+		}
+		c->r[2 * n + i] = x[i].phys / c->t->page_size;
+	}
+	return bench_now_ns() - t0;
+}
+
+/* Do the sides agree on every frame? */
+static int frames_agree(struct ctx *c, const char *name, const char *what, unsigned long off)
+{
+	unsigned long i, n = c->t->nvmas;
+
+	for (i = 0; i < n; i++) {
+		if (c->r[i] != c->r[off + i]) {
+			printf("%-34s FAILED: at %#llx WALK says frame %#lx, %s %#lx\n",
+			       name, c->t->base + i * c->t->stride, c->r[i], what, c->r[off + i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int bench_translate(struct bench_target *t, int rounds)
 {
-	const struct bench b = {
-		"translate: WALK, one per call", "pread 8 B of pagemap", walk_each, pagemap_each,
+	const struct bench b[] = {
+		{ "translate: WALK, one per call", "pread 8 B of pagemap", walk_each,
+		  pagemap_each },
+		{ "translate: TRANSLATE, one call", "WALK, one per call", translate_batch,
+		  walk_each },
 	};
 	struct ctx c;
-	unsigned long i;
 	int ret = -1;
 
 	ctx_init(&c, t, 0, 0);
-	if (!walk_each(&c) || !pagemap_each(&c)) {
-		printf("%-34s FAILED: %s\n", b.name, strerror(errno));
+	c.x = calloc(t->nvmas, sizeof(*c.x));
+	if (!c.x)
+		bench_die("calloc");
+	if (!walk_each(&c) || !pagemap_each(&c) || !translate_batch(&c)) {
+		printf("%-34s FAILED: %s\n", b[0].name, strerror(errno));
 		goto out;
 	}
-	for (i = 0; i < t->nvmas; i++) {
-		if (c.r[i] != c.r[t->nvmas + i]) {
-			printf("%-34s FAILED: at %#llx WALK says frame %#lx, pagemap %#lx\n",
-			       b.name, t->base + i * t->stride, c.r[i], c.r[t->nvmas + i]);
-			goto out;
-		}
-	}
-	printf("# translate: both sides give the same answer for %lu frames\n", t->nvmas);
-	bench_pair(&b, &c, rounds);
-	printf("%-34s not in the ABI yet\n", "translate: a batch per call");
+	if (frames_agree(&c, b[0].name, "pagemap", t->nvmas) ||
+	    frames_agree(&c, b[1].name, "TRANSLATE", 2 * t->nvmas))
+		goto out;
+	printf("# translate: all three sides give the same answer for %lu frames\n", t->nvmas);
+	bench_pair(&b[0], &c, rounds);
+	bench_pair(&b[1], &c, rounds);
 	ret = 0;
 out:
+	free(c.x);
 	ctx_fini(&c);
 	return ret;
 }
@@ -565,7 +610,7 @@ int bench_span(struct bench_target *t, int rounds)
 		return 0;
 	}
 	st[0].stride = (64ULL << 30) / SPAN_VMAS;
-	st[0].pid = bench_spawn_target(SPAN_VMAS, 64ULL << 30, SPAN_TOUCH, NULL, &base);
+	st[0].pid = bench_spawn_target(SPAN_VMAS, 64ULL << 30, SPAN_TOUCH, NULL, &base, NULL);
 	st[0].base = base;
 	ctx_init(&span_ctx[0], &st[0], base, base + (64ULL << 30));
 	for (i = 0; i < 2; i++) {
@@ -576,7 +621,7 @@ int bench_span(struct bench_target *t, int rounds)
 		st[n] = st[0];
 		st[n].stride = span[i].size / SPAN_VMAS;
 		st[n].pid = bench_spawn_target(SPAN_VMAS, span[i].size, SPAN_TOUCH,
-					       (void *)(uintptr_t)span[i].hint, &base);
+					       (void *)(uintptr_t)span[i].hint, &base, NULL);
 		st[n].base = base;
 		ctx_init(&span_ctx[n], &st[n], base, base + span[i].size);
 		n++;
