@@ -316,6 +316,88 @@ int vx_walk_check(const struct vx *x, const struct vmatlas_walk *w, unsigned lon
 	return 0;
 }
 
+int vx_translate(const struct vx *x, struct vmatlas_translate *req, pid_t pid,
+		 struct vmatlas_xlat *e, unsigned int n)
+{
+	memset(req, 0, sizeof(*req));
+	req->size = sizeof(*req);
+	req->pid = pid;
+	req->count = n;
+	req->xlat_ptr = (uintptr_t)e;
+	req->entry_size = sizeof(*e);
+	return ioctl(x->fd, VMATLAS_IOC_TRANSLATE, req) ? -errno : 0;
+}
+
+/* One entry of a TRANSLATE reply, as vx_walk_check() judges a WALK. */
+static int xlat_check(const struct vx *x, const struct vmatlas_xlat *e, int hidden,
+		      int einval_ok, char *why, size_t len)
+{
+	int present = !!(e->out_flags & VMATLAS_WALK_PRESENT);
+
+	if (e->reserved)
+		return fail(why, len, "reserved %u", e->reserved);
+	if (e->error) {
+		if (e->error != -ENOMEM && e->error != -EAGAIN &&
+		    (!einval_ok || e->error != -EINVAL))
+			return fail(why, len, "error %d for an address of the target", e->error);
+		if (e->phys || e->page_size || e->entry || e->bits || e->out_flags || e->level)
+			return fail(why, len, "refused (%d), yet filled", e->error);
+		return 0;
+	}
+	if (e->level >= VMATLAS_LEVELS)
+		return fail(why, len, "level %u", e->level);
+	if (!!(e->out_flags & VMATLAS_OUT_PHYS_HIDDEN) != hidden)
+		return fail(why, len, "entry PHYS_HIDDEN %#x, reply %d", e->out_flags, hidden);
+	if (present) {
+		if (!kernel_present(e->bits) || (e->bits & VMATLAS_ENT_SWAP))
+			return fail(why, len, "present, but bits %#llx", e->bits);
+		if (e->page_size != level_size(x, e->level))
+			return fail(why, len, "page_size %llu for a leaf at level %u", e->page_size,
+				    e->level);
+		if (!hidden && (!e->phys || (e->phys & (x->page - 1)) != (e->addr & (x->page - 1))))
+			return fail(why, len, "phys %#llx", e->phys);
+		if (e->swap_kind)
+			return fail(why, len, "present and swap kind %u", e->swap_kind);
+	} else {
+		if (e->phys)
+			return fail(why, len, "not present, yet phys %#llx", e->phys);
+		if (e->swap_kind && (!(e->bits & VMATLAS_ENT_SWAP) ||
+				     e->page_size != level_size(x, e->level)))
+			return fail(why, len, "swap %u, bits %#llx, size %llu", e->swap_kind,
+				    e->bits, e->page_size);
+		if (!e->swap_kind && e->page_size)
+			return fail(why, len, "nothing mapped, yet page_size %llu", e->page_size);
+	}
+	if (hidden && (e->swap_offset || e->swap_type))
+		return fail(why, len, "swap slot shown to an opener without phys");
+	return 0;
+}
+
+int vx_translate_check(const struct vx *x, const struct vmatlas_translate *req,
+		       const unsigned long long *addr, const struct vmatlas_xlat *e,
+		       unsigned int n, int einval_ok, char *why, size_t len)
+{
+	int hidden = !!(req->out_flags & VMATLAS_OUT_PHYS_HIDDEN);
+	unsigned int i;
+
+	if (req->count != n)
+		return fail(why, len, "%u entries done of %u", req->count, n);
+	if (hidden == x->phys)
+		return fail(why, len, "PHYS_HIDDEN %d for an opener with phys %d", hidden, x->phys);
+	for (i = 0; i < n; i++) {
+		if (e[i].addr != addr[i])
+			return fail(why, len, "entry %u: addr %#llx, asked %#llx", i, e[i].addr,
+				    addr[i]);
+		if (xlat_check(x, &e[i], hidden, einval_ok, why, len)) {
+			size_t used = strlen(why);
+
+			snprintf(why + used, len - used, " (entry %u, %#llx)", i, addr[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int vx_ptdump_check(const struct vx *x, const struct vmatlas_ptdump *req,
 		    unsigned long long start, unsigned long long end, unsigned int count_in,
 		    const struct vmatlas_run *runs, char *why, size_t len)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The process commands (VMAS, WALK, PTDUMP) and their debugfs views, called
+ * The process commands (VMAS, WALK, PTDUMP, TRANSLATE) and their debugfs views, called
  * and checked for what any result must satisfy however the target changed
  * meanwhile: ranges inside the request, sorted and non-overlapping, counts
  * within the span, a frame only with a present leaf. Shared by the race,
@@ -42,6 +42,8 @@ int vx_walk(const struct vx *x, struct vmatlas_walk *w, pid_t pid, unsigned long
 int vx_ptdump(const struct vx *x, struct vmatlas_ptdump *req, pid_t pid,
 	      unsigned long long start, unsigned long long end, struct vmatlas_run *runs,
 	      unsigned int count);
+int vx_translate(const struct vx *x, struct vmatlas_translate *req, pid_t pid,
+		 struct vmatlas_xlat *e, unsigned int n);
 
 /*
  * Consistency of one successful reply, given what was asked. 0, or -1 with
@@ -52,6 +54,9 @@ int vx_vmas_check(const struct vx *x, const struct vmatlas_vmas *req,
 		  const struct vmatlas_vma *vmas, const char *names, char *why, size_t len);
 int vx_walk_check(const struct vx *x, const struct vmatlas_walk *w, unsigned long long addr,
 		  char *why, size_t len);
+int vx_translate_check(const struct vx *x, const struct vmatlas_translate *req,
+		       const unsigned long long *addr, const struct vmatlas_xlat *e,
+		       unsigned int n, int einval_ok, char *why, size_t len);
 int vx_ptdump_check(const struct vx *x, const struct vmatlas_ptdump *req,
 		    unsigned long long start, unsigned long long end, unsigned int count_in,
 		    const struct vmatlas_run *runs, char *why, size_t len);

@@ -314,9 +314,12 @@ static void __attribute__((constructor)) exec_target(void)
 /* ---- the walkers ---- */
 
 enum { T_MAIN, T_EXEC, T_FORK, T_MAX };
-enum { K_VMAS, K_VMAS_RES, K_WALK, K_PTDUMP, K_DBG_MAPS, K_DBG_WALK, K_DBG_PTDUMP, K_MAX };
+enum {
+	K_VMAS, K_VMAS_RES, K_WALK, K_PTDUMP, K_TRANSLATE, K_DBG_MAPS, K_DBG_WALK, K_DBG_PTDUMP,
+	K_MAX
+};
 static const char *const kind_names[K_MAX] = {
-	"VMAS", "VMAS+residency", "WALK", "PTDUMP", "debugfs maps", "debugfs walk",
+	"VMAS", "VMAS+residency", "WALK", "PTDUMP", "TRANSLATE", "debugfs maps", "debugfs walk",
 	"debugfs ptdump",
 };
 
@@ -360,7 +363,7 @@ static int expected(struct walker *w, int kind, int tgt, int err)
 	if (err == EINVAL && tgt == T_EXEC && sizeof(long) == 4 && w->hi > 0xffffe000ULL)
 		return 1;
 	/* The main target never exits. */
-	return vx_expected(err, kind == K_WALK || kind == K_DBG_WALK) &&
+	return vx_expected(err, kind == K_WALK || kind == K_DBG_WALK || kind == K_TRANSLATE) &&
 	       (err != ESRCH || tgt != T_MAIN);
 }
 
@@ -459,6 +462,29 @@ static void op_walk(struct walker *w, int tgt)
 		!err && vx_walk_check(&w->x, &walk, addr, w->why, sizeof(w->why)));
 }
 
+/* Up to 200 addresses of the target in one call, each checked as a WALK. */
+static void op_translate(struct walker *w, int tgt)
+{
+	static __thread unsigned long long addr[200];
+	static __thread struct vmatlas_xlat e[200];
+	unsigned int i, n = 1 + vx_rnd(&w->s) % 200;
+	struct vmatlas_translate req;
+	int err, bad;
+
+	for (i = 0; i < n; i++) {
+		addr[i] = pick_addr(w, tgt);
+		e[i].addr = addr[i];
+	}
+	w->lo = addr[0];
+	w->hi = addr[n - 1];
+	err = -vx_translate(&w->x, &req, w->pid, e, n);
+	/* A 32-bit target in execve() (expected()): its old addresses turn EINVAL. */
+	bad = !err && vx_translate_check(&w->x, &req, addr, e, n,
+					 tgt == T_EXEC && sizeof(long) == 4, w->why,
+					 sizeof(w->why));
+	outcome(w, K_TRANSLATE, tgt, err, bad);
+}
+
 /* A VMA, a slice of a region, or everything, over up to 16 calls. */
 static void op_ptdump(struct walker *w, int tgt)
 {
@@ -551,6 +577,8 @@ static void *walker_main(void *arg)
 			op_walk(w, tgt);
 		else if (kind == K_PTDUMP)
 			op_ptdump(w, tgt);
+		else if (kind == K_TRANSLATE)
+			op_translate(w, tgt);
 		else
 			op_debugfs(w, tgt, kind);
 	}

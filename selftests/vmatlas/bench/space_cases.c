@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmatlas-bench-space's benchmarks: residency, VMA listing, translation and
- * cost against span, each beside the kernel's own interface for the same
+ * vmatlas-bench-space's benchmarks: residency, VMA listing and cost against
+ * span, each beside the kernel's own interface for the same
  * question. Each side's answer is checked against the other's before any
  * time is taken.
  */
@@ -61,10 +61,9 @@ struct ctx {
 	char pid[16];
 	char *buf;
 	size_t buf_size;
-	/* VMA ranges (read_ranges()); the two sides' frames (translation) */
+	/* VMA ranges (read_ranges()) */
 	unsigned long *r;
 	unsigned long r_max;
-	struct vmatlas_xlat *x;		/* TRANSLATE's entries */
 };
 
 static int open_proc(struct ctx *c, const char *file)
@@ -435,122 +434,6 @@ int bench_listing(struct bench_target *t, int rounds)
 		bench_pair(&b[1], &c, rounds);
 	ret = 0;
 out:
-	ctx_fini(&c);
-	return ret;
-}
-
-/* Translation: the first page of each read-write VMA, one call per address. */
-static __u64 walk_each(void *p)
-{
-	__u64 t0 = bench_now_ns();
-	struct vmatlas_walk w;
-	struct ctx *c = p;
-	unsigned long i;
-	int ret;
-
-	for (i = 0; i < c->t->nvmas; i++) {
-		ret = vmatlas_walk(c->t->dev, c->t->pid, c->t->base + i * c->t->stride, &w);
-		if (ret) {
-			errno = -ret;
-			return 0;
-		}
-		c->r[i] = w.pfn;
-	}
-	return bench_now_ns() - t0;
-}
-
-static __u64 pagemap_each(void *p)
-{
-	__u64 t0 = bench_now_ns(), e;
-	struct ctx *c = p;
-	unsigned long i, a;
-	int fd;
-
-	fd = open_proc(c, "pagemap");
-	if (fd < 0)
-		return 0;
-	for (i = 0; i < c->t->nvmas; i++) {
-		a = c->t->base + i * c->t->stride;
-		if (pread(fd, &e, 8, a / c->t->page_size * 8) != 8) {
-			close(fd);
-			return 0;
-		}
-		c->r[c->t->nvmas + i] = e & ((1ULL << 55) - 1);
-	}
-	close(fd);
-	return bench_now_ns() - t0;
-}
-
-/* The same addresses, all in one TRANSLATE call; frames after WALK's. */
-static __u64 translate_batch(void *p)
-{
-	__u64 t0 = bench_now_ns();
-	struct ctx *c = p;
-	struct vmatlas_xlat *x = c->x;
-	unsigned long i, n = c->t->nvmas;
-	unsigned int out_flags;
-	int ret;
-
-	for (i = 0; i < n; i++)
-		x[i].addr = c->t->base + i * c->t->stride;
-	ret = vmatlas_translate(c->t->dev, c->t->pid, x, n, &out_flags);
-	if (ret) {
-		errno = -ret;
-		return 0;
-	}
-	for (i = 0; i < n; i++) {
-		if (x[i].error) {
-			errno = -x[i].error;
-			return 0;
-		}
-		c->r[2 * n + i] = x[i].phys / c->t->page_size;
-	}
-	return bench_now_ns() - t0;
-}
-
-/* Do the sides agree on every frame? */
-static int frames_agree(struct ctx *c, const char *name, const char *what, unsigned long off)
-{
-	unsigned long i, n = c->t->nvmas;
-
-	for (i = 0; i < n; i++) {
-		if (c->r[i] != c->r[off + i]) {
-			printf("%-34s FAILED: at %#llx WALK says frame %#lx, %s %#lx\n",
-			       name, c->t->base + i * c->t->stride, c->r[i], what, c->r[off + i]);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-int bench_translate(struct bench_target *t, int rounds)
-{
-	const struct bench b[] = {
-		{ "translate: WALK, one per call", "pread 8 B of pagemap", walk_each,
-		  pagemap_each },
-		{ "translate: TRANSLATE, one call", "WALK, one per call", translate_batch,
-		  walk_each },
-	};
-	struct ctx c;
-	int ret = -1;
-
-	ctx_init(&c, t, 0, 0);
-	c.x = calloc(t->nvmas, sizeof(*c.x));
-	if (!c.x)
-		bench_die("calloc");
-	if (!walk_each(&c) || !pagemap_each(&c) || !translate_batch(&c)) {
-		printf("%-34s FAILED: %s\n", b[0].name, strerror(errno));
-		goto out;
-	}
-	if (frames_agree(&c, b[0].name, "pagemap", t->nvmas) ||
-	    frames_agree(&c, b[1].name, "TRANSLATE", 2 * t->nvmas))
-		goto out;
-	printf("# translate: all three sides give the same answer for %lu frames\n", t->nvmas);
-	bench_pair(&b[0], &c, rounds);
-	bench_pair(&b[1], &c, rounds);
-	ret = 0;
-out:
-	free(c.x);
 	ctx_fini(&c);
 	return ret;
 }

@@ -10,8 +10,9 @@
  * for a whole walk (VMAS with residency, then PTDUMP of the reservation) of
  * a small and of a large reservation.
  *
- * Slab objects and pages are counted apart: a kmalloc() above the slab
- * sizes, a vmalloc() or a new slab is seen by both.
+ * Slab objects and pages are counted apart: a kmalloc() above two pages
+ * (a "large" one) counts as pages only; a vmalloc() or a new slab page is
+ * seen by both.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,6 +76,7 @@ struct mem_tally {
 	} held[MEM_OBJS];
 	int n;
 	long long slab, pages, slab_peak, pages_peak;
+	unsigned int allocs, frees, matched, dropped;
 };
 
 static void tally(struct mem_tally *m, const char *key, const char *site, long long bytes,
@@ -83,6 +85,9 @@ static void tally(struct mem_tally *m, const char *key, const char *site, long l
 	int i;
 
 	if (bytes > 0) {
+		m->allocs++;
+		if (m->n == MEM_OBJS)
+			m->dropped++;
 		if (m->n < MEM_OBJS) {
 			snprintf(m->held[m->n].key, sizeof(m->held[0].key), "%s", key);
 			snprintf(m->held[m->n].site, sizeof(m->held[0].site), "%s", site);
@@ -94,8 +99,10 @@ static void tally(struct mem_tally *m, const char *key, const char *site, long l
 		return;
 	}
 	/* A free of something allocated before the trace began counts nothing. */
+	m->frees++;
 	for (i = m->n - 1; i >= 0; i--) {
 		if (!strcmp(m->held[i].key, key)) {
+			m->matched++;
 			*sum -= m->held[i].bytes;
 			m->held[i] = m->held[--m->n];
 			return;
@@ -133,9 +140,15 @@ static int mem_replay(struct mem_tally *m)
 		if (strstr(line, " kmalloc: ") || strstr(line, " kmalloc_node: ") ||
 		    strstr(line, " kmem_cache_alloc: ") ||
 		    strstr(line, " kmem_cache_alloc_node: ")) {
+			/*
+			 * Above two pages kmalloc() takes pages (a "large"
+			 * kmalloc), and kfree() gives them back without a kfree
+			 * event on some kernels: the page events count them.
+			 */
 			if (!field(line, "ptr=", key, sizeof(key)) &&
 			    !field(line, "bytes_alloc=", num, sizeof(num)) &&
-			    !field(line, "call_site=", site, sizeof(site)))
+			    !field(line, "call_site=", site, sizeof(site)) &&
+			    atoll(num) <= 2 * page)
 				tally(m, key, site, atoll(num), &m->slab, &m->slab_peak);
 		} else if (strstr(line, " kfree: ") || strstr(line, " kmem_cache_free: ")) {
 			if (!field(line, "ptr=", key, sizeof(key)))
@@ -212,6 +225,8 @@ static void mem_print(const char *what, struct mem_tally *m)
 
 	printf("%-34s %8.1f KiB slab  %8.1f KiB pages  held at most\n", what,
 	       m->slab_peak / 1024.0, m->pages_peak / 1024.0);
+	printf("# %s: %u allocations (%u not followed), %u frees, %u of them matched\n", what,
+	       m->allocs, m->dropped, m->frees, m->matched);
 	printf("# %s: not seen freed:", what);
 	for (i = 0; i < m->n; i++) {
 		long long bytes = m->held[i].bytes;

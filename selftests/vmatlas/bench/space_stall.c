@@ -16,11 +16,13 @@
  * fatal signals.
  */
 #include <errno.h>
+#include <linux/futex.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,8 +43,9 @@ void *bench_stall_thread(void *arg)
 		__u64 t0;
 		void *p;
 
+		/* Asleep until a phase begins: no wakeups to disturb the others. */
 		if (ph == STALL_IDLE) {
-			usleep(1000);
+			syscall(SYS_futex, &s->phase, FUTEX_WAIT, STALL_IDLE, NULL, NULL, 0);
 			continue;
 		}
 		t0 = bench_now_ns();
@@ -76,6 +79,8 @@ static __u64 p99(struct bench_stall *s, int ph)
 static void stall_phase(struct bench_stall *s, int ph)
 {
 	__atomic_store_n(&s->phase, ph, __ATOMIC_RELEASE);
+	/* Shared between two processes: not a FUTEX_PRIVATE_FLAG futex. */
+	syscall(SYS_futex, &s->phase, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
 /* Keep this CPU busy for @ns, touching nothing the target shares. */
