@@ -162,66 +162,57 @@ int vmatlas_translate(struct vmatlas_target *t, unsigned long addr, struct vmatl
 	return ret;
 }
 
+/* Retries of one address whose PTE table changed under the lookup. */
+#define XLAT_RETRIES	8
+
 /*
- * TRANSLATE's walker: only where the walk ended and the leaf, none of the
- * levels above (WALK's visit decodes and records every one of them).
+ * One address, leaf only, with the straight-line lookup the kfunc uses
+ * (vmatlas_lookup_lockless()): no callbacks per level, which is most of what
+ * a walk costs once the system call is paid. It needs interrupts off; the
+ * mmap lock the caller holds keeps every table above the PTE in place anyway.
  */
-struct xlat_walk {
-	struct vmatlas_walker w;
-	struct vmatlas_xlat *x;
-	u64 entry;		/* the last entry read */
-	unsigned int flags;	/* its VMATLAS_LVL_* */
-};
-
-static void xlat_visit(struct vmatlas_walker *w, unsigned int level, u64 entry,
-		       unsigned int index, unsigned int flags, phys_addr_t table)
+static int xlat_lookup(const struct vmatlas_target *t, struct vmatlas_xlat *x,
+		       unsigned long addr)
 {
-	struct xlat_walk *xw = container_of(w, struct xlat_walk, w);
-
-	xw->entry = entry;
-	xw->flags = flags;
-	xw->x->level = level;
-}
-
-static int xlat_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *leaf)
-{
-	struct xlat_walk *xw = container_of(w, struct xlat_walk, w);
-	struct vmatlas_xlat *x = xw->x;
-	unsigned long offset;
+	struct vmatlas_leaf leaf;
+	int ret, tries = XLAT_RETRIES;
+	unsigned long offset, flags;
 	unsigned int type;
 
-	x->page_size = leaf->size;
-	if (!leaf->present) {
-		x->swap_kind = vmatlas_swap_decode(leaf->entry, &type, &offset);
-		x->swap_type = type;
-		x->swap_offset = offset;
-		return 0;
+	do {
+		local_irq_save(flags);
+		ret = vmatlas_lookup_lockless(t->mm, addr, &leaf);
+		local_irq_restore(flags);
+	} while (ret == -EAGAIN && --tries);
+	if (ret < 0)
+		return ret;
+
+	x->level = leaf.level;
+	if (ret) {
+		x->entry = leaf.entry;
+		x->page_size = leaf.size;
+		if (leaf.present) {
+			x->out_flags |= VMATLAS_WALK_PRESENT;
+			x->phys = PFN_PHYS(leaf.pfn) | offset_in_page(addr);
+		} else {
+			x->swap_kind = vmatlas_swap_decode(leaf.entry, &type, &offset);
+			x->swap_type = type;
+			x->swap_offset = offset;
+		}
 	}
-	x->out_flags |= VMATLAS_WALK_PRESENT;
-	x->phys = PFN_PHYS(leaf->pfn) | offset_in_page(x->addr);
-	return 0;
-}
+	x->bits = vmatlas_entry_bits(x->entry, x->level, ret);
 
-/* The entry where the walk ended, and what the view hides of it, as WALK. */
-static void xlat_finish(const struct vmatlas_target *t, struct xlat_walk *xw)
-{
-	struct vmatlas_xlat *x = xw->x;
-	bool leaf = xw->flags & VMATLAS_LVL_LEAF;
-
-	x->bits = vmatlas_entry_bits(xw->entry, x->level, leaf);
-	x->entry = xw->entry;
-	if (!t->show_tables) {
+	/* What the view hides, as translate_apply_view() does for WALK. */
+	if (!t->show_tables)
 		x->out_flags |= VMATLAS_OUT_TABLES_HIDDEN;
-		if (!leaf)
-			x->entry = vmatlas_entry_hide_phys(x->entry);
-	}
 	if (t->show_phys)
-		return;
+		return 0;
 	x->out_flags |= VMATLAS_OUT_PHYS_HIDDEN;
 	x->phys = 0;
 	x->swap_type = 0;
 	x->swap_offset = 0;
-	x->entry = leaf && (x->bits & VMATLAS_ENT_SWAP) ? 0 : vmatlas_entry_hide_phys(x->entry);
+	x->entry = x->bits & VMATLAS_ENT_SWAP ? 0 : vmatlas_entry_hide_phys(x->entry);
+	return 0;
 }
 
 /**
@@ -240,13 +231,6 @@ static void xlat_finish(const struct vmatlas_target *t, struct xlat_walk *xw)
  */
 int vmatlas_translate_batch(struct vmatlas_target *t, struct vmatlas_xlat *x, unsigned int n)
 {
-	struct xlat_walk xw = {
-		.w = {
-			.mm = t->mm,
-			.leaf = xlat_leaf,
-			.visit = xlat_visit,
-		},
-	};
 	unsigned int i, present = 0, refused = 0;
 	struct vm_area_struct *vma = NULL;
 	int ret;
@@ -272,14 +256,9 @@ int vmatlas_translate_batch(struct vmatlas_target *t, struct vmatlas_xlat *x, un
 			x[i].error = -ENOMEM;
 			continue;
 		}
-		xw.w.vma = vma;
-		xw.x = &x[i];
-		x[i].error = vmatlas_walk_range(&xw.w, addr & PAGE_MASK,
-						(addr & PAGE_MASK) + PAGE_SIZE);
+		x[i].error = xlat_lookup(t, &x[i], addr);
 		if (x[i].error)
 			memset(&x[i], 0, offsetof(struct vmatlas_xlat, error));
-		else
-			xlat_finish(t, &xw);
 		x[i].addr = raw;
 		if (vmatlas_target_contended(t)) {
 			i++;

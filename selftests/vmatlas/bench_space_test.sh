@@ -50,6 +50,9 @@ check target_keeps_running_and_walker_dies_of_sigkill \
 	"^stall: mmap\+munmap p99, walked .*$ratio|^# stall: [1-9][0-9]* mmap\+munmap pairs while walked, [1-9]|^kill: SIGKILL to reaped, max +[0-9]+\.[0-9]+ ms" 4
 mems=1
 [ "$bits" = 64 ] && mems=2
+# What the memory figure was replayed from: a few of its events.
+grep -m 6 -E " (kmalloc|kfree|mm_page_alloc):" /tmp/vmatlas-bench-memory.trace 2>/dev/null |
+	sed 's/^/# trace: /'
 check walk_memory_is_measured \
 	"^memory: whole walk, [0-9]+ [GT]iB +[0-9]+\.[0-9] KiB slab +[0-9]+\.[0-9] KiB pages" $mems
 spans=0

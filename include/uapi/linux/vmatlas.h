@@ -219,7 +219,8 @@ struct vmatlas_vma {
  * @reserved: must be 0
  *
  * A call fills at most a small fixed number of entries (the module's memory
- * use does not grow with @count): call again from @next until it is 0.
+ * use does not grow with @count), fewer when a writer waits for the target's
+ * mmap lock: call again from @next until it is 0.
  */
 struct vmatlas_vmas {
 	__u32 size;
@@ -420,7 +421,9 @@ struct vmatlas_run {
  * @out_flags: (out) VMATLAS_OUT_*
  *
  * Unmapped holes are not reported: a run never spans one. A run is cut
- * where a call's room ends; the next call continues it as a new run.
+ * where a call's room ends; the next call continues it as a new run. A call
+ * may also end short, between two VMAs, when a writer waits for the target's
+ * mmap lock: call again from @next until it is 0.
  */
 struct vmatlas_ptdump {
 	__u32 size;

@@ -29,6 +29,7 @@
 
 #define INSTANCE	"/sys/kernel/tracing/instances/vmatlas_bench"
 #define MEM_OBJS	4096
+#define MEM_KEEP	"/tmp/vmatlas-bench-memory.trace"
 
 /* Before 6.2, the _node variants were events of their own. */
 static const char *const mem_events[] = {
@@ -76,7 +77,7 @@ struct mem_tally {
 	} held[MEM_OBJS];
 	int n;
 	long long slab, pages, slab_peak, pages_peak;
-	unsigned int allocs, frees, matched, dropped;
+	unsigned int allocs, frees, matched, dropped, large;
 };
 
 static void tally(struct mem_tally *m, const char *key, const char *site, long long bytes,
@@ -128,13 +129,17 @@ static int mem_replay(struct mem_tally *m)
 {
 	char line[512], key[40], num[32], site[64];
 	long page = sysconf(_SC_PAGESIZE);
-	FILE *f = fopen(INSTANCE "/trace", "r");
+	FILE *f = fopen(INSTANCE "/trace", "r"), *keep;
 	int lost = 0;
 
 	if (!f)
 		return -1;
+	/* The last trace replayed stays behind, for whoever doubts the figure. */
+	keep = fopen(MEM_KEEP, "w");
 	memset(m, 0, sizeof(*m));
 	while (fgets(line, sizeof(line), f)) {
+		if (keep)
+			fputs(line, keep);
 		if (strstr(line, "LOST"))
 			lost = 1;
 		if (strstr(line, " kmalloc: ") || strstr(line, " kmalloc_node: ") ||
@@ -145,10 +150,13 @@ static int mem_replay(struct mem_tally *m)
 			 * kmalloc), and kfree() gives them back without a kfree
 			 * event on some kernels: the page events count them.
 			 */
-			if (!field(line, "ptr=", key, sizeof(key)) &&
-			    !field(line, "bytes_alloc=", num, sizeof(num)) &&
-			    !field(line, "call_site=", site, sizeof(site)) &&
-			    atoll(num) <= 2 * page)
+			if (field(line, "ptr=", key, sizeof(key)) ||
+			    field(line, "bytes_alloc=", num, sizeof(num)) ||
+			    field(line, "call_site=", site, sizeof(site)))
+				continue;
+			if (atoll(num) > 2 * page)
+				m->large++;
+			else
 				tally(m, key, site, atoll(num), &m->slab, &m->slab_peak);
 		} else if (strstr(line, " kfree: ") || strstr(line, " kmem_cache_free: ")) {
 			if (!field(line, "ptr=", key, sizeof(key)))
@@ -168,6 +176,8 @@ static int mem_replay(struct mem_tally *m)
 		}
 	}
 	fclose(f);
+	if (keep)
+		fclose(keep);
 	return lost ? -1 : 0;
 }
 
@@ -225,8 +235,9 @@ static void mem_print(const char *what, struct mem_tally *m)
 
 	printf("%-34s %8.1f KiB slab  %8.1f KiB pages  held at most\n", what,
 	       m->slab_peak / 1024.0, m->pages_peak / 1024.0);
-	printf("# %s: %u allocations (%u not followed), %u frees, %u of them matched\n", what,
-	       m->allocs, m->dropped, m->frees, m->matched);
+	printf("# %s: %u allocations (%u not followed; %u large kmallocs as pages), ", what,
+	       m->allocs, m->dropped, m->large);
+	printf("%u frees, %u of them matched\n", m->frees, m->matched);
 	printf("# %s: not seen freed:", what);
 	for (i = 0; i < m->n; i++) {
 		long long bytes = m->held[i].bytes;
