@@ -67,7 +67,9 @@ const char *out_cell_u64(char *buf, unsigned long long v);
  * A JSON document written as it goes, in the layout json-c prints
  * (PRETTY | SPACED | NOSLASHESCAPE): out_json_begin(), members, containers
  * closed with out_json_close(), out_json_end(). @key is NULL for the
- * elements of an array. Writing cannot fail; the stream's error flag says
+ * elements of an array. The text is buffered in struct out_json and reaches
+ * @out 64 KiB at a time, the last of it in out_json_end(): nothing else may
+ * write to @out meanwhile. Writing cannot fail; the stream's error flag says
  * whether the text reached @out.
  */
 #define OUT_JSON_DEPTH	8
@@ -77,6 +79,8 @@ struct out_json {
 	unsigned int depth;
 	bool empty;			/* the innermost container has no member yet */
 	char close[OUT_JSON_DEPTH];	/* what closes each open container */
+	size_t len;			/* of text in @buf */
+	char buf[64 * 1024];
 };
 
 void out_json_begin(struct out_json *j, FILE *out);
