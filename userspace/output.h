@@ -72,6 +72,7 @@ const char *out_cell_u64(char *buf, unsigned long long v);
  * write to @out meanwhile. Writing cannot fail; the stream's error flag says
  * whether the text reached @out.
  */
+/* Containers open at once, at most; deeper ones would close with '?': invalid JSON. */
 #define OUT_JSON_DEPTH	8
 
 struct out_json {
