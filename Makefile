@@ -116,7 +116,7 @@ BENCH_SRCS := $(wildcard selftests/vmatlas/bench/*.c)
 selftests: $(TEST_BINS) $(TOOLS_OUT)/vmatlas-bench-space
 
 # It asks the module through libvmatlas (and its names), as the tool does.
-BENCH_LIB_SRCS := userspace/libvmatlas.c userspace/names.c
+BENCH_LIB_SRCS := userspace/libvmatlas.c userspace/names.c userspace/out_json.c
 
 $(TOOLS_OUT)/vmatlas-bench-space: $(BENCH_SRCS) $(BENCH_LIB_SRCS) selftests/vmatlas/bench/space_bench.h \
 		$(TOOL_HDRS)

@@ -71,4 +71,15 @@ int vmatlas_parse_and_emit(const struct argp *argp, int argc, char **argv,
 			   int (*gather)(int fd, struct json_object *doc),
 			   int (*print_text)(FILE *out, struct json_object *doc));
 
+/*
+ * A whole subcommand that writes records rather than a document: parse
+ * @argc and @argv with @argp, open the device, let @gather read every record
+ * (it returns as vmatlas_gather_and_emit()'s does, and on error nothing is
+ * printed on stdout), close the device, then let @write_records print them to @out,
+ * JSON or text, and flush.
+ * Return: the exit status.
+ */
+int vmatlas_parse_and_write(const struct argp *argp, int argc, char **argv,
+			    int (*gather)(int fd), void (*write_records)(FILE *out));
+
 #endif /* _VMATLAS_CLI_H */

@@ -4,10 +4,8 @@
  * its page tables map.
  */
 #include <argp.h>
-#include <ctype.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cli.h"
 #include "libvmatlas.h"
@@ -54,6 +52,9 @@ static const struct argp maps_argp = {
 	.children = vmatlas_common_children,
 };
 
+/* The VMAs, gathered before anything is printed. */
+static struct vmatlas_vma_list maps_list;
+
 /* struct vmatlas_residency, member by member, as "pages" in the document. */
 static const struct {
 	const char *key;
@@ -73,122 +74,164 @@ static const struct {
 	{ "soft_dirty", offsetof(struct vmatlas_residency, soft_dirty) },
 };
 
-static struct json_object *maps_pages_to_json(const struct vmatlas_residency *res)
+/* The __u64 member at @offset of VMA @i. */
+static unsigned long long maps_field(const struct vmatlas_vma_list *list, size_t i,
+				     size_t offset)
 {
-	struct json_object *pages = json_object_new_object();
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(maps_pages); i++) {
-		const __u64 *count = (const void *)((const char *)res + maps_pages[i].offset);
-
-		json_object_object_add(pages, maps_pages[i].key, json_object_new_uint64(*count));
-	}
-	return pages;
+	return *(const __u64 *)((const char *)&list->vmas[i] + offset);
 }
 
-static int maps_add_vma(const struct vmatlas_vma *vma, const char *name, void *priv)
+static void maps_write_vma(struct out_json *j, size_t i)
 {
-	struct json_object *obj = json_object_new_object();
+	const struct vmatlas_vma *vma = &maps_list.vmas[i];
+	const char *name = vmatlas_vma_name(&maps_list, i);
 	char perms[5], dev[24];
+	size_t k;
 
 	names_perms(vma->vm_flags, perms);
 	snprintf(dev, sizeof(dev), "%02x:%02x", vma->dev_major, vma->dev_minor);
-	json_object_object_add(obj, "start", out_hex(vma->start));
-	json_object_object_add(obj, "end", out_hex(vma->end));
-	json_object_object_add(obj, "perms", json_object_new_string(perms));
-	json_object_object_add(obj, "offset", out_hex(vma->pgoff));
-	json_object_object_add(obj, "dev", json_object_new_string(dev));
-	json_object_object_add(obj, "inode", json_object_new_uint64(vma->inode));
-	json_object_object_add(obj, "path", json_object_new_string(name ? name : ""));
-	json_object_object_add(obj, "kind", json_object_new_string(names_kind(vma->kind)));
-	json_object_object_add(obj, "flags", names_bits_to_json(&names_vm, vma->vm_flags));
-	json_object_object_add(obj, "pages", maps_pages_to_json(&vma->res));
-	json_object_array_add(priv, obj);
-	return 0;
+	out_json_object(j, NULL);
+	out_json_hex(j, "start", vma->start);
+	out_json_hex(j, "end", vma->end);
+	out_json_str(j, "perms", perms);
+	out_json_hex(j, "offset", vma->pgoff);
+	out_json_str(j, "dev", dev);
+	out_json_u64(j, "inode", vma->inode);
+	out_json_str(j, "path", name ? name : "");
+	out_json_str(j, "kind", names_kind(vma->kind));
+	names_json_bits(j, "flags", &names_vm, vma->vm_flags);
+	out_json_object(j, "pages");
+	for (k = 0; k < ARRAY_SIZE(maps_pages); k++)
+		out_json_u64(j, maps_pages[k].key,
+			     maps_field(&maps_list, i, offsetof(struct vmatlas_vma, res) +
+					maps_pages[k].offset));
+	out_json_close(j);
+	out_json_close(j);
 }
 
-/* "read,write,mayread": the VM_* names, short and lowercase, for the table. */
-static void maps_print_flags(FILE *out, struct json_object *flags)
+static void maps_write_json(FILE *out)
 {
-	size_t i, n = json_object_array_length(flags);
-	const char *name;
+	struct out_json j;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		name = json_object_get_string(json_object_array_get_idx(flags, i));
-		if (!strncmp(name, "VM_", 3))
-			name += 3;
-		if (i)
-			fputc(',', out);
-		while (*name)
-			fputc(tolower((unsigned char)*name++), out);
-	}
-	if (!n)
-		fputc('-', out);
+	out_json_begin(&j, out);
+	out_json_s64(&j, "pid", maps_args.pid);
+	out_json_array(&j, "vmas");
+	for (i = 0; i < maps_list.count; i++)
+		maps_write_vma(&j, i);
+	out_json_close(&j);
+	out_json_end(&j);
 }
 
-static const struct out_column maps_columns[] = {
-	{ "START", "start", OUT_RIGHT },
-	{ "END", "end", OUT_RIGHT },
-	{ "PERMS", "perms", OUT_LEFT },
-	{ "OFFSET", "offset", OUT_RIGHT },
-	{ "DEV", "dev", OUT_LEFT },
-	{ "INODE", "inode", OUT_RIGHT },
-	{ "KIND", "kind", OUT_LEFT },
-	{ "PRESENT", "pages.present", OUT_RIGHT },
-	{ "SWAP", "pages.swap", OUT_RIGHT },
-	{ "ANON", "pages.anon", OUT_RIGHT },
-	{ "FILE", "pages.file", OUT_RIGHT },
-	{ "THP", "pages.thp", OUT_RIGHT },
-	{ "HUGETLB", "pages.hugetlb", OUT_RIGHT },
-	{ "DIRTY", "pages.dirty", OUT_RIGHT },
-	{ "YOUNG", "pages.young", OUT_RIGHT },
-	{ "SHARED", "pages.shared", OUT_RIGHT },
-	{ "COW", "pages.cow", OUT_RIGHT },
-	{ "ZERO", "pages.zero", OUT_RIGHT },
-	{ "FLAGS", "flags", OUT_LEFT, maps_print_flags },	/* with --flags only */
-	{ "PATH", "path", OUT_LEFT },
+/* Table cells of VMA @i; @arg is the offset of a __u64 in struct vmatlas_vma. */
+static const char *maps_cell_hex(const void *rows, size_t i, size_t arg, char *buf)
+{
+	return out_cell_hex(buf, maps_field(rows, i, arg));
+}
+
+static const char *maps_cell_u64(const void *rows, size_t i, size_t arg, char *buf)
+{
+	return out_cell_u64(buf, maps_field(rows, i, arg));
+}
+
+static const char *maps_cell_perms(const void *rows, size_t i, size_t arg, char *buf)
+{
+	names_perms(maps_field(rows, i, arg), buf);
+	return buf;
+}
+
+static const char *maps_cell_dev(const void *rows, size_t i, size_t arg, char *buf)
+{
+	const struct vmatlas_vma *vma = &((const struct vmatlas_vma_list *)rows)->vmas[i];
+
+	snprintf(buf, OUT_CELL_MAX, "%02x:%02x", vma->dev_major, vma->dev_minor);
+	return buf;
+}
+
+static const char *maps_cell_kind(const void *rows, size_t i, size_t arg, char *buf)
+{
+	return names_kind(((const struct vmatlas_vma_list *)rows)->vmas[i].kind);
+}
+
+/* "read,write,mayread": the VM_* names, short and lowercase. */
+static const char *maps_cell_flags(const void *rows, size_t i, size_t arg, char *buf)
+{
+	return names_join_bits(buf, OUT_CELL_MAX, &names_vm, maps_field(rows, i, arg), true);
+}
+
+static const char *maps_cell_path(const void *rows, size_t i, size_t arg, char *buf)
+{
+	const char *name = vmatlas_vma_name(rows, i);
+
+	return name ? name : "";
+}
+
+#define MAPS_VMA(member)	offsetof(struct vmatlas_vma, member)
+#define MAPS_PAGES(member)	offsetof(struct vmatlas_vma, res.member)
+
+static const struct out_col maps_columns[] = {
+	{ "START", OUT_RIGHT, maps_cell_hex, MAPS_VMA(start) },
+	{ "END", OUT_RIGHT, maps_cell_hex, MAPS_VMA(end) },
+	{ "PERMS", OUT_LEFT, maps_cell_perms, MAPS_VMA(vm_flags) },
+	{ "OFFSET", OUT_RIGHT, maps_cell_hex, MAPS_VMA(pgoff) },
+	{ "DEV", OUT_LEFT, maps_cell_dev },
+	{ "INODE", OUT_RIGHT, maps_cell_u64, MAPS_VMA(inode) },
+	{ "KIND", OUT_LEFT, maps_cell_kind },
+	{ "PRESENT", OUT_RIGHT, maps_cell_u64, MAPS_PAGES(present) },
+	{ "SWAP", OUT_RIGHT, maps_cell_u64, MAPS_PAGES(swap) },
+	{ "ANON", OUT_RIGHT, maps_cell_u64, MAPS_PAGES(anon) },
+	{ "FILE", OUT_RIGHT, maps_cell_u64, MAPS_PAGES(file) },
+	{ "THP", OUT_RIGHT, maps_cell_u64, MAPS_PAGES(thp) },
+	{ "HUGETLB", OUT_RIGHT, maps_cell_u64, MAPS_PAGES(hugetlb) },
+	{ "DIRTY", OUT_RIGHT, maps_cell_u64, MAPS_PAGES(dirty) },
+	{ "YOUNG", OUT_RIGHT, maps_cell_u64, MAPS_PAGES(young) },
+	{ "SHARED", OUT_RIGHT, maps_cell_u64, MAPS_PAGES(shared) },
+	{ "COW", OUT_RIGHT, maps_cell_u64, MAPS_PAGES(cow) },
+	{ "ZERO", OUT_RIGHT, maps_cell_u64, MAPS_PAGES(zero) },
+	{ "FLAGS", OUT_LEFT, maps_cell_flags, MAPS_VMA(vm_flags) },	/* with --flags only */
+	{ "PATH", OUT_LEFT, maps_cell_path },
 };
 
-static int maps_print(FILE *out, struct json_object *doc)
+static void maps_write_table(FILE *out)
 {
-	struct json_object *vmas = out_get(doc, "vmas");
-	size_t i, ncols = 0, nvmas = json_object_array_length(vmas);
-	struct out_column cols[ARRAY_SIZE(maps_columns)];
 	unsigned long long present = 0, swap = 0, anon = 0, file = 0;
-	struct json_object *vma;
-	int ret;
+	struct out_col cols[ARRAY_SIZE(maps_columns)];
+	size_t i, ncols = 0;
 
 	for (i = 0; i < ARRAY_SIZE(maps_columns); i++)
-		if (maps_args.flags || maps_columns[i].format != maps_print_flags)
+		if (maps_args.flags || maps_columns[i].cell != maps_cell_flags)
 			cols[ncols++] = maps_columns[i];
-	ret = out_print_table(out, vmas, cols, ncols);
-	if (ret)
-		return ret;
+	out_write_table(out, cols, ncols, &maps_list, maps_list.count);
 
-	for (i = 0; i < nvmas; i++) {
-		vma = json_object_array_get_idx(vmas, i);
-		present += out_get_u64(vma, "pages.present");
-		swap += out_get_u64(vma, "pages.swap");
-		anon += out_get_u64(vma, "pages.anon");
-		file += out_get_u64(vma, "pages.file");
+	for (i = 0; i < maps_list.count; i++) {
+		present += maps_list.vmas[i].res.present;
+		swap += maps_list.vmas[i].res.swap;
+		anon += maps_list.vmas[i].res.anon;
+		file += maps_list.vmas[i].res.file;
 	}
 	fprintf(out, "total: %zu VMAs, present %llu, swap %llu, anon %llu, file %llu pages\n",
-		nvmas, present, swap, anon, file);
-	return 0;
+		maps_list.count, present, swap, anon, file);
 }
 
-static int maps_gather(int fd, struct json_object *doc)
+static void maps_write(FILE *out)
 {
-	struct json_object *vmas = json_object_new_array();
+	if (vmatlas_opts.json)
+		maps_write_json(out);
+	else
+		maps_write_table(out);
+}
 
-	json_object_object_add(doc, "pid", json_object_new_int(maps_args.pid));
-	json_object_object_add(doc, "vmas", vmas);
-	return vmatlas_list_vmas(fd, maps_args.pid, true, maps_add_vma, vmas);
+static int maps_gather(int fd)
+{
+	return vmatlas_read_vmas(fd, maps_args.pid, true, &maps_list);
 }
 
 static int maps_run(int argc, char **argv)
 {
-	return vmatlas_parse_and_emit(&maps_argp, argc, argv, maps_gather, maps_print);
+	int ret = vmatlas_parse_and_write(&maps_argp, argc, argv, maps_gather, maps_write);
+
+	vmatlas_vma_list_free(&maps_list);
+	return ret;
 }
 
 const struct vmatlas_cmd vmatlas_cmd_maps = {

@@ -4,6 +4,7 @@
  * ptdump: neighbouring leaves with the same attributes make one run.
  */
 #include <argp.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -116,59 +117,106 @@ static int ptdump_range(int fd, unsigned long long *start, unsigned long long *e
 	return 0;
 }
 
-static int ptdump_add_run(const struct vmatlas_run *run, void *priv)
-{
-	struct json_object *obj = json_object_new_object();
+/* The runs, gathered before anything is printed. */
+static struct vmatlas_run_list ptdump_list;
 
-	json_object_object_add(obj, "start", out_hex(run->start));
-	json_object_object_add(obj, "end", out_hex(run->end));
-	json_object_object_add(obj, "size", json_object_new_uint64(run->end - run->start));
-	json_object_object_add(obj, "page_size", json_object_new_uint64(run->page_size));
-	json_object_object_add(obj, "level", json_object_new_string(names_level(run->level)));
-	json_object_object_add(obj, "flags", names_bits_to_json(&names_ent, run->bits));
-	json_object_object_add(obj, "phys",
-			       out_hex_or_null(run->phys != VMATLAS_NO_PHYS, run->phys));
-	json_object_array_add(priv, obj);
-	return 0;
+static void ptdump_write_json(FILE *out)
+{
+	const struct vmatlas_run *run;
+	struct out_json j;
+	size_t i;
+
+	out_json_begin(&j, out);
+	out_json_s64(&j, "pid", ptdump_args.pid);
+	out_json_bool(&j, "phys_hidden", ptdump_list.out_flags & VMATLAS_OUT_PHYS_HIDDEN);
+	out_json_array(&j, "runs");
+	for (i = 0; i < ptdump_list.count; i++) {
+		run = &ptdump_list.runs[i];
+		out_json_object(&j, NULL);
+		out_json_hex(&j, "start", run->start);
+		out_json_hex(&j, "end", run->end);
+		out_json_u64(&j, "size", run->end - run->start);
+		out_json_u64(&j, "page_size", run->page_size);
+		out_json_str(&j, "level", names_level(run->level));
+		names_json_bits(&j, "flags", &names_ent, run->bits);
+		out_json_hex_or_null(&j, "phys", run->phys != VMATLAS_NO_PHYS, run->phys);
+		out_json_close(&j);
+	}
+	out_json_close(&j);
+	out_json_end(&j);
 }
 
-static const struct out_column ptdump_columns[] = {
-	{ "START", "start", OUT_RIGHT },
-	{ "END", "end", OUT_RIGHT },
-	{ "SIZE", "size", OUT_RIGHT, out_print_size_cell },
-	{ "LEVEL", "level", OUT_LEFT },
-	{ "FLAGS", "flags", OUT_LEFT },
-	{ "PHYS", "phys", OUT_LEFT },
+/* Table cells of run @i; @arg is the offset of a __u64 in struct vmatlas_run. */
+static const struct vmatlas_run *ptdump_run_at(const void *rows, size_t i)
+{
+	return &((const struct vmatlas_run_list *)rows)->runs[i];
+}
+
+static const char *ptdump_cell_hex(const void *rows, size_t i, size_t arg, char *buf)
+{
+	return out_cell_hex(buf, *(const __u64 *)((const char *)ptdump_run_at(rows, i) + arg));
+}
+
+static const char *ptdump_cell_size(const void *rows, size_t i, size_t arg, char *buf)
+{
+	const struct vmatlas_run *run = ptdump_run_at(rows, i);
+
+	return out_cell_size(buf, run->end - run->start);
+}
+
+static const char *ptdump_cell_level(const void *rows, size_t i, size_t arg, char *buf)
+{
+	return names_level(ptdump_run_at(rows, i)->level);
+}
+
+static const char *ptdump_cell_flags(const void *rows, size_t i, size_t arg, char *buf)
+{
+	return names_join_bits(buf, OUT_CELL_MAX, &names_ent, ptdump_run_at(rows, i)->bits,
+			       false);
+}
+
+static const char *ptdump_cell_phys(const void *rows, size_t i, size_t arg, char *buf)
+{
+	const struct vmatlas_run *run = ptdump_run_at(rows, i);
+
+	return run->phys == VMATLAS_NO_PHYS ? "-" : out_cell_hex(buf, run->phys);
+}
+
+static const struct out_col ptdump_columns[] = {
+	{ "START", OUT_RIGHT, ptdump_cell_hex, offsetof(struct vmatlas_run, start) },
+	{ "END", OUT_RIGHT, ptdump_cell_hex, offsetof(struct vmatlas_run, end) },
+	{ "SIZE", OUT_RIGHT, ptdump_cell_size },
+	{ "LEVEL", OUT_LEFT, ptdump_cell_level },
+	{ "FLAGS", OUT_LEFT, ptdump_cell_flags },
+	{ "PHYS", OUT_LEFT, ptdump_cell_phys },
 };
 
-static int ptdump_print(FILE *out, struct json_object *doc)
+static void ptdump_write(FILE *out)
 {
-	return out_print_table(out, out_get(doc, "runs"), ptdump_columns,
-			       ARRAY_SIZE(ptdump_columns));
+	if (vmatlas_opts.json)
+		ptdump_write_json(out);
+	else
+		out_write_table(out, ptdump_columns, ARRAY_SIZE(ptdump_columns), &ptdump_list,
+				ptdump_list.count);
 }
 
-static int ptdump_gather(int fd, struct json_object *doc)
+static int ptdump_gather(int fd)
 {
-	struct json_object *hidden = json_object_new_boolean(0);
-	struct json_object *runs = json_object_new_array();
 	unsigned long long start = 0, end = 0;
-	unsigned int out_flags = 0;
 	int err;
 
-	json_object_object_add(doc, "pid", json_object_new_int(ptdump_args.pid));
-	json_object_object_add(doc, "phys_hidden", hidden);
-	json_object_object_add(doc, "runs", runs);
 	err = ptdump_range(fd, &start, &end);
-	if (!err)
-		err = vmatlas_list_runs(fd, ptdump_args.pid, start, end, ptdump_add_run, runs,
-					&out_flags);
-	json_object_set_boolean(hidden, !!(out_flags & VMATLAS_OUT_PHYS_HIDDEN));
-	return err;
+	if (err)
+		return err;
+	return vmatlas_read_runs(fd, ptdump_args.pid, start, end, &ptdump_list);
 }
 
 static int ptdump_run(int argc, char **argv)
 {
-	return vmatlas_parse_and_emit(&ptdump_argp, argc, argv, ptdump_gather, ptdump_print);
+	int ret = vmatlas_parse_and_write(&ptdump_argp, argc, argv, ptdump_gather, ptdump_write);
+
+	vmatlas_run_list_free(&ptdump_list);
+	return ret;
 }
 
 const struct vmatlas_cmd vmatlas_cmd_ptdump = {

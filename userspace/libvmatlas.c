@@ -416,3 +416,134 @@ int vmatlas_lab(int fd, unsigned int kind, unsigned long long bytes, struct vmat
 		return vmatlas_fail(err, "lab: SIZE must be 1 to %u bytes", VMATLAS_LAB_MAX_BYTES);
 	return vmatlas_fail_kernel(err);
 }
+
+/*
+ * @array, which has room for *@room elements of @size bytes and uses @used,
+ * with room for @more more: reallocated, doubling, when needed.
+ * Return: the array, or NULL if out of memory (then @array is unchanged).
+ */
+static void *vmatlas_grow(void *array, size_t *room, size_t used, size_t more, size_t size)
+{
+	size_t want = *room ? *room : 64;
+
+	while (want - used < more) {
+		if (want > (size_t)-1 / 2 / size)
+			return NULL;
+		want *= 2;
+	}
+	if (want == *room)
+		return array;
+	array = realloc(array, want * size);
+	if (array)
+		*room = want;
+	return array;
+}
+
+static int vmatlas_add_vma(const struct vmatlas_vma *vma, const char *name, void *priv)
+{
+	struct vmatlas_vma_list *list = priv;
+	size_t len = name ? strlen(name) + 1 : 0;
+	struct vmatlas_vma *vmas, *copy;
+	char *names;
+
+	vmas = vmatlas_grow(list->vmas, &list->room, list->count, 1, sizeof(*vma));
+	if (!vmas)
+		return vmatlas_fail(ENOMEM, "%s", strerror(ENOMEM));
+	list->vmas = vmas;
+	if (name) {
+		names = vmatlas_grow(list->names, &list->names_room, list->names_len, len, 1);
+		if (!names)
+			return vmatlas_fail(ENOMEM, "%s", strerror(ENOMEM));
+		list->names = names;
+		/* name_off is 32 bits wide, and VMATLAS_NO_NAME is not an offset. */
+		if (list->names_len + len >= VMATLAS_NO_NAME)
+			return vmatlas_fail(ENOMEM, "%s", strerror(ENOMEM));
+	}
+	copy = &list->vmas[list->count++];
+	*copy = *vma;
+	copy->name_off = VMATLAS_NO_NAME;
+	if (name) {
+		memcpy(list->names + list->names_len, name, len);
+		copy->name_off = list->names_len;
+		list->names_len += len;
+	}
+	return 0;
+}
+
+/**
+ * vmatlas_read_vmas() - gather every VMA of @pid, as vmatlas_list_vmas() sees them
+ * @fd: from vmatlas_open()
+ * @pid: the process
+ * @residency: also count what the page tables of each VMA map
+ * @list: zeroed, or filled before; the VMAs are appended
+ *
+ * Return: 0 or a negative errno. Free @list with vmatlas_vma_list_free() in either case.
+ */
+int vmatlas_read_vmas(int fd, int pid, bool residency, struct vmatlas_vma_list *list)
+{
+	return vmatlas_list_vmas(fd, pid, residency, vmatlas_add_vma, list);
+}
+
+/**
+ * vmatlas_vma_name() - the name of VMA @i of @list
+ * @list: from vmatlas_read_vmas()
+ * @i: below @list->count
+ *
+ * Return: the name, or NULL if the VMA has none.
+ */
+const char *vmatlas_vma_name(const struct vmatlas_vma_list *list, size_t i)
+{
+	__u32 off = list->vmas[i].name_off;
+
+	return off == VMATLAS_NO_NAME ? NULL : list->names + off;
+}
+
+/**
+ * vmatlas_vma_list_free() - release what vmatlas_read_vmas() gathered
+ * @list: emptied
+ */
+void vmatlas_vma_list_free(struct vmatlas_vma_list *list)
+{
+	free(list->vmas);
+	free(list->names);
+	memset(list, 0, sizeof(*list));
+}
+
+static int vmatlas_add_run(const struct vmatlas_run *run, void *priv)
+{
+	struct vmatlas_run_list *list = priv;
+	struct vmatlas_run *runs;
+
+	runs = vmatlas_grow(list->runs, &list->room, list->count, 1, sizeof(*run));
+	if (!runs)
+		return vmatlas_fail(ENOMEM, "%s", strerror(ENOMEM));
+	list->runs = runs;
+	list->runs[list->count++] = *run;
+	return 0;
+}
+
+/**
+ * vmatlas_read_runs() - gather the runs of [@start, @end) of @pid
+ * @fd: from vmatlas_open()
+ * @pid: the process
+ * @start: page-aligned first address
+ * @end: page-aligned end, above @start
+ * @list: zeroed; the runs are appended and @list->out_flags set
+ *
+ * Return: 0 or a negative errno. Free @list with vmatlas_run_list_free() in either case.
+ */
+int vmatlas_read_runs(int fd, int pid, unsigned long long start, unsigned long long end,
+		      struct vmatlas_run_list *list)
+{
+	return vmatlas_list_runs(fd, pid, start, end, vmatlas_add_run, list, &list->out_flags);
+}
+
+/**
+ * vmatlas_run_list_free() - release what vmatlas_read_runs() gathered
+ * @list: emptied
+ */
+void vmatlas_run_list_free(struct vmatlas_run_list *list)
+{
+	free(list->runs);
+	memset(list, 0, sizeof(*list));
+}

@@ -7,6 +7,7 @@
 #define _LIBVMATLAS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <linux/vmatlas.h>
 
@@ -39,5 +40,32 @@ int vmatlas_layout(int fd, struct vmatlas_layout *out);
 int vmatlas_kaddr(int fd, unsigned long long addr, struct vmatlas_kaddr *out);
 int vmatlas_lab(int fd, unsigned int kind, unsigned long long bytes, struct vmatlas_lab *out,
 		struct vmatlas_lab_page *pages, unsigned int room);
+
+/*
+ * Every VMA of a process, gathered before anything is printed. @names holds
+ * the names, each NUL-terminated; a VMA's name_off is its offset there, or
+ * VMATLAS_NO_NAME. Start from a zeroed list.
+ */
+struct vmatlas_vma_list {
+	struct vmatlas_vma *vmas;
+	size_t count, room;
+	char *names;
+	size_t names_len, names_room;
+};
+
+int vmatlas_read_vmas(int fd, int pid, bool residency, struct vmatlas_vma_list *list);
+const char *vmatlas_vma_name(const struct vmatlas_vma_list *list, size_t i);
+void vmatlas_vma_list_free(struct vmatlas_vma_list *list);
+
+/* Every run of a range, gathered; @out_flags: the VMATLAS_OUT_* bits of the replies. */
+struct vmatlas_run_list {
+	struct vmatlas_run *runs;
+	size_t count, room;
+	unsigned int out_flags;
+};
+
+int vmatlas_read_runs(int fd, int pid, unsigned long long start, unsigned long long end,
+		      struct vmatlas_run_list *list);
+void vmatlas_run_list_free(struct vmatlas_run_list *list);
 
 #endif /* _LIBVMATLAS_H */

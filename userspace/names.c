@@ -3,12 +3,14 @@
  * The tables that turn the ABI's bits and values into the names the JSON
  * documents use. These names are a contract: change none of them.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include <linux/vmatlas.h>
 
 #include "cli.h"
 #include "names.h"
+#include "output.h"
 
 static const struct names_bit vm_bits[] = {
 	{ VMATLAS_VM_READ, "VM_READ" },
@@ -174,6 +176,42 @@ struct json_object *names_bits_to_json(const struct names_table *table, unsigned
 
 	names_append_bits(array, table, bits);
 	return array;
+}
+
+void names_json_bits(struct out_json *j, const char *key, const struct names_table *table,
+		     unsigned long long bits)
+{
+	size_t i;
+
+	out_json_array(j, key);
+	for (i = 0; i < table->count; i++)
+		if (bits & table->bits[i].bit)
+			out_json_str(j, NULL, table->bits[i].name);
+	out_json_close(j);
+}
+
+const char *names_join_bits(char *buf, size_t len, const struct names_table *table,
+			    unsigned long long bits, bool vm_short)
+{
+	size_t i, at = 0;
+	const char *name;
+
+	for (i = 0; i < table->count; i++) {
+		if (!(bits & table->bits[i].bit))
+			continue;
+		name = table->bits[i].name;
+		if (vm_short && !strncmp(name, "VM_", 3))
+			name += 3;
+		if (at && at + 1 < len)
+			buf[at++] = ',';
+		for (; *name && at + 1 < len; name++)
+			buf[at++] = vm_short ? tolower((unsigned char)*name) : *name;
+	}
+	if (!at && len > 1)
+		buf[at++] = '-';
+	if (len)
+		buf[at] = '\0';
+	return buf;
 }
 
 unsigned long long names_json_to_bits(const struct names_table *table, struct json_object *array)

@@ -5,10 +5,12 @@
 #ifndef _VMATLAS_NAMES_H
 #define _VMATLAS_NAMES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <json-c/json.h>
 
+struct out_json;
 struct vmatlas_page;
 
 struct names_bit {
@@ -34,6 +36,19 @@ void names_append_bits(struct json_object *array, const struct names_table *tabl
 /* A new JSON array with the names of the bits of @table set in @bits. */
 struct json_object *names_bits_to_json(const struct names_table *table,
 				       unsigned long long bits);
+
+/* names_bits_to_json() written as member @key (NULL in an array) by @j. */
+void names_json_bits(struct out_json *j, const char *key, const struct names_table *table,
+		     unsigned long long bits);
+
+/*
+ * The names of the bits of @table set in @bits into @buf of @len bytes,
+ * joined by ',', or "-" if none; with @vm_short without a leading "VM_" and
+ * lowercase, as the maps table shows VM flags. Cut to fit @len.
+ * Return: @buf.
+ */
+const char *names_join_bits(char *buf, size_t len, const struct names_table *table,
+			    unsigned long long bits, bool vm_short);
 
 /* The bits of @table whose names a JSON @array lists (names_bits_to_json()'s inverse). */
 unsigned long long names_json_to_bits(const struct names_table *table,

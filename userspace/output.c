@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Rendering of a subcommand's result document, as JSON or as text. Text is
- * written to a memory stream first and reaches stdout only once all of it
- * was formatted: a failure leaves stdout empty.
+ * Rendering of a subcommand's result, as JSON or as text. A document's text
+ * is written to a memory stream first and reaches stdout only once all of it
+ * was formatted: a failure leaves stdout empty. Tables of records
+ * (out_write_table()) need no memory and cannot fail to format; both kinds
+ * of table share out_table_line().
  */
 #include <errno.h>
 #include <stdio.h>
@@ -79,33 +81,48 @@ void out_print_value(FILE *out, struct json_object *val)
 		fputc('-', out);
 }
 
-void out_print_size(FILE *out, unsigned long long bytes, bool short_units)
+size_t out_format_size(char *buf, size_t len, unsigned long long bytes, bool short_units)
 {
 	static const char units[] = "KMGTPE";
 	unsigned long long unit = 1;
+	size_t at;
 	int i = -1;
 
 	while (i + 1 < (int)sizeof(units) - 1 && bytes >> 10 >= unit) {
 		unit <<= 10;
 		i++;
 	}
-	fprintf(out, "%llu", bytes / unit);
+	at = snprintf(buf, len, "%llu", bytes / unit);
 	if (bytes % unit)
-		fprintf(out, ".%llu", bytes % unit * 10 / unit);
+		at += snprintf(buf + at, len - at, ".%llu", bytes % unit * 10 / unit);
 	if (i < 0)
-		fputs(short_units ? "" : " B", out);
+		at += snprintf(buf + at, len - at, "%s", short_units ? "" : " B");
 	else
-		fprintf(out, short_units ? "%c" : " %ciB", units[i]);
+		at += snprintf(buf + at, len - at, short_units ? "%c" : " %ciB", units[i]);
+	return at;
+}
+
+void out_print_size(FILE *out, unsigned long long bytes, bool short_units)
+{
+	char buf[OUT_NUM_MAX];
+
+	out_format_size(buf, sizeof(buf), bytes, short_units);
+	fputs(buf, out);
+}
+
+const char *out_cell_size(char *buf, unsigned long long bytes)
+{
+	if (!bytes)
+		return "-";
+	out_format_size(buf, OUT_NUM_MAX, bytes, true);
+	return buf;
 }
 
 void out_print_size_cell(FILE *out, struct json_object *bytes)
 {
-	unsigned long long val = json_object_get_uint64(bytes);
+	char buf[OUT_NUM_MAX];
 
-	if (val)
-		out_print_size(out, val, true);
-	else
-		fputc('-', out);
+	fputs(out_cell_size(buf, json_object_get_uint64(bytes)), out);
 }
 
 /* A memory stream and, once closed, the text written to it. */
@@ -133,29 +150,34 @@ static int out_buf_close(struct out_buf *buf)
 	return 0;
 }
 
+/* How out_table_line() lays out a column. */
+struct out_layout {
+	size_t width;
+	enum out_align align;
+};
+
 /*
- * One line of a table. Padding is written only before visible text, so that
- * no line ends in blanks when its last cells are empty.
+ * One line of a table, the one home of its layout: columns two blanks apart,
+ * each as wide as @layout says. Padding is written only before visible text,
+ * so that no line ends in blanks when its last cells are empty.
  */
-static void out_table_line(FILE *out, const char *text, const size_t *offsets,
-			   const size_t *widths, const struct out_column *cols, size_t ncols)
+static void out_table_line(FILE *out, const char *const *cells, const struct out_layout *layout,
+			   size_t ncols)
 {
 	size_t i, len, pending = 0;
-	const char *cell;
 
 	for (i = 0; i < ncols; i++) {
-		cell = text + offsets[i];
-		len = strlen(cell);
+		len = strlen(cells[i]);
 		if (i)
 			pending += 2;
-		if (cols[i].align == OUT_RIGHT)
-			pending += widths[i] - len;
+		if (layout[i].align == OUT_RIGHT)
+			pending += layout[i].width - len;
 		if (len) {
-			fprintf(out, "%*s%s", (int)pending, "", cell);
+			fprintf(out, "%*s%s", (int)pending, "", cells[i]);
 			pending = 0;
 		}
-		if (cols[i].align == OUT_LEFT)
-			pending += widths[i] - len;
+		if (layout[i].align == OUT_LEFT)
+			pending += layout[i].width - len;
 	}
 	fputc('\n', out);
 }
@@ -184,41 +206,90 @@ int out_print_table(FILE *out, struct json_object *rows, const struct out_column
 {
 	size_t nrows = json_object_array_length(rows) + 1;	/* with the header */
 	size_t *offsets = calloc(nrows * ncols, sizeof(*offsets));
-	size_t *widths = calloc(ncols, sizeof(*widths));
-	struct out_buf cells = {};
+	struct out_layout *layout = calloc(ncols, sizeof(*layout));
+	const char **cells = calloc(ncols, sizeof(*cells));
+	struct out_buf text = {};
 	size_t r, c, i;
 	int ret = -ENOMEM;
 
 	/* Every cell into one buffer, each ended by a NUL; its width noted. */
-	if (!offsets || !widths || out_buf_open(&cells))
+	if (!offsets || !layout || !cells || out_buf_open(&text))
 		goto out;
+	for (c = 0; c < ncols; c++)
+		layout[c].align = cols[c].align;
 	for (r = 0, i = 0; r < nrows; r++) {
 		for (c = 0; c < ncols; c++, i++) {
-			offsets[i] = ftell(cells.f);
-			out_table_cell(cells.f, rows, r, &cols[c]);
-			if ((size_t)ftell(cells.f) - offsets[i] > widths[c])
-				widths[c] = ftell(cells.f) - offsets[i];
-			fputc('\0', cells.f);
+			offsets[i] = ftell(text.f);
+			out_table_cell(text.f, rows, r, &cols[c]);
+			if ((size_t)ftell(text.f) - offsets[i] > layout[c].width)
+				layout[c].width = ftell(text.f) - offsets[i];
+			fputc('\0', text.f);
 		}
 	}
-	ret = out_buf_close(&cells);
+	ret = out_buf_close(&text);
 	if (ret)
 		goto out;
-	for (r = 0; r < nrows; r++)
-		out_table_line(out, cells.text, &offsets[r * ncols], widths, cols, ncols);
+	for (r = 0, i = 0; r < nrows; r++) {
+		for (c = 0; c < ncols; c++, i++)
+			cells[c] = text.text + offsets[i];
+		out_table_line(out, cells, layout, ncols);
+	}
 out:
-	free(cells.text);
-	free(widths);
+	free(text.text);
+	free(cells);
+	free(layout);
 	free(offsets);
 	return ret;
 }
 
+/* The cells of row @row of @rows (0: the header) into @cells, formatted in @bufs. */
+static void out_write_row(const struct out_col *cols, size_t ncols, const void *rows,
+			  size_t row, const char **cells, char (*bufs)[OUT_CELL_MAX])
+{
+	size_t c;
+
+	for (c = 0; c < ncols; c++)
+		cells[c] = row ? cols[c].cell(rows, row - 1, cols[c].arg, bufs[c]) :
+				 cols[c].header;
+}
+
+void out_write_table(FILE *out, const struct out_col *cols, size_t ncols, const void *rows,
+		     size_t nrows)
+{
+	char bufs[OUT_COLS_MAX][OUT_CELL_MAX];
+	struct out_layout layout[OUT_COLS_MAX];
+	const char *cells[OUT_COLS_MAX];
+	size_t r, c, len;
+
+	if (ncols > OUT_COLS_MAX)
+		ncols = OUT_COLS_MAX;
+	for (c = 0; c < ncols; c++)
+		layout[c] = (struct out_layout){ 0, cols[c].align };
+	for (r = 0; r <= nrows; r++) {
+		out_write_row(cols, ncols, rows, r, cells, bufs);
+		for (c = 0; c < ncols; c++) {
+			len = strlen(cells[c]);
+			if (len > layout[c].width)
+				layout[c].width = len;
+		}
+	}
+	for (r = 0; r <= nrows; r++) {
+		out_write_row(cols, ncols, rows, r, cells, bufs);
+		out_table_line(out, cells, layout, ncols);
+	}
+}
+
+int out_flush(void)
+{
+	if (fflush(stdout) || ferror(stdout))
+		return vmatlas_error("writing output: %m");
+	return 0;
+}
+
 static int out_finish(struct json_object *doc)
 {
-	int ret = 0;
+	int ret = out_flush();
 
-	if (fflush(stdout) || ferror(stdout))
-		ret = vmatlas_error("writing output: %m");
 	json_object_put(doc);
 	return ret;
 }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The one printer: subcommands build a json-c document; it is printed as JSON
- * with --json and as aligned text otherwise, so both always say the same.
+ * The one printer: a subcommand's result is printed as JSON with --json and
+ * as aligned text otherwise, from the same data, so both always say the
+ * same. Most subcommands build a json-c document; maps and ptdump, whose
+ * output grows with the target, write their records directly with the
+ * out_json_*() writer and out_write_table(), in the same layout.
  */
 #ifndef _VMATLAS_OUTPUT_H
 #define _VMATLAS_OUTPUT_H
@@ -39,6 +42,12 @@ void out_print_value(FILE *out, struct json_object *val);
  */
 void out_print_size(FILE *out, unsigned long long bytes, bool short_units);
 
+/*
+ * out_print_size() into @buf of @len bytes (24 are always enough).
+ * Return: the length of the text.
+ */
+size_t out_format_size(char *buf, size_t len, unsigned long long bytes, bool short_units);
+
 /* A table cell (see struct out_column): the size @bytes, short; "-" for 0 or null. */
 void out_print_size_cell(FILE *out, struct json_object *bytes);
 
@@ -46,6 +55,77 @@ enum out_align {
 	OUT_LEFT,
 	OUT_RIGHT,
 };
+
+/* Room for the text of any number: "0x" and 16 digits, or 20 digits, and a NUL. */
+#define OUT_NUM_MAX	24
+
+/* @v as "0x..." or in decimal, written at the end of @buf (OUT_NUM_MAX bytes). */
+const char *out_cell_hex(char *buf, unsigned long long v);
+const char *out_cell_u64(char *buf, unsigned long long v);
+
+/*
+ * A JSON document written as it goes, in the layout json-c prints
+ * (PRETTY | SPACED | NOSLASHESCAPE): out_json_begin(), members, containers
+ * closed with out_json_close(), out_json_end(). @key is NULL for the
+ * elements of an array. The text is buffered in struct out_json and reaches
+ * @out 64 KiB at a time, the last of it in out_json_end(): nothing else may
+ * write to @out meanwhile. Writing cannot fail; the stream's error flag says
+ * whether the text reached @out.
+ */
+/* Containers open at once, at most; deeper ones would close with '?': invalid JSON. */
+#define OUT_JSON_DEPTH	8
+
+struct out_json {
+	FILE *out;
+	unsigned int depth;
+	bool empty;			/* the innermost container has no member yet */
+	char close[OUT_JSON_DEPTH];	/* what closes each open container */
+	size_t len;			/* of text in @buf */
+	char buf[64 * 1024];
+};
+
+void out_json_begin(struct out_json *j, FILE *out);
+void out_json_end(struct out_json *j);
+void out_json_object(struct out_json *j, const char *key);
+void out_json_array(struct out_json *j, const char *key);
+void out_json_close(struct out_json *j);
+void out_json_str(struct out_json *j, const char *key, const char *s);
+void out_json_u64(struct out_json *j, const char *key, unsigned long long v);
+void out_json_s64(struct out_json *j, const char *key, long long v);
+void out_json_bool(struct out_json *j, const char *key, bool v);
+void out_json_null(struct out_json *j, const char *key);
+void out_json_hex(struct out_json *j, const char *key, unsigned long long v);
+/* out_json_hex(), or null when !@known. */
+void out_json_hex_or_null(struct out_json *j, const char *key, bool known,
+			  unsigned long long v);
+
+/* The longest cell out_write_table() formats (maps -f, all 32 VM flags: 275). */
+#define OUT_CELL_MAX	512
+#define OUT_COLS_MAX	24
+
+/* A column of out_write_table(). */
+struct out_col {
+	const char *header;
+	enum out_align align;
+	/*
+	 * The text of row @i of @rows: in @buf (OUT_CELL_MAX bytes) or a
+	 * string that lives as long as @rows. @arg: the column's own.
+	 */
+	const char *(*cell)(const void *rows, size_t i, size_t arg, char *buf);
+	size_t arg;
+};
+
+/*
+ * Write a table of @nrows rows: a header line and one line a row, each
+ * column as wide as its widest cell, as out_print_table() does. Two passes
+ * (widths, then text) over the rows, no memory: it cannot fail but in
+ * writing, which the stream's error flag says.
+ */
+void out_write_table(FILE *out, const struct out_col *cols, size_t ncols, const void *rows,
+		     size_t nrows);
+
+/* @bytes as out_print_size() writes it, short, into @buf; "-" for 0. */
+const char *out_cell_size(char *buf, unsigned long long bytes);
 
 /* A column of out_print_table(). */
 struct out_column {
@@ -71,6 +151,12 @@ int out_print_table(FILE *out, struct json_object *rows, const struct out_column
  * Return: 0, or 1 after an error message.
  */
 int out_emit(struct json_object *doc, int (*print_text)(FILE *out, struct json_object *doc));
+
+/*
+ * Flush stdout. Return: 0, or 1 after "writing output: ..." if any of what
+ * was written to it could not be.
+ */
+int out_flush(void);
 
 /*
  * out_emit() for key/value documents. Text mode: one aligned "key  value"

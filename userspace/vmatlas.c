@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "libvmatlas.h"
@@ -76,21 +77,42 @@ int vmatlas_error(const char *fmt, ...)
 	return 1;
 }
 
+/* vmatlas_open(), or -1 after an error message. */
+static int vmatlas_open_or_say(void)
+{
+	int fd = vmatlas_open();
+
+	if (fd < 0)
+		vmatlas_error("%s", vmatlas_strerror());
+	return fd;
+}
+
+/*
+ * Close @fd after a gather that returned @err. Return: 0, or the exit status
+ * after an error message (the gather's own, or vmatlas_strerror()).
+ */
+static int vmatlas_gathered(int fd, int err)
+{
+	vmatlas_close(fd);
+	if (err < 0)
+		return vmatlas_error("%s", vmatlas_strerror());
+	return err;
+}
+
 int vmatlas_gather_and_emit(int (*gather)(int fd, struct json_object *doc),
 			    int (*print_text)(FILE *out, struct json_object *doc))
 {
 	struct json_object *doc;
 	int fd, err;
 
-	fd = vmatlas_open();
+	fd = vmatlas_open_or_say();
 	if (fd < 0)
-		return vmatlas_error("%s", vmatlas_strerror());
+		return 1;
 	doc = json_object_new_object();
-	err = gather(fd, doc);
-	vmatlas_close(fd);
+	err = vmatlas_gathered(fd, gather(fd, doc));
 	if (err) {
 		json_object_put(doc);
-		return err < 0 ? vmatlas_error("%s", vmatlas_strerror()) : err;
+		return err;
 	}
 	return out_emit(doc, print_text);
 }
@@ -102,6 +124,26 @@ int vmatlas_parse_and_emit(const struct argp *argp, int argc, char **argv,
 	if (argp_parse(argp, argc, argv, 0, NULL, NULL))
 		return 1;
 	return vmatlas_gather_and_emit(gather, print_text);
+}
+
+int vmatlas_parse_and_write(const struct argp *argp, int argc, char **argv,
+			    int (*gather)(int fd), void (*write_records)(FILE *out))
+{
+	int fd, err;
+
+	if (argp_parse(argp, argc, argv, 0, NULL, NULL))
+		return 1;
+	fd = vmatlas_open_or_say();
+	if (fd < 0)
+		return 1;
+	err = vmatlas_gathered(fd, gather(fd));
+	if (err)
+		return err;
+	/* Megabytes of text to a pipe or file: fewer, bigger writes. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 64 * 1024);
+	write_records(stdout);
+	return out_flush();
 }
 
 static void usage(FILE *out)

@@ -315,3 +315,52 @@ void json_join(struct json_object *arr, char *out, size_t len)
 	if (!n)
 		snprintf(out, len, "-");
 }
+
+bool json_layout_ok(const char *out)
+{
+	struct json_object *doc = json_tokener_parse(out);
+	const char *again;
+	size_t len;
+	bool ok;
+
+	if (!doc)
+		return false;
+	again = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+						    JSON_C_TO_STRING_SPACED |
+						    JSON_C_TO_STRING_NOSLASHESCAPE);
+	len = again ? strlen(again) : 0;
+	ok = again && strlen(out) == len + 1 && !memcmp(out, again, len) && out[len] == '\n';
+	json_object_put(doc);
+	return ok;
+}
+
+bool json_members_are(struct json_object *obj, const struct json_member *want, size_t n,
+		      char *why, size_t len)
+{
+	size_t i = 0;
+
+	snprintf(why, len, "not an object");
+	if (!json_object_is_type(obj, json_type_object))
+		return false;
+	json_object_object_foreach(obj, key, val) {
+		json_type type = json_object_get_type(val);
+
+		if (i == n) {
+			snprintf(why, len, "member \"%s\" not expected", key);
+			return false;
+		}
+		if (strcmp(key, want[i].key)) {
+			snprintf(why, len, "member %zu is \"%s\", not \"%s\"", i, key,
+				 want[i].key);
+			return false;
+		}
+		if (type != want[i].type && !(want[i].or_null && type == json_type_null)) {
+			snprintf(why, len, "\"%s\" is a %s, not a %s", key,
+				 json_type_to_name(type), json_type_to_name(want[i].type));
+			return false;
+		}
+		i++;
+	}
+	snprintf(why, len, "%zu members, not %zu", i, n);
+	return i == n;
+}

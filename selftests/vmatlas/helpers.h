@@ -89,6 +89,27 @@ long long json_int(struct json_object *obj, const char *key);
 /* Whether a JSON array of strings contains @s. */
 int json_array_has(struct json_object *arr, const char *s);
 
+/*
+ * Whether @out is byte for byte what json-c prints for the document it
+ * parses to (PRETTY | SPACED | NOSLASHESCAPE, then a newline): the layout
+ * the tool's JSON has always had, whoever writes it.
+ */
+bool json_layout_ok(const char *out);
+
+/* A member a JSON object must have: its name and type; null allowed or not. */
+struct json_member {
+	const char *key;
+	json_type type;
+	bool or_null;
+};
+
+/*
+ * Whether @obj is an object with exactly the members @want, in that order
+ * and of those types. On a mismatch, @why says which member.
+ */
+bool json_members_are(struct json_object *obj, const struct json_member *want, size_t n,
+		      char *why, size_t len);
+
 /* The first line of @path that contains @needle, into @line; 0 if none. */
 int find_line(const char *path, const char *needle, char *line, size_t len);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -54,6 +55,7 @@ FIXTURE_SETUP(layout)
 	snprintf(pid, sizeof(pid), "%d", self->l.pid);
 	self->doc = run_tool_json(&res, args);
 	ASSERT_NE(NULL, self->doc) TH_LOG("maps failed: %s", res.err);
+	EXPECT_TRUE(json_layout_ok(res.out)) TH_LOG("maps --json is not json-c's layout");
 	run_result_free(&res);
 	self->vmas = json_get(self->doc, "vmas");
 	ASSERT_NE(NULL, self->vmas);
@@ -121,6 +123,50 @@ TEST_F(layout, every_vma_equals_proc_maps)
 	while (j < self->nsmaps && is_gate_area(&self->smaps[j]))
 		j++;
 	EXPECT_EQ(self->nsmaps, j) TH_LOG("maps lists VMAs vmatlas does not");
+}
+
+/* The members of the document, of a VMA and of its "pages", in order. */
+static const struct json_member maps_doc_members[] = {
+	{ "pid", json_type_int }, { "vmas", json_type_array },
+};
+
+static const struct json_member maps_vma_members[] = {
+	{ "start", json_type_string }, { "end", json_type_string },
+	{ "perms", json_type_string }, { "offset", json_type_string },
+	{ "dev", json_type_string }, { "inode", json_type_int },
+	{ "path", json_type_string }, { "kind", json_type_string },
+	{ "flags", json_type_array }, { "pages", json_type_object },
+};
+
+static const struct json_member maps_pages_members[] = {
+	{ "present", json_type_int }, { "swap", json_type_int }, { "anon", json_type_int },
+	{ "file", json_type_int }, { "thp", json_type_int }, { "hugetlb", json_type_int },
+	{ "dirty", json_type_int }, { "young", json_type_int }, { "shared", json_type_int },
+	{ "cow", json_type_int }, { "zero", json_type_int }, { "soft_dirty", json_type_int },
+};
+
+TEST_F(layout, document_members_have_their_order_and_types)
+{
+	size_t i, k, n = json_object_array_length(self->vmas);
+	char why[128];
+
+	ASSERT_TRUE(json_members_are(self->doc, maps_doc_members,
+				     ARRAY_SIZE(maps_doc_members), why, sizeof(why)))
+		TH_LOG("document: %s", why);
+	for (i = 0; i < n; i++) {
+		struct json_object *v = json_object_array_get_idx(self->vmas, i);
+		struct json_object *flags = json_get(v, "flags");
+
+		ASSERT_TRUE(json_members_are(v, maps_vma_members, ARRAY_SIZE(maps_vma_members),
+					     why, sizeof(why)))
+			TH_LOG("VMA %zu: %s", i, why);
+		ASSERT_TRUE(json_members_are(json_get(v, "pages"), maps_pages_members,
+					     ARRAY_SIZE(maps_pages_members), why, sizeof(why)))
+			TH_LOG("pages of VMA %zu: %s", i, why);
+		for (k = 0; k < json_object_array_length(flags); k++)
+			ASSERT_TRUE(json_object_is_type(json_object_array_get_idx(flags, k),
+							json_type_string));
+	}
 }
 
 TEST_F(layout, residency_equals_smaps)
@@ -426,6 +472,44 @@ TEST(residency_is_exact_across_chunks_while_the_process_maps)
 	EXPECT_EQ(0, bad);
 	munmap(big, tables * huge);
 	close(fd);
+}
+
+/*
+ * A path with the bytes JSON escapes (quote, backslash, newline, tab, a
+ * control character), DEL, UTF-8 and slashes comes back from maps --json as
+ * it is, in json-c's layout.
+ */
+TEST(file_path_round_trips_through_json)
+{
+	static const char dir[] = "/tmp/vmatlas \" \\\n\t\x01\x7f \xc3\xa9";
+	static const char path[] = "/tmp/vmatlas \" \\\n\t\x01\x7f \xc3\xa9/f";
+	char pid[16];
+	const char *const args[] = { "maps", "--json", pid, NULL };
+	static struct run_result res;
+	struct json_object *doc, *v;
+	void *p;
+	int fd;
+
+	REQUIRE_DEVICE(return);
+	ASSERT_TRUE(!mkdir(dir, 0700) || errno == EEXIST);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, getpagesize()));
+	p = mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	doc = run_tool_json(&res, args);
+	munmap(p, getpagesize());
+	close(fd);
+	unlink(path);
+	rmdir(dir);
+	ASSERT_NE(NULL, doc) TH_LOG("maps failed: %s", res.err);
+	EXPECT_TRUE(json_layout_ok(res.out));
+	v = vma_at(json_get(doc, "vmas"), (uintptr_t)p);
+	ASSERT_NE(NULL, v);
+	EXPECT_STREQ(path, json_object_get_string(json_get(v, "path")));
+	json_object_put(doc);
+	run_result_free(&res);
 }
 
 /*

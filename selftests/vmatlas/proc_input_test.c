@@ -13,7 +13,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -370,6 +372,139 @@ TEST_F(dev, target_exec_and_exit_races_are_clean)
 		waitpid(pid, NULL, 0);
 	}
 	EXPECT_EQ(0, errors);
+}
+
+#define MANY_VMAS	8000
+
+/* A child with about MANY_VMAS VMAs (every other page read-only), waiting to be killed. */
+static pid_t many_vmas_target(void)
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(ready))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		char *p = mmap(NULL, MANY_VMAS * PAGE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		size_t i;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (p == MAP_FAILED)
+			_exit(1);
+		for (i = 0; i < MANY_VMAS; i++) {
+			p[i * PAGE] = 1;
+			if ((i & 1) && mprotect(p + i * PAGE, PAGE, PROT_READ))
+				_exit(1);
+		}
+		if (write(ready[1], "", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	if (pid > 0 && read(ready[0], &c, 1) != 1) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	close(ready[0]);
+	return pid;
+}
+
+static long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * Run the tool with @args (its PID argument @pid) on a new target, killed
+ * @delay_ns after the tool started (never if negative); *@ns: how long the
+ * tool ran.
+ */
+static int run_and_kill(struct run_result *res, const char *const args[], char *pid,
+			long long delay_ns, long long *ns)
+{
+	pid_t target = many_vmas_target(), killer;
+	struct timespec ts = { delay_ns / 1000000000, delay_ns % 1000000000 };
+	int ret;
+
+	if (target < 0)
+		return -1;
+	snprintf(pid, 16, "%d", target);
+	*ns = mono_ns();
+	killer = delay_ns < 0 ? -1 : fork();
+	if (killer == 0) {
+		nanosleep(&ts, NULL);
+		kill(target, SIGKILL);
+		_exit(0);
+	}
+	ret = run_tool(res, -1, args);
+	*ns = mono_ns() - *ns;
+	if (killer > 0)
+		waitpid(killer, NULL, 0);
+	kill(target, SIGKILL);
+	waitpid(target, NULL, 0);
+	return ret;
+}
+
+/* A run's output is whole: a document in json-c's layout, or a table with its totals. */
+static bool output_is_whole(const struct run_result *res, bool json)
+{
+	if (json)
+		return json_layout_ok(res->out);
+	return res->out_len && res->out[res->out_len - 1] == '\n' &&
+	       strstr(res->out, "\ntotal: ");
+}
+
+/*
+ * All or nothing: a target killed at any moment of a long listing (hundreds
+ * of VMAS calls) leaves either a whole document or table, exit 0, or one
+ * line on stderr and nothing on stdout. Never half a document. The kills
+ * fall anywhere in the time a whole run takes; some must stop a listing.
+ */
+TEST_F_TIMEOUT(dev, target_killed_mid_listing_gives_all_or_nothing, 300)
+{
+	static const char *const cmds[][2] = {
+		{ "maps", "--json" }, { "maps", "--" }, { "ptdump", "--json" },
+	};
+	unsigned int seed = time(NULL);
+	static struct run_result res;
+	int round, failed = 0;
+	long long full, delay, ns;
+	char pid[16];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		const char *const args[] = { cmds[i][0], cmds[i][1], pid, NULL };
+		bool json = !strcmp(cmds[i][1], "--json");
+		int before = failed;
+
+		ASSERT_EQ(0, run_and_kill(&res, args, pid, -1, &full));
+		ASSERT_EQ(0, run_exit_code(&res)) TH_LOG("%s", res.err);
+		EXPECT_TRUE(output_is_whole(&res, json));
+		run_result_free(&res);
+		for (round = 0; round < 5; round++) {
+			delay = rand_r(&seed) % (full + 1);
+			ASSERT_EQ(0, run_and_kill(&res, args, pid, delay, &ns));
+			if (run_exit_code(&res)) {
+				failed++;
+				EXPECT_STREQ("", res.out) TH_LOG("%s %s", cmds[i][0], cmds[i][1]);
+				EXPECT_EQ(1, count_lines(res.err)) TH_LOG("%s", res.err);
+			} else {
+				EXPECT_TRUE(output_is_whole(&res, json)) TH_LOG("%s", cmds[i][0]);
+			}
+			run_result_free(&res);
+		}
+		ksft_print_msg("vmatlas %s %s: %lld ms; %d of 5 killed runs failed cleanly\n",
+			       cmds[i][0], cmds[i][1], full / 1000000, failed - before);
+	}
+	EXPECT_LE(1, failed) TH_LOG("no kill stopped a listing: the test proved nothing");
 }
 
 /*

@@ -67,11 +67,25 @@ static int ptdump_ioctl(int fd, pid_t pid, unsigned long long start, unsigned lo
 	return n;
 }
 
+/* The members of the document and of a run, in order. */
+static const struct json_member ptdump_doc_members[] = {
+	{ "pid", json_type_int }, { "phys_hidden", json_type_boolean },
+	{ "runs", json_type_array },
+};
+
+static const struct json_member ptdump_run_members[] = {
+	{ "start", json_type_string }, { "end", json_type_string },
+	{ "size", json_type_int }, { "page_size", json_type_int },
+	{ "level", json_type_string }, { "flags", json_type_array },
+	{ "phys", json_type_string, true },
+};
+
 /*
  * Every run of a ptdump --json document agrees with pagemap, page by page:
  * present and swapped as pagemap says; and "phys" is there exactly when the
  * run is present and pagemap's frames follow each other through it, the
- * first of them. A run without the member at all fails.
+ * first of them. A run without the member at all fails. The document has
+ * json-c's layout and its members in their order, of their types.
  */
 TEST_F(layout, runs_agree_with_pagemap)
 {
@@ -81,11 +95,16 @@ TEST_F(layout, runs_agree_with_pagemap)
 	struct json_object *doc, *runs;
 	unsigned long long present_pages = 0, with_phys = 0;
 	int pm, bad = 0;
+	char why[128];
 	size_t i;
 
 	snprintf(pid, sizeof(pid), "%d", self->l.pid);
 	doc = run_tool_json(&res, args);
 	ASSERT_NE(NULL, doc) TH_LOG("ptdump failed: %s", res.err);
+	EXPECT_TRUE(json_layout_ok(res.out)) TH_LOG("ptdump --json is not json-c's layout");
+	ASSERT_TRUE(json_members_are(doc, ptdump_doc_members, ARRAY_SIZE(ptdump_doc_members),
+				     why, sizeof(why)))
+		TH_LOG("document: %s", why);
 	ASSERT_NE(NULL, json_get(doc, "phys_hidden"));
 	EXPECT_FALSE(json_object_get_boolean(json_get(doc, "phys_hidden")));
 	runs = json_get(doc, "runs");
@@ -106,6 +125,9 @@ TEST_F(layout, runs_agree_with_pagemap)
 			EXPECT_LE(json_hex(json_object_array_get_idx(runs, i - 1), "end"), start);
 		ASSERT_TRUE(json_object_object_get_ex(r, "phys", &phys_obj))
 			TH_LOG("run %#llx-%#llx has no phys member", start, end);
+		ASSERT_TRUE(json_members_are(r, ptdump_run_members,
+					     ARRAY_SIZE(ptdump_run_members), why, sizeof(why)))
+			TH_LOG("run %#llx-%#llx: %s", start, end, why);
 		for (a = start; a < end && bad < 10; a += self->l.page) {
 			__u64 e = pagemap_entry(pm, a, self->l.page);
 

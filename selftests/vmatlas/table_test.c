@@ -4,7 +4,7 @@
  * row of maps, walk and ptdump says what the JSON document of the same
  * command says, cell by cell, and what /proc/PID/maps, smaps and pagemap
  * say, so that a broken table formatter (a column shifted or dropped, a row
- * lost, a total miscounted) fails.
+ * lost, a total miscounted, a cell out of its column) fails.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -77,6 +77,46 @@ static void words(const char *line, char *out, size_t len)
 	out[at < len ? at : len - 1] = '\0';
 }
 
+/* Where the @k-th word of @line (words end at blanks) starts and ends; 0 if none. */
+static int word_at(const char *line, int k, size_t *start, size_t *end)
+{
+	size_t at = 0;
+
+	for (;;) {
+		at += strspn(line + at, " ");
+		if (!line[at])
+			return 0;
+		*start = at;
+		at += strcspn(line + at, " ");
+		*end = at;
+		if (!k--)
+			return 1;
+	}
+}
+
+/*
+ * Every cell of @line sits under its header in @hdr: in a column that
+ * @align marks 'R' it ends where the header ends, in an 'L' column it starts
+ * where the header starts. Only the first strlen(@align) columns, whose
+ * cells are words: not the PATH that ends a maps row.
+ */
+static void check_columns(struct __test_metadata *_metadata, const char *hdr, const char *line,
+			  const char *align)
+{
+	size_t hs, he, cs, ce;
+	bool right;
+	int k;
+
+	for (k = 0; align[k]; k++) {
+		ASSERT_TRUE(word_at(hdr, k, &hs, &he)) TH_LOG("header '%s'", hdr);
+		ASSERT_TRUE(word_at(line, k, &cs, &ce)) TH_LOG("column %d of '%s'", k, line);
+		right = align[k] == 'R';
+		EXPECT_EQ(right ? he : hs, right ? ce : cs)
+			TH_LOG("column %d of '%s' is not %s-aligned", k, line,
+			       right ? "right" : "left");
+	}
+}
+
 /* The run tool's stdout for @args, or NULL if it failed. */
 static const char *tool_text(struct run_result *res, const char *const args[])
 {
@@ -118,13 +158,16 @@ static void check_maps_table(struct __test_metadata *_metadata, const char *text
 			     struct json_object *vmas, struct smaps_vma *s, int ns, int with_flags)
 {
 	unsigned long long kb = getpagesize() / 1024, sum[4] = {}, want[4] = {}, total[4];
-	char line[4096], hdr[512], perms[8], dev[16], kind[16], flags[1024], want_flags[1024];
+	char line[4096], head[4096], hdr[512], perms[8], dev[16], kind[16], flags[1024];
+	char want_flags[1024];
+	/* START to ZERO, then FLAGS with -f; PATH may hold blanks. */
+	const char *align = with_flags ? "RRLRLRLRRRRRRRRRRRL" : "RRLRLRLRRRRRRRRRRR";
 	unsigned long long start, end, offset, inode, c[MAPS_COUNTS];
 	size_t rows = 0, nvmas;
 	int at, k, n;
 
-	ASSERT_TRUE(next_line(&text, line, sizeof(line)));
-	words(line, hdr, sizeof(hdr));
+	ASSERT_TRUE(next_line(&text, head, sizeof(head)));
+	words(head, hdr, sizeof(hdr));
 	snprintf(want_flags, sizeof(want_flags), "%s%s PATH", MAPS_HEADER,
 		 with_flags ? " FLAGS" : "");
 	EXPECT_STREQ(want_flags, hdr);
@@ -149,6 +192,7 @@ static void check_maps_table(struct __test_metadata *_metadata, const char *text
 		}
 		path = line + at;
 		ASSERT_GT(nvmas, rows) TH_LOG("more rows than VMAs: '%s'", line);
+		check_columns(_metadata, head, line, align);
 		/* As maps --json says. */
 		EXPECT_EQ(json_hex(v, "start"), start) TH_LOG("row '%s'", line);
 		EXPECT_EQ(json_hex(v, "end"), end) TH_LOG("row '%s'", line);
@@ -212,6 +256,7 @@ static void maps_table_case(struct __test_metadata *_metadata, pid_t pid, int wi
 	ASSERT_NE(NULL, text);
 	doc = run_tool_json(&js, jargs);
 	ASSERT_NE(NULL, doc) TH_LOG("%s", js.err);
+	EXPECT_TRUE(json_layout_ok(js.out)) TH_LOG("maps --json is not json-c's layout");
 	ns = proc_vmas(pid, &s);
 	ASSERT_LT(0, ns);
 	check_maps_table(_metadata, text, json_get(doc, "vmas"), s, ns, with_flags);
@@ -446,7 +491,8 @@ TEST_F(layout, ptdump_table_rows_are_the_json_runs_and_pagemap)
 {
 	const char *const targs[] = { "ptdump", self->pid, NULL };
 	const char *const jargs[] = { "ptdump", "--json", self->pid, NULL };
-	char line[1024], hdr[128], size[32], lvl[16], flags[512], phys[32], want[512];
+	char line[1024], head[1024], hdr[128], size[32], lvl[16], flags[512], phys[32];
+	char want[512];
 	static struct run_result tab, js;
 	struct json_object *doc, *runs;
 	unsigned long long start, end;
@@ -461,8 +507,9 @@ TEST_F(layout, ptdump_table_rows_are_the_json_runs_and_pagemap)
 	runs = json_get(doc, "runs");
 	pm = pagemap_open(self->l.pid);
 	ASSERT_LE(0, pm);
-	ASSERT_TRUE(next_line(&text, line, sizeof(line)));
-	words(line, hdr, sizeof(hdr));
+	EXPECT_TRUE(json_layout_ok(js.out)) TH_LOG("ptdump --json is not json-c's layout");
+	ASSERT_TRUE(next_line(&text, head, sizeof(head)));
+	words(head, hdr, sizeof(hdr));
 	EXPECT_STREQ("START END SIZE LEVEL FLAGS PHYS", hdr);
 	while (next_line(&text, line, sizeof(line))) {
 		struct json_object *r = json_object_array_get_idx(runs, rows);
@@ -471,6 +518,7 @@ TEST_F(layout, ptdump_table_rows_are_the_json_runs_and_pagemap)
 		n = sscanf(line, "%llx %llx %31s %15s %511s %31s", &start, &end, size, lvl, flags,
 			   phys);
 		ASSERT_EQ(6, n) TH_LOG("row '%s'", line);
+		check_columns(_metadata, head, line, "RRRLLL");
 		EXPECT_EQ(json_hex(r, "start"), start) TH_LOG("row '%s'", line);
 		EXPECT_EQ(json_hex(r, "end"), end) TH_LOG("row '%s'", line);
 		size_cell(end - start, want, sizeof(want));
