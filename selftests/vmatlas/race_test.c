@@ -318,6 +318,7 @@ enum {
 	K_VMAS, K_VMAS_RES, K_WALK, K_PTDUMP, K_TRANSLATE, K_DBG_MAPS, K_DBG_WALK, K_DBG_PTDUMP,
 	K_MAX
 };
+
 static const char *const kind_names[K_MAX] = {
 	"VMAS", "VMAS+residency", "WALK", "PTDUMP", "TRANSLATE", "debugfs maps", "debugfs walk",
 	"debugfs ptdump",
