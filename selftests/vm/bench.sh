@@ -8,7 +8,117 @@
 # printed. TCG emulates the CPU: compare the ratios, not the times, with a
 # real machine.
 #
+# "vmatlas-bench others" measures what tracing one process costs the others:
+# a bystander makes FAULTS write faults (4 MiB touched, MADV_DONTNEED, again)
+# with no tracer, with "vmatlas faults -p" on a target, and with
+# "vmatlas faults -- TARGET" (the filter for a command and its descendants),
+# ROUNDS rounds interleaved; the target makes 4096 faults while traced and
+# then sleeps. Printed: the bystander's median time and throughput, and its
+# time traced-elsewhere / untraced: median (min-max) of the rounds' ratios.
+#
 # Usage: vmatlas-bench [PAGES [ROUNDS]]   (the tests run a small one)
+#        vmatlas-bench others [FAULTS [ROUNDS]]
+
+median() {
+	tr ' ' '\n' | sed '/^$/d' | sort -n >/tmp/bench.sorted
+	sed -n "$((($(wc -l </tmp/bench.sorted) + 1) / 2))p" /tmp/bench.sorted
+}
+
+# The bystander, alone: prints its nanoseconds, or FAILED.
+bystander() {
+	rm -f /tmp/bench.bys
+	VMATLAS_WORKLOAD=churn VMATLAS_WORKLOAD_N=$1 VMATLAS_WORKLOAD_OUT=/tmp/bench.bys \
+		/tests/faults_test
+	if [ -s /tmp/bench.bys ]; then awk '{ print $4 }' /tmp/bench.bys; else echo FAILED; fi
+}
+
+# Wait (at most 10 minutes) until the file $1 is not empty.
+wait_for() {
+	n=0
+	while [ ! -s "$1" ] && [ $n -lt 6000 ]; do sleep 0.1; n=$((n + 1)); done
+	[ -s "$1" ]
+}
+
+# Wait until the tracer $1 holds BPF links: it has attached.
+wait_attached() {
+	n=0
+	while ! ls -l /proc/"$1"/fd 2>/dev/null | grep -q bpf_link; do
+		[ $n -lt 6000 ] && [ -d /proc/"$1" ] || return 1
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+
+# One round of one side: "untraced", "pid" or "command"; the bystander's ns.
+others_run() {
+	tgt=/tmp/bench.target
+	rm -f $tgt /tmp/bench.go
+	target=
+	case $1 in
+	untraced)
+		bystander "$2"
+		return
+		;;
+	pid)
+		VMATLAS_WORKLOAD=target VMATLAS_WORKLOAD_N=4096 VMATLAS_WORKLOAD_OUT=$tgt \
+			VMATLAS_WORKLOAD_GO=/tmp/bench.go /tests/faults_test &
+		target=$!
+		vmatlas faults -p $target >/dev/null 2>&1 &
+		tracer=$!
+		wait_attached $tracer && touch /tmp/bench.go
+		;;
+	command)
+		VMATLAS_WORKLOAD=target VMATLAS_WORKLOAD_N=4096 VMATLAS_WORKLOAD_OUT=$tgt \
+			vmatlas faults -- /tests/faults_test >/dev/null 2>&1 &
+		tracer=$!
+		;;
+	esac
+	if [ -n "$target" ] && [ ! -e /tmp/bench.go ]; then
+		echo FAILED
+	elif wait_for $tgt && kill -0 $tracer 2>/dev/null; then
+		bystander "$2"
+	else
+		echo FAILED
+	fi
+	[ -s $tgt ] && kill "$(cat $tgt)"
+	[ -n "$target" ] && { kill $target 2>/dev/null; wait $target; }
+	kill -INT $tracer 2>/dev/null
+	wait $tracer
+}
+
+if [ "$1" = others ]; then
+	faults=${2:-262144}
+	rounds=${3:-5}
+	t_untraced= t_pid= t_command=
+	i=0
+	while [ $i -lt "$rounds" ]; do
+		i=$((i + 1))
+		for w in untraced pid command; do
+			eval "t_$w=\"\$t_$w $(others_run $w "$faults")\""
+		done
+	done
+	echo "faults benchmark, tracing one process among others: a bystander's $faults faults,"
+	echo "  medians of $rounds interleaved rounds; ratio: bystander time / untraced, same round"
+	case "$t_untraced $t_pid $t_command" in
+	*FAILED*)
+		echo "  FAILED: untraced:$t_untraced pid:$t_pid command:$t_command"
+		exit 1
+		;;
+	esac
+	for w in untraced pid command; do
+		eval "runs=\$t_$w"
+		m=$(echo $runs | median)
+		ratios=$(echo "$t_untraced" "$runs" | awk '{ n = NF / 2
+			for (i = 1; i <= n; i++) printf "%f ", $(n + i) / $i }')
+		r=$(echo $ratios | median)
+		lo=$(echo $ratios | tr ' ' '\n' | sed '/^$/d' | sort -n | head -1)
+		hi=$(echo $ratios | tr ' ' '\n' | sed '/^$/d' | sort -n | tail -1)
+		printf '  %-8s median %6d ms  %8d faults/s  ratio %.2fx (%.2f-%.2f)\n' "$w" \
+			$((m / 1000000)) "$(awk -v f="$faults" -v t="$m" 'BEGIN { printf "%d", f / t * 1e9 }')" \
+			"$r" "$lo" "$hi"
+	done
+	exit 0
+fi
 
 pages=${1:-1048576}
 rounds=${2:-3}
@@ -26,11 +136,6 @@ run() {
 	esac
 	if [ -s $out ]; then awk '{ print $4 }' $out; else echo FAILED; fi
 }
-median() {
-	tr ' ' '\n' | sed '/^$/d' | sort -n >/tmp/bench.sorted
-	sed -n "$((($(wc -l </tmp/bench.sorted) + 1) / 2))p" /tmp/bench.sorted
-}
-
 ways="untraced fentry fentry-top0 kprobe tracepoint"
 var() { echo "t_$1" | sed "s/-/_/g"; }
 for w in $ways; do eval "$(var $w)=''"; done

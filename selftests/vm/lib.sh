@@ -247,7 +247,7 @@ kernel_cmdline()
 	elif [ "$T_LEVELS" = 5 ]; then
 		cmd="$cmd vmatlas_skip=$LA57_SKIP"
 	fi
-	# VMATLAS_BENCH: which benchmark "make bench" runs (faults, space; both).
+	# VMATLAS_BENCH: which benchmark "make bench" runs (faults, others, space; all).
 	[ "$mode" = bench ] && cmd="$cmd vmatlas_bench=${VMATLAS_BENCH:-all}"
 	echo "$cmd vmatlas_mode=$mode vmatlas_levels=$T_LEVELS"
 }
