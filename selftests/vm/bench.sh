@@ -15,6 +15,9 @@
 # ROUNDS rounds interleaved; the target makes 4096 faults while traced and
 # then sleeps. Printed: the bystander's median time and throughput, and its
 # time traced-elsewhere / untraced: median (min-max) of the rounds' ratios.
+# Where the VM was given an earlier build of the tool as vmatlas-baseline
+# (make bench VMATLAS_BENCH_BASELINE=FILE), it is timed too, in the same
+# rounds ("pid-baseline", "command-baseline").
 #
 # Usage: vmatlas-bench [PAGES [ROUNDS]]   (the tests run a small one)
 #        vmatlas-bench others [FAULTS [ROUNDS]]
@@ -23,6 +26,7 @@ median() {
 	tr ' ' '\n' | sed '/^$/d' | sort -n >/tmp/bench.sorted
 	sed -n "$((($(wc -l </tmp/bench.sorted) + 1) / 2))p" /tmp/bench.sorted
 }
+var() { echo "t_$1" | sed "s/-/_/g"; }
 
 # The bystander, alone: prints its nanoseconds, or FAILED.
 bystander() {
@@ -49,12 +53,15 @@ wait_attached() {
 	done
 }
 
-# One round of one side: "untraced", "pid" or "command"; the bystander's ns.
+# One round of one side: "untraced", "pid" or "command", with "-baseline":
+# the tool the VM was given as vmatlas-baseline; the bystander's ns.
 others_run() {
 	tgt=/tmp/bench.target
 	rm -f $tgt /tmp/bench.go
 	target=
-	case $1 in
+	tool=vmatlas
+	case $1 in *-baseline) tool=vmatlas-baseline ;; esac
+	case ${1%-baseline} in
 	untraced)
 		bystander "$2"
 		return
@@ -63,13 +70,13 @@ others_run() {
 		VMATLAS_WORKLOAD=target VMATLAS_WORKLOAD_N=4096 VMATLAS_WORKLOAD_OUT=$tgt \
 			VMATLAS_WORKLOAD_GO=/tmp/bench.go /tests/faults_test &
 		target=$!
-		vmatlas faults -p $target >/dev/null 2>&1 &
+		$tool faults -p $target >/dev/null 2>&1 &
 		tracer=$!
 		wait_attached $tracer && touch /tmp/bench.go
 		;;
 	command)
 		VMATLAS_WORKLOAD=target VMATLAS_WORKLOAD_N=4096 VMATLAS_WORKLOAD_OUT=$tgt \
-			vmatlas faults -- /tests/faults_test >/dev/null 2>&1 &
+			$tool faults -- /tests/faults_test >/dev/null 2>&1 &
 		tracer=$!
 		;;
 	esac
@@ -87,37 +94,36 @@ others_run() {
 }
 
 if [ "$1" = others ]; then
-	faults=${2:-262144}
-	rounds=${3:-5}
-	t_untraced= t_pid= t_command=
+	faults=${2:-131072}
+	rounds=${3:-9}
+	sides="untraced pid command"
+	command -v vmatlas-baseline >/dev/null && sides="$sides pid-baseline command-baseline"
+	for w in $sides; do eval "$(var $w)=''"; done
 	i=0
 	while [ $i -lt "$rounds" ]; do
 		i=$((i + 1))
-		for w in untraced pid command; do
-			eval "t_$w=\"\$t_$w $(others_run $w "$faults")\""
+		for w in $sides; do
+			v=$(var $w)
+			eval "$v=\"\$$v $(others_run $w "$faults")\""
 		done
 	done
 	echo "faults benchmark, tracing one process among others: a bystander's $faults faults,"
 	echo "  medians of $rounds interleaved rounds; ratio: bystander time / untraced, same round"
-	case "$t_untraced $t_pid $t_command" in
-	*FAILED*)
-		echo "  FAILED: untraced:$t_untraced pid:$t_pid command:$t_command"
-		exit 1
-		;;
-	esac
-	for w in untraced pid command; do
-		eval "runs=\$t_$w"
+	status=0
+	for w in $sides; do
+		eval "runs=\$$(var $w)"
+		case $runs in *FAILED*) echo "  $w FAILED: $runs"; status=1; continue ;; esac
 		m=$(echo $runs | median)
 		ratios=$(echo "$t_untraced" "$runs" | awk '{ n = NF / 2
 			for (i = 1; i <= n; i++) printf "%f ", $(n + i) / $i }')
 		r=$(echo $ratios | median)
 		lo=$(echo $ratios | tr ' ' '\n' | sed '/^$/d' | sort -n | head -1)
 		hi=$(echo $ratios | tr ' ' '\n' | sed '/^$/d' | sort -n | tail -1)
-		printf '  %-8s median %6d ms  %8d faults/s  ratio %.2fx (%.2f-%.2f)\n' "$w" \
+		printf '  %-16s median %6d ms  %7d faults/s  ratio %.2fx (%.2f-%.2f)\n' "$w" \
 			$((m / 1000000)) "$(awk -v f="$faults" -v t="$m" 'BEGIN { printf "%d", f / t * 1e9 }')" \
 			"$r" "$lo" "$hi"
 	done
-	exit 0
+	exit $status
 fi
 
 pages=${1:-1048576}
@@ -137,7 +143,6 @@ run() {
 	if [ -s $out ]; then awk '{ print $4 }' $out; else echo FAILED; fi
 }
 ways="untraced fentry fentry-top0 kprobe tracepoint"
-var() { echo "t_$1" | sed "s/-/_/g"; }
 for w in $ways; do eval "$(var $w)=''"; done
 i=0
 while [ $i -lt "$rounds" ]; do
