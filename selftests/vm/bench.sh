@@ -93,9 +93,17 @@ others_run() {
 	wait $tracer
 }
 
+# "$2 / $1", round by round: "median (min-max)" of the ratios.
+paired() {
+	echo "$1" "$2" | awk '{ n = NF / 2; for (i = 1; i <= n; i++) r[i] = $(n + i) / $i
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+			if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
+		printf "%.2fx (%.2f-%.2f)", r[int((n + 1) / 2)], r[1], r[n] }'
+}
+
 if [ "$1" = others ]; then
-	faults=${2:-131072}
-	rounds=${3:-9}
+	faults=${2:-65536}
+	rounds=${3:-11}
 	sides="untraced pid command"
 	command -v vmatlas-baseline >/dev/null && sides="$sides pid-baseline command-baseline"
 	for w in $sides; do eval "$(var $w)=''"; done
@@ -114,14 +122,17 @@ if [ "$1" = others ]; then
 		eval "runs=\$$(var $w)"
 		case $runs in *FAILED*) echo "  $w FAILED: $runs"; status=1; continue ;; esac
 		m=$(echo $runs | median)
-		ratios=$(echo "$t_untraced" "$runs" | awk '{ n = NF / 2
-			for (i = 1; i <= n; i++) printf "%f ", $(n + i) / $i }')
-		r=$(echo $ratios | median)
-		lo=$(echo $ratios | tr ' ' '\n' | sed '/^$/d' | sort -n | head -1)
-		hi=$(echo $ratios | tr ' ' '\n' | sed '/^$/d' | sort -n | tail -1)
-		printf '  %-16s median %6d ms  %7d faults/s  ratio %.2fx (%.2f-%.2f)\n' "$w" \
-			$((m / 1000000)) "$(awk -v f="$faults" -v t="$m" 'BEGIN { printf "%d", f / t * 1e9 }')" \
-			"$r" "$lo" "$hi"
+		printf '  %-16s median %6d ms  %7d faults/s  ratio %s\n' "$w" $((m / 1000000)) \
+			"$(awk -v f="$faults" -v t="$m" 'BEGIN { printf "%d", f / t * 1e9 }')" \
+			"$(paired "$t_untraced" "$runs")"
+		echo "    runs (ms):$(for v in $runs; do printf ' %d' $((v / 1000000)); done)"
+	done
+	# The same rounds, this build against the baseline: the fix, paired.
+	for w in pid command; do
+		case $sides in *$w-baseline*) ;; *) continue ;; esac
+		eval "base=\$t_${w}_baseline runs=\$t_$w"
+		case "$base $runs" in *FAILED*) continue ;; esac
+		printf '  %s / %s-baseline, same round: %s\n' $w $w "$(paired "$base" "$runs")"
 	done
 	exit $status
 fi
