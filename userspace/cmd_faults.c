@@ -16,7 +16,8 @@
 #include "parse.h"
 
 static const char faults_doc[] =
-"Trace the page faults of a process, or of a command from its first instruction.\n"
+"Trace the page faults of a process, or of a command and every process it\n"
+"starts, from its first instruction.\n"
 "\n"
 "USAGE: vmatlas faults [-d SECONDS] [--events] [--json] -p PID\n"
 "       vmatlas faults [-d SECONDS] [--events] [--json] -- COMMAND [ARG...]\n"

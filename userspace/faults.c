@@ -476,6 +476,7 @@ static void faults_select(struct faults_bpf *skel, enum faults_attach how, bool 
 static int faults_load(struct faults_bpf **out, const struct faults_opts *opts,
 		       const struct faults_module *m, enum faults_attach how)
 {
+	bool follow = opts->argv;
 	struct faults_bpf *skel;
 	int err;
 
@@ -489,6 +490,11 @@ static int faults_load(struct faults_bpf **out, const struct faults_opts *opts,
 	skel->rodata->want_events = opts->events;
 	skel->rodata->want_pages = opts->top > 0;
 	faults_select(skel, how, m->kfunc);
+	/* A command's processes are followed through fork and exit; a PID is not. */
+	bpf_program__set_autoload(skel->progs.fork_follow, follow);
+	bpf_program__set_autoload(skel->progs.exit_follow, follow);
+	if (!follow)
+		bpf_map__set_max_entries(skel->maps.traced_tgids, 1);
 	err = faults_bpf__load(skel);
 	if (!err)
 		err = faults_bpf__attach(skel);
@@ -584,7 +590,7 @@ int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 	struct faults_module m;
 	struct faults_bpf *skel;
 	const char *why;
-	unsigned long long missed;
+	unsigned long long missed, unfollowed;
 	pid_t child = 0;
 	int status, ret = 1;
 	char path[32];
@@ -633,6 +639,11 @@ int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 		json_object_object_add(r, "majflt", json_object_new_int64(ru.ru_majflt));
 		json_object_object_add(doc, "rusage", r);
 	}
+	unfollowed = map_u64(skel->maps.counters, FC_UNFOLLOWED);
+	json_object_object_add(doc, "unfollowed", json_object_new_int64(unfollowed));
+	if (unfollowed)
+		fprintf(stderr, "vmatlas: %llu processes of the command were not traced (%s %d)\n",
+			unfollowed, "more at once than the tracer's table holds:", TRACED_MAX);
 	missed = faults_missed(skel);
 	json_object_object_add(doc, "missed", json_object_new_int64(missed));
 	if (missed)

@@ -113,11 +113,13 @@ demo)
 	say "done"
 	;;
 bench)
-	# vmatlas_bench= on the command line: faults, space, or both.
+	# vmatlas_bench= on the command line: faults (with others), others
+	# (the cost of tracing one process to the others only), space, or all.
 	case ${vmatlas_bench:-all} in
-	faults) vmatlas-bench ;;
+	faults) vmatlas-bench && vmatlas-bench others ;;
+	others) vmatlas-bench others ;;
 	space) vmatlas-bench-space ;;
-	*) vmatlas-bench && vmatlas-bench-space ;;
+	*) vmatlas-bench && vmatlas-bench others && vmatlas-bench-space ;;
 	esac
 	say "run-exit $?"
 	say "done"

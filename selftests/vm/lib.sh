@@ -170,6 +170,11 @@ pack_initramfs()
 	cp "$VM_DIR/bench.sh" "$root/bin/vmatlas-bench"
 	cp "$out/src/vmatlas.ko" "$out/helper/vmatlas_test_helper.ko" "$root/lib/vmatlas/"
 	cp "$BUILD_DIR/$T_UARCH/vmatlas" "$BUILD_DIR/$T_UARCH/vmatlas-bench-space" "$root/bin/"
+	# make bench VMATLAS_BENCH_BASELINE=FILE: an earlier (static) build of the
+	# tool, timed beside this one in the same boot by "vmatlas-bench others".
+	if [ "$mode" = bench ] && [ -n "${VMATLAS_BENCH_BASELINE:-}" ]; then
+		cp "$VMATLAS_BENCH_BASELINE" "$root/bin/vmatlas-baseline"
+	fi
 	if [ "$mode" = test ] || [ "$mode" = bench ]; then
 		cp "$BUILD_DIR/$T_UARCH"/tests/* "$SRC_DIR"/selftests/vmatlas/*.sh "$root/tests/"
 		# Lockdown cannot be lowered again: that test runs after all others.
@@ -247,7 +252,7 @@ kernel_cmdline()
 	elif [ "$T_LEVELS" = 5 ]; then
 		cmd="$cmd vmatlas_skip=$LA57_SKIP"
 	fi
-	# VMATLAS_BENCH: which benchmark "make bench" runs (faults, space; both).
+	# VMATLAS_BENCH: which benchmark "make bench" runs (faults, others, space; all).
 	[ "$mode" = bench ] && cmd="$cmd vmatlas_bench=${VMATLAS_BENCH:-all}"
 	echo "$cmd vmatlas_mode=$mode vmatlas_levels=$T_LEVELS"
 }

@@ -6,11 +6,12 @@
 # (no timing thresholds in tests): "make bench" is where they are read.
 
 echo "TAP version 13"
-echo "1..1"
+echo "1..2"
 
 if ! vmatlas faults -p 1 -d 0.1 >/dev/null 2>/tmp/bench_test.err &&
 	grep -q "without BPF" /tmp/bench_test.err; then
 	echo "ok 1 bench_runs_every_way # SKIP this build has no BPF (32-bit)"
+	echo "ok 2 bench_others_runs_every_side # SKIP this build has no BPF (32-bit)"
 	exit 0
 fi
 
@@ -23,5 +24,18 @@ if [ "$ways" = 4 ] && [ "$base" = 1 ] && ! echo "$out" | grep -q FAILED; then
 	echo "ok 1 bench_runs_every_way"
 else
 	echo "not ok 1 bench_runs_every_way"
-	exit 1
+	fail=1
 fi
+
+# Tracing one process among others: a bystander's throughput on each side.
+out=$(vmatlas-bench others 4096 1)
+echo "$out" | sed 's/^/# /'
+sides=$(echo "$out" | grep -cE \
+	'^  (untraced|pid|command) +median +[0-9]+ ms +[0-9]+ faults/s +ratio [0-9.]+x \([0-9.]+-[0-9.]+\)$')
+if [ "$sides" = 3 ] && ! echo "$out" | grep -q FAILED; then
+	echo "ok 2 bench_others_runs_every_side"
+else
+	echo "not ok 2 bench_others_runs_every_side"
+	fail=1
+fi
+exit ${fail:-0}

@@ -5,7 +5,8 @@
  * at its end; N fresh pages are N first touches in their VMA; a COW break
  * in a child changes the frame (and, with the module's kfunc, the mapcount
  * goes from 2 to 1); pages swapped out to zram come back as swap-in major
- * faults; a file read after drop_caches faults major, then minor; bad
+ * faults; a file read after drop_caches faults major, then minor; a
+ * command's descendants at any depth are traced and a bystander is not; bad
  * targets get one clear line. The workload is in workload.c.
  */
 #include <errno.h>
@@ -13,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -80,6 +83,71 @@ TEST_F(tracer, totals_equal_the_process_own_minflt_and_majflt)
 	EXPECT_EQ(r.majflt, json_int(doc, "major"));
 	EXPECT_EQ(0, json_int(doc, "exit_status"));
 	json_object_put(doc);
+}
+
+/*
+ * A bystander: waits for the traced tree's last process (TREE_LEAF), then
+ * faults on @pages fresh pages of its own while that process waits for it.
+ */
+static pid_t start_bystander(int pages)
+{
+	pid_t pid = fork();
+	char *p;
+	int i;
+
+	if (pid)
+		return pid;
+	for (i = 0; i < 6000 && access(TREE_LEAF, F_OK); i++)
+		usleep(10000);
+	p = mmap(NULL, pages * 4096L, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (access(TREE_LEAF, F_OK) || p == MAP_FAILED)
+		_exit(1);
+	madvise(p, pages * 4096L, MADV_NOHUGEPAGE);
+	for (i = 0; i < pages; i++)
+		p[i * 4096L] = 1;
+	close(open(TREE_GO, O_WRONLY | O_CREAT, 0600));
+	_exit(0);
+}
+
+/*
+ * A command's processes are traced however deep they are forked, and nothing
+ * else is: the totals equal what wait4() reports for the whole tree (a chain
+ * of six processes below the command, each faulting on its own 40 pages), and
+ * a bystander that faults 300 times while the tree's last process waits for
+ * it adds nothing.
+ */
+TEST_F(tracer, a_command_s_descendants_are_traced_and_others_are_not)
+{
+	struct json_object *doc, *ru;
+	struct rusage bru;
+	struct wl_result r;
+	int status;
+	pid_t b;
+
+	unlink(TREE_LEAF);
+	unlink(TREE_GO);
+	setenv("VMATLAS_WORKLOAD_DEPTH", "6", 1);
+	b = start_bystander(300);
+	ASSERT_LT(0, b);
+	doc = trace_workload("tree", "40", &r);
+	unsetenv("VMATLAS_WORKLOAD_DEPTH");
+	ASSERT_EQ(b, wait4(b, &status, 0, &bru));
+	ASSERT_NE(NULL, doc) TH_LOG("%s", workload_last_err);
+	EXPECT_EQ(0, status) TH_LOG("the bystander did not fault during the trace");
+	EXPECT_LE(300, bru.ru_minflt);
+	EXPECT_EQ(6, r.child);
+	EXPECT_EQ(0, json_int(doc, "exit_status"));
+	EXPECT_EQ(0, json_int(doc, "unfollowed"));
+	ru = json_get(doc, "rusage");
+	ASSERT_NE(NULL, ru);
+	/* Six processes of 40 pages each, all waited for: in the command's rusage. */
+	EXPECT_LE(6 * 40, json_int(ru, "minflt"));
+	EXPECT_COUNT(json_int(ru, "minflt"), json_int(doc, "minor"), doc);
+	EXPECT_COUNT(json_int(ru, "majflt"), json_int(doc, "major"), doc);
+	EXPECT_GE(json_int(ru, "minflt"), json_int(doc, "minor"));
+	json_object_put(doc);
+	unlink(TREE_LEAF);
+	unlink(TREE_GO);
 }
 
 TEST_F(tracer, n_fresh_pages_are_n_first_touches_in_their_vma)

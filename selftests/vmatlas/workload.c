@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,8 +72,9 @@ static void wl_report(int fd, void *region, long swapped, long child)
 			sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %llu %*u %llu", &minflt,
 			       &majflt);
 	}
-	n = snprintf(out, sizeof(out), "%p %llu %llu %ld %ld\n", region, minflt, majflt,
-		     swapped, child);
+	/* "%#lx": a region of NULL (bench, tree) reads back as 0, not "(nil)". */
+	n = snprintf(out, sizeof(out), "%#lx %llu %llu %ld %ld\n", (unsigned long)region, minflt,
+		     majflt, swapped, child);
 	if (write(fd, out, n) != n)
 		_exit(91);
 }
@@ -115,6 +117,88 @@ static void wl_frames(char *p, size_t pages)
 		close(fd);
 	if (out >= 0)
 		close(out);
+}
+
+/* Wait for the file @path to exist, for at most @secs seconds. */
+static bool wl_wait_file(const char *path, int secs)
+{
+	int i;
+
+	for (i = 0; i < secs * 100; i++) {
+		if (!access(path, F_OK))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+/* @n write faults on a 4 MiB region, dropped after each pass; the time in ns. */
+static long wl_churn(size_t n)
+{
+	size_t round = (4 << 20) / wl_page, done, step;
+	char *region = wl_map(round, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	struct timespec a, b;
+
+	madvise(region, round * wl_page, MADV_NOHUGEPAGE);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (done = 0; done < n; done += step) {
+		step = n - done < round ? n - done : round;
+		wl_touch(region, step, 1);
+		madvise(region, step * wl_page, MADV_DONTNEED);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (b.tv_sec - a.tv_sec) * 1000000000L + b.tv_nsec - a.tv_nsec;
+}
+
+/*
+ * The benchmark's target: wait for VMATLAS_WORKLOAD_GO (a file) if named,
+ * fault on @n fresh pages, say so (its pid, to @out) and wait to be killed.
+ */
+static int wl_target(size_t n, int out)
+{
+	const char *go = getenv("VMATLAS_WORKLOAD_GO");
+	char line[32];
+	int len;
+
+	if (go && !wl_wait_file(go, 600))
+		return 94;
+	wl_touch(wl_map(n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1), n, 1);
+	len = snprintf(line, sizeof(line), "%d\n", getpid());
+	if (write(out, line, len) != len)
+		return 91;
+	close(out);
+	for (;;)
+		pause();
+}
+
+/*
+ * A chain of @depth processes below this one, each forked by the one above
+ * and faulting on @n fresh pages of its own, each waiting for its child.
+ * The last one creates TREE_LEAF and waits for TREE_GO (a bystander's turn,
+ * in faults_test) for at most a minute. The count of processes made.
+ */
+static long wl_tree(size_t n, long depth)
+{
+	long level;
+	pid_t pid;
+	int status;
+
+	for (level = 0; level < depth; level++) {
+		pid = fork();
+		if (pid < 0)
+			_exit(95);
+		if (pid > 0) {
+			if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+			    WEXITSTATUS(status))
+				_exit(96);
+			if (level)
+				_exit(0);
+			return depth;
+		}
+		wl_touch(wl_map(n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1), n, 1);
+	}
+	close(open(TREE_LEAF, O_WRONLY | O_CREAT, 0600));
+	_exit(wl_wait_file(TREE_GO, 60) ? 0 : 97);
 }
 
 static int wl_run(const char *mode, size_t n)
@@ -164,6 +248,15 @@ static int wl_run(const char *mode, size_t n)
 		}
 		clock_gettime(CLOCK_MONOTONIC, &b);
 		swapped = (b.tv_sec - a.tv_sec) * 1000000000L + b.tv_nsec - a.tv_nsec;
+		region = NULL;
+	} else if (!strcmp(mode, "churn")) {
+		/* A bystander: n faults on 4 MiB, dropped and touched again. */
+		swapped = wl_churn(n);
+	} else if (!strcmp(mode, "target")) {
+		/* The benchmark's traced process: n faults, then until killed. */
+		return wl_target(n, out);
+	} else if (!strcmp(mode, "tree")) {
+		child = wl_tree(n, strtol(getenv("VMATLAS_WORKLOAD_DEPTH") ?: "6", NULL, 10));
 		region = NULL;
 	} else if (!strcmp(mode, "file")) {
 		fd = open(DISK_FILE, O_RDONLY);

@@ -2,8 +2,8 @@
 /*
  * The fault tests' workload and how to run it under "vmatlas faults". The
  * workload is whichever test binary runs it: a constructor takes over when
- * VMATLAS_WORKLOAD names a mode (touch, cow, swap, file, bench), does it,
- * reports its own fault counts and exits.
+ * VMATLAS_WORKLOAD names a mode (touch, cow, swap, file, bench, churn, target,
+ * tree), does it, reports its own fault counts and exits.
  */
 #ifndef _VMATLAS_TEST_WORKLOAD_H
 #define _VMATLAS_TEST_WORKLOAD_H
@@ -12,6 +12,9 @@
 
 #define DISK_FILE	"/mnt/disk/vmatlas-faults"
 #define WORKLOAD_OUT	"/tmp/vmatlas-workload.out"
+/* The "tree" workload's last process made this, and waits for TREE_GO. */
+#define TREE_LEAF	"/tmp/vmatlas-tree.leaf"
+#define TREE_GO		"/tmp/vmatlas-tree.go"
 
 /* What the workload said of itself at its end. */
 struct wl_result {

@@ -103,25 +103,29 @@ struct {
 	__uint(max_entries, 4 << 20);
 } events SEC(".maps");
 
-/* A command is traced with what it starts, four generations down. */
+/*
+ * The processes of a traced command: every process that the tool (targ_parent)
+ * or one of them forks, at any depth, from the fork until the last thread of
+ * it exits. Kept by fork_follow and exit_follow below; empty for -p PID.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TRACED_MAX);
+	__type(key, u32);
+	__type(value, u8);
+} traced_tgids SEC(".maps");
+
+/*
+ * Whether the current process is traced. This runs on every fault of every
+ * process in the system: one compare for -p PID, one lookup for a command.
+ */
 static __always_inline bool traced(void)
 {
 	u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct task_struct *t;
 
 	if (targ_tgid)
 		return tgid == targ_tgid;
-	t = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), real_parent);
-	if (BPF_CORE_READ(t, tgid) == targ_parent)
-		return true;
-	t = BPF_CORE_READ(t, real_parent);
-	if (BPF_CORE_READ(t, tgid) == targ_parent)
-		return true;
-	t = BPF_CORE_READ(t, real_parent);
-	if (BPF_CORE_READ(t, tgid) == targ_parent)
-		return true;
-	t = BPF_CORE_READ(t, real_parent);
-	return BPF_CORE_READ(t, tgid) == targ_parent;
+	return bpf_map_lookup_elem(&traced_tgids, &tgid);
 }
 
 static __always_inline u64 read_entry(u64 table, u64 addr, int shift)
@@ -604,6 +608,42 @@ int BPF_PROG(fault_user_tp_kf, unsigned long address, struct pt_regs *regs,
 	     unsigned long error_code)
 {
 	return on_user_exception(address, regs, error_code, true);
+}
+
+/*
+ * A process forked by the tool (the command) or by a traced process is traced
+ * too. The tracepoint fires in the parent before the child first runs: no
+ * fault of the child comes before it. A new thread is of a process already
+ * known, or not.
+ */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(fork_follow, struct task_struct *parent, struct task_struct *child)
+{
+	u32 ptgid = parent->tgid, ctgid = child->tgid;
+	u8 one = 1;
+
+	if (ctgid == ptgid)
+		return 0;
+	if (ptgid != targ_parent && !bpf_map_lookup_elem(&traced_tgids, &ptgid))
+		return 0;
+	if (bpf_map_update_elem(&traced_tgids, &ctgid, &one, BPF_ANY))
+		add(FC_UNFOLLOWED, 1);
+	return 0;
+}
+
+/*
+ * The last thread of a traced process is leaving: it has dropped its memory
+ * (exit_mm() comes first) and faults no more; its tgid may be reused.
+ */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(exit_follow, struct task_struct *p)
+{
+	u32 tgid = p->tgid;
+
+	if (!bpf_map_lookup_elem(&traced_tgids, &tgid) || p->signal->live.counter)
+		return 0;
+	bpf_map_delete_elem(&traced_tgids, &tgid);
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -27,7 +27,11 @@ enum fault_class {
 #define FC_COUNTED_MINOR	FC_MAX		/* as the kernel counts min_flt */
 #define FC_COUNTED_MAJOR	(FC_MAX + 1)	/* as the kernel counts maj_flt */
 #define FC_EXCEPTIONS		(FC_MAX + 2)	/* tracepoint attach: user-mode #PF */
-#define FC_SLOTS		(FC_MAX + 3)
+#define FC_UNFOLLOWED		(FC_MAX + 3)	/* forked, but no room to trace it */
+#define FC_SLOTS		(FC_MAX + 4)
+
+/* How many processes of a command can be traced at once. */
+#define TRACED_MAX		8192
 
 #define HIST_SLOTS		32	/* log2 buckets of latency in ns */
 #define VMA_NAME_LEN		32
