@@ -10,9 +10,10 @@
  * for a whole walk (VMAS with residency, then PTDUMP of the reservation) of
  * a small and of a large reservation.
  *
- * Slab objects and pages are counted apart: a kmalloc() above two pages
- * (a "large" one) counts as pages only; a vmalloc() or a new slab page is
- * seen by both.
+ * Slab objects (what the slab really holds: bytes_alloc, a PATH_MAX buffer
+ * may take 12 KiB) and pages are counted apart: a kmalloc() of more than two
+ * pages (a "large" one) counts as pages only; a vmalloc() or a new slab page
+ * is seen by both.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -127,7 +128,7 @@ static int field(const char *line, const char *name, char *out, size_t len)
 /* Replay the instance's trace; 0, or -1 if it lost events. */
 static int mem_replay(struct mem_tally *m)
 {
-	char line[512], key[40], num[32], site[64];
+	char line[512], key[40], num[32], req[32], site[64];
 	long page = sysconf(_SC_PAGESIZE);
 	FILE *f = fopen(INSTANCE "/trace", "r"), *keep;
 	int lost = 0;
@@ -146,15 +147,16 @@ static int mem_replay(struct mem_tally *m)
 		    strstr(line, " kmem_cache_alloc: ") ||
 		    strstr(line, " kmem_cache_alloc_node: ")) {
 			/*
-			 * Above two pages kmalloc() takes pages (a "large"
-			 * kmalloc), and kfree() gives them back without a kfree
-			 * event on some kernels: the page events count them.
+			 * A request above two pages goes to the page allocator
+			 * (a "large" kmalloc, traced twice through kvmalloc):
+			 * the page events count it.
 			 */
 			if (field(line, "ptr=", key, sizeof(key)) ||
+			    field(line, "bytes_req=", req, sizeof(req)) ||
 			    field(line, "bytes_alloc=", num, sizeof(num)) ||
 			    field(line, "call_site=", site, sizeof(site)))
 				continue;
-			if (atoll(num) > 2 * page)
+			if (atoll(req) > 2 * page)
 				m->large++;
 			else
 				tally(m, key, site, atoll(num), &m->slab, &m->slab_peak);
