@@ -184,7 +184,7 @@ static long vmatlas_ioctl_translate(struct file *file, void __user *uarg)
 	    !vmatlas_entry_size_ok(req.entry_size, sizeof(struct vmatlas_xlat)))
 		return -EINVAL;
 
-	x = kcalloc(VMATLAS_XLAT_BATCH, sizeof(*x), GFP_KERNEL);
+	x = kcalloc(VMATLAS_XLAT_BATCH, sizeof(*x), GFP_KERNEL | __GFP_NOWARN);
 	if (!x)
 		return -ENOMEM;
 	ret = vmatlas_target_get(&t, file, req.pid);
@@ -248,7 +248,7 @@ static long vmatlas_ioctl_ptdump(struct file *file, void __user *uarg)
 	if (ret)
 		return ret;
 	count = min_t(u32, req.count, VMATLAS_RUNS_BATCH);
-	runs = kvcalloc(count, sizeof(*runs), GFP_KERNEL);
+	runs = kvcalloc(count, sizeof(*runs), GFP_KERNEL | __GFP_NOWARN);
 	if (!runs) {
 		ret = -ENOMEM;
 		goto out_put;

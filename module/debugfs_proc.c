@@ -137,7 +137,7 @@ static int vmatlas_ptdump_show(struct seq_file *m, void *unused)
 
 	if (proc_target_get(m, &t))
 		return 0;
-	runs = kvcalloc(VMATLAS_RUNS_BATCH, sizeof(*runs), GFP_KERNEL);
+	runs = kvcalloc(VMATLAS_RUNS_BATCH, sizeof(*runs), GFP_KERNEL | __GFP_NOWARN);
 	if (!runs) {
 		vmatlas_target_put(&t);
 		return -ENOMEM;

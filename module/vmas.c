@@ -35,6 +35,7 @@ static bool batch_add_name(struct vmatlas_vmas_batch *b, struct vmatlas_vma *v, 
  * @names_size: bytes for names wanted (0: no names), capped at VMATLAS_NAMES_BATCH
  *
  * Fixed upper bounds: what a caller asks for never grows the module's memory.
+ * A failure is the caller's -ENOMEM, not a warning in the log.
  *
  * Return: 0 or -ENOMEM (then nothing is left to free).
  */
@@ -42,10 +43,10 @@ int vmatlas_vmas_batch_alloc(struct vmatlas_vmas_batch *b, u32 max, u32 names_si
 {
 	b->max = min_t(u32, max, VMATLAS_VMAS_BATCH);
 	b->names_size = min_t(u32, names_size, VMATLAS_NAMES_BATCH);
-	b->vmas = kvcalloc(b->max, sizeof(*b->vmas), GFP_KERNEL);
+	b->vmas = kvcalloc(b->max, sizeof(*b->vmas), GFP_KERNEL | __GFP_NOWARN);
 	b->path = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (b->names_size)
-		b->names = kvmalloc(b->names_size, GFP_KERNEL);
+		b->names = kvmalloc(b->names_size, GFP_KERNEL | __GFP_NOWARN);
 	if (!b->vmas || !b->path || (b->names_size && !b->names)) {
 		vmatlas_vmas_batch_free(b);
 		return -ENOMEM;

@@ -37,6 +37,7 @@
 #define NAMES_LEN	(2 * PAGE)
 #define RUNS_N		64
 #define LAB_PAGES_N	16
+#define XLAT_N		80	/* more than one chunk of 64 */
 
 /*
  * The walk's settings. fail-nth overrides probability, interval, times,
@@ -59,13 +60,13 @@ static const struct {
 
 #define N_SETTINGS	ARRAY_SIZE(fi_settings)
 
-enum op { OP_INFO, OP_VMAS, OP_WALK, OP_PTDUMP, OP_LAYOUT, OP_KADDR, OP_LAB };
+enum op { OP_INFO, OP_VMAS, OP_WALK, OP_PTDUMP, OP_LAYOUT, OP_KADDR, OP_LAB, OP_TRANSLATE };
 
 static const unsigned long op_cmd[] = {
 	[OP_INFO] = VMATLAS_IOC_INFO,		[OP_VMAS] = VMATLAS_IOC_VMAS,
 	[OP_WALK] = VMATLAS_IOC_WALK,		[OP_PTDUMP] = VMATLAS_IOC_PTDUMP,
 	[OP_LAYOUT] = VMATLAS_IOC_LAYOUT,	[OP_KADDR] = VMATLAS_IOC_KADDR,
-	[OP_LAB] = VMATLAS_IOC_LAB,
+	[OP_LAB] = VMATLAS_IOC_LAB,		[OP_TRANSLATE] = VMATLAS_IOC_TRANSLATE,
 };
 
 union request {
@@ -76,6 +77,7 @@ union request {
 	struct vmatlas_layout layout;
 	struct vmatlas_kaddr kaddr;
 	struct vmatlas_lab lab;
+	struct vmatlas_translate translate;
 };
 
 /* One call: the request and the user buffers it points to. */
@@ -85,6 +87,7 @@ struct call {
 	char names[NAMES_LEN];
 	struct vmatlas_run runs[RUNS_N];
 	struct vmatlas_lab_page pages[LAB_PAGES_N];
+	struct vmatlas_xlat xlat[XLAT_N];
 	int ret, err;
 };
 
@@ -131,6 +134,10 @@ FIXTURE_VARIANT_ADD(failnth, ptdump) {
 	.d = { OP_PTDUMP },
 };
 
+FIXTURE_VARIANT_ADD(failnth, translate) {
+	.d = { OP_TRANSLATE },
+};
+
 FIXTURE_VARIANT_ADD(failnth, layout) {
 	.d = { OP_LAYOUT },
 };
@@ -164,6 +171,7 @@ static __u64 uptr(const void *p)
 static void prepare(const struct op_desc *v, struct call *c)
 {
 	union request *r = &c->req;
+	unsigned int i;
 
 	memset(c, 0xa5, sizeof(*c));
 	memset(r, 0, sizeof(*r));
@@ -195,6 +203,14 @@ static void prepare(const struct op_desc *v, struct call *c)
 		break;
 	case OP_KADDR:
 		r->kaddr.addr = kaddr_addr;
+		break;
+	case OP_TRANSLATE:
+		r->translate.pid = getpid();
+		r->translate.count = XLAT_N;
+		r->translate.xlat_ptr = uptr(c->xlat);
+		r->translate.entry_size = sizeof(c->xlat[0]);
+		for (i = 0; i < XLAT_N; i++)
+			c->xlat[i].addr = uptr(area) + i % AREA_PAGES * PAGE + i;
 		break;
 	case OP_LAB:
 		r->lab.kind = v->lab_kind;
@@ -263,6 +279,10 @@ static const char *differ(const struct op_desc *v, const struct call *a,
 		return NULL;
 	case OP_LAB:
 		return differ_lab(a, b);
+	case OP_TRANSLATE:
+		if (memcmp(x, y, sizeof(x->translate)))
+			return "the reply";
+		return memcmp(a->xlat, b->xlat, sizeof(a->xlat)) ? "the entries" : NULL;
 	default:
 		return memcmp(x, y, _IOC_SIZE(op_cmd[v->op])) ? "the reply" : NULL;
 	}
