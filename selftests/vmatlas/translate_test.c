@@ -241,23 +241,28 @@ TEST_F(translate, longer_entries_are_zero_filled)
 TEST_F(translate, another_process)
 {
 	struct vmatlas_translate req;
-	int p[2], fd, i;
-	char c;
+	int go[2], ready[2], fd, i;
+	char c = 0;
 	pid_t pid;
 
-	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(ready));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
 		/* COW: the child's writes give it frames of its own. */
 		for (i = 0; i < XLAT_PAGES; i++)
 			self->map[i * self->page] = 2;
-		close(p[1]);
-		read(p[0], &c, 1);
+		close(go[1]);
+		/* Said only once every page is written: then nothing moves. */
+		if (write(ready[1], &c, 1) != 1)
+			_exit(1);
+		read(go[0], &c, 1);
 		_exit(0);
 	}
-	close(p[0]);
-	ASSERT_EQ(0, proc_wait_sleeping(pid));
+	close(go[0]);
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
 	ASSERT_EQ(0, xlat(&self->x, &req, pid, self->e, 2 * XLAT_PAGES, sizeof(self->e[0])));
 	fd = pagemap_open(pid);
 	ASSERT_LE(0, fd);
@@ -266,10 +271,12 @@ TEST_F(translate, another_process)
 
 		ASSERT_EQ(0, self->e[i].error);
 		ASSERT_TRUE(pm & PM_PRESENT);
-		ASSERT_EQ(pm & PM_PFN_MASK, self->e[i].phys / self->page);
+		ASSERT_EQ(pm & PM_PFN_MASK, self->e[i].phys / self->page) TH_LOG("%#llx",
+										 self->e[i].addr);
 	}
 	close(fd);
-	close(p[1]);
+	close(go[1]);
+	close(ready[0]);
 	waitpid(pid, NULL, 0);
 }
 
