@@ -645,6 +645,7 @@ TEST_F_TIMEOUT(race, walkers_against_a_churning_target_get_consistent_answers, 9
 	};
 	struct pollfd pfd;
 	int ready[2], count_fd, i, k, status;
+	unsigned long long ok_exec;
 	int execs;
 	char c;
 
@@ -720,8 +721,10 @@ TEST_F_TIMEOUT(race, walkers_against_a_churning_target_get_consistent_answers, 9
 		if (i != OP_COLLAPSED && (i != OP_HUGETLB || getenv("VMATLAS_HARNESS")))
 			EXPECT_LT(0, sh->ops[i]) TH_LOG("the target never did %s", op);
 	}
-	EXPECT_LT(0, r.st[K_VMAS][S_OK_EXEC] + r.st[K_WALK][S_OK_EXEC])
-		TH_LOG("no call on the exec target succeeded");
+	/* Of any kind: the debug kernel makes a few dozen calls in all. */
+	for (k = 0, ok_exec = 0; k < K_MAX; k++)
+		ok_exec += r.st[k][S_OK_EXEC];
+	EXPECT_LT(0, ok_exec) TH_LOG("no call on the exec target succeeded");
 }
 
 TEST_HARNESS_MAIN
