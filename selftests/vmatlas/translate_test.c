@@ -41,6 +41,16 @@ static int xlat(const struct vx *x, struct vmatlas_translate *req, pid_t pid,
 	return ioctl(x->fd, VMATLAS_IOC_TRANSLATE, req) ? -errno : 0;
 }
 
+/*
+ * An address in the caller's code. (The address of a function is not
+ * enough: an out-of-line copy of one its callers inline may sit on a page
+ * this process never ran, and so never mapped.)
+ */
+static __attribute__((noinline)) unsigned long long code_here(void)
+{
+	return (uintptr_t)__builtin_return_address(0);
+}
+
 FIXTURE(translate) {
 	struct vx x;
 	char *map;
@@ -82,7 +92,7 @@ FIXTURE_SETUP(translate)
 	self->addrs[n++] = ~0ULL;
 	self->addrs[n++] = 1ULL << 63;
 	self->addrs[n++] = (uintptr_t)self->map;
-	self->addrs[n++] = (uintptr_t)xlat;
+	self->addrs[n++] = code_here();
 	for (i = 0; i < n; i++)
 		self->e[i].addr = self->addrs[i];
 }
@@ -147,13 +157,9 @@ TEST_F(translate, refused_addresses_fail_alone)
 {
 	struct vmatlas_translate req;
 	struct vmatlas_xlat *e = &self->e[2 * XLAT_PAGES];
-	char text;
 
-	/*
-	 * The out-of-line copy of xlat() need not be on a page this process
-	 * has run (its callers may have it inlined): read it, so it is mapped.
-	 */
-	memcpy(&text, (const void *)(uintptr_t)e[7].addr, 1);
+	/* Code this function is running: its page is mapped, present. */
+	e[7].addr = code_here();
 	ASSERT_EQ(0, xlat(&self->x, &req, getpid(), e, 8, sizeof(*e)));
 	EXPECT_EQ(-ENOMEM, e[0].error);		/* no VMA */
 	EXPECT_EQ(-ENOMEM, e[1].error);		/* address 0: no VMA either */
