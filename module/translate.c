@@ -64,6 +64,13 @@ static int translate_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *l
  * CAP_SYS_ADMIN nothing that names a frame, a swap slot or the state of a
  * struct page leaves; page-table addresses also need kernel addresses.
  */
+/* A leaf entry as an opener without CAP_SYS_ADMIN sees it (WALK and TRANSLATE). */
+static u64 translate_hide_leaf(u64 entry, u64 bits)
+{
+	/* A swap-format leaf is all swap slot or frame, bar its bits. */
+	return bits & VMATLAS_ENT_SWAP ? 0 : vmatlas_entry_hide_phys(entry);
+}
+
 static void translate_apply_view(const struct vmatlas_target *t, struct vmatlas_walk *out)
 {
 	int i;
@@ -90,11 +97,8 @@ static void translate_apply_view(const struct vmatlas_target *t, struct vmatlas_
 	for (i = 0; i < VMATLAS_LEVELS; i++) {
 		struct vmatlas_level *l = &out->levels[i];
 
-		/* A swap-format leaf is all swap slot or frame, bar its bits. */
-		if ((l->flags & VMATLAS_LVL_LEAF) && (l->bits & VMATLAS_ENT_SWAP))
-			l->entry = 0;
-		else
-			l->entry = vmatlas_entry_hide_phys(l->entry);
+		/* Only a leaf's bits can say swap (vmatlas_entry_bits()). */
+		l->entry = translate_hide_leaf(l->entry, l->bits);
 	}
 }
 
@@ -211,7 +215,7 @@ static int xlat_lookup(const struct vmatlas_target *t, struct vmatlas_xlat *x,
 	x->phys = 0;
 	x->swap_type = 0;
 	x->swap_offset = 0;
-	x->entry = x->bits & VMATLAS_ENT_SWAP ? 0 : vmatlas_entry_hide_phys(x->entry);
+	x->entry = translate_hide_leaf(x->entry, x->bits);
 	return 0;
 }
 
