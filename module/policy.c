@@ -45,10 +45,21 @@ bool vmatlas_privileged(const struct file *file)
  */
 bool vmatlas_may_see_kernel(const struct file *file)
 {
+	return vmatlas_privileged(file) && vmatlas_kernel_addrs_shown();
+}
+
+/**
+ * vmatlas_kernel_addrs_shown() - vmatlas_may_see_kernel() for a privileged opener
+ *
+ * For a caller that has asked vmatlas_privileged() already: each of these
+ * checks goes through every LSM, and a request makes one of each.
+ *
+ * Return: true unless lockdown or kptr_restrict hides kernel addresses.
+ */
+bool vmatlas_kernel_addrs_shown(void)
+{
 	char buf[24];
 
-	if (!vmatlas_privileged(file))
-		return false;
 	if (security_locked_down(LOCKDOWN_KCORE))
 		return false;
 	snprintf(buf, sizeof(buf), "%pK", vmatlas_may_see_kernel);

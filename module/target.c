@@ -44,19 +44,19 @@ int vmatlas_target_get(struct vmatlas_target *t, const struct file *file, s32 pi
 	if (!mm)
 		return -ESRCH;
 
-	if (mm != current->mm && !vmatlas_privileged(file)) {
-		mmput(mm);
-		return -EPERM;
-	}
-	t->mm = mm;
-	t->pid = pid;
 	/*
 	 * The view every collector and transport obeys, decided here once
 	 * per request: frames as pagemap's show_pfn, page-table addresses
 	 * as kernel addresses (kptr_restrict, lockdown) on top of that.
 	 */
 	t->show_phys = vmatlas_privileged(file);
-	t->show_tables = t->show_phys && vmatlas_may_see_kernel(file);
+	if (mm != current->mm && !t->show_phys) {
+		mmput(mm);
+		return -EPERM;
+	}
+	t->mm = mm;
+	t->pid = pid;
+	t->show_tables = t->show_phys && vmatlas_kernel_addrs_shown();
 	return 0;
 }
 

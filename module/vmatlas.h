@@ -22,6 +22,7 @@ void vmatlas_info_fill(struct vmatlas_info *info, const struct file *file);
 /* policy.c */
 bool vmatlas_privileged(const struct file *file);
 bool vmatlas_may_see_kernel(const struct file *file);
+bool vmatlas_kernel_addrs_shown(void);
 bool vmatlas_bpf_may_read_kernel(void);
 
 /* layout.c */

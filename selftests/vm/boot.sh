@@ -35,19 +35,52 @@ if [ "$mode" = shell ]; then
 	exit
 fi
 
-# The demo or the benchmark: the VM's console, without the kernel's chatter;
-# the whole of it is kept. It fails if the program in the VM failed, the VM
-# did not finish, or the kernel warned.
-set -o pipefail
-VM_RUNNER="timeout -k 10 1200" boot_vm "$mode" -display none -serial stdio -monitor none \
-	</dev/null 2>&1 | tee "$T_OUT/console.$mode.log" | tr -d '\r' |
-	sed -u -n '/^=== vmatlas\|^faults benchmark\|^space benchmark/,/^vmatlas-vm: done/{/^vmatlas-vm:/d;p}'
-[ $? = 124 ] && timed_out=1 || timed_out=0
-awk -v run=1 -v timed_out=$timed_out -f "$VM_DIR/parse.awk" "$T_OUT/console.$mode.log" \
-	>"$T_OUT/$mode.result"
-if ! grep -qx 'FAIL 0' "$T_OUT/$mode.result"; then
-	log "$mode on $KREL FAILED (console: $T_OUT/console.$mode.log):"
-	sed -n 's/^FAILED /    /p' "$T_OUT/$mode.result" >&2
-	exit 1
+# The demo or one boot of the benchmark: the VM's console, without the
+# kernel's chatter; the whole of it is kept. It fails if the program in the
+# VM failed, the VM did not finish, or the kernel warned.
+# Usage: run_boot LOGNAME
+run_boot()
+{
+	local log=$T_OUT/console.$1.log timed_out
+
+	set -o pipefail
+	VM_RUNNER="timeout -k 10 1200" boot_vm "$mode" -display none -serial stdio -monitor none \
+		</dev/null 2>&1 | tee "$log" | tr -d '\r' |
+		sed -u -n '/^=== vmatlas\|^faults benchmark\|^space benchmark/,/^vmatlas-vm: done/{/^vmatlas-vm:/d;p}'
+	[ $? = 124 ] && timed_out=1 || timed_out=0
+	set +o pipefail
+	awk -v run=1 -v timed_out=$timed_out -f "$VM_DIR/parse.awk" "$log" >"$T_OUT/$1.result"
+	if ! grep -qx 'FAIL 0' "$T_OUT/$1.result"; then
+		log "$1 on $KREL FAILED (console: $log):"
+		sed -n 's/^FAILED /    /p' "$T_OUT/$1.result" >&2
+		return 1
+	fi
+}
+
+if [ "$mode" = demo ]; then
+	run_boot demo || exit 1
+	log "demo on $KREL: done, no kernel warning"
+	exit 0
 fi
-log "$mode on $KREL: done, no kernel warning"
+
+# The benchmark, in as many boots as its parts need. Whatever patches the
+# kernel's text at run time (BPF programs, the kmem tracepoints of "memory")
+# needs one TCG thread (boot_vm); the rest runs with a host thread per vCPU,
+# as a real machine runs its CPUs, which the stall benchmark (a walker and
+# the target's writer on two CPUs) means to measure.
+SPACE_MTTCG=residency,listing,translate,stall,span
+case ${VMATLAS_BENCH:-all} in
+all) boots="faults:single space:$SPACE_MTTCG:multi space:memory:single" ;;
+space) boots="space:$SPACE_MTTCG:multi space:memory:single" ;;
+space:*memory*) boots="$VMATLAS_BENCH:single" ;;
+space:*) boots="$VMATLAS_BENCH:multi" ;;
+*) boots="$VMATLAS_BENCH:single" ;;
+esac
+# perf turns static keys on and off: text patching, one thread.
+[ -n "${VMATLAS_BENCH_PERF:-}" ] && boots=${boots//:multi/:single}
+n=0
+for b in $boots; do
+	n=$((n + 1))
+	VMATLAS_BENCH=${b%:*} VM_TCG_THREAD=${b##*:} run_boot bench$n || exit 1
+done
+log "bench on $KREL: done, no kernel warning"

@@ -114,14 +114,26 @@ demo)
 	;;
 bench)
 	# vmatlas_bench= on the command line: faults (with others), others
-	# (the cost of tracing one process to the others only), space, or all.
+	# (the cost of tracing one process to the others only), space or
+	# space:NAME,... (vmatlas-bench-space -o), or all.
+	# With perf in the image (make bench VMATLAS_BENCH_PERF=1), the whole
+	# VM is sampled while the address-space benchmark runs.
+	perf=
+	[ -x /usr/bin/perf ] && perf="/usr/bin/perf record -q -N -a -F 499 -o /tmp/perf.data --"
 	case ${vmatlas_bench:-all} in
 	faults) vmatlas-bench && vmatlas-bench others ;;
 	others) vmatlas-bench others ;;
-	space) vmatlas-bench-space ;;
+	space) $perf vmatlas-bench-space ;;
+	space:*) $perf vmatlas-bench-space -o "${vmatlas_bench#space:}" ;;
 	*) vmatlas-bench && vmatlas-bench others && vmatlas-bench-space ;;
 	esac
-	say "run-exit $?"
+	rc=$?
+	if [ -s /tmp/perf.data ]; then
+		echo "=== perf: where the VM's CPUs were, by symbol"
+		/usr/bin/perf report -i /tmp/perf.data --stdio --no-children -g none --sort dso,sym \
+			--percent-limit 0.05 2>/dev/null | sed '/^#/d;/^$/d' | head -150
+	fi
+	say "run-exit $rc"
 	say "done"
 	;;
 *)

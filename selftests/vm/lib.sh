@@ -175,6 +175,13 @@ pack_initramfs()
 	if [ "$mode" = bench ] && [ -n "${VMATLAS_BENCH_BASELINE:-}" ]; then
 		cp "$VMATLAS_BENCH_BASELINE" "$root/bin/vmatlas-baseline"
 	fi
+	# make bench VMATLAS_BENCH_PERF=1: the host's perf and its libraries, to
+	# profile the address-space benchmark (init.sh); a developer's tool, for
+	# targets of the host's architecture.
+	if [ "$mode" = bench ] && [ -n "${VMATLAS_BENCH_PERF:-}" ]; then
+		{ echo /usr/bin/perf; ldd /usr/bin/perf | grep -o '/[^ ]*'; } |
+			xargs cp -L --parents -t "$root" || return 1
+	fi
 	if [ "$mode" = test ] || [ "$mode" = bench ]; then
 		cp "$BUILD_DIR/$T_UARCH"/tests/* "$SRC_DIR"/selftests/vmatlas/*.sh "$root/tests/"
 		# Lockdown cannot be lowered again: that test runs after all others.
@@ -230,7 +237,12 @@ kernel_cmdline()
 	local mode=$1 cmd
 
 	cmd="console=ttyS0 loglevel=4 panic=-1"
-	if [ "$T_IMAGE" = debug ]; then
+	if [ "$mode" = bench ]; then
+		# Timed as users run it: no allocator debugging, which costs one
+		# side more than the other (stack traces of every slab object,
+		# poisoned and checked pages).
+		:
+	elif [ "$T_IMAGE" = debug ]; then
 		# KASAN catches what slub_debug and page poisoning would, and
 		# more; the tests' timeouts stretch to the kernel's pace.
 		cmd="$cmd kfence.sample_interval=1 vmatlas_timeout_scale=${VMATLAS_DEBUG_SCALE:-10}"
@@ -268,8 +280,9 @@ boot_vm()
 	# still run a patched-out int3 ("Oops: int3" in handle_mm_fault, seen on
 	# 6.12 and on the debug kernel, with or without vmatlas loaded). One TCG
 	# thread keeps both vCPUs' view of the code coherent; with two VMs at a
-	# time on two cores it costs little.
-	${VM_RUNNER:-} "$T_QEMU" -accel tcg,thread=single -m "$T_MEM" -smp 2 -cpu "$T_CPU" -no-reboot \
+	# time on two cores it costs little. VM_TCG_THREAD=multi: only for a boot
+	# that patches nothing (boot.sh's benchmark parts).
+	${VM_RUNNER:-} "$T_QEMU" -accel tcg,thread=${VM_TCG_THREAD:-single} -m "$T_MEM" -smp 2 -cpu "$T_CPU" -no-reboot \
 		-kernel "$VMLINUZ" -initrd "$T_OUT/initramfs.gz" \
 		-append "$(kernel_cmdline "$mode")" "$@"
 }

@@ -14,6 +14,9 @@
  * one so that it cannot rot.
  *
  * Usage: vmatlas-bench-space [-n VMAS] [-t TOUCH_MIB] [-g RESERVE_GIB] [-r ROUNDS]
+ *                            [-o NAME,...]
+ * -o runs only the named benchmarks (residency, listing, translate, stall,
+ * memory, span): "make bench BENCH=space:stall" runs one in its own boot.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -224,21 +227,55 @@ void bench_report(const char *name, const char *anchor_name, __u64 *v, __u64 *a,
 }
 
 static const char usage_text[] =
-	"usage: vmatlas-bench-space [-n VMAS] [-t TOUCH_MIB] [-g RESERVE_GIB] [-r ROUNDS]\n";
+	"usage: vmatlas-bench-space [-n VMAS] [-t TOUCH_MIB] [-g RESERVE_GIB] [-r ROUNDS]\n"
+	"                           [-o residency,listing,translate,stall,memory,span]\n";
+
+/* The benchmarks on the target, in the order they run; bench_span() makes its own. */
+static const struct {
+	const char *name;
+	int (*run)(struct bench_target *t, int rounds);
+} benches[] = {
+	{ "residency", bench_residency },
+	{ "listing", bench_listing },
+	{ "translate", bench_translate },
+	{ "stall", bench_stall },
+	{ "memory", bench_memory },
+	{ "span", NULL },
+};
+
+#define BENCH_ALL	((1u << ARRAY_SIZE(benches)) - 1)
+
+/* -o's comma-separated names as a mask of benches[]; 0 if one is unknown. */
+static unsigned int bench_parse_only(char *list)
+{
+	unsigned int mask = 0, i;
+	char *name, *save;
+
+	for (name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < ARRAY_SIZE(benches); i++)
+			if (!strcmp(name, benches[i].name))
+				break;
+		if (i == ARRAY_SIZE(benches))
+			return 0;
+		mask |= 1u << i;
+	}
+	return mask;
+}
 
 int main(int argc, char **argv)
 {
 	unsigned long nvmas = 5000, base;
 	unsigned long long touch = 256ULL << 20, reserve = 64ULL << 30;
 	struct bench_target t = {};
-	int rounds = 5, c;
+	unsigned int only = BENCH_ALL, i;
+	int rounds = 5, c, ret = 0;
 	pid_t pid;
 
 	page_size = sysconf(_SC_PAGESIZE);
 	/* A 32-bit process has 3 GiB: a smaller sketch of the same. */
 	if (sizeof(long) < 8)
 		reserve = 1ULL << 30;
-	while ((c = getopt(argc, argv, "n:t:g:r:")) != -1) {
+	while ((c = getopt(argc, argv, "n:t:g:r:o:")) != -1) {
 		switch (c) {
 		case 'n':
 			nvmas = strtoul(optarg, NULL, 0);
@@ -252,12 +289,15 @@ int main(int argc, char **argv)
 		case 'r':
 			rounds = atoi(optarg);
 			break;
+		case 'o':
+			only = bench_parse_only(optarg);
+			break;
 		default:
 			fputs(usage_text, stderr);
 			return 2;
 		}
 	}
-	if (!nvmas || !touch || rounds < 1 || rounds > BENCH_MAX_ROUNDS ||
+	if (!only || !nvmas || !touch || rounds < 1 || rounds > BENCH_MAX_ROUNDS ||
 	    reserve / nvmas < 2 * (unsigned long long)page_size ||
 	    touch / nvmas > reserve / nvmas / 2) {
 		fputs(usage_text, stderr);
@@ -287,11 +327,11 @@ int main(int argc, char **argv)
 	printf("medians of %d interleaved rounds\n", rounds);
 	printf("%-34s %13s  %-22s %13s  %s\n", "benchmark", "vmatlas", "anchor", "",
 	       "ratio (min-max)");
-	if (bench_residency(&t, rounds) || bench_listing(&t, rounds) ||
-	    bench_translate(&t, rounds) || bench_stall(&t, rounds) || bench_memory(&t)) {
-		bench_kill_target(pid);
-		return 1;
-	}
+	for (i = 0; i < ARRAY_SIZE(benches) && !ret; i++)
+		if ((only & (1u << i)) && benches[i].run)
+			ret = benches[i].run(&t, rounds);
 	bench_kill_target(pid);
-	return bench_span(&t, rounds);
+	if (ret)
+		return 1;
+	return only & (1u << (ARRAY_SIZE(benches) - 1)) ? bench_span(&t, rounds) : 0;
 }

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #define BENCH_MAX_ROUNDS	64
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
 /*
  * A thread of the target that maps and unmaps a page in a loop and times
@@ -66,7 +67,7 @@ int bench_listing(struct bench_target *t, int rounds);
 int bench_translate(struct bench_target *t, int rounds);
 int bench_span(struct bench_target *t, int rounds);
 int bench_stall(struct bench_target *t, int rounds);
-int bench_memory(struct bench_target *t);
+int bench_memory(struct bench_target *t, int rounds);
 
 /* space_stall.c: the loop the target's thread runs */
 void *bench_stall_thread(void *arg);
