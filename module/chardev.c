@@ -184,7 +184,9 @@ static long vmatlas_ioctl_translate(struct file *file, void __user *uarg)
 	    !vmatlas_entry_size_ok(req.entry_size, sizeof(struct vmatlas_xlat)))
 		return -EINVAL;
 
-	x = kcalloc(VMATLAS_XLAT_BATCH, sizeof(*x), GFP_KERNEL | __GFP_NOWARN);
+	/* One chunk's worth, or what a short request needs. */
+	x = kcalloc(min_t(u32, req.count, VMATLAS_XLAT_BATCH), sizeof(*x),
+		    GFP_KERNEL | __GFP_NOWARN);
 	if (!x)
 		return -ENOMEM;
 	ret = vmatlas_target_get(&t, file, req.pid);

@@ -119,7 +119,11 @@ bench)
 	# With perf in the image (make bench VMATLAS_BENCH_PERF=1), the whole
 	# VM is sampled while the address-space benchmark runs.
 	perf=
-	[ -x /usr/bin/perf ] && perf="/usr/bin/perf record -q -N -a -F 499 -o /tmp/perf.data --"
+	if [ -x /usr/bin/perf ]; then
+		freq=$(cat /etc/vmatlas-perf)
+		[ "$freq" -gt 1 ] 2>/dev/null || freq=499
+		perf="/usr/bin/perf record -q -N -a -F $freq -o /tmp/perf.data --"
+	fi
 	case ${vmatlas_bench:-all} in
 	faults) vmatlas-bench && vmatlas-bench others ;;
 	others) vmatlas-bench others ;;

@@ -175,12 +175,14 @@ pack_initramfs()
 	if [ "$mode" = bench ] && [ -n "${VMATLAS_BENCH_BASELINE:-}" ]; then
 		cp "$VMATLAS_BENCH_BASELINE" "$root/bin/vmatlas-baseline"
 	fi
-	# make bench VMATLAS_BENCH_PERF=1: the host's perf and its libraries, to
+	# make bench VMATLAS_BENCH_PERF=1|FREQ: the host's perf and its libraries, to
 	# profile the address-space benchmark (init.sh); a developer's tool, for
 	# targets of the host's architecture.
 	if [ "$mode" = bench ] && [ -n "${VMATLAS_BENCH_PERF:-}" ]; then
 		{ echo /usr/bin/perf; ldd /usr/bin/perf | grep -o '/[^ ]*'; } |
 			xargs cp -L --parents -t "$root" || return 1
+		# Samples a second, per CPU: VMATLAS_BENCH_PERF=4999; 1 is 499.
+		echo "$VMATLAS_BENCH_PERF" >"$root/etc/vmatlas-perf"
 	fi
 	if [ "$mode" = test ] || [ "$mode" = bench ]; then
 		cp "$BUILD_DIR/$T_UARCH"/tests/* "$SRC_DIR"/selftests/vmatlas/*.sh "$root/tests/"

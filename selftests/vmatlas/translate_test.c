@@ -172,6 +172,57 @@ TEST_F(translate, refused_addresses_fail_alone)
 	EXPECT_TRUE(e[7].out_flags & VMATLAS_WALK_PRESENT);
 }
 
+/*
+ * Many small VMAs and holes, looked up in every order: ascending (the batch
+ * steps from VMA to VMA), descending, by strides that jump more VMAs than
+ * it steps over, and in holes. Each entry is what WALK says for it alone.
+ */
+TEST(vmas_and_holes_in_any_order)
+{
+	enum { N = 40, ADDRS = 3 * N };
+	static const unsigned int strides[] = { 1, ADDRS - 1, 7, 29 };
+	struct vmatlas_xlat e[ADDRS];
+	struct vmatlas_translate req;
+	unsigned long long a[ADDRS];
+	long page = sysconf(_SC_PAGESIZE);
+	struct vmatlas_walk w;
+	unsigned int s, i, j;
+	struct vx x;
+	char *map;
+
+	ASSERT_EQ(0, vx_open(&x));
+	map = mmap(NULL, 3 * N * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	/* Page 3i written, 3i+1 a PROT_NONE VMA of its own, 3i+2 a hole. */
+	for (i = 0; i < N; i++) {
+		map[3 * i * page] = 1;
+		ASSERT_EQ(0, mprotect(map + (3 * i + 1) * page, page, PROT_NONE));
+		ASSERT_EQ(0, munmap(map + (3 * i + 2) * page, page));
+	}
+	for (i = 0; i < ADDRS; i++)
+		a[i] = (uintptr_t)map + i * page + i;
+	for (s = 0; s < ARRAY_SIZE(strides); s++) {
+		for (i = 0, j = 0; i < ADDRS; i++, j = (j + strides[s]) % ADDRS) {
+			memset(&e[i], 0xa5, sizeof(e[i]));
+			e[i].addr = a[j];
+		}
+		ASSERT_EQ(0, xlat(&x, &req, getpid(), e, ADDRS, sizeof(e[0])));
+		ASSERT_EQ(ADDRS, req.count);
+		for (i = 0; i < ADDRS; i++) {
+			int err = vx_walk(&x, &w, getpid(), e[i].addr);
+			unsigned int k = (e[i].addr - (uintptr_t)map) / page;
+
+			ASSERT_EQ(err, e[i].error) TH_LOG("stride %u: page %u", strides[s], k);
+			ASSERT_EQ(k % 3 == 2 ? -ENOMEM : 0, err) TH_LOG("page %u", k);
+			ASSERT_EQ(err ? 0 : w.phys, e[i].phys) TH_LOG("page %u", k);
+			ASSERT_EQ(k % 3 == 0, !!(e[i].out_flags & VMATLAS_WALK_PRESENT));
+		}
+	}
+	for (i = 0; i < N; i++)
+		munmap(map + 3 * i * page, 2 * page);
+	vx_close(&x);
+}
+
 /* What the call refuses leaves the caller's entries as they were. */
 TEST_F(translate, bad_requests_change_nothing)
 {
