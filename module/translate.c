@@ -9,7 +9,6 @@
 #include <linux/mm.h>
 #include <linux/string.h>
 
-#include "compat.h"
 #include "trace.h"
 #include "vmatlas.h"
 
@@ -220,51 +219,6 @@ static int xlat_lookup(const struct vmatlas_target *t, struct vmatlas_xlat *x,
 	return 0;
 }
 
-/* VMAs a batch steps over before it searches the tree for an address instead. */
-#define XLAT_VMA_STEPS	4
-
-/*
- * Where a batch is in the target's VMAs: @vma is the first VMA that ends
- * above the last address looked up (NULL: none, or not looked up yet), and
- * @vmi stands after it.
- */
-struct xlat_cursor {
-	struct vma_iterator vmi;
-	struct vm_area_struct *vma;
-};
-
-static void xlat_cursor_init(struct xlat_cursor *c, struct mm_struct *mm)
-{
-	VMA_ITERATOR(vmi, mm, 0);
-
-	c->vmi = vmi;
-	c->vma = NULL;
-}
-
-/*
- * The VMA that contains @addr, or NULL. Sorted addresses fall in the VMA of
- * the one before or in one a few VMAs after it: the iterator steps there
- * rather than search the tree from its root again. Any other address is
- * searched for, and the cursor moves there.
- */
-static struct vm_area_struct *xlat_vma(struct xlat_cursor *c, unsigned long addr)
-{
-	struct vm_area_struct *vma = c->vma;
-	int steps = XLAT_VMA_STEPS;
-
-	if (vma && addr >= vma->vm_start) {
-		while (vma && addr >= vma->vm_end && steps--)
-			vma = vma_next(&c->vmi);
-		if (vma && addr < vma->vm_end) {
-			c->vma = vma;
-			return addr >= vma->vm_start ? vma : NULL;
-		}
-	}
-	vmatlas_vma_iter_set(&c->vmi, addr);
-	c->vma = vma_find(&c->vmi, ULONG_MAX);
-	return c->vma && addr >= c->vma->vm_start ? c->vma : NULL;
-}
-
 /**
  * vmatlas_translate_batch() - translate @n addresses under one hold of the lock
  * @t: the target
@@ -282,10 +236,9 @@ static struct vm_area_struct *xlat_vma(struct xlat_cursor *c, unsigned long addr
 int vmatlas_translate_batch(struct vmatlas_target *t, struct vmatlas_xlat *x, unsigned int n)
 {
 	unsigned int i, present = 0, refused = 0;
-	struct xlat_cursor c;
+	struct vm_area_struct *vma = NULL;
 	int ret;
 
-	xlat_cursor_init(&c, t->mm);
 	ret = vmatlas_target_lock(t);
 	if (ret) {
 		trace_vmatlas_translate(t->pid, n, 0, 0, ret);
@@ -300,7 +253,10 @@ int vmatlas_translate_batch(struct vmatlas_target *t, struct vmatlas_xlat *x, un
 		x[i].error = raw == addr ? translate_check(t, addr) : -EINVAL;
 		if (x[i].error)
 			continue;
-		if (!xlat_vma(&c, addr)) {
+		/* Sorted addresses mostly fall in the VMA of the one before. */
+		if (!vma || addr < vma->vm_start || addr >= vma->vm_end)
+			vma = vma_lookup(t->mm, addr);
+		if (!vma) {
 			x[i].error = -ENOMEM;
 			continue;
 		}
