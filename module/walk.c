@@ -41,20 +41,14 @@ static bool level_folded(unsigned int level)
 	}
 }
 
-static void visit_entry(struct vmatlas_walker *w, unsigned int level, u64 entry,
-			unsigned int index, unsigned int flags, phys_addr_t table)
+static void visit(struct vmatlas_walker *w, unsigned int level, u64 entry,
+		  unsigned int index, unsigned int flags, phys_addr_t table)
 {
+	if (!w->visit)
+		return;
 	if (level_folded(level))
 		flags |= VMATLAS_LVL_FOLDED;
 	w->visit(w, level, entry, index, flags | VMATLAS_LVL_READ, table);
-}
-
-/* Most walks have no @visit: for them, a test where each entry is read. */
-static __always_inline void visit(struct vmatlas_walker *w, unsigned int level, u64 entry,
-				  unsigned int index, unsigned int flags, phys_addr_t table)
-{
-	if (w->visit)
-		visit_entry(w, level, entry, index, flags, table);
 }
 
 /* Hand one leaf to the callback; a non-zero return stops the walk at @addr. */
@@ -80,35 +74,10 @@ static int emit_leaf(struct vmatlas_walker *w, void *slot, unsigned int level, u
 	return 0;
 }
 
-/*
- * How many of the @n entries at @ptep lie in whole groups of four empty ones
- * before the first that is not empty. Most of a sparse table is empty, and a
- * walk that does not report empty entries (@visit) reads little else: four
- * loads and one test a group. The union of four entries is none only if each
- * is (pte_none() tests for set bits on x86 and arm64). An entry skipped here
- * was empty when read; the others are read again, once, by the caller.
- */
-static unsigned long ptes_none(pte_t *ptep, unsigned long n)
-{
-	unsigned long i;
-
-	for (i = 0; i + 4 <= n; i += 4) {
-		u64 any = pte_val(ptep_get_lockless(ptep + i)) |
-			  pte_val(ptep_get_lockless(ptep + i + 1)) |
-			  pte_val(ptep_get_lockless(ptep + i + 2)) |
-			  pte_val(ptep_get_lockless(ptep + i + 3));
-
-		if (!pte_none(__pte(any)))
-			break;
-	}
-	return i;
-}
-
 static int walk_pte_range(struct vmatlas_walker *w, pmd_t *pmdp, pmd_t pmd,
 			  unsigned long addr, unsigned long end)
 {
 	phys_addr_t table = PFN_PHYS(pmd_pfn(pmd));
-	bool visiting = w->visit;
 	pte_t *start_pte, *ptep;
 	int ret = 0;
 
@@ -119,26 +88,13 @@ static int walk_pte_range(struct vmatlas_walker *w, pmd_t *pmdp, pmd_t pmd,
 		goto out_unmap;
 	}
 	for (ptep = start_pte; addr < end; addr += PAGE_SIZE, ptep++) {
-		pte_t pte;
+		pte_t pte = ptep_get_lockless(ptep);
+		bool none = pte_none(pte);
 
-		if (!visiting) {
-			unsigned long skip = ptes_none(ptep, (end - addr) >> PAGE_SHIFT);
-
-			ptep += skip;
-			addr += skip << PAGE_SHIFT;
-			if (addr == end)
-				break;
-		}
-		pte = ptep_get_lockless(ptep);
-		if (pte_none(pte)) {
-			if (visiting)
-				visit(w, VMATLAS_LEVEL_PTE, pte_val(pte), pte_index(addr),
-				      VMATLAS_LVL_NONE, table);
+		visit(w, VMATLAS_LEVEL_PTE, pte_val(pte), pte_index(addr),
+		      none ? VMATLAS_LVL_NONE : VMATLAS_LVL_LEAF, table);
+		if (none)
 			continue;
-		}
-		if (visiting)
-			visit(w, VMATLAS_LEVEL_PTE, pte_val(pte), pte_index(addr),
-			      VMATLAS_LVL_LEAF, table);
 		ret = emit_leaf(w, ptep, VMATLAS_LEVEL_PTE, pte_val(pte), pte_present(pte),
 				pte_pfn(pte), addr, addr + PAGE_SIZE, PAGE_SIZE);
 		if (ret)
