@@ -8,7 +8,8 @@
 #   make shell           boot a kernel in QEMU with the module loaded, at a shell
 #   make bench           the cost of fault tracing (1M faults, traced and not) and of
 #                        looking at an address space, beside the kernel's own
-#                        interfaces, one boot (BENCH=faults, others or space: one of them)
+#                        interfaces (BENCH=faults, others, space or space:PART,...;
+#                        VMATLAS_BENCH_PERF=1: perf's profile of the VM as well)
 #   make install         install the module for KDIR and the tool into PREFIX
 #   make dkms-install    register the module source with DKMS
 #   make style           checkpatch, sparse and -Werror builds only
