@@ -20,8 +20,11 @@
 #define STALL_IDLE	0
 #define STALL_ALONE	1	/* record: nobody walks the target */
 #define STALL_WALKED	2	/* record: vmatlas walks it meanwhile */
-#define STALL_BUSY	3	/* record: a loop keeps another CPU busy */
-#define STALL_PHASES	4
+#define STALL_LISTED	3	/* record: VMAS without residency, again and again */
+#define STALL_SMAPS	4	/* record: /proc/PID/smaps read again and again */
+#define STALL_MAPS	5	/* record: /proc/PID/maps read again and again */
+#define STALL_BUSY	6	/* record: a loop keeps another CPU busy */
+#define STALL_PHASES	7
 #define STALL_MAX	65536
 
 struct bench_stall {

@@ -9,13 +9,16 @@
  * then leaves it alone for as long; the thread's 99th percentile with the
  * walker against without is the cost the walk imposes on the process. A
  * walker that holds the lock for long, or does not let a waiting writer in,
- * shows here.
+ * shows here. The kernel's own interfaces read the same way are the
+ * controls: /proc/PID/smaps (the same answer as the walk) and maps (as VMAS
+ * without residency), each of them read again and again for as long.
  *
  * Then a walker is killed at a random moment of its walk, several times:
  * the time from SIGKILL until it is reaped says whether the walk honours
  * fatal signals.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/futex.h>
 #include <signal.h>
 #include <stdio.h>
@@ -84,43 +87,109 @@ static void stall_phase(struct bench_stall *s, int ph)
 }
 
 /* Keep this CPU busy for @ns, touching nothing the target shares. */
-static void spin(__u64 ns)
+static int spin(const struct bench_target *t, __u64 ns)
 {
 	__u64 t0 = bench_now_ns();
 
 	while (bench_now_ns() - t0 < ns)
 		;
+	return 0;
+}
+
+/* The whole of vmatlas's view: VMAS with residency, PTDUMP of the reservation. */
+static int walk(const struct bench_target *t, __u64 ns)
+{
+	return bench_walk_all(t->dev, t->pid, t->base, t->base + t->nvmas * t->stride);
+}
+
+static int noop_vma(const struct vmatlas_vma *vma, const char *name, void *priv)
+{
+	return 0;
+}
+
+static int list(const struct bench_target *t, __u64 ns)
+{
+	return vmatlas_list_vmas(t->dev, t->pid, false, noop_vma, NULL);
+}
+
+/* Read /proc/PID/@file to its end, as cat does. */
+static int read_proc(const struct bench_target *t, const char *file)
+{
+	static char buf[1 << 16];
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", t->pid, file);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	close(fd);
+	return n ? -EIO : 0;
+}
+
+static int smaps(const struct bench_target *t, __u64 ns)
+{
+	return read_proc(t, "smaps");
+}
+
+static int maps(const struct bench_target *t, __u64 ns)
+{
+	return read_proc(t, "maps");
 }
 
 /*
- * One round: walked, then alone as long, then beside a busy loop as long
- * (under QEMU TCG all vCPUs share one host thread, so a walker also slows the
- * target by the CPU it takes: the busy loop is that part alone). The p99 of
- * each phase in @p99 (STALL_*), or -1 on failure.
+ * What runs beside the target in each phase, again and again until the
+ * phase has lasted as long as the walked one. Under QEMU TCG with one host
+ * thread for all vCPUs, a busy CPU alone slows the target: the busy loop is
+ * that part by itself.
  */
-static int stall_round(const struct bench_target *t, __u64 *p99s, __u64 *walk_ns,
+static int (*const beside[STALL_PHASES])(const struct bench_target *t, __u64 ns) = {
+	[STALL_WALKED] = walk,
+	[STALL_LISTED] = list,
+	[STALL_SMAPS] = smaps,
+	[STALL_MAPS] = maps,
+	[STALL_BUSY] = spin,
+};
+
+/*
+ * One round: walked for STALL_WINDOW_NS at least, and at least one whole
+ * walk; then each other phase for as long, alone by sleeping. The p99 of
+ * each phase in @p99s, @p50s, or -1 on failure.
+ */
+static int stall_round(const struct bench_target *t, __u64 *p99s, __u64 *p50s, __u64 *walk_ns,
 		       unsigned int *samples)
 {
+	static const int order[] = { STALL_WALKED, STALL_ALONE, STALL_LISTED, STALL_SMAPS,
+				      STALL_MAPS, STALL_BUSY };
 	struct bench_stall *s = t->stall;
-	__u64 t0, dt;
-	int ph, ret;
+	__u64 window = STALL_WINDOW_NS;
+	unsigned int i;
+	int ph, ret = 0;
 
 	memset(s->n, 0, sizeof(s->n));
 	*walk_ns = 0;
-	t0 = bench_now_ns();
-	stall_phase(s, STALL_WALKED);
-	do {
-		__u64 w0 = bench_now_ns();
+	for (i = 0; i < ARRAY_SIZE(order) && !ret; i++) {
+		__u64 t0 = bench_now_ns();
 
-		ret = bench_walk_all(t->dev, t->pid, t->base, t->base + t->nvmas * t->stride);
-		if (!*walk_ns)
-			*walk_ns = bench_now_ns() - w0;
-	} while (!ret && bench_now_ns() - t0 < STALL_WINDOW_NS);
-	dt = bench_now_ns() - t0;
-	stall_phase(s, STALL_ALONE);
-	usleep(dt / 1000);
-	stall_phase(s, STALL_BUSY);
-	spin(dt);
+		ph = order[i];
+		stall_phase(s, ph);
+		if (ph == STALL_ALONE) {
+			usleep(window / 1000);
+			continue;
+		}
+		do {
+			__u64 w0 = bench_now_ns();
+
+			ret = beside[ph](t, window);
+			if (ph == STALL_WALKED && !*walk_ns)
+				*walk_ns = bench_now_ns() - w0;
+		} while (!ret && bench_now_ns() - t0 < window);
+		if (ph == STALL_WALKED)
+			window = bench_now_ns() - t0;
+	}
 	stall_phase(s, STALL_IDLE);
 	/* Let a pair in flight land before reading. */
 	usleep(20000);
@@ -131,6 +200,7 @@ static int stall_round(const struct bench_target *t, __u64 *p99s, __u64 *walk_ns
 	for (ph = STALL_ALONE; ph < STALL_PHASES; ph++) {
 		samples[ph] += s->n[ph];
 		p99s[ph] = p99(s, ph);
+		p50s[ph] = s->ns[ph][s->n[ph] / 2];
 		if (!p99s[ph])
 			return -1;
 	}
@@ -160,31 +230,51 @@ static __u64 kill_walker(const struct bench_target *t, __u64 walk_ns, unsigned i
 	return bench_now_ns() - t0;
 }
 
+/* bench_report() for two phases' figures, which it sorts: on copies. */
+static void stall_report(const char *name, const char *anchor_name, __u64 (*v)[BENCH_MAX_ROUNDS],
+			 int vph, int aph, int rounds)
+{
+	__u64 a[BENCH_MAX_ROUNDS], b[BENCH_MAX_ROUNDS];
+
+	memcpy(a, v[vph], sizeof(a));
+	memcpy(b, v[aph], sizeof(b));
+	bench_report(name, anchor_name, a, b, rounds);
+}
+
 int bench_stall(struct bench_target *t, int rounds)
 {
-	__u64 p99s[STALL_PHASES][BENCH_MAX_ROUNDS], kills[STALL_KILLS], walked[BENCH_MAX_ROUNDS];
+	__u64 p99s[STALL_PHASES][BENCH_MAX_ROUNDS], p50s[STALL_PHASES][BENCH_MAX_ROUNDS];
 	unsigned int samples[STALL_PHASES] = { 0 }, seed = t->pid;
-	__u64 walk_ns = 0, p[STALL_PHASES];
+	__u64 walk_ns = 0, p[STALL_PHASES], m[STALL_PHASES], kills[STALL_KILLS];
 	int i, ph;
 
 	for (i = 0; i < rounds; i++) {
-		if (stall_round(t, p, &walk_ns, samples)) {
+		if (stall_round(t, p, m, &walk_ns, samples)) {
 			printf("%-34s FAILED: %s\n", "stall: mmap+munmap p99, walked",
 			       strerror(errno));
 			return -1;
 		}
-		for (ph = STALL_ALONE; ph < STALL_PHASES; ph++)
+		for (ph = STALL_ALONE; ph < STALL_PHASES; ph++) {
 			p99s[ph][i] = p[ph];
+			p50s[ph][i] = m[ph];
+		}
 	}
-	printf("# stall: %u mmap+munmap pairs while walked, %u alone, %u beside a busy CPU; ",
-	       samples[STALL_WALKED], samples[STALL_ALONE], samples[STALL_BUSY]);
-	printf("one whole walk %.3f ms\n", walk_ns / 1e6);
-	/* bench_report() sorts what it is given. */
-	memcpy(walked, p99s[STALL_WALKED], sizeof(walked));
-	bench_report("stall: mmap+munmap p99, walked", "p99, not walked", walked,
-		     p99s[STALL_ALONE], rounds);
-	bench_report("stall: mmap+munmap p99, walked", "p99, busy CPU beside", p99s[STALL_WALKED],
-		     p99s[STALL_BUSY], rounds);
+	printf("# stall: %u mmap+munmap pairs while walked, %u alone, %u while listed, ",
+	       samples[STALL_WALKED], samples[STALL_ALONE], samples[STALL_LISTED]);
+	printf("%u beside smaps, %u beside maps, %u beside a busy CPU; one whole walk %.3f ms\n",
+	       samples[STALL_SMAPS], samples[STALL_MAPS], samples[STALL_BUSY], walk_ns / 1e6);
+	stall_report("stall: mmap+munmap p99, walked", "p99, not walked", p99s, STALL_WALKED,
+		     STALL_ALONE, rounds);
+	stall_report("stall: mmap+munmap p99, walked", "p99, smaps read", p99s, STALL_WALKED,
+		     STALL_SMAPS, rounds);
+	stall_report("stall: mmap+munmap p99, listed", "p99, maps read", p99s, STALL_LISTED,
+		     STALL_MAPS, rounds);
+	stall_report("stall: mmap+munmap p99, walked", "p99, busy CPU beside", p99s,
+		     STALL_WALKED, STALL_BUSY, rounds);
+	stall_report("stall: mmap+munmap p50, walked", "p50, not walked", p50s, STALL_WALKED,
+		     STALL_ALONE, rounds);
+	stall_report("stall: mmap+munmap p50, smaps read", "p50, not walked", p50s, STALL_SMAPS,
+		     STALL_ALONE, rounds);
 
 	for (i = 0; i < STALL_KILLS; i++) {
 		kills[i] = kill_walker(t, walk_ns, &seed);
