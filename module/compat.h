@@ -208,17 +208,46 @@ static inline bool vmatlas_page_shared(struct page *page)
 }
 
 /*
- * Point a VMA iterator at @addr again, after the mmap lock was dropped:
- * vma_iter_set() from 6.4; the maple state underneath before.
+ * Reading a VMA under its own read lock, without the mmap lock: the kernel
+ * walks its page tables that way on a page fault, and /proc/PID/maps and
+ * smaps read that way too on recent kernels. A module can do it where
+ * lock_vma_under_rcu() is exported (probed in Module.symvers by Kbuild: 7.x
+ * exports it, 6.12 does not) and the kernel has per-VMA locks.
  */
-static inline void vmatlas_vma_iter_set(struct vma_iterator *vmi, unsigned long addr)
+#if defined(CONFIG_PER_VMA_LOCK) && defined(VMATLAS_HAVE_LOCK_VMA_UNDER_RCU)
+#define VMATLAS_VMA_LOCKS	1
+static inline struct vm_area_struct *vmatlas_vma_read_lock(struct mm_struct *mm,
+							   unsigned long addr)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-	vma_iter_set(vmi, addr);
-#else
-	mas_set(&vmi->mas, addr);
-#endif
+	return lock_vma_under_rcu(mm, addr);
 }
+
+static inline void vmatlas_vma_read_unlock(struct vm_area_struct *vma)
+{
+	vma_end_read(vma);
+}
+
+static inline void vmatlas_vma_assert_read_locked(struct vm_area_struct *vma)
+{
+	vma_assert_locked(vma);
+}
+#else
+#define VMATLAS_VMA_LOCKS	0
+static inline struct vm_area_struct *vmatlas_vma_read_lock(struct mm_struct *mm,
+							   unsigned long addr)
+{
+	return NULL;
+}
+
+static inline void vmatlas_vma_read_unlock(struct vm_area_struct *vma)
+{
+}
+
+static inline void vmatlas_vma_assert_read_locked(struct vm_area_struct *vma)
+{
+	mmap_assert_locked(vma->vm_mm);
+}
+#endif
 
 /*
  * Declaring kfuncs. Since 6.8 register_btf_kfunc_id_set() takes only sets

@@ -33,6 +33,8 @@ void vmatlas_info_fill(struct vmatlas_info *info, const struct file *file)
 		info->features |= VMATLAS_FEAT_PHYS;
 	if (vmatlas_kfunc_available())
 		info->features |= VMATLAS_FEAT_KFUNC;
+	if (VMATLAS_VMA_LOCKS)
+		info->features |= VMATLAS_FEAT_VMA_LOCKS;
 
 	strscpy_pad(info->module_version, VMATLAS_VERSION, sizeof(info->module_version));
 	strscpy_pad(info->arch, uts->machine, sizeof(info->arch));

@@ -66,9 +66,10 @@ static int ptdump_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *leaf
  * Every transport comes through here, so the range is checked here
  * (vmatlas_target_check_range()), not by each caller.
  *
- * Locking: takes and releases the target's mmap read lock, and drops it
- * between chunks of the walk (vmatlas_walk_vma()); the batch ends short
- * between two VMAs when a writer waits for it (vmatlas_target_contended()).
+ * Locking: as vmatlas_vmas_collect(): each VMA under its own read lock, or
+ * under the mmap read lock, let go of between chunks of the walk
+ * (vmatlas_walk_vma()) and, for the mmap lock, between two VMAs when a
+ * writer waits for it (cursor.c).
  *
  * Return: 0 or a negative errno (-EINVAL for a bad range, -EINTR, -EAGAIN).
  */
@@ -85,6 +86,7 @@ int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start, unsign
 		.max = max,
 		.show_phys = t->show_phys,
 	};
+	struct vmatlas_cursor c;
 	struct vm_area_struct *vma;
 	int ret;
 
@@ -93,35 +95,35 @@ int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start, unsign
 	ret = vmatlas_target_check_range(t, start, end);
 	if (ret)
 		goto out_trace;
-	ret = vmatlas_target_lock(t);
+	ret = vmatlas_cursor_begin(&c, t, start);
 	if (ret)
 		return ret;
-	{
-		VMA_ITERATOR(vmi, t->mm, start);
-
-		for_each_vma_range(vmi, vma, end) {
-			pw.w.vma = vma;
-			ret = vmatlas_walk_vma(&pw.w, &vmi, max(start, vma->vm_start),
-					       min(end, vma->vm_end));
-			if (ret == 1) {
-				*next = pw.w.next;
-				ret = 0;
-				break;
-			}
-			/* Runs describe tables, not VMAs: go on with what is there now. */
-			if (ret == VMATLAS_WALK_MOVED) {
-				ret = 0;
-				continue;
-			}
-			if (ret)
-				break;
-			if (pw.count && pw.w.vma->vm_end < end && vmatlas_target_contended(t)) {
-				*next = pw.w.vma->vm_end;
-				break;
-			}
+	for (;;) {
+		vma = vmatlas_cursor_next(&c, end);
+		if (IS_ERR_OR_NULL(vma)) {
+			ret = PTR_ERR_OR_ZERO(vma);
+			break;
+		}
+		pw.w.vma = vma;
+		ret = vmatlas_walk_vma(&pw.w, &c, c.from, min(end, vma->vm_end));
+		if (ret == 1) {
+			*next = pw.w.next;
+			ret = 0;
+			break;
+		}
+		/* Runs describe tables, not VMAs: go on with what is there now. */
+		if (ret == VMATLAS_WALK_MOVED) {
+			ret = 0;
+			continue;
+		}
+		if (ret)
+			break;
+		if (pw.count && pw.w.vma->vm_end < end && vmatlas_cursor_contended(&c)) {
+			*next = pw.w.vma->vm_end;
+			break;
 		}
 	}
-	vmatlas_target_unlock(t);
+	vmatlas_cursor_end(&c);
 	*count = pw.count;
 out_trace:
 	trace_vmatlas_ptdump(t->pid, start, end, *count, *next, ret);

@@ -88,21 +88,20 @@ static int residency_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *l
 
 /**
  * vmatlas_residency() - add up what the page tables of a whole VMA map
- * @vma: the VMA
- * @vmi: the caller's iterator, standing after @vma (vmatlas_walk_vma())
+ * @c: the cursor that handed the VMA out (vmatlas_cursor_next())
  * @res: counts are added to it
  *
- * Locking: the caller holds the mmap read lock; it is held again on return
- * but may have been dropped between chunks (vmatlas_walk_vma()), and then
- * @vma may be gone: @vmi is where to go on. May sleep.
+ * Locking: the VMA stays locked on return, but may have been let go of
+ * between chunks (vmatlas_walk_vma()) and be another one now: @c says where
+ * to go on. May sleep.
  *
  * Return: 0; -EAGAIN if a page table kept changing under the walk, or the
- * VMA changed while the lock was dropped (the counts are then partial);
- * -EINTR on a fatal signal.
+ * VMA changed while it was let go of (the counts are then partial); -EINTR
+ * on a fatal signal.
  */
-int vmatlas_residency(struct vm_area_struct *vma, struct vma_iterator *vmi,
-		      struct vmatlas_residency *res)
+int vmatlas_residency(struct vmatlas_cursor *c, struct vmatlas_residency *res)
 {
+	struct vm_area_struct *vma = c->vma;
 	struct residency_walk rw = {
 		.w = {
 			.mm = vma->vm_mm,
@@ -113,6 +112,6 @@ int vmatlas_residency(struct vm_area_struct *vma, struct vma_iterator *vmi,
 	};
 	int ret;
 
-	ret = vmatlas_walk_vma(&rw.w, vmi, vma->vm_start, vma->vm_end);
+	ret = vmatlas_walk_vma(&rw.w, c, vma->vm_start, vma->vm_end);
 	return ret == VMATLAS_WALK_MOVED ? -EAGAIN : ret;
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * VMAS: a process's VMAs in address order, with their names and, if asked,
- * their residency, gathered in batches of fixed size under the mmap lock.
- * The transports copy a batch out once the lock is dropped and come back for
- * the next one from where it stopped.
+ * their residency, gathered in batches of fixed size, each VMA under its own
+ * lock or under the mmap lock (cursor.c). The transports copy a batch out
+ * once every lock is let go of and come back for the next one from where it
+ * stopped.
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -75,9 +76,10 @@ void vmatlas_vmas_batch_free(struct vmatlas_vmas_batch *b)
  * @residency: also walk each VMA's page tables
  * @b: the batch; @count, @names_used and @next are set
  *
- * Locking: takes and releases the target's mmap read lock, which a long
- * residency walk drops between chunks (vmatlas_residency()); the batch ends
- * short when a writer waits for it (vmatlas_target_contended()).
+ * Locking: each VMA under its own read lock where the kernel lets a module
+ * take one, else under the target's mmap read lock, which a long residency
+ * walk drops between chunks (vmatlas_residency()) and which ends the batch
+ * short when a writer waits for it (cursor.c).
  *
  * Return: 0 or a negative errno: -ERANGE if the first name does not fit in
  * the names buffer, -EINTR, -EAGAIN.
@@ -85,57 +87,63 @@ void vmatlas_vmas_batch_free(struct vmatlas_vmas_batch *b)
 int vmatlas_vmas_collect(struct vmatlas_target *t, unsigned long start, bool residency,
 			 struct vmatlas_vmas_batch *b)
 {
+	struct vmatlas_cursor c;
 	struct vm_area_struct *vma;
 	int ret;
 
 	b->count = 0;
 	b->names_used = 0;
 	b->next = 0;
-	ret = vmatlas_target_lock(t);
+	ret = vmatlas_cursor_begin(&c, t, start);
 	if (ret)
 		return ret;
 
-	{
-		VMA_ITERATOR(vmi, t->mm, start);
+	for (;;) {
+		struct vmatlas_vma *v = &b->vmas[b->count];
 
-		for_each_vma(vmi, vma) {
-			struct vmatlas_vma *v = &b->vmas[b->count];
-
-			if (b->count == b->max) {
+		vma = vmatlas_cursor_next(&c, ULONG_MAX);
+		if (IS_ERR_OR_NULL(vma)) {
+			ret = PTR_ERR_OR_ZERO(vma);
+			break;
+		}
+		if (b->count == b->max) {
+			b->next = vma->vm_start;
+			break;
+		}
+		/* It grew over the one before meanwhile: the next batch starts with it. */
+		if (b->count && vma->vm_start < c.from) {
+			b->next = c.from;
+			break;
+		}
+		memset(v, 0, sizeof(*v));
+		vmatlas_vma_fill(vma, v);
+		if (!batch_add_name(b, v, vmatlas_vma_name(vma, b->path, PATH_MAX))) {
+			if (!b->count)
+				ret = -ERANGE;
+			else
 				b->next = vma->vm_start;
-				break;
-			}
-			memset(v, 0, sizeof(*v));
-			vmatlas_vma_fill(vma, v);
-			if (!batch_add_name(b, v, vmatlas_vma_name(vma, b->path, PATH_MAX))) {
-				if (!b->count) {
-					ret = -ERANGE;
-					break;
-				}
-				b->next = vma->vm_start;
-				break;
-			}
-			if (residency) {
-				unsigned long vm_start = vma->vm_start;
+			break;
+		}
+		if (residency) {
+			unsigned long vm_start = vma->vm_start;
 
-				ret = vmatlas_residency(vma, &vmi, &v->res);
-				if (ret == -EAGAIN && b->count) {
-					/* It changed under us: the next batch starts with it. */
-					b->next = vm_start;
-					ret = 0;
-					break;
-				}
-				if (ret)
-					break;
-			}
-			b->count++;
-			if (vmatlas_target_contended(t)) {
-				b->next = v->end;
+			ret = vmatlas_residency(&c, &v->res);
+			if (ret == -EAGAIN && b->count) {
+				/* It changed under us: the next batch starts with it. */
+				b->next = vm_start;
+				ret = 0;
 				break;
 			}
+			if (ret)
+				break;
+		}
+		b->count++;
+		if (vmatlas_cursor_contended(&c)) {
+			b->next = v->end;
+			break;
 		}
 	}
-	vmatlas_target_unlock(t);
+	vmatlas_cursor_end(&c);
 	trace_vmatlas_vmas(t->pid, start, residency, b->count, b->next, ret);
 	return ret;
 }

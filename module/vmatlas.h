@@ -54,6 +54,22 @@ void vmatlas_target_unlock(struct vmatlas_target *t);
 bool vmatlas_target_contended(struct vmatlas_target *t);
 int vmatlas_target_check_range(struct vmatlas_target *t, u64 start, u64 end);
 
+/* cursor.c: the VMAs of a target, one at a time, under the lightest lock. */
+struct vmatlas_cursor {
+	struct vmatlas_target *t;
+	struct vm_area_struct *vma;	/* the VMA handed out last, or NULL */
+	unsigned long from;		/* @vma is new from here on */
+	unsigned long next;		/* the next VMA handed out ends above it */
+	bool vma_locked;		/* @vma holds its own read lock */
+	bool mmap_locked;		/* the cursor holds the mmap read lock */
+};
+
+int vmatlas_cursor_begin(struct vmatlas_cursor *c, struct vmatlas_target *t, unsigned long addr);
+struct vm_area_struct *vmatlas_cursor_next(struct vmatlas_cursor *c, unsigned long end);
+int vmatlas_cursor_relock(struct vmatlas_cursor *c, unsigned long addr);
+bool vmatlas_cursor_contended(struct vmatlas_cursor *c);
+void vmatlas_cursor_end(struct vmatlas_cursor *c);
+
 /* walk.c */
 struct vmatlas_leaf {
 	unsigned long addr;	/* first address of the part inside the walked range */
@@ -81,17 +97,19 @@ struct vmatlas_walker {
 	unsigned long next;	/* where a stopped or paused walk would go on */
 	/* PMD tables and huge leaves a chunk may read before it pauses; 0: all. */
 	unsigned int budget;
+	/* @vma holds its own read lock, not the mmap lock (cursor.c). */
+	bool vma_locked;
 };
 
 /* vmatlas_walk_range() read its budget: go on at @w->next. */
 #define VMATLAS_WALK_PAUSED	2
-/* vmatlas_walk_vma(): the VMA changed while the lock was dropped (@w->next). */
+/* vmatlas_walk_vma(): the VMA changed while it was let go of (@w->next). */
 #define VMATLAS_WALK_MOVED	3
-/* PMD tables (or huge leaves) a chunk reads under one hold of the mmap lock. */
+/* PMD tables (or huge leaves) a chunk reads under one hold of the lock. */
 #define VMATLAS_WALK_CHUNK	64
 
 int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned long end);
-int vmatlas_walk_vma(struct vmatlas_walker *w, struct vma_iterator *vmi, unsigned long start,
+int vmatlas_walk_vma(struct vmatlas_walker *w, struct vmatlas_cursor *c, unsigned long start,
 		     unsigned long end);
 int vmatlas_lookup_lockless(struct mm_struct *mm, unsigned long addr, struct vmatlas_leaf *leaf);
 
@@ -114,8 +132,7 @@ const char *vmatlas_vma_name(struct vm_area_struct *vma, char *buf, size_t len);
 void vmatlas_vma_fill(struct vm_area_struct *vma, struct vmatlas_vma *out);
 
 /* residency.c */
-int vmatlas_residency(struct vm_area_struct *vma, struct vma_iterator *vmi,
-		      struct vmatlas_residency *res);
+int vmatlas_residency(struct vmatlas_cursor *c, struct vmatlas_residency *res);
 
 /* vmas.c: VMAS, gathered in fixed-size batches. */
 struct vmatlas_vmas_batch {

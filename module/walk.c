@@ -294,10 +294,11 @@ static struct address_space *hugetlb_walk_lock(struct vm_area_struct *vma)
  * of the leaf inside the range; empty entries are skipped. Folded levels are
  * visited with the entry of the level above, as the kernel folds them.
  *
- * Locking: the caller holds the mmap read lock of @w->mm and stays inside one
- * VMA, so no page table of the range can be freed except PTE tables, which
- * are freed after an RCU grace period and are read under rcu_read_lock(),
- * and shared hugetlb PMD tables, which i_mmap_rwsem (taken here) keeps.
+ * Locking: the caller holds the mmap read lock of @w->mm, or the read lock
+ * of @w->vma itself (@w->vma_locked), and stays inside that VMA, so no page
+ * table of the range can be freed except PTE tables, which are freed after
+ * an RCU grace period and are read under rcu_read_lock(), and shared hugetlb
+ * PMD tables, which i_mmap_rwsem (taken here) keeps.
  * May sleep between PMDs.
  *
  * With @w->budget set, the walk pauses once it has read that many PMD tables
@@ -313,7 +314,10 @@ int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned l
 	struct address_space *hugetlb_mapping;
 	int ret;
 
-	mmap_assert_locked(w->mm);
+	if (w->vma_locked)
+		vmatlas_vma_assert_read_locked(w->vma);
+	else
+		mmap_assert_locked(w->mm);
 	if (WARN_ON_ONCE(start >= end || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(end)))
 		return -EINVAL;
 	hugetlb_mapping = hugetlb_walk_lock(w->vma);
@@ -324,62 +328,43 @@ int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned l
 }
 
 /**
- * vmatlas_walk_vma() - walk [@start, @end) of @w->vma in chunks
- * @w: the walker; @w->vma is updated if the lock was dropped
- * @vmi: the caller's iterator over the VMAs, which stands after @w->vma
+ * vmatlas_walk_vma() - walk [@start, @end) of @c->vma in chunks
+ * @w: the walker; @w->vma is updated when the VMA is locked again
+ * @c: the cursor that handed out @w->vma (cursor.c)
  * @start: page-aligned first address, inside @w->vma
  * @end: page-aligned end, inside @w->vma
  *
- * As pagemap_read() and smaps do: the mmap lock is held for a chunk of
+ * As pagemap_read() and smaps do: the lock is held for a chunk of
  * VMATLAS_WALK_CHUNK PMD tables at most; between chunks a fatal signal ends
- * the walk, and when a writer waits for the lock (or the CPU is wanted) the
- * lock is dropped and taken again, and the VMA looked up anew at the address
- * the walk goes on from. Its cost follows the populated tables, not the span:
- * empty upper-level entries are skipped whole and spend nothing.
+ * the walk, and the VMA's own lock is let go of and taken again (the mmap
+ * lock only when a writer waits for it or the CPU is wanted), the VMA looked
+ * up anew at the address the walk goes on from. Its cost follows the
+ * populated tables, not the span: empty upper-level entries are skipped
+ * whole and spend nothing.
  *
- * Locking: the caller holds the mmap read lock of @w->mm and holds it again
- * on return; it is retaken uninterruptibly (a writer holds it briefly) and a
- * fatal signal is honoured at the next chunk. If the lock was dropped, @vmi
- * is set again: after the VMA once the walk is done, at @w->next if the VMA
- * moved, so that the caller's loop goes on from there.
- *
+ * Locking: @c holds a lock on @w->vma, and holds one again on return.
  * Return: as vmatlas_walk_range(), never VMATLAS_WALK_PAUSED; -EINTR on a
  * fatal signal; VMATLAS_WALK_MOVED if the VMA was unmapped or changed while
- * the lock was dropped (@w->next: where the walk was).
+ * it was let go of (@w->next and @c->next: where the walk was).
  */
-int vmatlas_walk_vma(struct vmatlas_walker *w, struct vma_iterator *vmi, unsigned long start,
+int vmatlas_walk_vma(struct vmatlas_walker *w, struct vmatlas_cursor *c, unsigned long start,
 		     unsigned long end)
 {
-	unsigned long vm_start = w->vma->vm_start, vm_end = w->vma->vm_end;
-	struct vm_area_struct *vma;
-	bool relocked = false;
 	int ret;
 
 	for (;;) {
+		w->vma_locked = c->vma_locked;
 		w->budget = VMATLAS_WALK_CHUNK;
 		ret = vmatlas_walk_range(w, start, end);
 		w->budget = 0;
 		if (ret != VMATLAS_WALK_PAUSED)
-			break;
+			return ret;
 		start = w->next;
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		if (!mmap_lock_is_contended(w->mm) && !need_resched())
-			continue;
-		mmap_read_unlock(w->mm);
-		relocked = true;
-		cond_resched();
-		mmap_read_lock(w->mm);
-		vma = vma_lookup(w->mm, start);
-		if (!vma || vma->vm_start != vm_start || vma->vm_end != vm_end) {
-			vmatlas_vma_iter_set(vmi, start);
-			return VMATLAS_WALK_MOVED;
-		}
-		w->vma = vma;
+		ret = vmatlas_cursor_relock(c, start);
+		if (ret)
+			return ret;
+		w->vma = c->vma;
 	}
-	if (relocked)
-		vmatlas_vma_iter_set(vmi, vm_end);
-	return ret;
 }
 
 /* The leaf vmatlas_lookup_lockless() found: present or swap-format. */

@@ -95,6 +95,7 @@ static const struct names_bit feat_bits[] = {
 	{ VMATLAS_FEAT_PHYS, "phys" },
 	{ VMATLAS_FEAT_DEBUGFS, "debugfs" },
 	{ VMATLAS_FEAT_KFUNC, "kfunc" },
+	{ VMATLAS_FEAT_VMA_LOCKS, "vma-locks" },
 };
 
 const struct names_table names_vm = { vm_bits, ARRAY_SIZE(vm_bits) };

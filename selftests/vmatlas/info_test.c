@@ -7,7 +7,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -144,6 +146,35 @@ TEST_F(dev, kfunc_feature_matches_module_btf)
 	ASSERT_EQ(0, get_info(self->fd, &info));
 	EXPECT_EQ(!access("/sys/kernel/btf/vmatlas", F_OK),
 		  !!(info.features & VMATLAS_FEAT_KFUNC));
+}
+
+/*
+ * VMA locks are announced exactly when the kernel exports what a module
+ * needs to take one, lock_vma_under_rcu() (7.x, not 6.12): its export
+ * table entry in /proc/kallsyms.
+ */
+TEST_F(dev, vma_locks_feature_matches_kernel_exports)
+{
+	bool exported = false, defined = false, tables = false;
+	struct vmatlas_info info;
+	char line[256];
+	FILE *f;
+
+	ASSERT_EQ(0, get_info(self->fd, &info));
+	f = fopen("/proc/kallsyms", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		tables |= !!strstr(line, " __ksymtab_");
+		exported |= !!strstr(line, " __ksymtab_lock_vma_under_rcu\n");
+		defined |= !!strstr(line, " lock_vma_under_rcu\n");
+	}
+	fclose(f);
+	/* Without CONFIG_KALLSYMS_ALL the export tables are not listed. */
+	if (defined && !tables)
+		SKIP(return, "/proc/kallsyms does not list export tables");
+	TH_LOG("lock_vma_under_rcu: %s", exported ? "exported" :
+	       defined ? "not exported" : "not in this kernel");
+	EXPECT_EQ(exported, !!(info.features & VMATLAS_FEAT_VMA_LOCKS));
 }
 
 static int open_without_cap_sys_admin_sees_no_phys(void *unused)

@@ -32,6 +32,8 @@
 #define VMATLAS_FEAT_PHYS	(1ULL << 1)	/* this opener is shown physical addresses */
 #define VMATLAS_FEAT_DEBUGFS	(1ULL << 2)	/* text views in debugfs */
 #define VMATLAS_FEAT_KFUNC	(1ULL << 3)	/* BPF kfuncs registered (struct vmatlas_pte) */
+/* VMAS and PTDUMP read each VMA under its own lock, never holding the mmap lock */
+#define VMATLAS_FEAT_VMA_LOCKS	(1ULL << 4)
 
 /**
  * struct vmatlas_info - what this module and kernel are
