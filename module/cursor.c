@@ -85,7 +85,13 @@ static struct vm_area_struct *cursor_find_vma_locked(struct vmatlas_cursor *c, u
 	struct vm_area_struct *vma;
 	unsigned long index = c->next, addr = 0;
 
-	/* VMAs are freed after a grace period: reading one under RCU is safe. */
+	/* Mostly the next VMA starts where the last one ended: one lookup. */
+	vma = vmatlas_vma_read_lock(c->t->mm, c->next);
+	if (vma) {
+		c->vma_locked = true;
+		return vma;
+	}
+	/* A hole or a writer there. VMAs are freed after a grace period. */
 	rcu_read_lock();
 	vma = mt_find(&c->t->mm->mm_mt, &index, end - 1);
 	if (vma)
