@@ -208,6 +208,19 @@ static inline bool vmatlas_page_shared(struct page *page)
 }
 
 /*
+ * Point a VMA iterator at @addr again, after the mmap lock was dropped:
+ * vma_iter_set() from 6.4; the maple state underneath before.
+ */
+static inline void vmatlas_vma_iter_set(struct vma_iterator *vmi, unsigned long addr)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	vma_iter_set(vmi, addr);
+#else
+	mas_set(&vmi->mas, addr);
+#endif
+}
+
+/*
  * Reading a VMA under its own read lock, without the mmap lock: the kernel
  * walks its page tables that way on a page fault, and /proc/PID/maps and
  * smaps read that way too on recent kernels. A module can do it where

@@ -41,9 +41,12 @@
  */
 int vmatlas_cursor_begin(struct vmatlas_cursor *c, struct vmatlas_target *t, unsigned long addr)
 {
+	VMA_ITERATOR(vmi, t->mm, addr);
+
 	memset(c, 0, sizeof(*c));
 	c->t = t;
 	c->next = addr;
+	c->vmi = vmi;
 	if (VMATLAS_VMA_LOCKS)
 		return 0;
 	if (mmap_read_lock_killable(t->mm))
@@ -68,15 +71,17 @@ static void cursor_put(struct vmatlas_cursor *c)
 /* The first VMA ending above @c->next and starting below @end, mmap-locked. */
 static struct vm_area_struct *cursor_find_locked(struct vmatlas_cursor *c, unsigned long end)
 {
-	struct vm_area_struct *vma;
-
 	if (!c->mmap_locked) {
 		if (mmap_read_lock_killable(c->t->mm))
 			return ERR_PTR(-EINTR);
 		c->mmap_locked = true;
+		c->vmi_lost = true;
 	}
-	vma = find_vma(c->t->mm, c->next);
-	return vma && vma->vm_start < end ? vma : NULL;
+	/* The iterator steps from one VMA to the next without a tree search. */
+	if (c->vmi_lost)
+		vmatlas_vma_iter_set(&c->vmi, c->next);
+	c->vmi_lost = false;
+	return vma_find(&c->vmi, end);
 }
 
 /* The same, under the VMA's own lock if it can be had: NULL if not. */
@@ -190,6 +195,7 @@ int vmatlas_cursor_relock(struct vmatlas_cursor *c, unsigned long addr)
 		vma = vma_lookup(mm, addr);
 	}
 	c->vma = vma;
+	c->vmi_lost = true;
 	if (!vma || vma->vm_start != vm_start || vma->vm_end != vm_end) {
 		c->next = addr;
 		return VMATLAS_WALK_MOVED;

@@ -58,6 +58,8 @@ int vmatlas_target_check_range(struct vmatlas_target *t, u64 start, u64 end);
 struct vmatlas_cursor {
 	struct vmatlas_target *t;
 	struct vm_area_struct *vma;	/* the VMA handed out last, or NULL */
+	struct vma_iterator vmi;	/* under the mmap lock: stands at @next */
+	bool vmi_lost;			/* @vmi must be set to @next again */
 	unsigned long from;		/* @vma is new from here on */
 	unsigned long next;		/* the next VMA handed out ends above it */
 	bool vma_locked;		/* @vma holds its own read lock */
