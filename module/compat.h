@@ -221,6 +221,19 @@ static inline void vmatlas_vma_iter_set(struct vma_iterator *vmi, unsigned long 
 }
 
 /*
+ * The next VMA from @vmi that starts below @end. vma_find() took the last
+ * address (6.1: for_each_vma_range() passed end - 1) and later the end
+ * itself (6.12); checking the VMA found is right under either.
+ */
+static inline struct vm_area_struct *vmatlas_vma_find(struct vma_iterator *vmi,
+						      unsigned long end)
+{
+	struct vm_area_struct *vma = vma_find(vmi, end);
+
+	return vma && vma->vm_start < end ? vma : NULL;
+}
+
+/*
  * Reading a VMA under its own read lock, without the mmap lock: the kernel
  * walks its page tables that way on a page fault, and /proc/PID/maps and
  * smaps read that way too on recent kernels. A module can do it where

@@ -81,7 +81,7 @@ static struct vm_area_struct *cursor_find_locked(struct vmatlas_cursor *c, unsig
 	if (c->vmi_lost)
 		vmatlas_vma_iter_set(&c->vmi, c->next);
 	c->vmi_lost = false;
-	return vma_find(&c->vmi, end);
+	return vmatlas_vma_find(&c->vmi, end);
 }
 
 /* The same, under the VMA's own lock if it can be had: NULL if not. */
