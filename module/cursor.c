@@ -84,7 +84,10 @@ static struct vm_area_struct *cursor_find_locked(struct vmatlas_cursor *c, unsig
 	return vmatlas_vma_find(&c->vmi, end);
 }
 
-/* The same, under the VMA's own lock if it can be had: NULL if not. */
+/*
+ * The same, under the VMA's own lock if it can be had: NULL if not,
+ * ERR_PTR(-ENOENT) if no VMA is left below @end.
+ */
 static struct vm_area_struct *cursor_find_vma_locked(struct vmatlas_cursor *c, unsigned long end)
 {
 	struct vm_area_struct *vma;
@@ -103,7 +106,7 @@ static struct vm_area_struct *cursor_find_vma_locked(struct vmatlas_cursor *c, u
 		addr = max(c->next, READ_ONCE(vma->vm_start));
 	rcu_read_unlock();
 	if (!vma)
-		return NULL;
+		return ERR_PTR(-ENOENT);
 	/* Checks that the VMA still maps @addr and is not being written. */
 	vma = vmatlas_vma_read_lock(c->t->mm, addr);
 	if (vma)
@@ -141,6 +144,9 @@ struct vm_area_struct *vmatlas_cursor_next(struct vmatlas_cursor *c, unsigned lo
 	if (VMATLAS_VMA_LOCKS) {
 		cond_resched();
 		vma = cursor_find_vma_locked(c, end);
+		/* None left: no need to ask again under the mmap lock. */
+		if (vma == ERR_PTR(-ENOENT))
+			return NULL;
 	}
 	if (!vma)
 		vma = cursor_find_locked(c, end);
