@@ -106,8 +106,14 @@ int vmatlas_vmas_collect(struct vmatlas_target *t, unsigned long start, bool res
 			ret = PTR_ERR_OR_ZERO(vma);
 			break;
 		}
+		/*
+		 * A batch that ends before this VMA resumes at c.from, not at
+		 * its start: with VMA locks the one before may have grown into
+		 * it meanwhile, and the next batch must not start below the
+		 * end of this one (it starts with this VMA all the same).
+		 */
 		if (b->count == b->max) {
-			b->next = vma->vm_start;
+			b->next = c.from;
 			break;
 		}
 		/* It grew over the one before meanwhile: the next batch starts with it. */
@@ -121,16 +127,16 @@ int vmatlas_vmas_collect(struct vmatlas_target *t, unsigned long start, bool res
 			if (!b->count)
 				ret = -ERANGE;
 			else
-				b->next = vma->vm_start;
+				b->next = c.from;
 			break;
 		}
 		if (residency) {
-			unsigned long vm_start = vma->vm_start;
+			unsigned long from = c.from;
 
 			ret = vmatlas_residency(&c, &v->res);
 			if (ret == -EAGAIN && b->count) {
 				/* It changed under us: the next batch starts with it. */
-				b->next = vm_start;
+				b->next = from;
 				ret = 0;
 				break;
 			}

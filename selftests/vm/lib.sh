@@ -268,6 +268,9 @@ kernel_cmdline()
 	fi
 	# VMATLAS_BENCH: which benchmark "make bench" runs (faults, others, space; all).
 	[ "$mode" = bench ] && cmd="$cmd vmatlas_bench=${VMATLAS_BENCH:-all}"
+	# VMATLAS_APPEND: more of it, e.g. VMATLAS_RACE_SECONDS=240 (the kernel
+	# hands init the parameters it does not know as environment variables).
+	[ -n "${VMATLAS_APPEND:-}" ] && cmd="$cmd $VMATLAS_APPEND"
 	echo "$cmd vmatlas_mode=$mode vmatlas_levels=$T_LEVELS"
 }
 
