@@ -54,14 +54,16 @@
 #endif
 
 /*
- * The userfaultfd bit of x86 entries: _PAGE_UFFD_WP and pte_swp_uffd_wp()
- * were renamed _PAGE_UFFD and pte_swp_uffd() in 7.3, with the same meaning.
+ * The userfaultfd bit of present and swap entries: pte_uffd_wp() and
+ * pte_swp_uffd_wp() became pte_uffd() and pte_swp_uffd() in 7.3, with the
+ * same meaning (asm-generic/pgtable_uffd.h answers 0 where the architecture
+ * has no such bit).
  */
-#ifdef _PAGE_UFFD
-#define VMATLAS_PAGE_UFFD		_PAGE_UFFD
+#ifdef VMATLAS_HAVE_PTE_UFFD
+#define vmatlas_pte_uffd(pte)		pte_uffd(pte)
 #define vmatlas_pte_swp_uffd(pte)	pte_swp_uffd(pte)
 #else
-#define VMATLAS_PAGE_UFFD		_PAGE_UFFD_WP
+#define vmatlas_pte_uffd(pte)		pte_uffd_wp(pte)
 #define vmatlas_pte_swp_uffd(pte)	pte_swp_uffd_wp(pte)
 #endif
 
@@ -88,20 +90,6 @@ static inline struct page *vmatlas_nth_page(struct page *page, unsigned long n)
 #else
 	return page + n;
 #endif
-}
-
-/*
- * x86-64 kernels built for five levels fold the P4D at run time when the CPU
- * lacks LA57 (or no5lvl is given): CONFIG_PGTABLE_LEVELS is the most there can
- * be, not what is in use.
- */
-static inline unsigned int vmatlas_pgtable_levels(void)
-{
-#if CONFIG_PGTABLE_LEVELS == 5
-	if (!pgtable_l5_enabled())
-		return 4;
-#endif
-	return CONFIG_PGTABLE_LEVELS;
 }
 
 /*

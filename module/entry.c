@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What one page-table entry says: its bits by the architecture's names (x86),
- * the swap or migration entry a non-present one holds, and the struct page
- * behind a present one.
+ * What one page-table entry says: its bits (the architecture decodes the
+ * hardware's, module/arch/), the swap or migration entry a non-present one
+ * holds, and the struct page behind a present one.
  */
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/page-flags.h>
 #include <linux/pgtable.h>
 
+#include "arch.h"
 #include "compat.h"
 #include "vmatlas.h"
 
@@ -44,39 +45,15 @@ u64 vmatlas_entry_bits(u64 entry, unsigned int level, bool leaf)
 		return bits;
 	}
 
-	if (entry & _PAGE_PRESENT)
-		bits |= VMATLAS_ENT_PRESENT;
-	else if (leaf && (entry & _PAGE_PROTNONE))
-		bits |= VMATLAS_ENT_PROTNONE;
-	if (entry & _PAGE_RW)
-		bits |= VMATLAS_ENT_WRITE;
-	if (entry & _PAGE_USER)
-		bits |= VMATLAS_ENT_USER;
-	if (entry & _PAGE_PWT)
-		bits |= VMATLAS_ENT_PWT;
-	if (entry & _PAGE_PCD)
-		bits |= VMATLAS_ENT_PCD;
-	if (entry & _PAGE_ACCESSED)
-		bits |= VMATLAS_ENT_ACCESSED;
-	if (entry & _PAGE_NX)
-		bits |= VMATLAS_ENT_NX;
-	if (level != VMATLAS_LEVEL_PTE && (entry & _PAGE_PSE))
-		bits |= VMATLAS_ENT_HUGE;
+	bits = vmatlas_arch_entry_bits(entry, level, leaf);
 	if (!leaf)
 		return bits;
-
-	/* Bits that mean something only in an entry that maps memory. */
-	if (entry & _PAGE_DIRTY)
-		bits |= VMATLAS_ENT_DIRTY;
-	if ((entry & _PAGE_GLOBAL) && (entry & _PAGE_PRESENT))
-		bits |= VMATLAS_ENT_GLOBAL;
-	if (entry & (level == VMATLAS_LEVEL_PTE ? _PAGE_PAT : _PAGE_PAT_LARGE))
-		bits |= VMATLAS_ENT_PAT;
-	if (entry & _PAGE_SOFT_DIRTY)
+	/* Linux's software bits, where the architecture has them. */
+	if (pte_soft_dirty(pte))
 		bits |= VMATLAS_ENT_SOFT_DIRTY;
-	if (entry & VMATLAS_PAGE_UFFD)
+	if (vmatlas_pte_uffd(pte))
 		bits |= VMATLAS_ENT_UFFD_WP;
-	if (entry & _PAGE_SPECIAL)
+	if (pte_special(pte))
 		bits |= VMATLAS_ENT_SPECIAL;
 	return bits;
 }
@@ -89,12 +66,12 @@ u64 vmatlas_entry_bits(u64 entry, unsigned int level, bool leaf)
  */
 u64 vmatlas_entry_hide_phys(u64 entry)
 {
-	return entry & ~(u64)PTE_PFN_MASK;
+	return entry & ~vmatlas_arch_phys_mask();
 }
 
 /**
  * vmatlas_swap_decode() - what a swap-format entry refers to
- * @entry: raw non-present, non-empty entry (PTE; x86 PMDs use the same format)
+ * @entry: raw non-present, non-empty entry (PTE; PMDs use the same format)
  * @type: swap device index (for VMATLAS_SWP_SWAP)
  * @offset: offset on the device, or the PFN of a migration/device entry
  *

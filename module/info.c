@@ -8,6 +8,7 @@
 #include <linux/string.h>
 #include <linux/utsname.h>
 
+#include "arch.h"
 #include "compat.h"
 #include "vmatlas.h"
 
@@ -22,7 +23,7 @@ void vmatlas_info_fill(struct vmatlas_info *info, const struct file *file)
 
 	info->abi_version = VMATLAS_ABI_VERSION;
 	info->page_size = PAGE_SIZE;
-	info->levels = vmatlas_pgtable_levels();
+	info->levels = vmatlas_arch_levels();
 	info->reserved = 0;
 	info->features = 0;
 	if (vmatlas_debugfs_available())

@@ -16,33 +16,19 @@
 #include "trace.h"
 #include "vmatlas.h"
 
-static u32 level_of(unsigned int pg_level)
-{
-	switch (pg_level) {
-	case PG_LEVEL_2M:
-		return VMATLAS_LEVEL_PMD;
-	case PG_LEVEL_1G:
-		return VMATLAS_LEVEL_PUD;
-	default:
-		return VMATLAS_LEVEL_PTE;
-	}
-}
-
 /* What the kernel page tables say of @addr, as the MMU would find it. */
 static void kaddr_walk(unsigned long addr, struct vmatlas_kaddr *out)
 {
-	unsigned int level;
-	unsigned long size;
-	pteval_t val;
+	struct vmatlas_kleaf leaf;
+	unsigned long size = vmatlas_kernel_leaf(addr, &leaf);
 
-	size = vmatlas_kernel_leaf(addr, &val, &level);
 	if (!size)
 		return;
-	out->level = level_of(level);
-	out->entry = val;
+	out->level = leaf.level;
+	out->entry = leaf.entry;
 	out->bits = vmatlas_entry_bits(out->entry, out->level, true);
 	out->page_size = size;
-	out->phys = (out->entry & PTE_PFN_MASK & ~((u64)size - 1)) | (addr & (size - 1));
+	out->phys = leaf.phys | (addr & (size - 1));
 	out->out_flags |= VMATLAS_KADDR_MAPPED;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The kernel's virtual memory map as this boot laid it out: the architecture
- * file (layout_64.c or layout_32.c) adds the regions it knows from its
+ * file (module/arch/<arch>/) adds the regions it knows from its
  * headers; the kernel image's text, read-only data and data are found in the
  * kernel page tables, by what the MMU is told (executable, read-only,
  * writable), since _text and _etext are not exported to modules.
@@ -38,57 +38,29 @@ void vmatlas_layout_add(struct vmatlas_layout *l, u32 id, u64 start, u64 end)
 	l->count++;
 }
 
-/**
- * vmatlas_kernel_leaf() - what the kernel page tables map @addr with
- * @addr: a canonical kernel address
- * @val: the raw leaf entry
- * @pg_level: its x86 level (PG_LEVEL_4K, _2M, _1G)
- *
- * lookup_address() is exported on x86; it walks init_mm's tables, which
- * modules cannot reach themselves.
- *
- * Return: the size the leaf maps, or 0 if nothing present maps @addr.
- */
-unsigned long vmatlas_kernel_leaf(unsigned long addr, pteval_t *val, unsigned int *pg_level)
-{
-	pte_t *ptep = lookup_address(addr, pg_level);
-
-	if (!ptep)
-		return 0;
-	*val = pte_val(READ_ONCE(*ptep));
-	if (!(*val & _PAGE_PRESENT))
-		return 0;
-	return page_level_size(*pg_level);
-}
-
-static unsigned long kernel_leaf(unsigned long addr, pteval_t *val)
-{
-	unsigned int level;
-
-	return vmatlas_kernel_leaf(addr, val, &level);
-}
-
-/* Where the leaf that maps @addr starts and ends; false if nothing maps it. */
-static bool kernel_leaf_range(unsigned long addr, pteval_t *val, unsigned long *start,
+/* What the kernel's leaf at @addr maps and allows: its range and VMATLAS_ENT_* bits. */
+static bool kernel_leaf_range(unsigned long addr, u64 *bits, unsigned long *start,
 			      unsigned long *end)
 {
-	unsigned long size = kernel_leaf(addr, val);
+	struct vmatlas_kleaf leaf;
+	unsigned long size = vmatlas_kernel_leaf(addr, &leaf);
 
 	if (!size)
 		return false;
+	*bits = vmatlas_arch_entry_bits(leaf.entry, leaf.level, true);
 	*start = addr & ~(size - 1);
 	*end = *start + size;
 	return true;
 }
 
 /* Extend [@start, ...) forward while the leaves have exactly @want of @mask. */
-static unsigned long scan_forward(unsigned long start, pteval_t mask, pteval_t want)
+static unsigned long scan_forward(unsigned long start, u64 mask, u64 want)
 {
 	unsigned long addr = start, s, e;
-	pteval_t val;
+	u64 bits;
 
-	while (addr >= start && kernel_leaf_range(addr, &val, &s, &e) &&
-	       (val & mask) == want) {
+	while (addr >= start && kernel_leaf_range(addr, &bits, &s, &e) &&
+	       (bits & mask) == want) {
 		addr = e;
 		cond_resched();
 	}
@@ -101,38 +73,44 @@ static unsigned long scan_forward(unsigned long start, pteval_t mask, pteval_t w
  * @anchor: an address inside the kernel text
  * @with_data: also add the writable run after rodata (only where a hole
  *	ends it: on i386 the direct map goes on after the image, writable too)
+ * @gap: how far past rodata the data may start, across unmapped space (the
+ *	freed init sections lie between them on arm64)
  *
  * The text is the executable run of mappings around @anchor; read-only data
  * is the read-only, non-executable run after it, data the writable one after
  * that. This is what the MMU enforces, which is what vmatlas shows.
  *
- * Without NX (an i386 CPU that lacks it) the MMU enforces nothing that
- * tells the parts apart, and none is reported.
+ * The architecture calls it only where the MMU enforces execute-never (an
+ * i386 CPU may lack NX): otherwise nothing tells the parts apart.
  *
  * Return: the start of the text, or 0 if it cannot be told.
  */
 unsigned long vmatlas_layout_scan_image(struct vmatlas_layout *l, unsigned long anchor,
-					bool with_data)
+					bool with_data, unsigned long gap)
 {
 	unsigned long text, rodata, data, end, s, e;
-	pteval_t val;
+	struct vmatlas_kleaf leaf;
+	u64 bits;
 
-	if (!(__supported_pte_mask & _PAGE_NX))
+	if (!kernel_leaf_range(anchor, &bits, &text, &e) || (bits & VMATLAS_ENT_NX))
 		return 0;
-	if (!kernel_leaf_range(anchor, &val, &text, &e) || (val & _PAGE_NX))
-		return 0;
-	while (kernel_leaf_range(text - 1, &val, &s, &e) && !(val & _PAGE_NX) && s < text) {
+	while (kernel_leaf_range(text - 1, &bits, &s, &e) && !(bits & VMATLAS_ENT_NX) &&
+	       s < text) {
 		text = s;
 		cond_resched();
 	}
-	rodata = scan_forward(text, _PAGE_NX, 0);
-	data = scan_forward(rodata, _PAGE_NX | _PAGE_RW, _PAGE_NX);
+	rodata = scan_forward(text, VMATLAS_ENT_NX, 0);
+	data = scan_forward(rodata, VMATLAS_ENT_NX | VMATLAS_ENT_WRITE, VMATLAS_ENT_NX);
 	vmatlas_layout_add(l, VMATLAS_REGION_KERNEL_TEXT, text, rodata);
 	vmatlas_layout_add(l, VMATLAS_REGION_KERNEL_RODATA, rodata, data);
-	if (with_data) {
-		end = scan_forward(data, _PAGE_NX | _PAGE_RW, _PAGE_NX | _PAGE_RW);
-		vmatlas_layout_add(l, VMATLAS_REGION_KERNEL_DATA, data, end);
-	}
+	if (!with_data)
+		return text;
+	/* Across unmapped space up to @gap: the data starts at the next leaf. */
+	for (s = data; s - data < gap && !vmatlas_kernel_leaf(s, &leaf); s += PAGE_SIZE)
+		cond_resched();
+	end = scan_forward(s, VMATLAS_ENT_NX | VMATLAS_ENT_WRITE,
+			   VMATLAS_ENT_NX | VMATLAS_ENT_WRITE);
+	vmatlas_layout_add(l, VMATLAS_REGION_KERNEL_DATA, s, end);
 	return text;
 }
 
@@ -152,11 +130,11 @@ static int region_cmp(const void *a, const void *b)
 void vmatlas_layout_init(void)
 {
 	struct vmatlas_layout *l = &vmatlas_layout;
-	unsigned long text;
-	pteval_t val;
+	struct vmatlas_kleaf leaf;
+	unsigned long text, size;
 
 	memset(l, 0, sizeof(*l));
-	l->levels = vmatlas_pgtable_levels();
+	l->levels = vmatlas_arch_levels();
 	l->page_size = PAGE_SIZE;
 	l->page_offset = PAGE_OFFSET;
 	l->high_memory = (unsigned long)high_memory;
@@ -164,10 +142,9 @@ void vmatlas_layout_init(void)
 	l->lowmem_bytes = ((u64)totalram_pages() << PAGE_SHIFT) - l->highmem_bytes;
 
 	text = vmatlas_layout_arch(l);
-	if (text && kernel_leaf(text, &val)) {
-		l->phys_load = val & PTE_PFN_MASK;
-		l->image_offset = text - __START_KERNEL;
-	}
+	size = text ? vmatlas_kernel_leaf(text, &leaf) : 0;
+	if (size)
+		l->phys_load = leaf.phys + (text & (size - 1));
 	if (l->image_offset)
 		l->out_flags |= VMATLAS_LAYOUT_KASLR_IMAGE;
 	sort(l->regions, l->count, sizeof(l->regions[0]), region_cmp, NULL);

@@ -19,6 +19,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 
+#include "arch.h"
 #include "compat.h"
 #include "vmatlas.h"
 
@@ -27,7 +28,7 @@
 
 static bool level_folded(unsigned int level)
 {
-	unsigned int levels = vmatlas_pgtable_levels();
+	unsigned int levels = vmatlas_arch_levels();
 
 	switch (level) {
 	case VMATLAS_LEVEL_P4D:

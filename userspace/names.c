@@ -65,6 +65,14 @@ static const struct names_bit ent_bits[] = {
 	{ VMATLAS_ENT_PROTNONE, "protnone" },
 	{ VMATLAS_ENT_SWAP, "swap" },
 	{ VMATLAS_ENT_EXCLUSIVE, "exclusive" },
+	/* Set only on arm64. */
+	{ VMATLAS_ENT_ARM64_CONT, "cont" },
+	{ VMATLAS_ENT_ARM64_RDONLY, "rdonly" },
+	{ VMATLAS_ENT_ARM64_DBM, "dbm" },
+	{ VMATLAS_ENT_ARM64_PXN, "pxn" },
+	{ VMATLAS_ENT_ARM64_UXN, "uxn" },
+	{ VMATLAS_ENT_ARM64_GP, "gp" },
+	{ VMATLAS_ENT_ARM64_SW_DIRTY, "sw-dirty" },
 };
 
 static const struct names_bit pg_bits[] = {
@@ -152,6 +160,8 @@ static const char *const region_names[] = {
 	[VMATLAS_REGION_VSYSCALL] = "vsyscall",
 	[VMATLAS_REGION_HOLE] = "hole",
 	[VMATLAS_REGION_NONCANONICAL] = "non_canonical",
+	[VMATLAS_REGION_PCI_IO] = "pci_io",
+	[VMATLAS_REGION_KASAN_SHADOW] = "kasan_shadow",
 };
 
 static const char *const lab_kind_names[] = {

@@ -249,17 +249,34 @@ struct vmatlas_vmas {
 #define VMATLAS_LEVEL_PTE	4
 #define VMATLAS_LEVELS		5
 
-/* Decoded bits of an entry, the architecture's names (x86). */
+/*
+ * Decoded bits of an entry. Bits 0-31 mean the same on every architecture
+ * (where the MMU has no such thing they stay clear); PWT, PCD and PAT are
+ * x86's memory-type bits, named for it. Bits 32 and up are an
+ * architecture's own, named VMATLAS_ENT_<ARCH>_*: struct vmatlas_info.arch
+ * says which.
+ *
+ * In a leaf: PRESENT, the MMU may use it (x86 P, arm64 valid); WRITE, the
+ * kernel lets the mapping be written (x86 R/W; arm64 DBM, Linux's PTE_WRITE,
+ * which a clean writable page holds with AP[2] still read-only); USER,
+ * reachable from user mode (x86 U/S; arm64 AP[1], or executable at EL0);
+ * ACCESSED (arm64 AF); DIRTY (arm64: writable and AP[2] clear, or the
+ * software dirty bit); GLOBAL (arm64: nG clear); NX, executable at no
+ * privilege (x86 XD; arm64 both PXN and UXN); HUGE, a block above the PTE
+ * level. In a table entry the bits say what the table does not forbid
+ * below it: on arm64 WRITE and USER are APTable's, NX is PXNTable and
+ * UXNTable together.
+ */
 #define VMATLAS_ENT_PRESENT	(1ULL << 0)
 #define VMATLAS_ENT_WRITE	(1ULL << 1)
 #define VMATLAS_ENT_USER	(1ULL << 2)
-#define VMATLAS_ENT_PWT		(1ULL << 3)
-#define VMATLAS_ENT_PCD		(1ULL << 4)
+#define VMATLAS_ENT_PWT		(1ULL << 3)	/* x86 */
+#define VMATLAS_ENT_PCD		(1ULL << 4)	/* x86 */
 #define VMATLAS_ENT_ACCESSED	(1ULL << 5)
 #define VMATLAS_ENT_DIRTY	(1ULL << 6)
-#define VMATLAS_ENT_HUGE	(1ULL << 7)	/* PSE: a leaf above the PTE level */
+#define VMATLAS_ENT_HUGE	(1ULL << 7)	/* a leaf above the PTE level (x86 PSE) */
 #define VMATLAS_ENT_GLOBAL	(1ULL << 8)
-#define VMATLAS_ENT_PAT		(1ULL << 9)
+#define VMATLAS_ENT_PAT		(1ULL << 9)	/* x86 */
 #define VMATLAS_ENT_NX		(1ULL << 10)
 #define VMATLAS_ENT_SOFT_DIRTY	(1ULL << 11)
 #define VMATLAS_ENT_UFFD_WP	(1ULL << 12)
@@ -267,6 +284,21 @@ struct vmatlas_vmas {
 #define VMATLAS_ENT_PROTNONE	(1ULL << 14)	/* NUMA hinting / PROT_NONE */
 #define VMATLAS_ENT_SWAP	(1ULL << 15)	/* not present: a swap-format entry */
 #define VMATLAS_ENT_EXCLUSIVE	(1ULL << 16)	/* swap entry of an exclusive anon page */
+
+/* arm64 stage-1 descriptors, by the Arm ARM's names */
+#define VMATLAS_ENT_ARM64_CONT	(1ULL << 32)	/* contiguous hint: one TLB entry for a run */
+#define VMATLAS_ENT_ARM64_RDONLY (1ULL << 33)	/* AP[2]; APTable[1] in a table */
+#define VMATLAS_ENT_ARM64_DBM	(1ULL << 34)	/* dirty bit modifier (Linux: writable) */
+#define VMATLAS_ENT_ARM64_PXN	(1ULL << 35)	/* privileged execute-never (or PXNTable) */
+#define VMATLAS_ENT_ARM64_UXN	(1ULL << 36)	/* user execute-never (or UXNTable) */
+#define VMATLAS_ENT_ARM64_GP	(1ULL << 37)	/* BTI guarded page */
+#define VMATLAS_ENT_ARM64_SW_DIRTY (1ULL << 38)	/* Linux's software dirty bit */
+/* AttrIndx: the MAIR_EL1 attribute of a leaf (Linux: 0 normal, 3/4 device) */
+#define VMATLAS_ENT_ARM64_ATTR_SHIFT	40
+#define VMATLAS_ENT_ARM64_ATTR_MASK	(7ULL << VMATLAS_ENT_ARM64_ATTR_SHIFT)
+/* SH: shareability of a leaf, 3 inner, 2 outer, 0 none (not with LPA2: address bits) */
+#define VMATLAS_ENT_ARM64_SH_SHIFT	43
+#define VMATLAS_ENT_ARM64_SH_MASK	(3ULL << VMATLAS_ENT_ARM64_SH_SHIFT)
 
 /* struct vmatlas_level.flags */
 #define VMATLAS_LVL_FOLDED	(1U << 0)	/* level folded at build or boot time */
@@ -472,6 +504,8 @@ struct vmatlas_ptdump {
 #define VMATLAS_REGION_VSYSCALL		16
 #define VMATLAS_REGION_HOLE		17	/* canonical, but in no region: a guard hole */
 #define VMATLAS_REGION_NONCANONICAL	18	/* not a valid address at all */
+#define VMATLAS_REGION_PCI_IO		19	/* arm64: PCI I/O space, memory-mapped */
+#define VMATLAS_REGION_KASAN_SHADOW	20	/* KASAN's shadow of the address space */
 
 /**
  * struct vmatlas_region - one range of the kernel's virtual memory map
