@@ -50,7 +50,7 @@ BPF_OUT := $(TOOLS_OUT)/bpf
 BPF_SRCS := userspace/faults.c userspace/faults_proc.c userspace/cmd_faults.c
 
 TOOL_SRCS := $(filter-out $(BPF_SRCS) userspace/cmd_faults_stub.c,$(wildcard userspace/*.c))
-TOOL_HDRS := $(wildcard userspace/*.h userspace/bpf/*.h) include/uapi/linux/vmatlas.h
+TOOL_HDRS := $(wildcard userspace/*.h userspace/bpf/*.h include/uapi/linux/*.h)
 TOOL_DEPS :=
 ifeq ($(BPF),1)
 TOOL_SRCS += $(BPF_SRCS)
@@ -71,7 +71,7 @@ TEST_CFLAGS := $(filter-out -Wextra,$(TOOLS_CFLAGS)) -Wno-pointer-to-int-cast -I
 	       -include selftests/vmatlas/timeout.h
 TEST_SRCS := $(wildcard selftests/vmatlas/*_test.c)
 TEST_LIB_SRCS := $(filter-out %_test.c,$(wildcard selftests/vmatlas/*.c))
-TEST_HDRS := $(wildcard selftests/vmatlas/*.h) include/uapi/linux/vmatlas.h
+TEST_HDRS := $(wildcard selftests/vmatlas/*.h include/uapi/linux/*.h)
 TEST_BINS := $(patsubst selftests/vmatlas/%.c,$(TOOLS_OUT)/tests/%,$(TEST_SRCS))
 # kfunc_test calls the module's kfunc from a BPF program of its own.
 TEST_DEPS :=

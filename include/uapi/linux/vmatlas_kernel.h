@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * vmatlas: the kernel address space: LAYOUT, KADDR, LAB.
+ *
+ * Part of the ABI of <linux/vmatlas.h>, which includes it, under the same
+ * rules; it includes <linux/vmatlas.h> in turn, so either may come first.
+ */
+#ifndef _UAPI_LINUX_VMATLAS_KERNEL_H
+#define _UAPI_LINUX_VMATLAS_KERNEL_H
+
+#include <linux/vmatlas.h>
+
+/*
+ * Kernel address space: LAYOUT, KADDR, LAB. Kernel addresses defeat KASLR:
+ * these commands need CAP_SYS_ADMIN at open (EPERM), are refused when
+ * kptr_restrict hides kernel pointers from the caller (EPERM) and under
+ * lockdown=confidentiality (EPERM).
+ */
+
+/* Regions of the kernel's virtual memory map (struct vmatlas_region.id). */
+#define VMATLAS_REGION_USER		1	/* user space: 0 to TASK_SIZE */
+#define VMATLAS_REGION_DIRECT_MAP	2	/* all (low) RAM at PAGE_OFFSET + phys */
+#define VMATLAS_REGION_VMALLOC		3	/* vmalloc, vmap, ioremap */
+#define VMATLAS_REGION_VMEMMAP		4	/* the struct page array (used part) */
+#define VMATLAS_REGION_MODULES		5	/* module text and data */
+#define VMATLAS_REGION_KERNEL_IMAGE	6	/* where the kernel image is mapped */
+#define VMATLAS_REGION_KERNEL_TEXT	7
+#define VMATLAS_REGION_KERNEL_RODATA	8
+#define VMATLAS_REGION_KERNEL_DATA	9
+#define VMATLAS_REGION_KERNEL_BSS	10
+#define VMATLAS_REGION_FIXMAP		11	/* compile-time fixed mappings, kmap_local */
+#define VMATLAS_REGION_PKMAP		12	/* 32-bit: persistent kmap() */
+#define VMATLAS_REGION_CPU_ENTRY_AREA	13
+#define VMATLAS_REGION_LDT_REMAP	14
+#define VMATLAS_REGION_ESPFIX		15
+#define VMATLAS_REGION_VSYSCALL		16
+#define VMATLAS_REGION_HOLE		17	/* canonical, but in no region: a guard hole */
+#define VMATLAS_REGION_NONCANONICAL	18	/* not a valid address at all */
+#define VMATLAS_REGION_PCI_IO		19	/* arm64: PCI I/O space, memory-mapped */
+#define VMATLAS_REGION_KASAN_SHADOW	20	/* KASAN's shadow of the address space */
+
+/**
+ * struct vmatlas_region - one range of the kernel's virtual memory map
+ * @start: first address
+ * @end: first address after it (0 for a region that ends at the top)
+ * @id: VMATLAS_REGION_*
+ * @reserved: must be 0
+ */
+struct vmatlas_region {
+	__u64 start;
+	__u64 end;
+	__u32 id;
+	__u32 reserved;
+};
+
+#define VMATLAS_MAX_REGIONS	24
+
+/* struct vmatlas_layout.out_flags */
+#define VMATLAS_LAYOUT_KASLR_IMAGE	(1U << 0)	/* the image moved from its link address */
+#define VMATLAS_LAYOUT_KASLR_MEMORY	(1U << 1)	/* direct map, vmalloc, vmemmap moved */
+
+/**
+ * struct vmatlas_layout - VMATLAS_IOC_LAYOUT: this boot's kernel memory map
+ * @size: (in/out) sizeof(struct vmatlas_layout)
+ * @flags: (in) must be 0
+ * @levels: (out) page-table levels in use
+ * @page_size: (out) base page size
+ * @count: (out) entries of @regions filled, in address order
+ * @out_flags: (out) VMATLAS_LAYOUT_*
+ * @page_offset: (out) PAGE_OFFSET: where the direct map starts
+ * @high_memory: (out) end of the direct map of RAM (of lowmem on 32-bit)
+ * @task_size: (out) end of user space (TASK_SIZE_MAX)
+ * @phys_load: (out) physical address the kernel text was loaded at
+ * @image_offset: (out) KASLR: kernel text virtual address minus its link address
+ * @lowmem_bytes: (out) RAM the direct map covers (managed pages)
+ * @highmem_bytes: (out) RAM outside it (32-bit highmem), 0 on 64-bit
+ * @regions: (out) the regions
+ */
+struct vmatlas_layout {
+	__u32 size;
+	__u32 flags;
+	__u32 levels;
+	__u32 page_size;
+	__u32 count;
+	__u32 out_flags;
+	__u64 page_offset;
+	__u64 high_memory;
+	__u64 task_size;
+	__u64 phys_load;
+	__u64 image_offset;
+	__u64 lowmem_bytes;
+	__u64 highmem_bytes;
+	struct vmatlas_region regions[VMATLAS_MAX_REGIONS];
+};
+
+#define VMATLAS_LAYOUT_SIZE_VER0	(80 + 24 * 24)
+
+/* struct vmatlas_kaddr.out_flags */
+#define VMATLAS_KADDR_LOGICAL	(1U << 0)	/* in the direct map: a logical address */
+#define VMATLAS_KADDR_LINEAR	(1U << 1)	/* @phys_linear is valid (__pa() applies) */
+#define VMATLAS_KADDR_MAPPED	(1U << 2)	/* the page tables map it: @phys is valid */
+#define VMATLAS_KADDR_AGREE	(1U << 3)	/* both valid and equal */
+#define VMATLAS_KADDR_PAGE	(1U << 4)	/* @page describes its struct page */
+
+/**
+ * struct vmatlas_kaddr - VMATLAS_IOC_KADDR: anatomy of one kernel address
+ * @size: (in/out) sizeof(struct vmatlas_kaddr)
+ * @flags: (in) must be 0
+ * @addr: (in) any 64-bit value: never dereferenced, only looked up
+ * @region: (out) VMATLAS_REGION_*
+ * @out_flags: (out) VMATLAS_KADDR_*
+ * @phys_linear: (out) physical address by __pa() arithmetic
+ * @phys: (out) physical address by walking the kernel page tables
+ * @page_size: (out) size of the leaf that maps it
+ * @entry: (out) raw leaf entry
+ * @bits: (out) VMATLAS_ENT_* of @entry
+ * @level: (out) VMATLAS_LEVEL_* of the leaf
+ * @reserved: must be 0
+ * @page: (out) valid with VMATLAS_KADDR_PAGE
+ */
+struct vmatlas_kaddr {
+	__u32 size;
+	__u32 flags;
+	__u64 addr;
+	__u32 region;
+	__u32 out_flags;
+	__u64 phys_linear;
+	__u64 phys;
+	__u64 page_size;
+	__u64 entry;
+	__u64 bits;
+	__u32 level;
+	__u32 reserved;
+	struct vmatlas_page page;
+};
+
+#define VMATLAS_KADDR_SIZE_VER0	96
+
+/* struct vmatlas_lab.kind */
+#define VMATLAS_LAB_KMALLOC	1	/* kmalloc(): logical, physically contiguous */
+#define VMATLAS_LAB_VMALLOC	2	/* vmalloc(): virtual, page by page */
+#define VMATLAS_LAB_PAGES	3	/* alloc_pages() of the order that fits */
+#define VMATLAS_LAB_KMAP	4	/* alloc_page(GFP_HIGHUSER) + kmap_local_page() */
+
+#define VMATLAS_LAB_MAX_BYTES	(4U << 20)
+
+/* struct vmatlas_lab_page.flags */
+#define VMATLAS_LABPG_HIGHMEM	(1U << 0)	/* no logical address: needs a kmap */
+
+/**
+ * struct vmatlas_lab_page - one page of a lab allocation
+ * @va: the address the allocation gave (or the temporary kmap address)
+ * @phys: its physical address
+ * @logical: page_address(): its direct-map address, 0 for highmem
+ * @flags: VMATLAS_LABPG_*
+ * @region: VMATLAS_REGION_* of @va
+ */
+struct vmatlas_lab_page {
+	__u64 va;
+	__u64 phys;
+	__u64 logical;
+	__u32 flags;
+	__u32 region;
+};
+
+/* struct vmatlas_lab.out_flags */
+#define VMATLAS_LAB_CONTIGUOUS	(1U << 0)	/* the pages are physically contiguous */
+
+/**
+ * struct vmatlas_lab - VMATLAS_IOC_LAB: allocate, describe every page, free
+ * @size: (in/out) sizeof(struct vmatlas_lab)
+ * @flags: (in) must be 0
+ * @kind: (in) VMATLAS_LAB_*
+ * @count: (in) room in @pages_ptr; (out) pages described
+ * @bytes: (in) how much to allocate, 1 to VMATLAS_LAB_MAX_BYTES
+ * @pages_ptr: (in) user array of @count entries of @entry_size bytes
+ * @entry_size: (in) sizeof(struct vmatlas_lab_page) as the caller knows it
+ * @out_flags: (out) VMATLAS_LAB_*
+ * @va: (out) address of the allocation (first kmap address for KMAP)
+ * @region: (out) VMATLAS_REGION_* of @va
+ * @npages: (out) pages the allocation spans
+ *
+ * ENOMEM if the allocation failed; EINVAL for an unknown kind or a size
+ * out of range; the memory is freed before the call returns.
+ */
+struct vmatlas_lab {
+	__u32 size;
+	__u32 flags;
+	__u32 kind;
+	__u32 count;
+	__u64 bytes;
+	__u64 pages_ptr;
+	__u32 entry_size;
+	__u32 out_flags;
+	__u64 va;
+	__u32 region;
+	__u32 npages;
+};
+
+#define VMATLAS_LAB_SIZE_VER0	56
+
+/* struct vmatlas_xlat.out_flags, beyond VMATLAS_OUT_*: VMATLAS_WALK_PRESENT */
+
+#define VMATLAS_IOC_LAYOUT	_IOWR(VMATLAS_IOCTL_MAGIC, 0x04, struct vmatlas_layout)
+#define VMATLAS_IOC_KADDR	_IOWR(VMATLAS_IOCTL_MAGIC, 0x05, struct vmatlas_kaddr)
+#define VMATLAS_IOC_LAB		_IOWR(VMATLAS_IOCTL_MAGIC, 0x06, struct vmatlas_lab)
+
+#endif /* _UAPI_LINUX_VMATLAS_KERNEL_H */
