@@ -125,9 +125,13 @@ $(TOOLS_OUT)/vmatlas-bench-space: $(BENCH_SRCS) $(BENCH_LIB_SRCS) selftests/vmat
 	$(CC) $(TOOLS_CFLAGS) -Iuserspace -o $@ $(BENCH_SRCS) $(BENCH_LIB_SRCS) \
 		$(TOOLS_LDFLAGS) -ljson-c -pthread
 
+# A test's own further files live in a directory named for it.
+$(TOOLS_OUT)/tests/race_test: TEST_OWN_SRCS := $(wildcard selftests/vmatlas/race/*.c)
+$(TOOLS_OUT)/tests/race_test: $(wildcard selftests/vmatlas/race/*)
+
 $(TOOLS_OUT)/tests/%: selftests/vmatlas/%.c $(TEST_LIB_SRCS) $(TEST_HDRS) $(TEST_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -Iselftests/vmatlas -o $@ $< $(TEST_LIB_SRCS) \
+	$(CC) $(TEST_CFLAGS) -Iselftests/vmatlas -o $@ $< $(TEST_OWN_SRCS) $(TEST_LIB_SRCS) \
 		$(TOOLS_LDFLAGS) $(TOOLS_LIBS)
 
 check:
