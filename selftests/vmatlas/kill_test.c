@@ -318,8 +318,9 @@ TEST_F_TIMEOUT(kill, tool_killed_mid_walk_is_reaped_within_a_second, 280)
 			if (dt > worst)
 				worst = dt;
 		}
-		ksft_print_msg("vmatlas %-6s %5lld ms; %d of %d runs killed mid-run; %s %lld ms\n",
-			       cmds[i], first / 1000000, mid, runs, "reaped in", worst / 1000000);
+		ksft_print_msg("vmatlas %-6s %5lld ms; %d of %d runs killed mid-run; ",
+			       cmds[i], first / 1000000, mid, runs);
+		printf("reaped in %lld ms\n", worst / 1000000);
 		EXPECT_LE(1, mid) TH_LOG("vmatlas %s always finished before the kill", cmds[i]);
 	}
 }
