@@ -412,7 +412,7 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 			e->ts_ns = now;
 			e->latency_ns = latency;
 			e->addr = address;
-			e->ip = regs ? BPF_CORE_READ(regs, ip) : 0;
+			e->ip = regs ? PT_REGS_IP_CORE(regs) : 0;
 			e->vma_start = BPF_CORE_READ(vma, vm_start);
 			e->vma_end = BPF_CORE_READ(vma, vm_end);
 			e->pte_before = s->pte;
@@ -581,7 +581,7 @@ static __always_inline int on_user_exception(unsigned long address, struct pt_re
 {
 	struct user_fault f = {
 		.address = address,
-		.ip = BPF_CORE_READ(regs, ip),
+		.ip = PT_REGS_IP_CORE(regs),
 		.flags = user_fault_flags(error_code),
 	};
 	struct task_struct *task = bpf_get_current_task_btf();
