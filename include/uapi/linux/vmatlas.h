@@ -43,7 +43,9 @@
  * @abi_version: (out) VMATLAS_ABI_VERSION of the module.
  * @page_size: (out) base page size in bytes.
  * @levels: (out) page-table levels the kernel uses now: 5 under LA57, 4 on
- *	x86-64 otherwise, 3 on i386 PAE, 2 on i386 without PAE.
+ *	x86-64 otherwise, 3 on i386 PAE, 2 on i386 without PAE; on arm64 with
+ *	4K pages 5 with 52-bit addresses (LPA2), 4 with 48; with 16K pages 4,
+ *	or 3 where a 52-bit kernel runs on a CPU limited to 47 bits.
  * @reserved: must be 0.
  * @features: (out) VMATLAS_FEAT_* bits.
  * @module_version: (out) version string of the module.
