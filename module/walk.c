@@ -42,6 +42,16 @@ static bool level_folded(unsigned int level)
 	}
 }
 
+/*
+ * Where a table entry of the upper levels points: not every architecture
+ * has p4d_pfn() and pgd_pfn() (arm64 has neither), but a table entry holds
+ * its address as a leaf does.
+ */
+static phys_addr_t table_phys(u64 entry)
+{
+	return PFN_PHYS(pte_pfn(__pte(entry)));
+}
+
 static void visit(struct vmatlas_walker *w, unsigned int level, u64 entry,
 		  unsigned int index, unsigned int flags, phys_addr_t table)
 {
@@ -168,7 +178,7 @@ again:
 static int walk_pud_range(struct vmatlas_walker *w, p4d_t *p4dp, p4d_t p4d,
 			  unsigned long addr, unsigned long end)
 {
-	phys_addr_t table = level_folded(VMATLAS_LEVEL_PUD) ? 0 : PFN_PHYS(p4d_pfn(p4d));
+	phys_addr_t table = level_folded(VMATLAS_LEVEL_PUD) ? 0 : table_phys(p4d_val(p4d));
 	unsigned long next;
 	pud_t *pudp;
 	int ret;
@@ -209,7 +219,7 @@ static int walk_pud_range(struct vmatlas_walker *w, p4d_t *p4dp, p4d_t p4d,
 static int walk_p4d_range(struct vmatlas_walker *w, pgd_t *pgdp, pgd_t pgd,
 			  unsigned long addr, unsigned long end)
 {
-	phys_addr_t table = level_folded(VMATLAS_LEVEL_P4D) ? 0 : PFN_PHYS(pgd_pfn(pgd));
+	phys_addr_t table = level_folded(VMATLAS_LEVEL_P4D) ? 0 : table_phys(pgd_val(pgd));
 	unsigned long next;
 	p4d_t *p4dp;
 	int ret;
