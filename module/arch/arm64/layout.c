@@ -10,6 +10,7 @@
  */
 #include <linux/kasan.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <asm/fixmap.h>
 #include <asm/memory.h>
 #include <asm/pgtable.h>
@@ -26,7 +27,8 @@ unsigned long vmatlas_layout_arch(struct vmatlas_layout *l)
 {
 	u64 va_bits = vabits_actual;
 	u64 linear = _PAGE_OFFSET(va_bits);
-	unsigned long text;
+	unsigned long text, size;
+	struct vmatlas_kleaf leaf;
 
 	l->task_size = TASK_SIZE_64;
 	l->page_offset = linear;
@@ -38,17 +40,28 @@ unsigned long vmatlas_layout_arch(struct vmatlas_layout *l)
 #endif
 	vmatlas_layout_add(l, VMATLAS_REGION_MODULES, MODULES_VADDR, MODULES_END);
 	vmatlas_layout_add(l, VMATLAS_REGION_VMALLOC, VMALLOC_START, VMALLOC_END);
-	vmatlas_layout_add(l, VMATLAS_REGION_VMEMMAP, VMEMMAP_START,
-			   (unsigned long)pfn_to_page(PHYS_PFN(__pa(high_memory - 1)) + 1));
+	/*
+	 * The used part of vmemmap: the struct pages of the RAM the linear
+	 * map covers. Where 52 bits were built for and 48 are used, it does
+	 * not start at VMEMMAP_START.
+	 */
+	vmatlas_layout_add(l, VMATLAS_REGION_VMEMMAP, (unsigned long)virt_to_page(linear),
+			   (unsigned long)virt_to_page(high_memory - 1) + sizeof(struct page));
 	vmatlas_layout_add(l, VMATLAS_REGION_PCI_IO, PCI_IO_START, PCI_IO_END);
 	vmatlas_layout_add(l, VMATLAS_REGION_FIXMAP, FIXADDR_START, FIXADDR_TOP);
 
 	text = vmatlas_layout_scan_image(l, vmatlas_text_anchor(), true, INIT_GAP);
 	if (!text)
 		return 0;
-	/* The image's own mapping, at KIMAGE_VADDR plus the KASLR offset. */
-	l->image_offset = text - KIMAGE_VADDR;
-	image_start = text;
+	/*
+	 * The image's own mapping, at KIMAGE_VADDR plus the KASLR offset,
+	 * starts with its header, mapped read-only before the text: back
+	 * from the text to the unmapped space before it.
+	 */
+	for (image_start = text; (size = vmatlas_kernel_leaf(image_start - 1, &leaf));
+	     image_start = (image_start - 1) & ~(size - 1))
+		cond_resched();
+	l->image_offset = image_start - KIMAGE_VADDR;
 	image_end = l->regions[l->count - 1].end;
 	vmatlas_layout_add(l, VMATLAS_REGION_KERNEL_IMAGE, image_start, image_end);
 	return text;
