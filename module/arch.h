@@ -40,7 +40,8 @@ bool vmatlas_arch_canonical(u64 addr);
 bool vmatlas_arch_linear(u64 addr, u64 *phys);
 /*
  * Add the regions of the kernel map, set @l's architecture fields
- * (task_size, image_offset, out_flags); return the kernel text's address.
+ * (task_size, image_offset, out_flags); return the address of the kernel
+ * image's first byte (_text), or 0 if it cannot be told.
  */
 unsigned long vmatlas_layout_arch(struct vmatlas_layout *l);
 

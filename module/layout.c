@@ -131,7 +131,7 @@ void vmatlas_layout_init(void)
 {
 	struct vmatlas_layout *l = &vmatlas_layout;
 	struct vmatlas_kleaf leaf;
-	unsigned long text, size;
+	unsigned long image, size;
 
 	memset(l, 0, sizeof(*l));
 	l->levels = vmatlas_arch_levels();
@@ -141,10 +141,10 @@ void vmatlas_layout_init(void)
 	l->highmem_bytes = (u64)totalhigh_pages() << PAGE_SHIFT;
 	l->lowmem_bytes = ((u64)totalram_pages() << PAGE_SHIFT) - l->highmem_bytes;
 
-	text = vmatlas_layout_arch(l);
-	size = text ? vmatlas_kernel_leaf(text, &leaf) : 0;
+	image = vmatlas_layout_arch(l);
+	size = image ? vmatlas_kernel_leaf(image, &leaf) : 0;
 	if (size)
-		l->phys_load = leaf.phys + (text & (size - 1));
+		l->phys_load = leaf.phys + (image & (size - 1));
 	if (l->image_offset)
 		l->out_flags |= VMATLAS_LAYOUT_KASLR_IMAGE;
 	sort(l->regions, l->count, sizeof(l->regions[0]), region_cmp, NULL);

@@ -43,9 +43,10 @@ static bool level_folded(unsigned int level)
 }
 
 /*
- * Where a table entry of the upper levels points: not every architecture
- * has p4d_pfn() and pgd_pfn() (arm64 has neither), but a table entry holds
- * its address as a leaf does.
+ * Where a table entry points. Not pmd_pfn() and its kin: they are for leaves,
+ * and arm64's round down to the leaf's size (PMD_MASK), which a table's
+ * address is not aligned to; nor does every architecture have p4d_pfn() and
+ * pgd_pfn(). A table entry holds its address as a PTE does.
  */
 static phys_addr_t table_phys(u64 entry)
 {
@@ -88,7 +89,7 @@ static int emit_leaf(struct vmatlas_walker *w, void *slot, unsigned int level, u
 static int walk_pte_range(struct vmatlas_walker *w, pmd_t *pmdp, pmd_t pmd,
 			  unsigned long addr, unsigned long end)
 {
-	phys_addr_t table = PFN_PHYS(pmd_pfn(pmd));
+	phys_addr_t table = table_phys(pmd_val(pmd));
 	pte_t *start_pte, *ptep;
 	int ret = 0;
 
@@ -132,7 +133,7 @@ static bool budget_spent(struct vmatlas_walker *w, unsigned long next, unsigned 
 static int walk_pmd_range(struct vmatlas_walker *w, pud_t *pudp, pud_t pud,
 			  unsigned long addr, unsigned long end)
 {
-	phys_addr_t table = level_folded(VMATLAS_LEVEL_PMD) ? 0 : PFN_PHYS(pud_pfn(pud));
+	phys_addr_t table = level_folded(VMATLAS_LEVEL_PMD) ? 0 : table_phys(pud_val(pud));
 	unsigned long next;
 	pmd_t *pmdp;
 	int ret;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -271,6 +272,32 @@ int find_line(const char *path, const char *needle, char *line, size_t len)
 	if (f)
 		fclose(f);
 	return found;
+}
+
+static bool machine_is(const char *machine)
+{
+	struct utsname uts;
+
+	return !uname(&uts) && !strcmp(uts.machine, machine);
+}
+
+bool kernel_is_arm64(void)
+{
+	return machine_is("aarch64");
+}
+
+bool kernel_is_64bit(void)
+{
+	return machine_is("x86_64") || kernel_is_arm64();
+}
+
+unsigned long long entry_addr_mask(void)
+{
+	unsigned long long page = getpagesize();
+
+	if (kernel_is_arm64())
+		return ((1ULL << 50) - 1) & ~(page - 1);
+	return 0x000ffffffffff000ULL;
 }
 
 int drop_cap_sys_admin(void)

@@ -113,6 +113,19 @@ bool json_members_are(struct json_object *obj, const struct json_member *want, s
 /* The first line of @path that contains @needle, into @line; 0 if none. */
 int find_line(const char *path, const char *needle, char *line, size_t len);
 
+/* The kernel's machine is arm64 (uname(2): aarch64). */
+bool kernel_is_arm64(void);
+
+/* The kernel is 64-bit (x86-64 or arm64), whatever this process is built as. */
+bool kernel_is_64bit(void);
+
+/*
+ * The bits of a page-table entry that hold a physical address: 12-51 on
+ * x86 (4- and 5-level, PAE); on arm64 from the page shift to 49 (with LPA2
+ * bits 51-50 sit in 9-8, where test VMs never have RAM).
+ */
+unsigned long long entry_addr_mask(void);
+
 /* Drop CAP_SYS_ADMIN from the calling process, keeping uid 0. */
 int drop_cap_sys_admin(void);
 

@@ -27,13 +27,6 @@
 #define HELPER_OBJECTS	"/sys/kernel/debug/vmatlas_test_helper/objects"
 #define KADDR_BATCH	500
 
-static int is_64bit_kernel(void)
-{
-	struct utsname uts;
-
-	return !uname(&uts) && !strcmp(uts.machine, "x86_64");
-}
-
 static struct json_object *tool_json(const char *const args[])
 {
 	static struct run_result res;
@@ -91,6 +84,40 @@ static struct json_object *kaddr_json(const unsigned long long *addrs, int n,
 	args[2 + n] = NULL;
 	*doc = tool_json(args);
 	return json_get(*doc, "results");
+}
+
+/* __pa() of a kernel address, as kaddr reports it; 0 if it has none. */
+static unsigned long long phys_linear_of(unsigned long long addr)
+{
+	struct json_object *doc, *r = kaddr_json(&addr, 1, &doc);
+	unsigned long long phys = json_hex(json_object_array_get_idx(r, 0), "phys_linear");
+
+	json_object_put(doc);
+	return phys;
+}
+
+/*
+ * Where the kernel image was linked: __START_KERNEL on x86 (64- and 32-bit),
+ * KIMAGE_VADDR on arm64, the end of the module area.
+ */
+static unsigned long long image_link_address(struct json_object *layout)
+{
+	if (kernel_is_arm64())
+		return json_hex(region(layout, "modules"), "end");
+	return kernel_is_64bit() ? 0xffffffff81000000ULL : 0xc1000000ULL;
+}
+
+/*
+ * The region a module's address must be in, given the one kaddr found: the
+ * module area on x86-64; vmalloc on i386, whose modules are vmalloc'ed; on
+ * arm64 either, since modules go where a branch reaches the kernel image
+ * (the module area, or vmalloc when it is full or the image moved).
+ */
+static const char *module_region(const char *found)
+{
+	if (kernel_is_arm64() && found && !strcmp(found, "vmalloc"))
+		return "vmalloc";
+	return kernel_is_64bit() ? "modules" : "vmalloc";
 }
 
 /* A symbol's address in /proc/kallsyms; 0 if missing or hidden. */
@@ -170,6 +197,9 @@ static int kernel_uses_nx(void)
 {
 	char line[4096], cmdline[4096];
 
+	/* arm64 has execute-never bits in every descriptor format. */
+	if (kernel_is_arm64())
+		return 1;
 	if (!find_line("/proc/cpuinfo", "flags", line, sizeof(line)) ||
 	    !strstr(line, " nx"))
 		return 0;
@@ -260,10 +290,10 @@ TEST_F(helper, kaddr_agrees_with_the_kernels_own_translation)
 		} else if (!strcmp(o->kind, "text")) {
 			EXPECT_STREQ("kernel_text", reg);
 			/* i386 keeps the image in the direct map; x86-64 maps it apart. */
-			EXPECT_EQ(!is_64bit_kernel(), logical);
+			EXPECT_EQ(!kernel_is_64bit(), logical);
 			EXPECT_EQ(o->phys, json_hex(r, "phys_linear"));
 		} else if (!strcmp(o->kind, "module")) {
-			EXPECT_STREQ(is_64bit_kernel() ? "modules" : "vmalloc", reg);
+			EXPECT_STREQ(module_region(reg), reg);
 			EXPECT_FALSE(logical);
 		} else if (!strcmp(o->kind, "vmemmap")) {
 			EXPECT_STREQ("vmemmap", reg);
@@ -466,9 +496,8 @@ TEST_F(dev, text_region_holds_the_kernel_text_kallsyms_names)
 		SKIP(return, "/proc/kallsyms hides addresses");
 	EXPECT_LE(json_hex(text, "start"), stext);
 	EXPECT_GE(json_hex(text, "end"), etext);
-	/* KASLR: where _text is, minus where it was linked (__START_KERNEL). */
-	EXPECT_EQ(kallsyms_addr("_text") - (is_64bit_kernel() ? 0xffffffff81000000ULL :
-								 0xc1000000ULL),
+	/* KASLR: where _text is, minus where it was linked. */
+	EXPECT_EQ(kallsyms_addr("_text") - image_link_address(self->layout),
 		  json_hex(self->layout, "image_offset"));
 }
 
@@ -486,7 +515,9 @@ TEST_F(dev, direct_map_ends_where_the_lowmem_zones_end)
 	unsigned long long span = json_hex(self->layout, "high_memory") -
 				  json_hex(self->layout, "page_offset");
 
-	EXPECT_EQ(zones_end_pfn(1) * getpagesize(), span);
+	/* From the physical address at PAGE_OFFSET: RAM starts at 1 GiB on arm64 virt. */
+	EXPECT_EQ(zones_end_pfn(1) * getpagesize() -
+		  phys_linear_of(json_hex(self->layout, "page_offset")), span);
 	EXPECT_TRUE(in_region(region(self->layout, "direct_map"),
 			      json_hex(self->layout, "page_offset")));
 }
@@ -501,6 +532,8 @@ TEST_F(dev, memory_totals_equal_meminfo)
 TEST_F(dev, vmatlas_itself_loaded_into_the_module_area)
 {
 	unsigned long long base = 0;
+	struct json_object *doc;
+	const char *reg;
 	char line[256];
 
 	/* "vmatlas 65536 0 - Live 0xffffffffc0a00000 (OE)" */
@@ -509,15 +542,23 @@ TEST_F(dev, vmatlas_itself_loaded_into_the_module_area)
 		sscanf(strstr(line, " 0x"), " %llx", &base);
 	if (!base)
 		SKIP(return, "/proc/modules hides addresses");
-	EXPECT_TRUE(in_region(region(self->layout, is_64bit_kernel() ? "modules" : "vmalloc"),
-			      base)) TH_LOG("vmatlas at %#llx", base);
+	kaddr_json(&base, 1, &doc);
+	reg = json_object_get_string(json_get(json_object_array_get_idx(json_get(doc, "results"),
+									0), "region"));
+	EXPECT_STREQ(module_region(reg), reg ? reg : "-") TH_LOG("vmatlas at %#llx", base);
+	EXPECT_TRUE(in_region(region(self->layout, reg ? reg : "-"), base));
+	json_object_put(doc);
+	/* arm64 keeps modules within a branch's reach (2 GiB) below the image's end. */
+	if (kernel_is_arm64())
+		EXPECT_GT(2ULL << 30, json_hex(region(self->layout, "kernel_image"), "end") - base)
+			TH_LOG("vmatlas at %#llx", base);
 }
 
 TEST_F(dev, i386_has_the_3g_split_and_896m_of_lowmem)
 {
 	unsigned long long po = json_hex(self->layout, "page_offset");
 
-	if (is_64bit_kernel())
+	if (kernel_is_64bit())
 		SKIP(return, "64-bit kernel");
 	EXPECT_EQ(0xc0000000ULL, po);
 	EXPECT_LE(json_hex(self->layout, "high_memory"), po + (896ULL << 20));
@@ -579,7 +620,7 @@ TEST_F(dev, random_values_get_clean_answers)
 				ok = json_int(r, "page_size") >= getpagesize() &&
 				     json_get(r, "level");
 			/* A 32-bit kernel has no address above 4 GiB. */
-			if (ok && !is_64bit_kernel() && addrs[i] > 0xffffffffULL)
+			if (ok && !kernel_is_64bit() && addrs[i] > 0xffffffffULL)
 				ok = !strcmp(reg, "non_canonical");
 			if (!ok)
 				TH_LOG("%#llx: %s", addrs[i], json_object_to_json_string(r));

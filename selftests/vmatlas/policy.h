@@ -29,8 +29,8 @@ enum policy_facet {
 };
 
 #define POLICY_NPAGES	4
-/* The frame number of an x86 entry, 4- and 5-level or PAE: bits 12 to 51. */
-#define PFN_BITS	0x000ffffffffff000ULL
+/* The frame number of an entry (helpers.h). */
+#define PFN_BITS	entry_addr_mask()
 #define POLICY_WHY	160
 
 /*

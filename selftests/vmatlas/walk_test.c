@@ -22,8 +22,6 @@
 
 #define WALK_BATCH	256
 #define SAMPLES_PER_VMA	400
-/* Physical address bits of an x86 entry (PAE and 64-bit: 52-bit frames). */
-#define ENTRY_PFN_MASK	0x000ffffffffff000ULL
 
 /* Walk @n addresses of @pid with one tool run; NULL on failure. */
 static struct json_object *walk_json(pid_t pid, const unsigned long long *addrs, int n,
@@ -245,11 +243,11 @@ TEST_F(layout, each_level_points_at_the_next_table)
 
 		if (json_object_get_boolean(json_get(next, "folded")))
 			continue;
-		EXPECT_EQ(json_hex(level(r, i), "entry") & ENTRY_PFN_MASK, json_hex(next, "table"))
-			TH_LOG("level %d", i);
+		EXPECT_EQ(json_hex(level(r, i), "entry") & entry_addr_mask(),
+			  json_hex(next, "table")) TH_LOG("level %d", i);
 	}
 	EXPECT_EQ((pm & PM_PFN_MASK) * self->l.page,
-		  json_hex(level(r, 4), "entry") & ENTRY_PFN_MASK);
+		  json_hex(level(r, 4), "entry") & entry_addr_mask());
 	EXPECT_EQ((pm & PM_PFN_MASK) * self->l.page, json_hex(r, "phys"));
 	close(fd);
 	json_object_put(r);
@@ -360,7 +358,7 @@ TEST_F(layout, thp_is_a_pmd_leaf)
 		EXPECT_STREQ("pmd", json_object_get_string(json_get(r, "stop")));
 		EXPECT_TRUE(has_flag(level(r, 3), "huge"));
 		EXPECT_TRUE(json_object_get_boolean(json_get(level(r, 3), "leaf")));
-		base = json_hex(level(r, 3), "entry") & ENTRY_PFN_MASK & ~(huge - 1);
+		base = json_hex(level(r, 3), "entry") & entry_addr_mask() & ~(huge - 1);
 		EXPECT_EQ(base + (a & (huge - 1)), json_hex(r, "phys"));
 		EXPECT_EQ((pm & PM_PFN_MASK) * self->l.page + (a & (self->l.page - 1)),
 			  json_hex(r, "phys"));

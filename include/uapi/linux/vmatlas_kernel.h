@@ -70,7 +70,7 @@ struct vmatlas_region {
  * @page_offset: (out) PAGE_OFFSET: where the direct map starts
  * @high_memory: (out) end of the direct map of RAM (of lowmem on 32-bit)
  * @task_size: (out) end of user space (TASK_SIZE_MAX)
- * @phys_load: (out) physical address the kernel text was loaded at
+ * @phys_load: (out) physical address the kernel image (_text) was loaded at
  * @image_offset: (out) KASLR: kernel text virtual address minus its link address
  * @lowmem_bytes: (out) RAM the direct map covers (managed pages)
  * @highmem_bytes: (out) RAM outside it (32-bit highmem), 0 on 64-bit

@@ -64,7 +64,7 @@ unsigned long vmatlas_layout_arch(struct vmatlas_layout *l)
 	l->image_offset = image_start - KIMAGE_VADDR;
 	image_end = l->regions[l->count - 1].end;
 	vmatlas_layout_add(l, VMATLAS_REGION_KERNEL_IMAGE, image_start, image_end);
-	return text;
+	return image_start;
 }
 
 bool vmatlas_arch_canonical(u64 addr)
