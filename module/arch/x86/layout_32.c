@@ -13,11 +13,10 @@
 #include <asm/pgtable.h>
 
 #include "layout.h"
+#include "x86.h"
 
 unsigned long vmatlas_layout_arch(struct vmatlas_layout *l)
 {
-	unsigned long text;
-
 	l->task_size = TASK_SIZE_MAX;
 	vmatlas_layout_add(l, VMATLAS_REGION_USER, 0, TASK_SIZE_MAX);
 	vmatlas_layout_add(l, VMATLAS_REGION_DIRECT_MAP, PAGE_OFFSET, (unsigned long)high_memory);
@@ -28,18 +27,12 @@ unsigned long vmatlas_layout_arch(struct vmatlas_layout *l)
 			   CPU_ENTRY_AREA_BASE + CPU_ENTRY_AREA_MAP_SIZE);
 	vmatlas_layout_add(l, VMATLAS_REGION_FIXMAP, FIXADDR_START, (u32)(FIXADDR_TOP + PAGE_SIZE));
 
-	/* Without NX the MMU enforces nothing that tells text from data. */
-	if (!(__supported_pte_mask & _PAGE_NX))
-		return 0;
 	/*
 	 * The image lives inside the direct map, at PAGE_OFFSET + its load
 	 * address; the writable direct map goes on after its data, so only
 	 * text and rodata can be told apart.
 	 */
-	text = vmatlas_layout_scan_image(l, vmatlas_text_anchor(), false, 0);
-	if (text)
-		l->image_offset = text - __START_KERNEL;
-	return text;
+	return vmatlas_x86_scan_image(l, false);
 }
 
 bool vmatlas_arch_canonical(u64 addr)

@@ -11,12 +11,12 @@
 #include <asm/vsyscall.h>
 
 #include "layout.h"
+#include "x86.h"
 
 unsigned long vmatlas_layout_arch(struct vmatlas_layout *l)
 {
 	u64 half = 1ULL << __VIRTUAL_MASK_SHIFT;
 	u64 max_pfn_end = PHYS_PFN(__pa(high_memory));
-	unsigned long text;
 
 	l->task_size = TASK_SIZE_MAX;
 	if (page_offset_base != (pgtable_l5_enabled() ? __PAGE_OFFSET_BASE_L5 :
@@ -39,14 +39,8 @@ unsigned long vmatlas_layout_arch(struct vmatlas_layout *l)
 	vmatlas_layout_add(l, VMATLAS_REGION_FIXMAP, FIXADDR_START, FIXADDR_TOP + PAGE_SIZE);
 	vmatlas_layout_add(l, VMATLAS_REGION_VSYSCALL, VSYSCALL_ADDR, VSYSCALL_ADDR + PAGE_SIZE);
 
-	/* Without NX the MMU enforces nothing that tells text from data. */
-	if (!(__supported_pte_mask & _PAGE_NX))
-		return 0;
 	/* The image mapping ends in a hole after bss: data can be bounded. */
-	text = vmatlas_layout_scan_image(l, vmatlas_text_anchor(), true, 0);
-	if (text)
-		l->image_offset = text - __START_KERNEL;
-	return text;
+	return vmatlas_x86_scan_image(l, true);
 }
 
 bool vmatlas_arch_canonical(u64 addr)

@@ -9,6 +9,8 @@
 #include <asm/pgtable.h>
 
 #include "arch.h"
+#include "layout.h"
+#include "x86.h"
 
 u64 vmatlas_arch_entry_bits(u64 entry, unsigned int level, bool leaf)
 {
@@ -94,4 +96,21 @@ unsigned long vmatlas_kernel_leaf(unsigned long addr, struct vmatlas_kleaf *leaf
 		leaf->level = VMATLAS_LEVEL_PTE;
 	}
 	return size;
+}
+
+/*
+ * The kernel image by what the MMU tells apart (layout.c), where NX lets it:
+ * without NX nothing tells text from data. Its link address is
+ * __START_KERNEL: what KASLR moved it by is the rest.
+ */
+unsigned long vmatlas_x86_scan_image(struct vmatlas_layout *l, bool with_data)
+{
+	unsigned long text;
+
+	if (!(__supported_pte_mask & _PAGE_NX))
+		return 0;
+	text = vmatlas_layout_scan_image(l, vmatlas_text_anchor(), with_data, 0);
+	if (text)
+		l->image_offset = text - __START_KERNEL;
+	return text;
 }
