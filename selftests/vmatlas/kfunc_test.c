@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -53,6 +54,7 @@ FIXTURE_SETUP(kfunc)
 	self->skel = kfunc_probe_bpf__open();
 	ASSERT_NE(NULL, self->skel);
 	self->skel->rodata->targ_tgid = getpid();
+	self->skel->rodata->targ_nr = SYS_getppid;
 	ASSERT_EQ(0, kfunc_probe_bpf__load(self->skel));
 	ASSERT_EQ(0, kfunc_probe_bpf__attach(self->skel));
 }

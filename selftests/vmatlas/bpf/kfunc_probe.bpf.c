@@ -12,11 +12,12 @@
 
 #define CASES		8
 #define OUT_SIZE	80	/* struct vmatlas_pte is 64 bytes: room to see the rest zeroed */
-#define NR_GETPPID	110	/* x86_64 */
 
 extern int vmatlas_pte_get(u64 addr, u32 flags, void *pte, u32 pte__sz) __ksym;
 
 const volatile int targ_tgid;
+/* getppid()'s number on this architecture (110 on x86-64, 173 on arm64). */
+const volatile long targ_nr;
 
 __u64 case_addr[CASES];
 __u32 case_flags[CASES];
@@ -31,7 +32,7 @@ int BPF_PROG(kfunc_probe, struct pt_regs *regs, long id)
 {
 	int i;
 
-	if (id != NR_GETPPID || (bpf_get_current_pid_tgid() >> 32) != targ_tgid || done)
+	if (id != targ_nr || (bpf_get_current_pid_tgid() >> 32) != targ_tgid || done)
 		return 0;
 	for (i = 0; i < CASES; i++) {
 		u32 size = case_size[i];
