@@ -22,6 +22,7 @@
 
 #include "helpers.h"
 #include "kselftest_harness.h"
+#include "procfs.h"
 
 #define HELPER_KO	"/lib/vmatlas/vmatlas_test_helper.ko"
 #define HELPER_OBJECTS	"/sys/kernel/debug/vmatlas_test_helper/objects"
@@ -118,58 +119,6 @@ static const char *module_region(const char *found)
 	if (kernel_is_arm64() && found && !strcmp(found, "vmalloc"))
 		return "vmalloc";
 	return kernel_is_64bit() ? "modules" : "vmalloc";
-}
-
-/* A symbol's address in /proc/kallsyms; 0 if missing or hidden. */
-static unsigned long long kallsyms_addr(const char *name)
-{
-	unsigned long long addr = 0;
-	char line[256], needle[128];
-
-	snprintf(needle, sizeof(needle), " %s\n", name);
-	if (find_line("/proc/kallsyms", needle, line, sizeof(line)))
-		sscanf(line, "%llx", &addr);
-	return addr;
-}
-
-/* The start of the first /proc/iomem range that names @what; 0 if none. */
-static unsigned long long iomem_start(const char *what)
-{
-	unsigned long long start = 0;
-	char line[256];
-
-	if (find_line("/proc/iomem", what, line, sizeof(line)))
-		sscanf(line, " %llx", &start);
-	return start;
-}
-
-static unsigned long long meminfo_kb(const char *key)
-{
-	char line[256];
-
-	return find_line("/proc/meminfo", key, line, sizeof(line)) ?
-	       strtoull(line + strlen(key), NULL, 10) : 0;
-}
-
-/* The highest end of any zone, in pages (start_pfn + spanned). */
-static unsigned long long zones_end_pfn(int lowmem_only)
-{
-	unsigned long long end = 0, start = 0, spanned = 0;
-	char line[256], zone[32] = "";
-	FILE *f = fopen("/proc/zoneinfo", "r");
-
-	while (f && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "Node %*d, zone %31s", zone) == 1)
-			continue;
-		if (sscanf(line, " spanned %llu", &spanned) == 1)
-			continue;
-		if (sscanf(line, " start_pfn: %llu", &start) == 1 && spanned &&
-		    !(lowmem_only && !strcmp(zone, "HighMem")) && start + spanned > end)
-			end = start + spanned;
-	}
-	if (f)
-		fclose(f);
-	return end;
 }
 
 /* Whether @phys is in a top-level "System RAM" range of /proc/iomem. */

@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "procfs.h"
 
 /* "7f..-7f.. rw-p 00000000 00:00 0   [heap]" */
@@ -186,4 +187,56 @@ int soft_dirty_supported(void)
 
 	/* CONFIG_MEM_SOFT_DIRTY is x86-64 only: the i386 PTE has no bit for it. */
 	return !uname(&uts) && !strcmp(uts.machine, "x86_64");
+}
+
+/* A symbol's address in /proc/kallsyms; 0 if missing or hidden. */
+unsigned long long kallsyms_addr(const char *name)
+{
+	unsigned long long addr = 0;
+	char line[256], needle[128];
+
+	snprintf(needle, sizeof(needle), " %s\n", name);
+	if (find_line("/proc/kallsyms", needle, line, sizeof(line)))
+		sscanf(line, "%llx", &addr);
+	return addr;
+}
+
+/* The start of the first /proc/iomem range that names @what; 0 if none. */
+unsigned long long iomem_start(const char *what)
+{
+	unsigned long long start = 0;
+	char line[256];
+
+	if (find_line("/proc/iomem", what, line, sizeof(line)))
+		sscanf(line, " %llx", &start);
+	return start;
+}
+
+unsigned long long meminfo_kb(const char *key)
+{
+	char line[256];
+
+	return find_line("/proc/meminfo", key, line, sizeof(line)) ?
+	       strtoull(line + strlen(key), NULL, 10) : 0;
+}
+
+/* The highest end of any zone, in pages (start_pfn + spanned). */
+unsigned long long zones_end_pfn(int lowmem_only)
+{
+	unsigned long long end = 0, start = 0, spanned = 0;
+	char line[256], zone[32] = "";
+	FILE *f = fopen("/proc/zoneinfo", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Node %*d, zone %31s", zone) == 1)
+			continue;
+		if (sscanf(line, " spanned %llu", &spanned) == 1)
+			continue;
+		if (sscanf(line, " start_pfn: %llu", &start) == 1 && spanned &&
+		    !(lowmem_only && !strcmp(zone, "HighMem")) && start + spanned > end)
+			end = start + spanned;
+	}
+	if (f)
+		fclose(f);
+	return end;
 }

@@ -56,4 +56,16 @@ int proc_wait_sleeping(pid_t pid);
 /* Whether the kernel tracks soft-dirty bits (pagemap bit 55 means something). */
 int soft_dirty_supported(void);
 
+/* A symbol's address in /proc/kallsyms; 0 if missing or hidden. */
+unsigned long long kallsyms_addr(const char *name);
+
+/* The start of the first /proc/iomem range that names @what; 0 if none. */
+unsigned long long iomem_start(const char *what);
+
+/* A /proc/meminfo value in kB (@key with its colon); 0 if missing. */
+unsigned long long meminfo_kb(const char *key);
+
+/* The highest end of any zone (of lowmem only, if asked), in pages. */
+unsigned long long zones_end_pfn(int lowmem_only);
+
 #endif /* _VMATLAS_TEST_PROCFS_H */
