@@ -37,6 +37,10 @@ ifeq ($(TOOLS_STATIC),1)
 TOOLS_LDFLAGS += -static
 endif
 TOOLS_LIBS := -ljson-c
+# libbpf and what it needs: a static link names them all (libelf 0.190 and
+# later were built with zstd).
+TOOLS_BPF_LIBS ?= -lbpf -lelf -lz $(if $(filter 1,$(TOOLS_STATIC)),$(shell \
+	$(CC) -print-file-name=libzstd.a | grep -q / && echo -lzstd))
 
 # The fault tracer needs BPF: clang, bpftool and a vmlinux BTF to generate
 # vmlinux.h from (the running kernel's, or VMLINUX_BTF=...). Not in 32-bit builds.
@@ -47,6 +51,9 @@ else
 BPF ?= $(if $(wildcard $(VMLINUX_BTF)),1,0)
 endif
 BPF_OUT := $(TOOLS_OUT)/bpf
+# The architecture the BPF programs read registers of (bpf_tracing.h's
+# __TARGET_ARCH_*): the tool's own, or arm64 for a cross build.
+BPF_ARCH ?= $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x86)
 BPF_SRCS := userspace/faults.c userspace/faults_proc.c userspace/cmd_faults.c
 
 TOOL_SRCS := $(filter-out $(BPF_SRCS) userspace/cmd_faults_stub.c,$(wildcard userspace/*.c))
@@ -55,7 +62,7 @@ TOOL_DEPS :=
 ifeq ($(BPF),1)
 TOOL_SRCS += $(BPF_SRCS)
 TOOLS_CFLAGS += -I$(BPF_OUT)
-TOOLS_LIBS += -lbpf -lelf -lz
+TOOLS_LIBS += $(TOOLS_BPF_LIBS)
 TOOL_DEPS += $(BPF_OUT)/faults.skel.h
 else
 TOOL_SRCS += userspace/cmd_faults_stub.c
@@ -99,14 +106,14 @@ $(BPF_OUT)/vmlinux.h:
 	bpftool btf dump file $(VMLINUX_BTF) format c >$@
 
 $(BPF_OUT)/faults.bpf.o: userspace/bpf/faults.bpf.c userspace/bpf/faults.h $(BPF_OUT)/vmlinux.h
-	clang -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 -I$(BPF_OUT) -Iuserspace/bpf \
+	clang -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I$(BPF_OUT) -Iuserspace/bpf \
 		-c $< -o $@
 
 $(BPF_OUT)/faults.skel.h: $(BPF_OUT)/faults.bpf.o
 	bpftool gen skeleton $< name faults_bpf >$@
 
 $(BPF_OUT)/kfunc_probe.bpf.o: selftests/vmatlas/bpf/kfunc_probe.bpf.c $(BPF_OUT)/vmlinux.h
-	clang -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 -I$(BPF_OUT) -c $< -o $@
+	clang -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I$(BPF_OUT) -c $< -o $@
 
 $(BPF_OUT)/kfunc_probe.skel.h: $(BPF_OUT)/kfunc_probe.bpf.o
 	bpftool gen skeleton $< name kfunc_probe_bpf >$@

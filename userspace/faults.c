@@ -588,7 +588,7 @@ int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 	struct rusage ru = {};
 	enum faults_attach how;
 	struct faults_module m;
-	struct faults_bpf *skel;
+	struct faults_bpf *skel = NULL;
 	const char *why;
 	unsigned long long missed, unfollowed;
 	pid_t child = 0;

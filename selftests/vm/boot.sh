@@ -17,7 +17,7 @@ demo | shell | bench) ;;
 esac
 
 run_begin $mode || exit 1
-target_load "$name" || { log "unknown target '$name'; one of: $(target_names | xargs)"; exit 2; }
+target_load "$name" || { log "unknown target '$name'; one of: $(target_names all | xargs)"; exit 2; }
 log "fetching $T_IMAGE and $T_HEADERS ($T_ARCH)"
 target_kernel >/dev/null || exit 1
 # The BPF programs' vmlinux.h comes from the 6.12 BTF.

@@ -15,6 +15,12 @@
 # kbuild needs that suite's compiler and libc. Only the image and modules
 # are unpacked under the cache, for QEMU and the initramfs.
 #
+# A kernel of an architecture the host is not (arm64) lives in that suite's
+# cross world (suite.sh's SUITE:ARCH): its headers are unpacked into the
+# chroot, not installed (apt would pull the suite's native compiler of ARCH
+# in; the cross compiler is there already), its kbuild tools, which run on
+# the host, are installed for the host's architecture.
+#
 # Usage: kernel.sh ARCH SUITE IMAGE_META HEADERS_META
 # Prints shell assignments KREL=, VMLINUZ=, KMODDIR=, KDIR=, CHROOT= on
 # success; KDIR is a path inside CHROOT when CHROOT is not empty.
@@ -26,7 +32,11 @@ vm_dir=$(cd "$(dirname "$0")" && pwd)
 
 die() { echo "kernel.sh: $*" >&2; exit 1; }
 
-chroot_dir=""
+chroot_dir="" cross=""
+case $arch in
+amd64 | i386) ;;
+*) cross=$arch suite=$suite:$arch ;;
+esac
 if [ "$("$vm_dir/suite.sh" base "$suite")" != host ]; then
 	chroot_dir=$("$vm_dir/suite.sh" root "$suite")
 fi
@@ -50,7 +60,7 @@ resolve()
 
 	if [ -n "$chroot_dir" ]; then
 		ver=$(in_suite apt-cache madison "$pkg" |
-			awk -F' *[|] *' -v s=" $suite/" 'index($3, s) { print $2; exit }')
+			awk -F' *[|] *' -v s=" ${suite%:*}/" 'index($3, s) { print $2; exit }')
 		[ -n "$ver" ] || return 0
 		pkg="$pkg=$ver"
 	else
@@ -71,7 +81,8 @@ unpack()
 		dl=$chroot_dir/tmp/vmatlas-debs
 		rm -rf "$dl"
 		mkdir -p "$dl"
-		in_suite sh -c "cd /tmp/vmatlas-debs && apt-get download -q -o APT::Sandbox::User=root '$pkg'" \
+		in_suite sh -c "cd /tmp/vmatlas-debs && { apt-get download -q -o APT::Sandbox::User=root '$pkg${cross:+:$cross}' ||
+				apt-get download -q -o APT::Sandbox::User=root '$pkg'; }" \
 			>/dev/null 2>&1 || die "cannot download $pkg in the $suite chroot"
 	else
 		(cd "$debs" && { apt-get download -q -o APT::Sandbox::User=root "$pkg:$arch" ||
@@ -129,12 +140,32 @@ if [ ! -e "$root/.complete" ]; then
 	touch "$root/.complete"
 fi
 
+# The headers of a cross world: the package and its -common tree unpacked
+# into the chroot, the host-architecture kbuild tools installed.
+cross_headers()
+{
+	local deps dep kbuild
+
+	deps=$(in_suite apt-cache show "$headers_pkg" 2>/dev/null | sed -n 's/^Depends: //p' |
+	       head -n 1 | tr ',' '\n')
+	kbuild=$(echo "$deps" | sed -n 's/^ *\(linux-kbuild-[^ :]*\).*/\1/p')
+	in_suite apt-get install -y -qq "$kbuild" || return 1
+	root=$chroot_dir
+	for dep in "$headers_pkg" $(echo "$deps" | sed -n 's/^ *\(linux-headers-[^ :]*\).*/\1/p'); do
+		unpack "$dep"
+	done
+}
+
 if [ -n "$chroot_dir" ] && [ ! -e "$chroot_dir/usr/src/linux-headers-$krel/.vmatlas" ]; then
 	# Name the packages: "-t SUITE" would upgrade unrelated ones too.
 	(
 		flock 9
-		in_suite apt-get install -y -qq "$headers_pkg" >"$root.apt.log" 2>&1 ||
-			{ cat "$root.apt.log" >&2; exit 1; }
+		if [ -n "$cross" ]; then
+			debs=$cache/tmp.kernel.$$
+			cross_headers >"$root.apt.log" 2>&1
+		else
+			in_suite apt-get install -y -qq "$headers_pkg" >"$root.apt.log" 2>&1
+		fi || { cat "$root.apt.log" >&2; exit 1; }
 		touch "$chroot_dir/usr/src/linux-headers-$krel/.vmatlas"
 	) 9>"$chroot_dir.lock" || die "cannot install $headers_pkg in the $suite chroot"
 fi

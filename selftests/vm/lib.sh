@@ -33,7 +33,8 @@ LA57_SKIP=faults_attach_test,faults_test,bench_test.sh,module_lifecycle.sh
 LA57_SKIP=$LA57_SKIP,m32/faults_attach_test,m32/faults_test
 
 # target_load NAME: sets T_NAME T_ARCH T_SUITE T_IMAGE T_HEADERS T_QEMU T_CPU
-# T_MEM T_LEVELS T_UARCH.
+# T_MEM T_LEVELS T_UARCH (the matrix column is target_names'), and T_WORLD: the suite its modules and tools are
+# built in (suite.sh): SUITE:ARCH for an architecture the host is not.
 target_load()
 {
 	local line
@@ -44,9 +45,11 @@ target_load()
 	set -- $line
 	T_NAME=$1 T_ARCH=$2 T_SUITE=$3 T_IMAGE=$4 T_HEADERS=$5 T_QEMU=$6 T_CPU=$7 T_MEM=$8
 	T_LEVELS=$9
+	T_WORLD=$T_SUITE
 	case $T_ARCH in
 	amd64) T_UARCH=x86_64 ;;
 	i386) T_UARCH=i386 ;;
+	arm64) T_UARCH=aarch64 T_WORLD=$T_SUITE:arm64 ;;
 	esac
 }
 
@@ -61,7 +64,12 @@ run_begin()
 	export VMATLAS_RUN
 }
 
-target_names() { grep -v '^#' "$VM_DIR/targets" | awk 'NF { print $1 }'; }
+# target_names [all]: the targets "make check" runs (the matrix column says
+# yes), or all of them.
+target_names()
+{
+	grep -v '^#' "$VM_DIR/targets" | awk -v all="${1:-}" 'NF && (all || $11 == "yes") { print $1 }'
+}
 
 # Kernel image and headers for the loaded target: sets KREL VMLINUZ KMODDIR
 # KDIR CHROOT (KDIR is inside CHROOT when the kernel is of another suite).
@@ -95,16 +103,22 @@ kbuild_in()
 	rm -rf "$CHROOT$inner"
 	mkdir -p "$(dirname "$CHROOT$inner")"
 	cp -r "$dir" "$CHROOT$inner"
-	"$VM_DIR/suite.sh" run "$T_SUITE" make -C "$KDIR" M="$inner" W=1 "$@" modules || return 1
+	"$VM_DIR/suite.sh" run "$T_WORLD" make -C "$KDIR" M="$inner" W=1 "$@" modules || return 1
 	rm -rf "$dir"
 	cp -r "$CHROOT$inner" "$dir"
 }
 
 # The tool and tests for one user-space architecture, static, once per run.
+# One the host cannot build for (aarch64) is built in the world of a target
+# of that architecture (cross_userspace).
 build_userspace()
 {
 	local uarch=$1 out=$BUILD_DIR/$1 m32=0 ksft
 
+	case $uarch in
+	x86_64 | i386) ;;
+	*) cross_userspace "$uarch"; return ;;
+	esac
 	mkdir -p "$out"
 	[ "$uarch" = i386 ] && m32=1
 	ksft=$("$VM_DIR/source.sh")/tools/testing/selftests || return 1
@@ -115,17 +129,81 @@ build_userspace()
 		tools selftests >"$out.log" 2>&1 || { cat "$out.log" >&2; return 1; }
 }
 
-# busybox-static of the target's architecture, unpacked under the cache.
+# cross_userspace UARCH: the tool and tests for UARCH, cross-compiled in the
+# host's suite with UARCH added (suite.sh's HOST:ARCH world: the cross
+# compiler and UARCH's static libraries; trixie's static libelf cannot be
+# linked, it lacks libeu), BPF included: vmlinux.h comes from the BTF of
+# the first kernel of that architecture in the matrix (its headers carry
+# vmlinux).
+cross_userspace()
+{
+	local uarch=$1 out=$BUILD_DIR/$1 world root btf="" ksft inner=/build/userspace-$1
+
+	world=$(. /etc/os-release && echo "$VERSION_CODENAME"):$(target_arch "$uarch")
+	root=$("$VM_DIR/suite.sh" root "$world") || return 1
+	rm -rf "$root$inner" "$out"
+	mkdir -p "$root$inner/src/selftests" "$root$inner/ksft" "$out"
+	# In a subshell: the caller's target stays loaded.
+	if (for t in $(target_names all); do
+		target_load "$t" && [ "$T_UARCH" = "$uarch" ] || continue
+		target_kernel >/dev/null 2>&1 && [ -f "$CHROOT$KDIR/vmlinux" ] || continue
+		cp "$CHROOT$KDIR/vmlinux" "$root$inner/vmlinux"
+		exit 0
+	done; exit 1); then
+		btf=$inner/vmlinux
+	fi
+	ksft=$("$VM_DIR/source.sh")/tools/testing/selftests || return 1
+	cp -r "$SRC_DIR/Makefile" "$SRC_DIR/VERSION" "$SRC_DIR/include" "$SRC_DIR/userspace" \
+		"$root$inner/src/"
+	cp -r "$SRC_DIR/selftests/vmatlas" "$root$inner/src/selftests/"
+	cp "$ksft"/*.h "$root$inner/ksft/"
+	"$VM_DIR/suite.sh" run "$world" make -s -C "$inner/src" TOOLS_OUT="$inner/out" \
+		CC="$uarch-linux-gnu-gcc" TOOLS_STATIC=1 KSFT_DIR="$inner/ksft" \
+		BPF_ARCH="$(target_arch "$uarch")" ${btf:+VMLINUX_BTF="$btf"} \
+		BPF=$([ -n "$btf" ] && echo 1 || echo 0) tools selftests >"$out.log" 2>&1 ||
+		{ cat "$out.log" >&2; return 1; }
+	cp -r "$root$inner/out"/. "$out/"
+}
+
+# The kernel's (and Debian's) name of a user-space architecture, as BPF's
+# CO-RE macros (bpf_tracing.h's __TARGET_ARCH_*) spell it too.
+target_arch()
+{
+	case $1 in
+	aarch64) echo arm64 ;;
+	*) echo x86 ;;
+	esac
+}
+
+# busybox-static of the target's architecture, unpacked under the cache: from
+# the host's archive, or that of the target's world for an architecture the
+# host does not have.
 busybox_for()
 {
-	local arch=$1 dir=$VMATLAS_CACHE/busybox/$1
+	local arch=$1 dir=$VMATLAS_CACHE/busybox/$1 root
 
+	# Merged /usr (trixie) puts it in usr/bin.
+	[ -x "$dir/usr/bin/busybox" ] && { echo "$dir/usr/bin/busybox"; return; }
 	if [ ! -x "$dir/bin/busybox" ]; then
 		rm -rf "$dir"
 		mkdir -p "$dir"
-		(cd "$dir" && apt-get download -q -o APT::Sandbox::User=root "busybox-static:$arch" \
-			>/dev/null 2>&1) || return 1
+		case $arch in
+		amd64 | i386)
+			(cd "$dir" && apt-get download -q -o APT::Sandbox::User=root \
+				"busybox-static:$arch" >/dev/null 2>&1) || return 1
+			;;
+		*)
+			root=$("$VM_DIR/suite.sh" root "$T_WORLD") || return 1
+			rm -rf "$root/tmp/busybox"
+			mkdir -p "$root/tmp/busybox"
+			"$VM_DIR/suite.sh" run "$T_WORLD" sh -c "cd /tmp/busybox &&
+				apt-get download -q -o APT::Sandbox::User=root busybox-static:$arch" \
+				>/dev/null 2>&1 || return 1
+			mv "$root"/tmp/busybox/*.deb "$dir/"
+			;;
+		esac
 		dpkg -x "$dir"/busybox-static_*.deb "$dir"
+		[ -x "$dir/usr/bin/busybox" ] && { echo "$dir/usr/bin/busybox"; return; }
 	fi
 	echo "$dir/bin/busybox"
 }
@@ -238,7 +316,11 @@ kernel_cmdline()
 {
 	local mode=$1 cmd
 
-	cmd="console=ttyS0 loglevel=4 panic=-1"
+	case $T_ARCH in
+	arm64) cmd="console=ttyAMA0" ;;
+	*) cmd="console=ttyS0" ;;
+	esac
+	cmd="$cmd loglevel=4 panic=-1"
 	if [ "$mode" = bench ]; then
 		# Timed as users run it: no allocator debugging, which costs one
 		# side more than the other (stack traces of every slab object,
@@ -278,7 +360,7 @@ kernel_cmdline()
 # prefixes the command (a timeout).
 boot_vm()
 {
-	local mode=$1
+	local mode=$1 machine=""
 	shift
 	# The kernel patches its text live (ftrace, static keys) while the tests
 	# attach and detach BPF programs: under multi-threaded TCG a vCPU may
@@ -287,7 +369,10 @@ boot_vm()
 	# thread keeps both vCPUs' view of the code coherent; with two VMs at a
 	# time on two cores it costs little. VM_TCG_THREAD=multi: only for a boot
 	# that patches nothing (boot.sh's benchmark parts).
-	${VM_RUNNER:-} "$T_QEMU" -accel tcg,thread=${VM_TCG_THREAD:-single} -m "$T_MEM" -smp 2 -cpu "$T_CPU" -no-reboot \
+	# arm64: QEMU's virt board, with a device tree and a PL011 console.
+	[ "$T_ARCH" = arm64 ] && machine="-M virt"
+	# shellcheck disable=SC2086
+	${VM_RUNNER:-} "$T_QEMU" $machine -accel tcg,thread=${VM_TCG_THREAD:-single} -m "$T_MEM" -smp 2 -cpu "$T_CPU" -no-reboot \
 		-kernel "$VMLINUZ" -initrd "$T_OUT/initramfs.gz" \
 		-append "$(kernel_cmdline "$mode")" "$@"
 }

@@ -9,9 +9,15 @@
 # refreshed once per run (VMATLAS_RUN), so the newest kernel is met the week
 # Debian ships it.
 #
+# A suite of another architecture, SUITE:ARCH (trixie:arm64), is a world of
+# its own: the same suite for the host's architecture, with ARCH added
+# (multiarch), the cross compiler the suite's kernels are built with and the
+# libraries the tool and tests link statically for ARCH.
+#
 # Usage: suite.sh base SUITE          the suite a chroot is made of (trixie for
-#                                     trixie-backports), or "host" if the
-#                                     host is that suite
+#                                     trixie-backports, trixie-arm64 for
+#                                     trixie-backports:arm64), or "host" if
+#                                     the host is that suite
 #        suite.sh root SUITE          make or refresh the chroot; print its path
 #        suite.sh run SUITE CMD...    run CMD in it, with /proc mounted
 set -eu
@@ -23,14 +29,38 @@ die() { echo "suite.sh: $*" >&2; exit 1; }
 
 base_of()
 {
-	local host
+	local host arch=""
 
 	host=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	case $1 in
+	*:*) arch=${1#*:}; set -- "${1%%:*}" ;;
+	esac
 	case $1 in
 	*-backports | *-updates) set -- "${1%-*}" ;;
 	unstable) set -- sid ;;
 	esac
-	if [ "$1" = "$host" ]; then echo host; else echo "$1"; fi
+	if [ -n "$arch" ]; then
+		echo "$1-$arch"
+	elif [ "$1" = "$host" ]; then
+		echo host
+	else
+		echo "$1"
+	fi
+}
+
+# What a chroot of ARCH has beyond the native one: ARCH itself, its cross
+# compiler and the static libraries of the tool (json-c, libbpf) and tests.
+cross_opts()
+{
+	local arch=$1 triplet
+
+	case $arch in
+	arm64) triplet=aarch64-linux-gnu ;;
+	*) die "no cross world for $arch" ;;
+	esac
+	echo "--architectures=amd64,$arch --include=gcc-$triplet,clang,llvm,bpftool"
+	echo "--include=libjson-c-dev:$arch,libbpf-dev:$arch,libelf-dev:$arch,zlib1g-dev:$arch"
+	echo "--include=libzstd-dev:$arch"
 }
 
 # Run in the chroot with /proc mounted in a private mount namespace (objtool
@@ -49,9 +79,13 @@ run_in()
 # Serialised: parallel targets share one chroot.
 ensure_root()
 {
-	local suite=$1 base root sources
+	local suite=${1%%:*} arch="" base dist root sources extra=""
 
-	base=$(base_of "$suite")
+	base=$(base_of "$1")
+	dist=$base
+	case $1 in
+	*:*) arch=${1#*:}; extra=$(cross_opts "$arch"); dist=${base%-"$arch"} ;;
+	esac
 	[ "$base" != host ] || die "$suite is the host's suite: no chroot needed"
 	root=$cache/chroots/$base
 	mkdir -p "$cache/chroots"
@@ -59,16 +93,17 @@ ensure_root()
 	flock 9
 	if [ ! -e "$root/.complete" ]; then
 		rm -rf "$root"
-		sources="deb $mirror $base main"
-		[ "$suite" = "$base" ] || sources="$sources
-deb $mirror $base-backports main"
+		sources="deb $mirror $dist main"
+		[ "$suite" = "$dist" ] || sources="$sources
+deb $mirror $dist-backports main"
 		echo "suite.sh: making a $base chroot (once; about a minute)" >&2
 		# The suite's compiler (build-essential, in buildd), pahole for
 		# module BTF, kmod for depmod, sparse for the style gate.
-		mmdebstrap --variant=buildd --include=pahole,kmod,bc,xz-utils,zstd,sparse \
+		# shellcheck disable=SC2086
+		mmdebstrap --variant=buildd --include=pahole,kmod,bc,xz-utils,zstd,sparse $extra \
 			--aptopt='Acquire::Check-Valid-Until "false"' \
 			--aptopt='APT::Install-Recommends "false"' \
-			"$base" "$root" "$sources" >"$root.log" 2>&1 ||
+			"$dist" "$root" "$sources" >"$root.log" 2>&1 ||
 			{ cat "$root.log" >&2; die "mmdebstrap $base failed"; }
 		touch "$root/.complete"
 	fi
