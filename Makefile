@@ -54,7 +54,7 @@ BPF_OUT := $(TOOLS_OUT)/bpf
 # The architecture the BPF programs read registers of (bpf_tracing.h's
 # __TARGET_ARCH_*): the tool's own, or arm64 for a cross build.
 BPF_ARCH ?= $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x86)
-BPF_SRCS := userspace/faults.c userspace/faults_proc.c userspace/cmd_faults.c
+BPF_SRCS := userspace/faults.c userspace/faults_proc.c userspace/faults_entry.c userspace/cmd_faults.c
 
 TOOL_SRCS := $(filter-out $(BPF_SRCS) userspace/cmd_faults_stub.c,$(wildcard userspace/*.c))
 TOOL_HDRS := $(wildcard userspace/*.h userspace/bpf/*.h include/uapi/linux/*.h)

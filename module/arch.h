@@ -32,6 +32,14 @@ u64 vmatlas_arch_entry_bits(u64 entry, unsigned int level, bool leaf);
 u64 vmatlas_arch_phys_mask(void);
 /* Page-table levels in use now, with the levels folded at boot left out. */
 unsigned int vmatlas_arch_levels(void);
+
+/*
+ * The VMATLAS_LEVEL_* at which the kernel's pgd_offset()/p4d_offset()/...
+ * chain reads the hardware's top table: the PGD, unless the top levels were
+ * folded at boot in a way that leaves the PGD a phantom (arm64: a kernel
+ * built for 52 bits on a 48-bit CPU indexes the top table in p4d_offset()).
+ */
+unsigned int vmatlas_arch_top_level(void);
 /* The kernel's present leaf that maps @addr: its size, or 0 if there is none. */
 unsigned long vmatlas_kernel_leaf(unsigned long addr, struct vmatlas_kleaf *leaf);
 /* Is @addr canonical (not in the hole between the halves)? */

@@ -53,14 +53,32 @@ static phys_addr_t table_phys(u64 entry)
 	return PFN_PHYS(pte_pfn(__pte(entry)));
 }
 
+/*
+ * Show the walk as the hardware does it. Where the kernel's chain reads the
+ * top table below the PGD (vmatlas_arch_top_level()), the levels above are
+ * phantoms of a fold at boot: their entries are not the CPU's and are not
+ * shown; the top table's entry is the PGD's, and the levels down to it are
+ * folded, as x86's P4D is in a four-level walk (and, as there, not shown
+ * when the walk stops at the PGD).
+ */
 static void visit(struct vmatlas_walker *w, unsigned int level, u64 entry,
 		  unsigned int index, unsigned int flags, phys_addr_t table)
 {
-	if (!w->visit)
+	unsigned int top = vmatlas_arch_top_level(), l;
+
+	if (!w->visit || level < top)
 		return;
+	flags |= VMATLAS_LVL_READ;
+	if (level == top && top != VMATLAS_LEVEL_PGD) {
+		w->visit(w, VMATLAS_LEVEL_PGD, entry, index, flags, __pa(w->mm->pgd));
+		if (!(flags & (VMATLAS_LVL_NONE | VMATLAS_LVL_BAD)))
+			for (l = VMATLAS_LEVEL_PGD + 1; l <= top; l++)
+				w->visit(w, l, entry, 0, flags | VMATLAS_LVL_FOLDED, 0);
+		return;
+	}
 	if (level_folded(level))
 		flags |= VMATLAS_LVL_FOLDED;
-	w->visit(w, level, entry, index, flags | VMATLAS_LVL_READ, table);
+	w->visit(w, level, entry, index, flags, table);
 }
 
 /* Hand one leaf to the callback; a non-zero return stops the walk at @addr. */

@@ -78,11 +78,15 @@ static const char faults_tracepoint[] =
 
 /* What the vmatlas module offers the tracer. */
 struct faults_module {
-	bool layout;			/* PAGE_OFFSET and levels: the BPF walker works */
+	bool layout;			/* the direct map and levels: the BPF walker works */
 	bool kfunc;			/* vmatlas_pte_get() */
 	unsigned long long page_offset;
+	unsigned long long phys_offset;	/* __pa(PAGE_OFFSET): 0 on x86, RAM's start on arm64 */
 	unsigned int levels;
 };
+
+/* The entry format of this kernel's architecture: the walk's and pte_json()'s. */
+static struct entry_format faults_fmt;
 
 /* The programs of one way to attach; the others are not loaded. */
 enum faults_attach { FA_FENTRY, FA_KPROBE, FA_TRACEPOINT };
@@ -120,17 +124,30 @@ static int faults_libbpf_print(enum libbpf_print_level level, const char *fmt, v
 static void faults_probe_module(struct faults_module *m)
 {
 	struct vmatlas_layout layout;
+	struct vmatlas_kaddr ka;
 	struct vmatlas_info info;
 	int fd = vmatlas_open();
+	bool known;
 
 	memset(m, 0, sizeof(*m));
 	m->levels = 4;
+	known = !faults_entry_format(&faults_fmt);
 	if (fd < 0)
 		return;
-	if (!vmatlas_layout(fd, &layout)) {
-		m->layout = true;
+	/*
+	 * The walk reads tables through the direct map: its start, and on
+	 * arm64 the physical address there (x86 maps physical 0 at its start).
+	 */
+	if (known && !vmatlas_layout(fd, &layout)) {
 		m->page_offset = layout.page_offset;
 		m->levels = layout.levels;
+		if (!vmatlas_kaddr(fd, layout.page_offset, &ka) &&
+		    (ka.out_flags & VMATLAS_KADDR_LINEAR)) {
+			m->phys_offset = ka.phys_linear;
+			m->layout = true;
+		} else {
+			m->layout = faults_direct_map_at_zero();
+		}
 	}
 	if (!vmatlas_get_info(fd, &info))
 		m->kfunc = info.features & VMATLAS_FEAT_KFUNC;
@@ -140,7 +157,7 @@ static void faults_probe_module(struct faults_module *m)
 static struct json_object *pte_json(unsigned int level, unsigned long long pte,
 				    const struct fault_page *pg)
 {
-	static const unsigned long long sizes[] = { 0, 4096, 2 << 20, 1 << 30 };
+	const struct entry_format *f = &faults_fmt;
 	struct json_object *o;
 
 	if (level == PTE_UNKNOWN)
@@ -149,10 +166,13 @@ static struct json_object *pte_json(unsigned int level, unsigned long long pte,
 	json_object_object_add(o, "present", json_object_new_boolean(level && level <= 3));
 	json_object_object_add(o, "swap", json_object_new_boolean(level == PTE_SWAP));
 	json_object_object_add(o, "entry", out_hex(pte));
-	if (level >= PTE_LEAF_4K && level <= PTE_LEAF_1G) {
-		json_object_object_add(o, "writable", json_object_new_boolean(pte & 2));
-		json_object_object_add(o, "pfn", out_hex((pte & 0x000ffffffffff000ULL) >> 12));
-		json_object_object_add(o, "size", json_object_new_int64(sizes[level]));
+	if (level >= PTE_LEAF_PTE && level <= PTE_LEAF_PUD) {
+		/* PTE, PMD, PUD: each level's index above the page's offset. */
+		unsigned int shift = f->page_shift + (level - PTE_LEAF_PTE) * f->index_bits;
+
+		json_object_object_add(o, "writable", json_object_new_boolean(!!(pte & f->write)));
+		json_object_object_add(o, "pfn", out_hex((pte & f->addr) >> f->page_shift));
+		json_object_object_add(o, "size", json_object_new_int64(1LL << shift));
 	}
 	/* The struct page, from the kfunc only. */
 	if (pg->mapcount >= 0) {
@@ -486,7 +506,10 @@ static int faults_load(struct faults_bpf **out, const struct faults_opts *opts,
 	skel->rodata->targ_tgid = opts->argv ? 0 : opts->pid;
 	skel->rodata->targ_parent = getpid();
 	skel->rodata->page_offset = m->page_offset;
+	skel->rodata->phys_offset = m->phys_offset;
 	skel->rodata->levels = m->levels;
+	if (m->layout)
+		memcpy((void *)&skel->rodata->fmt, &faults_fmt, sizeof(faults_fmt));
 	skel->rodata->want_events = opts->events;
 	skel->rodata->want_pages = opts->top > 0;
 	faults_select(skel, how, m->kfunc);
@@ -508,6 +531,15 @@ static int faults_load(struct faults_bpf **out, const struct faults_opts *opts,
 }
 
 /*
+ * The exceptions:page_fault_user tracepoint is x86's (arch/x86/mm/fault.c):
+ * arm64, for one, has none.
+ */
+static bool faults_have_tracepoint(void)
+{
+	return libbpf_find_vmlinux_btf_id("page_fault_user", BPF_TRACE_RAW_TP) > 0;
+}
+
+/*
  * As asked, or the first way that works: fentry/fexit, then kprobes (both see
  * the whole fault), then the page_fault_user tracepoint (only its start).
  */
@@ -524,6 +556,12 @@ static int faults_attach(struct faults_bpf **out, const struct faults_opts *opts
 		    (opts->attach == FAULTS_ATTACH_KPROBE && *how != FA_KPROBE) ||
 		    (opts->attach == FAULTS_ATTACH_TRACEPOINT && *how != FA_TRACEPOINT))
 			continue;
+		if (*how == FA_TRACEPOINT && !faults_have_tracepoint()) {
+			if (opts->attach == FAULTS_ATTACH_TRACEPOINT)
+				return vmatlas_error("no page_fault_user tracepoint in this kernel (%s)",
+						     "x86 has one");
+			continue;
+		}
 		err = faults_load(out, opts, m, *how);
 		if (!err || err == -EPERM)
 			break;

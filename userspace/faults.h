@@ -42,6 +42,17 @@ pid_t faults_spawn(char **argv);
 /* faults_proc.c: gone, or a zombie not yet reaped: it faults no more. */
 bool faults_gone(int pid);
 
+struct entry_format;
+
+/*
+ * faults_entry.c: the entry format of the running kernel's architecture;
+ * 0, or -1 for one the tracer does not know.
+ */
+int faults_entry_format(struct entry_format *f);
+
+/* faults_entry.c: the direct map maps physical 0 at its start (x86-64). */
+bool faults_direct_map_at_zero(void);
+
 /* The class names of struct fault_event.class, in order. */
 extern const char *const faults_class_names[];
 

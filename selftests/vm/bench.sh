@@ -153,7 +153,10 @@ run() {
 	esac
 	if [ -s $out ]; then awk '{ print $4 }' $out; else echo FAILED; fi
 }
-ways="untraced fentry fentry-top0 kprobe tracepoint"
+ways="untraced fentry fentry-top0 kprobe"
+# The page_fault_user tracepoint is x86's.
+tp=/sys/kernel/tracing/events/exceptions/page_fault_user
+[ -d $tp ] && ways="$ways tracepoint"
 for w in $ways; do eval "$(var $w)=''"; done
 i=0
 while [ $i -lt "$rounds" ]; do
@@ -165,6 +168,7 @@ while [ $i -lt "$rounds" ]; do
 done
 
 echo "faults benchmark: $pages page faults, medians of $rounds interleaved runs"
+[ -d $tp ] || echo "  (no tracepoint way: this kernel has no page_fault_user tracepoint)"
 base=$(echo $t_untraced | median)
 for w in $ways; do
 	eval "runs=\$$(var $w)"

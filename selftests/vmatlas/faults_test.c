@@ -238,18 +238,21 @@ static int drop_page_cache(void)
 
 TEST_F(tracer, file_read_after_drop_caches_is_major_then_minor)
 {
-	static char buf[FILE_PAGES * 4096];
+	size_t len = FILE_PAGES * getpagesize();
 	struct json_object *doc;
 	struct wl_result r;
-	char n[16];
+	char n[16], *buf;
 	int fd;
 
 	if (!is_mounted("/mnt/disk"))
 		REQUIRE_HARNESS(return, "no disk mounted at /mnt/disk");
 	fd = open(DISK_FILE, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ASSERT_LE(0, fd);
-	memset(buf, 'x', sizeof(buf));
-	ASSERT_EQ((ssize_t)sizeof(buf), write(fd, buf, sizeof(buf)));
+	buf = malloc(len);
+	ASSERT_NE(NULL, buf);
+	memset(buf, 'x', len);
+	ASSERT_EQ((ssize_t)len, write(fd, buf, len));
+	free(buf);
 	fsync(fd);
 	close(fd);
 	snprintf(n, sizeof(n), "%d", FILE_PAGES);

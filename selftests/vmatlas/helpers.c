@@ -300,6 +300,43 @@ unsigned long long entry_addr_mask(void)
 	return 0x000ffffffffff000ULL;
 }
 
+unsigned int page_shift(void)
+{
+	return __builtin_ctz(getpagesize());
+}
+
+static unsigned int index_bits(unsigned int levels)
+{
+	return page_shift() - (levels == 2 ? 2 : 3);
+}
+
+unsigned int level_shift(unsigned int level, unsigned int levels)
+{
+	unsigned int below = level ? 4 - level : levels - 1;
+
+	return page_shift() + below * index_bits(levels);
+}
+
+unsigned long long level_index(unsigned long long addr, unsigned int level,
+			       unsigned int levels)
+{
+	return (addr >> level_shift(level, levels)) & ((1ULL << index_bits(levels)) - 1);
+}
+
+unsigned long long pmd_size(unsigned int levels)
+{
+	return 1ULL << level_shift(3, levels);
+}
+
+unsigned long thp_size(void)
+{
+	char buf[32];
+
+	if (read_file("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", buf, sizeof(buf)) > 0)
+		return strtoul(buf, NULL, 10);
+	return pmd_size(3);
+}
+
 int drop_cap_sys_admin(void)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };

@@ -126,6 +126,24 @@ bool kernel_is_64bit(void);
  */
 unsigned long long entry_addr_mask(void);
 
+/*
+ * The page tables' geometry, from the page size and the levels in use (the
+ * walk's five: 0 is the PGD, 4 the PTE table). A table is one page of 8-byte
+ * entries (4-byte without PAE, two levels), so each level's index has
+ * page_shift - 3 bits: 9 with 4 KiB pages, 11 with 16 KiB. The top level's
+ * index sits above the levels below it, whatever folded between.
+ */
+unsigned int page_shift(void);
+unsigned int level_shift(unsigned int level, unsigned int levels);
+unsigned long long level_index(unsigned long long addr, unsigned int level,
+			       unsigned int levels);
+
+/* What one PMD entry maps: 2 MiB with 4 KiB pages, 32 MiB with 16 KiB. */
+unsigned long long pmd_size(unsigned int levels);
+
+/* A transparent huge page's size, as the kernel says (hpage_pmd_size). */
+unsigned long thp_size(void);
+
 /* Drop CAP_SYS_ADMIN from the calling process, keeping uid 0. */
 int drop_cap_sys_admin(void);
 

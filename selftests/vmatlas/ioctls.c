@@ -48,8 +48,8 @@ int vx_open(struct vx *x)
 	}
 	x->page = info.page_size;
 	x->levels = info.levels;
-	x->pmd = info.levels == 2 ? 4ULL << 20 : 2ULL << 20;
-	x->pud = 1ULL << 30;
+	x->pmd = pmd_size(info.levels);
+	x->pud = 1ULL << level_shift(2, info.levels);
 	x->phys = !!(info.features & VMATLAS_FEAT_PHYS);
 	return 0;
 }

@@ -119,7 +119,7 @@ TEST_F(kfunc, present_page_matches_pagemap_and_page_facts_come_when_asked)
 	EXPECT_EQ(VMATLAS_PTE_PRESENT | VMATLAS_PTE_PAGE, with->out_flags);
 	EXPECT_TRUE(with->bits & VMATLAS_ENT_PRESENT);
 	EXPECT_TRUE(with->bits & VMATLAS_ENT_WRITE);
-	EXPECT_EQ(with->pfn, (with->entry & 0x000ffffffffff000ULL) >> 12);
+	EXPECT_EQ(with->pfn, (with->entry & entry_addr_mask()) >> page_shift());
 	EXPECT_EQ(1, with->page.mapcount);
 	EXPECT_TRUE(with->page.flags & VMATLAS_PG_ANON);
 	EXPECT_LE(1, with->page.refcount);

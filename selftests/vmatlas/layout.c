@@ -14,10 +14,10 @@
 #include <unistd.h>
 #include <linux/types.h>
 
+#include "helpers.h"
 #include "layout.h"
 #include "procfs.h"
 
-#define SZ_2M	(2UL << 20)
 
 /*
  * Each region is a VMA of its own: an unmapped page on each side keeps the
@@ -95,10 +95,10 @@ static void build_after_fork(struct layout *l)
 	madvise((void *)l->zero, LAYOUT_PAGES * page, MADV_NOHUGEPAGE);
 	read_pages(l->zero, LAYOUT_PAGES, page);
 
-	raw = (uintptr_t)map_anon(3 * SZ_2M, PROT_READ | PROT_WRITE, 0);
-	l->thp = (raw + SZ_2M - 1) & ~(SZ_2M - 1);
-	madvise((void *)l->thp, 2 * SZ_2M, MADV_HUGEPAGE);
-	write_pages(l->thp, 2 * SZ_2M / page, 1, page);
+	raw = (uintptr_t)map_anon(3 * l->huge, PROT_READ | PROT_WRITE, 0);
+	l->thp = (raw + l->huge - 1) & ~(uintptr_t)(l->huge - 1);
+	madvise((void *)l->thp, 2 * l->huge, MADV_HUGEPAGE);
+	write_pages(l->thp, 2 * l->huge / page, 1, page);
 
 	snprintf(path, sizeof(path), "/tmp/vmatlas-layout-%d", getpid());
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
@@ -130,7 +130,7 @@ static void build_after_fork(struct layout *l)
 	madvise((void *)l->swapped, LAYOUT_PAGES * page, MADV_PAGEOUT);
 #endif
 
-	l->hugetlb = (uintptr_t)mmap(NULL, SZ_2M, PROT_READ | PROT_WRITE,
+	l->hugetlb = (uintptr_t)mmap(NULL, l->hugetlb_size, PROT_READ | PROT_WRITE,
 				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
 	if (l->hugetlb == (uintptr_t)MAP_FAILED)
 		l->hugetlb = 0;
@@ -140,7 +140,7 @@ static void build_after_fork(struct layout *l)
 #if UINTPTR_MAX > 0xffffffffUL
 	l->high = (uintptr_t)mmap((void *)(1UL << 50), page, PROT_READ | PROT_WRITE,
 				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (l->high == (uintptr_t)MAP_FAILED || l->high < (1UL << 47)) {
+	if (l->high == (uintptr_t)MAP_FAILED || l->high < (1UL << 48)) {
 		if (l->high != (uintptr_t)MAP_FAILED)
 			munmap((void *)l->high, page);
 		l->high = 0;
@@ -230,6 +230,8 @@ int layout_start(struct layout *l)
 
 	memset(l, 0, sizeof(*l));
 	l->page = sysconf(_SC_PAGESIZE);
+	l->huge = thp_size();
+	l->hugetlb_size = meminfo_kb("Hugepagesize:") * 1024 ?: l->huge;
 	if (pipe(cmd) || pipe(ack))
 		return -errno;
 	pid = fork();

@@ -19,19 +19,21 @@ struct layout {
 	int cmd_fd;
 	int ack_fd;
 	long page;		/* page size */
+	unsigned long huge;	/* a PMD leaf's size: 2 MiB, or 32 MiB with 16 KiB pages */
+	unsigned long hugetlb_size; /* the default hugetlb page size */
 
 	uintptr_t cow;		/* private anon, written before the fork: COW-shared */
 	uintptr_t shared;	/* MAP_SHARED anon, written; the child read the first half */
 	uintptr_t anon;		/* private anon, NOHUGEPAGE; even pages written */
 	uintptr_t untouched;	/* private anon, never touched */
 	uintptr_t zero;		/* private anon, NOHUGEPAGE, read: the zero page */
-	uintptr_t thp;		/* 2 MiB aligned, 2 * 2 MiB, MADV_HUGEPAGE, written */
+	uintptr_t thp;		/* huge aligned, 2 * huge, MADV_HUGEPAGE, written */
 	uintptr_t file;		/* private read-only file mapping; first half read */
 	uintptr_t split;	/* 8 pages written, pages 3-4 made read-only */
 	uintptr_t guard;	/* PROT_NONE */
 	uintptr_t swapped;	/* written, then MADV_PAGEOUT */
 	uintptr_t hugetlb;	/* one MAP_HUGETLB page, written, or 0 */
-	uintptr_t high;		/* a page above 128 TiB under 5-level paging, or 0 */
+	uintptr_t high;		/* a page above 256 TiB (5 levels, 52 bits), or 0 */
 	uintptr_t heap;		/* grown with sbrk(), written */
 	int swap_out;		/* pages of swapped that reached swap */
 };

@@ -344,7 +344,7 @@ TEST_F(layout, hugetlb_pages_are_not_rss)
 	if (!self->l.hugetlb)
 		REQUIRE_HARNESS(return, "no hugetlb page could be mapped (vm.nr_hugepages?)");
 	v = vma_at(self->vmas, self->l.hugetlb);
-	EXPECT_EQ((2 << 20) / self->l.page, pages(v, "hugetlb"));
+	EXPECT_EQ(self->l.hugetlb_size / self->l.page, pages(v, "hugetlb"));
 	EXPECT_EQ(0, pages(v, "present"));
 }
 
@@ -356,7 +356,7 @@ TEST_F(layout, thp_region_is_counted_as_thp_when_backed_by_huge_pages)
 	ASSERT_NE(NULL, s);
 	if (!s->anon_huge)
 		SKIP(return, "the kernel gave no huge page (THP disabled?)");
-	EXPECT_LE((2 << 20) / self->l.page, pages(v, "thp"));
+	EXPECT_LE(self->l.huge / self->l.page, pages(v, "thp"));
 }
 
 /* debugfs is a second transport over the same core: the same VMAs and frames. */
@@ -438,7 +438,7 @@ static int residency_of(int fd, unsigned long long start, struct vmatlas_residen
  */
 TEST(residency_is_exact_across_chunks_while_the_process_maps)
 {
-	const unsigned long long huge = 2ULL << 20, tables = 300;
+	const unsigned long long huge = thp_size(), tables = 300;
 	struct vmatlas_residency res;
 	pthread_t thread;
 	char *big;

@@ -438,7 +438,7 @@ TEST_F(layout, walk_table_blocks_are_the_json_results_and_pagemap)
 	long page = self->l.page;
 	unsigned long long want[] = {
 		self->l.anon + 2 * page + 0x123, self->l.untouched + page, self->l.zero,
-		self->l.thp + (2 << 20) + 77, self->l.file + page, self->l.cow + 5 * page,
+		self->l.thp + self->l.huge + 77, self->l.file + page, self->l.cow + 5 * page,
 		self->l.heap, self->l.swapped, self->l.swapped + 5 * page,
 	};
 	char addrs[ARRAY_SIZE(want)][24], line[256];

@@ -25,20 +25,21 @@
 
 #include "faults.h"
 
-#define ENTRY_PRESENT	0x1ULL
-#define ENTRY_RW	0x2ULL
-#define ENTRY_PSE	0x80ULL
-#define ENTRY_PROTNONE	0x100ULL
-#define ENTRY_PFN_MASK	0x000ffffffffff000ULL
-
 /* A macro in mm_types.h, so not in vmlinux.h: the same union of reasons. */
 #define FAULT_ERROR	(VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV | VM_FAULT_HWPOISON | \
 			 VM_FAULT_HWPOISON_LARGE | VM_FAULT_FALLBACK)
 
 const volatile int targ_tgid;		/* trace this process, or */
 const volatile int targ_parent;		/* the descendants of this one (a command) */
+/* Where the direct map starts, in virtual and physical addresses. */
 const volatile unsigned long long page_offset;
+const volatile unsigned long long phys_offset;
 const volatile unsigned int levels = 4;
+/* x86-64's, unless user space says otherwise. */
+const volatile struct entry_format fmt = {
+	.present = 0x101, .write = 0x2, .leaf_mask = 0x80, .leaf_value = 0x80,
+	.addr = 0x000ffffffffff000ULL, .page_shift = 12, .index_bits = 9,
+};
 const volatile bool want_events;
 const volatile bool want_pages = true;	/* the per-page table: top_pages */
 
@@ -128,59 +129,63 @@ static __always_inline bool traced(void)
 	return bpf_map_lookup_elem(&traced_tgids, &tgid);
 }
 
-static __always_inline u64 read_entry(u64 table, u64 addr, int shift)
+static __always_inline u64 read_entry(u64 table, u64 addr, unsigned int shift)
 {
-	u64 entry = 0;
+	u64 index = (addr >> shift) & ((1ULL << fmt.index_bits) - 1), entry = 0;
 
-	bpf_probe_read_kernel(&entry, sizeof(entry), (void *)(table + ((addr >> shift) & 511) * 8));
+	bpf_probe_read_kernel(&entry, sizeof(entry), (void *)(table + index * 8));
 	return entry;
 }
 
 /*
- * One level of the walk: read the entry for @addr in @table. Returns true
- * when the walk ends here (@*kind says how) and false to go on, with @table
- * pointing at the next level's table. @huge_ok: a PSE entry is a leaf here.
+ * One level of the walk: read the entry for @addr in @table, at the level
+ * whose index starts at bit @shift. Returns true when the walk ends here
+ * (@*kind says how) and false to go on, with @table pointing at the next
+ * level's table. @huge_ok: a leaf may sit at this level.
  */
-static __always_inline bool pte_step(u64 *table, u64 addr, int shift, bool last, bool huge_ok,
-				     unsigned int leaf, u64 *entry, unsigned int *kind)
+static __always_inline bool pte_step(u64 *table, u64 addr, unsigned int shift, bool last,
+				     bool huge_ok, unsigned int leaf, u64 *entry,
+				     unsigned int *kind)
 {
 	u64 e = read_entry(*table, addr, shift);
 
-	if (!(e & (ENTRY_PRESENT | ENTRY_PROTNONE))) {
+	if (!(e & fmt.present)) {
 		*entry = e;
 		*kind = e && (last || huge_ok) ? PTE_SWAP : PTE_NONE;
 		return true;
 	}
-	if (last || (huge_ok && (e & ENTRY_PSE))) {
+	if (last || (huge_ok && (e & fmt.leaf_mask) == fmt.leaf_value)) {
 		*entry = e;
 		*kind = leaf;
 		return true;
 	}
-	*table = page_offset + (e & ENTRY_PFN_MASK);
+	*table = page_offset + (e & fmt.addr) - phys_offset;
 	return false;
 }
 
 /*
  * Walk @mm's tables for @addr: the leaf entry and what kind of leaf it is.
- * Straight-line code, not a loop: older verifiers refuse back-edges.
+ * Straight-line code, not a loop: older verifiers refuse back-edges. The
+ * levels that are in use: five, four (no P4D), three (no PUD either).
  */
 static __always_inline unsigned int pte_lookup(struct mm_struct *mm, u64 addr, u64 *entry)
 {
 	u64 table = (u64)BPF_CORE_READ(mm, pgd);
-	unsigned int kind = PTE_UNKNOWN;
+	unsigned int kind = PTE_UNKNOWN, ps = fmt.page_shift, bits = fmt.index_bits;
 
 	*entry = 0;
 	if (!page_offset || !table)
 		return PTE_UNKNOWN;
-	if (levels == 5 && pte_step(&table, addr, 48, false, false, 0, entry, &kind))
+	if (levels >= 5 && pte_step(&table, addr, ps + 4 * bits, false, false, 0, entry, &kind))
 		return kind;
-	if (pte_step(&table, addr, 39, false, false, 0, entry, &kind))
+	if (levels >= 4 && pte_step(&table, addr, ps + 3 * bits, false, false, 0, entry, &kind))
 		return kind;
-	if (pte_step(&table, addr, 30, false, true, PTE_LEAF_1G, entry, &kind))
+	if (levels >= 3 &&
+	    pte_step(&table, addr, ps + 2 * bits, false, true, PTE_LEAF_PUD, entry, &kind))
 		return kind;
-	if (pte_step(&table, addr, 21, false, true, PTE_LEAF_2M, entry, &kind))
+	if (pte_step(&table, addr, ps + bits, false, true, PTE_LEAF_PMD, entry, &kind))
 		return kind;
-	pte_step(&table, addr, 12, true, false, PTE_LEAF_4K, entry, &kind);
+	pte_step(&table, addr, ps, true, false, PTE_LEAF_PTE, entry, &kind);
 	return kind;
 }
 
@@ -211,11 +216,12 @@ static __always_inline unsigned int pte_lookup_kf(struct vm_area_struct *vma, u6
 		return PTE_SWAP;
 	if (!(p.out_flags & FAULT_PTE_PRESENT))
 		return PTE_NONE;
-	if (p.page_size == 1ULL << 30)
-		return PTE_LEAF_1G;
-	if (p.page_size == 1ULL << 21)
-		return PTE_LEAF_2M;
-	return PTE_LEAF_4K;
+	/* VMATLAS_LEVEL_PUD, _PMD: the leaf's level, whatever its size. */
+	if (p.level == 2)
+		return PTE_LEAF_PUD;
+	if (p.level == 3)
+		return PTE_LEAF_PMD;
+	return PTE_LEAF_PTE;
 }
 
 /* The leaf entry for @addr, from the kfunc (@kf) or the BPF walk. */
@@ -265,7 +271,7 @@ static __always_inline u32 log2_slot(u64 v)
 /* One more fault on the page of @address, for top_pages. */
 static __always_inline void count_page(u64 address)
 {
-	u64 page = address & ~0xfffULL, one = 1, *n;
+	u64 page = address & ~((1ULL << fmt.page_shift) - 1), one = 1, *n;
 
 	n = bpf_map_lookup_elem(&pages, &page);
 	if (n)
@@ -306,8 +312,8 @@ static __always_inline unsigned int classify(struct vm_area_struct *vma, unsigne
 		return FC_MAJOR;
 	if (level_before == PTE_NONE)
 		return BPF_CORE_READ(vma, vm_file) ? FC_PAGE_CACHE : FC_FIRST_TOUCH;
-	if ((flags & write) && level_before != PTE_UNKNOWN && !(pte_before & ENTRY_RW))
-		return (pte_before & ENTRY_PFN_MASK) != (pte_after & ENTRY_PFN_MASK) ?
+	if ((flags & write) && level_before != PTE_UNKNOWN && !(pte_before & fmt.write))
+		return (pte_before & fmt.addr) != (pte_after & fmt.addr) ?
 		       FC_COW : FC_WRITE_PROTECT;
 	return FC_MINOR;
 }
@@ -391,7 +397,7 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 	 * (same frame); otherwise only --events needs it: skip a lookup.
 	 */
 	level_after = PTE_UNKNOWN;
-	if (want_events || ((flags & write) && s->level >= PTE_LEAF_4K && s->level <= PTE_LEAF_1G))
+	if (want_events || ((flags & write) && s->level >= PTE_LEAF_PTE && s->level <= PTE_LEAF_PUD))
 		level_after = leaf_lookup(vma, address, kf, &pte_after, &page_after);
 	class = classify(vma, flags, ret, s->level, s->pte, pte_after);
 	add(class, 1);

@@ -38,11 +38,26 @@ enum fault_class {
 
 /* Leaf level of a PTE lookup, or what stopped it. */
 #define PTE_NONE		0	/* nothing mapped */
-#define PTE_LEAF_4K		1
-#define PTE_LEAF_2M		2
-#define PTE_LEAF_1G		3
+#define PTE_LEAF_PTE		1	/* a base page */
+#define PTE_LEAF_PMD		2	/* a PMD leaf: 2 MiB (4 KiB pages), 32 MiB (16 KiB) */
+#define PTE_LEAF_PUD		3	/* a PUD leaf: 1 GiB (4 KiB pages) */
 #define PTE_SWAP		4	/* a swap-format entry */
 #define PTE_UNKNOWN		5	/* could not be read */
+
+/*
+ * How the kernel's architecture lays out a page-table entry: for the BPF
+ * walk, and for decoding the entries an event carries. faults.c fills it
+ * from the kernel's machine and page size (faults_entry_format()).
+ */
+struct entry_format {
+	unsigned long long present;	/* any of these set: present (PROT_NONE too) */
+	unsigned long long write;	/* set: writable (x86's RW, arm64's DBM = PTE_WRITE) */
+	unsigned long long leaf_mask;	/* above the last level, an entry e with */
+	unsigned long long leaf_value;	/* (e & leaf_mask) == leaf_value is a leaf */
+	unsigned long long addr;	/* the physical address of a table or a frame */
+	unsigned int page_shift;
+	unsigned int index_bits;	/* of each level's index: page_shift - 3 */
+};
 
 /*
  * struct vmatlas_pte of <linux/vmatlas.h>, which the module's kfunc fills:

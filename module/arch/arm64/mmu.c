@@ -124,6 +124,26 @@ unsigned int vmatlas_arch_levels(void)
 }
 
 /*
+ * Folded at boot, the levels above the hardware's first are phantoms: the
+ * PGD entry pgd_offset() finds indexes the table with the bits of a level
+ * the CPU does not have, and p4d_offset() (4K pages) or pud_offset() (16K)
+ * finds the entry the CPU reads, in the same page (pgd_to_folded_p4d(),
+ * p4d_to_folded_pud()).
+ */
+unsigned int vmatlas_arch_top_level(void)
+{
+#if CONFIG_PGTABLE_LEVELS > 4
+	if (!pgtable_l5_enabled())
+		return VMATLAS_LEVEL_P4D;
+#endif
+#if CONFIG_PGTABLE_LEVELS > 3
+	if (!pgtable_l4_enabled())
+		return VMATLAS_LEVEL_PUD;
+#endif
+	return VMATLAS_LEVEL_PGD;
+}
+
+/*
  * The kernel's top table: init_mm and swapper_pg_dir are not exported, but
  * TTBR1_EL1 holds the table's physical address while the kernel runs (with
  * KPTI too: the trampoline's table is in TTBR1 only on the way to and from

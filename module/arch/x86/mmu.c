@@ -66,6 +66,12 @@ unsigned int vmatlas_arch_levels(void)
 	return CONFIG_PGTABLE_LEVELS;
 }
 
+/* x86 folds the P4D into the PGD: pgd_index() follows the paging mode. */
+unsigned int vmatlas_arch_top_level(void)
+{
+	return VMATLAS_LEVEL_PGD;
+}
+
 /*
  * lookup_address() is exported on x86; it walks init_mm's tables, which
  * modules cannot reach themselves.

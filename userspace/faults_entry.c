@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page-table entry of the kernel the tracer runs on: which bits say
+ * present, writable and leaf, and where the physical address sits. The BPF
+ * walk reads tables with it and the events' entries are decoded with it;
+ * the module's own decoding (VMATLAS_ENT_*) stays the reference, this is
+ * only what a tracer needs on the fault path.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "bpf/faults.h"
+#include "faults.h"
+
+/* arm64 marks a PROT_NONE entry present-but-invalid in bit 11 since 6.10. */
+static bool arm64_present_invalid_is_ng(const char *release)
+{
+	unsigned int major = 0, minor = 0;
+
+	sscanf(release, "%u.%u", &major, &minor);
+	return major > 6 || (major == 6 && minor >= 10);
+}
+
+int faults_entry_format(struct entry_format *f)
+{
+	unsigned int page_shift = __builtin_ctzl(sysconf(_SC_PAGESIZE));
+	struct utsname uts;
+
+	if (uname(&uts))
+		return -1;
+	memset(f, 0, sizeof(*f));
+	f->page_shift = page_shift;
+	f->index_bits = page_shift - 3;
+	if (!strcmp(uts.machine, "x86_64")) {
+		f->present = 0x101;		/* _PAGE_PRESENT | _PAGE_PROTNONE */
+		f->write = 0x2;			/* _PAGE_RW */
+		f->leaf_mask = 0x80;		/* _PAGE_PSE: a huge leaf */
+		f->leaf_value = 0x80;
+		f->addr = 0x000ffffffffff000ULL;
+		return 0;
+	}
+	if (!strcmp(uts.machine, "aarch64")) {
+		/* PTE_VALID, and PTE_PRESENT_INVALID (or PTE_PROT_NONE) */
+		f->present = 1ULL | (arm64_present_invalid_is_ng(uts.release) ? 1ULL << 11 :
+										1ULL << 58);
+		f->write = 1ULL << 51;		/* PTE_WRITE, which is PTE_DBM */
+		f->leaf_mask = 0x2;		/* a block, not a table */
+		f->leaf_value = 0;
+		/* The output address up to bit 49; 52-bit PAs are not decoded. */
+		f->addr = ((1ULL << 50) - 1) & ~((1ULL << page_shift) - 1);
+		return 0;
+	}
+	return -1;
+}
+
+bool faults_direct_map_at_zero(void)
+{
+	struct utsname uts;
+
+	return !uname(&uts) && !strcmp(uts.machine, "x86_64");
+}
