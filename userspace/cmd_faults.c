@@ -183,6 +183,13 @@ static int faults_print_text(FILE *out, struct json_object *doc)
 		if (n)
 			fprintf(out, "%-14s %10lld\n", name, n);
 	}
+	/* arm64: the MMU's own word on the same faults (ESR_EL1). */
+	if (out_get(doc, "mmu")) {
+		fputs("\nMMU said (ESR):", out);
+		json_object_object_foreach(out_get(doc, "mmu"), mname, mcount)
+			fprintf(out, " %s %lld", mname, (long long)json_object_get_int64(mcount));
+		fputc('\n', out);
+	}
 	fputc('\n', out);
 	for (i = 0; i < json_object_array_length(vmas) && (int)i < faults_args.top; i++)
 		json_object_array_add(trimmed,

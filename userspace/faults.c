@@ -97,6 +97,8 @@ static const char *const faults_attach_names[] = {
 
 /* How this run attached: the tracepoint sees no outcome and no latency. */
 static enum faults_attach faults_how;
+/* arm64, fentry: each fault's syndrome (ESR_EL1) is seen. */
+static bool faults_syndrome;
 
 static int faults_stop;		/* set by SIGINT/SIGTERM: atomic access only */
 static bool faults_verbose;
@@ -217,6 +219,8 @@ static int faults_on_event(void *ctx, void *data, size_t len)
 			       pte_json(e->level_before, e->pte_before, &e->page_before));
 	json_object_object_add(o, "pte_after",
 			       pte_json(e->level_after, e->pte_after, &e->page_after));
+	if (faults_syndrome)
+		json_object_object_add(o, "mmu", e->has_esr ? faults_syndrome_json(e->esr) : NULL);
 	json_object_array_add(events, o);
 	return 0;
 }
@@ -333,6 +337,15 @@ static void faults_collect(struct faults_bpf *skel, const struct faults_opts *op
 		json_object_object_add(classes, faults_class_names[i],
 				       json_object_new_int64(map_u64(skel->maps.counters, i)));
 	json_object_object_add(doc, "classes", classes);
+	if (faults_syndrome) {
+		struct json_object *mmu = json_object_new_object();
+
+		for (i = FC_MMU_OTHER; i <= FC_MMU_PERMISSION; i++)
+			json_object_object_add(mmu, faults_mmu_names[i - FC_MMU_OTHER],
+					       json_object_new_int64(map_u64(skel->maps.counters,
+									     i)));
+		json_object_object_add(doc, "mmu", mmu);
+	}
 
 	fd = bpf_map__fd(skel->maps.vmas);
 	for (key = 0; !bpf_map_get_next_key(fd, key ? &key : NULL, &next); key = next) {
@@ -496,6 +509,7 @@ static void faults_select(struct faults_bpf *skel, enum faults_attach how, bool 
 static int faults_load(struct faults_bpf **out, const struct faults_opts *opts,
 		       const struct faults_module *m, enum faults_attach how)
 {
+	static bool no_syndrome;
 	bool follow = opts->argv;
 	struct faults_bpf *skel;
 	int err;
@@ -516,11 +530,26 @@ static int faults_load(struct faults_bpf **out, const struct faults_opts *opts,
 	/* A command's processes are followed through fork and exit; a PID is not. */
 	bpf_program__set_autoload(skel->progs.fork_follow, follow);
 	bpf_program__set_autoload(skel->progs.exit_follow, follow);
+	/* arm64's syndrome: attached on its own, below, as it may be refused. */
+	bpf_program__set_autoload(skel->progs.fault_syndrome,
+				  how == FA_FENTRY && !no_syndrome && faults_has_syndrome());
+	bpf_program__set_autoattach(skel->progs.fault_syndrome, false);
 	if (!follow)
 		bpf_map__set_max_entries(skel->maps.traced_tgids, 1);
 	err = faults_bpf__load(skel);
+	if (err && bpf_program__autoload(skel->progs.fault_syndrome)) {
+		/* A kernel that refuses it still gets its faults traced. */
+		faults_bpf__destroy(skel);
+		no_syndrome = true;
+		return faults_load(out, opts, m, how);
+	}
 	if (!err)
 		err = faults_bpf__attach(skel);
+	faults_syndrome = false;
+	if (!err && bpf_program__autoload(skel->progs.fault_syndrome)) {
+		skel->links.fault_syndrome = bpf_program__attach(skel->progs.fault_syndrome);
+		faults_syndrome = skel->links.fault_syndrome != NULL;
+	}
 	if (err) {
 		err = err < 0 ? err : -errno;
 		faults_bpf__destroy(skel);

@@ -53,6 +53,16 @@ int faults_entry_format(struct entry_format *f);
 /* faults_entry.c: the direct map maps physical 0 at its start (x86-64). */
 bool faults_direct_map_at_zero(void);
 
+/*
+ * faults_entry.c: arm64, whose do_page_fault() is handed each fault's
+ * syndrome (ESR_EL1); and what the syndrome says, as JSON.
+ */
+bool faults_has_syndrome(void);
+struct json_object *faults_syndrome_json(unsigned long long esr);
+
+/* The names of the FC_MMU_* counters, in order. */
+extern const char *const faults_mmu_names[];
+
 /* The class names of struct fault_event.class, in order. */
 extern const char *const faults_class_names[];
 

@@ -13,6 +13,7 @@
 
 #include "bpf/faults.h"
 #include "faults.h"
+#include "output.h"
 
 /* arm64 marks a PROT_NONE entry present-but-invalid in bit 11 since 6.10. */
 static bool arm64_present_invalid_is_ng(const char *release)
@@ -60,4 +61,40 @@ bool faults_direct_map_at_zero(void)
 	struct utsname uts;
 
 	return !uname(&uts) && !strcmp(uts.machine, "x86_64");
+}
+
+bool faults_has_syndrome(void)
+{
+	struct utsname uts;
+
+	return !uname(&uts) && !strcmp(uts.machine, "aarch64");
+}
+
+const char *const faults_mmu_names[] = {
+	"other", "translation", "access_flag", "permission",
+};
+
+/*
+ * ESR_EL1 of a data or instruction abort (Arm ARM D24.2.41): the exception
+ * class in bits 31-26, for a data abort WnR (bit 6), and the fault status
+ * code. The level is the table level the walk stopped at (0-3; -1 for
+ * LPA2's fifth level).
+ */
+struct json_object *faults_syndrome_json(unsigned long long esr)
+{
+	unsigned int ec = (esr >> 26) & 0x3f, fsc = ESR_FSC(esr), slot = ESR_FSC_SLOT(fsc);
+	bool data = ec == 0x24 || ec == 0x25;
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "esr", out_hex(esr));
+	json_object_object_add(o, "abort", json_object_new_string(data ? "data" :
+							ec == 0x20 || ec == 0x21 ? "instruction" :
+							"other"));
+	json_object_object_add(o, "fault",
+			       json_object_new_string(faults_mmu_names[slot - FC_MMU_OTHER]));
+	json_object_object_add(o, "level", slot == FC_MMU_OTHER ? NULL :
+				   json_object_new_int(fsc == 0x2b ? -1 : (int)(fsc & 3)));
+	json_object_object_add(o, "write", data ? json_object_new_boolean(esr & (1U << 6)) :
+				   NULL);
+	return o;
 }

@@ -337,8 +337,12 @@ kernel_cmdline()
 		*) cmd="$cmd kfence.sample_interval=1" ;;
 		esac
 	fi
-	case $T_CPU in
+	# One 1 GiB page, a PUD leaf: x86 with pdpe1gb; arm64 with 4 KiB pages
+	# (with 16 KiB a PUD maps 64 GiB).
+	case $T_CPU:$T_ARCH:$KREL in
 	*+pdpe1gb*) cmd="$cmd hugepagesz=1G hugepages=1" ;;
+	*:arm64:*-16k) ;;
+	*:arm64:*) cmd="$cmd hugepagesz=1G hugepages=1" ;;
 	esac
 	# VMATLAS_TESTS: run only these tests (comma-separated names).
 	if [ -n "${VMATLAS_TESTS:-}" ]; then

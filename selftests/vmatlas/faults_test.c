@@ -91,6 +91,7 @@ TEST_F(tracer, totals_equal_the_process_own_minflt_and_majflt)
  */
 static pid_t start_bystander(int pages)
 {
+	long page = getpagesize();
 	pid_t pid = fork();
 	char *p;
 	int i;
@@ -99,12 +100,12 @@ static pid_t start_bystander(int pages)
 		return pid;
 	for (i = 0; i < 6000 && access(TREE_LEAF, F_OK); i++)
 		usleep(10000);
-	p = mmap(NULL, pages * 4096L, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = mmap(NULL, pages * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (access(TREE_LEAF, F_OK) || p == MAP_FAILED)
 		_exit(1);
-	madvise(p, pages * 4096L, MADV_NOHUGEPAGE);
+	madvise(p, pages * page, MADV_NOHUGEPAGE);
 	for (i = 0; i < pages; i++)
-		p[i * 4096L] = 1;
+		p[i * page] = 1;
 	close(open(TREE_GO, O_WRONLY | O_CREAT, 0600));
 	_exit(0);
 }
@@ -206,6 +207,54 @@ TEST_F(tracer, cow_break_in_the_child_moves_to_a_new_frame)
 		cows++;
 	}
 	EXPECT_COUNT(16, cows, doc);
+	json_object_put(doc);
+}
+
+/*
+ * arm64: the MMU's own word (ESR_EL1) beside the kernel's view of the entry
+ * before: a fresh page had no valid entry, a translation fault; a COW page
+ * had a valid read-only one, a permission fault. Both were writes.
+ */
+static long syndromes(struct json_object *doc, uintptr_t region, pid_t tid, const char *fault)
+{
+	struct json_object *events = json_get(doc, "events");
+	long n = 0;
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(events); i++) {
+		struct json_object *e = json_object_array_get_idx(events, i), *mmu;
+
+		if (json_hex(json_get(e, "vma"), "start") != region ||
+		    (tid && json_int(e, "tid") != tid))
+			continue;
+		mmu = json_get(e, "mmu");
+		if (mmu && !strcmp(fault, json_object_get_string(json_get(mmu, "fault"))) &&
+		    !strcmp("data", json_object_get_string(json_get(mmu, "abort"))) &&
+		    json_object_get_boolean(json_get(mmu, "write")))
+			n++;
+	}
+	return n;
+}
+
+TEST_F(tracer, arm64_syndrome_agrees_with_the_entry_before)
+{
+	struct json_object *doc;
+	struct wl_result r;
+
+	if (!kernel_is_arm64())
+		SKIP(return, "the fault syndrome (ESR_EL1) is arm64's");
+	doc = trace_workload("touch", "200", &r);
+	ASSERT_NE(NULL, doc);
+	ASSERT_NE(NULL, json_get(doc, "mmu")) TH_LOG("no syndrome: fentry on do_page_fault?");
+	EXPECT_COUNT(200, syndromes(doc, r.region, 0, "translation"), doc);
+	EXPECT_LE(200, json_int(json_get(doc, "mmu"), "translation"));
+	json_object_put(doc);
+
+	doc = trace_workload("cow", "16", &r);
+	ASSERT_NE(NULL, doc);
+	ASSERT_LT(0, r.child);
+	EXPECT_COUNT(16, syndromes(doc, r.region, r.child, "permission"), doc);
+	EXPECT_LE(16, json_int(json_get(doc, "mmu"), "permission"));
 	json_object_put(doc);
 }
 

@@ -7,8 +7,9 @@
  * CAP_SYS_ADMIN. Each check here is against smaps and pagemap, before and
  * after mprotect(PROT_NONE).
  *
- * Needs a reserved 1 GiB page: the targets whose CPU has pdpe1gb boot with
- * hugepagesz=1G hugepages=1 (selftests/vm/lib.sh); elsewhere these SKIP.
+ * Needs a reserved 1 GiB page: the x86 targets whose CPU has pdpe1gb and
+ * the arm64 ones with 4 KiB pages boot with hugepagesz=1G hugepages=1
+ * (selftests/vm/lib.sh); elsewhere these SKIP.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +27,7 @@
 #include "kselftest_harness.h"
 
 #define GIG		BIT_ULL(30)
-#define GIG_PAGES	(GIG / 4096)
+#define GIG_PAGES	(GIG / getpagesize())
 #define NR_GIG		"/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages"
 
 #ifndef MAP_HUGE_1GB
@@ -45,7 +46,7 @@ FIXTURE_SETUP(gigantic)
 	self->p = MAP_FAILED;
 	self->fd = -1;
 	if (read_file(NR_GIG, buf, sizeof(buf)) <= 0 || atoi(buf) < 1)
-		SKIP(return, "no 1 GiB huge page reserved (needs pdpe1gb and hugepagesz=1G)");
+		SKIP(return, "no 1 GiB huge page reserved (hugepagesz=1G; x86 needs pdpe1gb)");
 	self->fd = open(VMATLAS_TEST_DEVICE, O_RDONLY);
 	if (self->fd < 0)
 		REQUIRE_HARNESS(return, VMATLAS_TEST_DEVICE " missing");
@@ -114,7 +115,7 @@ static void check_page(struct __test_metadata *_metadata, int fd, char *p)
 	for (i = 0; i < 3; i++) {
 		unsigned long long at = addr + (GIG / 2) * i - (i == 2);
 
-		e = pagemap_entry(pm, at, 4096);
+		e = pagemap_entry(pm, at, getpagesize());
 		ASSERT_NE(0, e & PM_PRESENT) TH_LOG("pagemap: %#llx not present", at);
 		ASSERT_EQ(0, walk(fd, getpid(), at, &w));
 		EXPECT_EQ(VMATLAS_LEVEL_PUD, w.stop_level);

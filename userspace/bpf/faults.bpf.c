@@ -56,6 +56,9 @@ struct fault_start {
 	unsigned long long address;
 	unsigned int flags;
 	struct pt_regs *regs;
+	/* arm64: the syndrome do_page_fault() was handed, for the next fault. */
+	unsigned long long esr;
+	bool has_esr;
 };
 
 /*
@@ -432,10 +435,39 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 			e->ret = ret;
 			e->class = class;
 			e->counted = counted;
+			e->has_esr = s->has_esr;
+			e->esr = s->esr;
 			bpf_ringbuf_submit(e, 0);
 		}
 	}
 	s->ts = 0;
+	/* A retry is the same exception: its syndrome stays. */
+	if (!(ret & VM_FAULT_RETRY))
+		s->has_esr = false;
+	return 0;
+}
+
+/*
+ * arm64: do_page_fault() is handed the syndrome (ESR_EL1) of each user
+ * translation, access-flag and permission fault before it calls
+ * handle_mm_fault(): what the MMU said, beside what the kernel then did.
+ * Counted here, once per exception; kept for the fault's event. It is a
+ * kprobe-blacklisted function: fentry only.
+ */
+SEC("fentry/do_page_fault")
+int BPF_PROG(fault_syndrome, unsigned long far, unsigned long esr, struct pt_regs *regs)
+{
+	struct fault_start *s;
+
+	if (!traced())
+		return 0;
+	add(ESR_FSC_SLOT(ESR_FSC(esr)), 1);
+	s = bpf_task_storage_get(&starts, bpf_get_current_task_btf(), NULL,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (s) {
+		s->esr = esr;
+		s->has_esr = true;
+	}
 	return 0;
 }
 

@@ -28,7 +28,24 @@ enum fault_class {
 #define FC_COUNTED_MAJOR	(FC_MAX + 1)	/* as the kernel counts maj_flt */
 #define FC_EXCEPTIONS		(FC_MAX + 2)	/* tracepoint attach: user-mode #PF */
 #define FC_UNFOLLOWED		(FC_MAX + 3)	/* forked, but no room to trace it */
-#define FC_SLOTS		(FC_MAX + 4)
+/* arm64: the MMU's word on each fault (ESR_EL1's fault status code). */
+#define FC_MMU_OTHER		(FC_MAX + 4)
+#define FC_MMU_TRANSLATION	(FC_MAX + 5)	/* no valid entry at some level */
+#define FC_MMU_ACCESS_FLAG	(FC_MAX + 6)	/* valid, but its AF clear */
+#define FC_MMU_PERMISSION	(FC_MAX + 7)	/* valid, but not for this access */
+#define FC_SLOTS		(FC_MAX + 8)
+
+/*
+ * An arm64 data or instruction abort's fault status code (ESR_EL1.ISS
+ * bits 5-0): 0b0001LL translation, 0b0010LL access flag, 0b0011LL
+ * permission fault at level LL; 0b101011 a translation fault at level -1
+ * (LPA2's fifth level). Its FC_MMU_* slot.
+ */
+#define ESR_FSC(esr)		((esr) & 0x3f)
+#define ESR_FSC_SLOT(fsc)	((fsc) == 0x2b ? FC_MMU_TRANSLATION :		\
+				 ((fsc) >> 2) == 1 ? FC_MMU_TRANSLATION :	\
+				 ((fsc) >> 2) == 2 ? FC_MMU_ACCESS_FLAG :	\
+				 ((fsc) >> 2) == 3 ? FC_MMU_PERMISSION : FC_MMU_OTHER)
 
 /* How many processes of a command can be traced at once. */
 #define TRACED_MAX		8192
@@ -106,9 +123,11 @@ struct fault_event {
 	unsigned char level_before;
 	unsigned char level_after;
 	unsigned char counted;	/* 0 not counted by the kernel, 1 minor, 2 major */
-	unsigned char pad[5];
+	unsigned char has_esr;	/* arm64: @esr is the syndrome of this fault */
+	unsigned char pad[4];
 	struct fault_page page_before;
 	struct fault_page page_after;
+	unsigned long long esr;
 };
 
 struct vma_stat {
