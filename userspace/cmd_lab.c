@@ -6,6 +6,7 @@
 #include <argp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "libvmatlas.h"
@@ -138,6 +139,21 @@ static void lab_print_logical(FILE *out, struct json_object *page)
 		fputs(" (highmem)", out);
 }
 
+/* Every page was mapped at its logical address: no highmem among them. */
+static bool lab_all_logical(struct json_object *pages)
+{
+	size_t i, n = json_object_array_length(pages);
+
+	for (i = 0; i < n; i++) {
+		struct json_object *p = json_object_array_get_idx(pages, i);
+
+		if (!out_get(p, "logical") ||
+		    strcmp(out_get_str(p, "va"), out_get_str(p, "logical")))
+			return false;
+	}
+	return n > 0;
+}
+
 /* The rows are {"index": N, "page": the page's object}. */
 static const struct out_column lab_columns[] = {
 	{ "PAGE", "index", OUT_RIGHT },
@@ -175,6 +191,9 @@ static int lab_print(FILE *out, struct json_object *doc)
 	if (n < npages)
 		fprintf(out, "(the first %zu of %llu pages)\n", n, npages);
 	fprintf(out, "%s\n", lab_notes[lab_args.kind]);
+	if (lab_args.kind == VMATLAS_LAB_KMAP && lab_all_logical(pages))
+		fputs("No highmem here (none on a 64-bit kernel, x86-64 or arm64): kmap_local_page()\n"
+		      "returned each page's logical address, va = logical.\n", out);
 	return 0;
 }
 

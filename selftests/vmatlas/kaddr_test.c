@@ -274,6 +274,15 @@ static struct json_object *lab(const char *kind, const char *size)
 	return tool_json(args);
 }
 
+/* The lab asked for @pages base pages, whatever their size. */
+static struct json_object *lab_pages_of(const char *kind, unsigned int pages)
+{
+	char size[32];
+
+	snprintf(size, sizeof(size), "%lu", (unsigned long)pages * getpagesize());
+	return lab(kind, size);
+}
+
 static struct json_object *lab_page(struct json_object *l, size_t i)
 {
 	return json_object_array_get_idx(json_get(l, "pages"), i);
@@ -316,13 +325,13 @@ static void expect_logical_page(struct __test_metadata *_metadata, unsigned long
 
 TEST_F(helper, lab_kmalloc_is_logical_and_physically_contiguous)
 {
-	struct json_object *l = lab("kmalloc", "12288");
+	struct json_object *l = lab_pages_of("kmalloc", 3);
 	unsigned long long page = getpagesize();
 	size_t i;
 
 	ASSERT_NE(NULL, l);
 	EXPECT_STREQ("direct_map", json_object_get_string(json_get(l, "region")));
-	/* 12 KiB from anywhere in a page: three or four pages. */
+	/* Three pages' worth from anywhere in a page: three or four pages. */
 	EXPECT_LE(3, lab_npages(l));
 	EXPECT_GE(4, lab_npages(l));
 	EXPECT_EQ(lab_npages(l), json_int(l, "npages"));
@@ -339,7 +348,7 @@ TEST_F(helper, lab_kmalloc_is_logical_and_physically_contiguous)
 
 TEST_F(helper, lab_vmalloc_is_virtual_and_its_pages_have_logical_aliases)
 {
-	struct json_object *l = lab("vmalloc", "64K");
+	struct json_object *l = lab_pages_of("vmalloc", 16);
 	unsigned long long page = getpagesize();
 	size_t i;
 
@@ -368,7 +377,7 @@ TEST_F(helper, lab_vmalloc_is_virtual_and_its_pages_have_logical_aliases)
 
 TEST_F(helper, lab_pages_are_an_order_of_contiguous_frames)
 {
-	struct json_object *l = lab("pages", "16K");
+	struct json_object *l = lab_pages_of("pages", 4);
 	size_t i;
 
 	ASSERT_NE(NULL, l);
@@ -386,7 +395,7 @@ TEST_F(helper, lab_pages_are_an_order_of_contiguous_frames)
 
 TEST_F(helper, lab_kmap_of_a_highmem_page_has_no_logical_address)
 {
-	struct json_object *l = lab("kmap", "4096"), *p;
+	struct json_object *l = lab_pages_of("kmap", 1), *p;
 	unsigned long long va, phys;
 
 	ASSERT_NE(NULL, l);
@@ -395,8 +404,17 @@ TEST_F(helper, lab_kmap_of_a_highmem_page_has_no_logical_address)
 	phys = json_hex(p, "phys");
 	EXPECT_TRUE(in_system_ram(phys)) TH_LOG("frame %#llx", phys);
 	if (!meminfo_kb("HighTotal:")) {
+		const char *const args[] = { "lab", "kmap", "1", NULL };
+		struct run_result res;
+
 		/* No highmem: kmap_local_page() returns the logical address. */
 		expect_logical_page(_metadata, self->linear, self->lowmem_end, p);
+		EXPECT_EQ(json_hex(p, "logical"), va);
+		/* ... and the lab says so. */
+		ASSERT_EQ(0, run_tool(&res, -1, args));
+		EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s", res.err);
+		EXPECT_NE(NULL, strstr(res.out, "No highmem here")) TH_LOG("%s", res.out);
+		run_result_free(&res);
 	} else {
 		/* GFP_HIGHUSER takes highmem first, mapped for a moment, apart. */
 		EXPECT_TRUE(json_object_get_boolean(json_get(p, "highmem")));
@@ -409,7 +427,7 @@ TEST_F(helper, lab_kmap_of_a_highmem_page_has_no_logical_address)
 	json_object_put(l);
 
 	/* Two pages held at once are two frames, whatever the mapping shows. */
-	l = lab("kmap", "8K");
+	l = lab_pages_of("kmap", 2);
 	ASSERT_NE(NULL, l);
 	EXPECT_NE(json_hex(lab_page(l, 0), "phys"), json_hex(lab_page(l, 1), "phys"));
 	json_object_put(l);

@@ -27,7 +27,7 @@
 #include <bpf/libbpf.h>
 #include "kfunc_probe.skel.h"
 
-#define PAGE	4096UL
+#define PAGE	((unsigned long)getpagesize())
 #define OUT	80
 
 /* The probe's cases, as its .bss holds them. */
