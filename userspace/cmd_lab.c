@@ -192,8 +192,9 @@ static int lab_print(FILE *out, struct json_object *doc)
 		fprintf(out, "(the first %zu of %llu pages)\n", n, npages);
 	fprintf(out, "%s\n", lab_notes[lab_args.kind]);
 	if (lab_args.kind == VMATLAS_LAB_KMAP && lab_all_logical(pages))
-		fputs("No highmem here (none on a 64-bit kernel, x86-64 or arm64): kmap_local_page()\n"
-		      "returned each page's logical address, va = logical.\n", out);
+		fputs("No highmem here (none on a 64-bit kernel, x86-64 or arm64):\n"
+		      "kmap_local_page() returned each page's logical address, va = logical.\n",
+		      out);
 	return 0;
 }
 

@@ -548,7 +548,7 @@ static int faults_load(struct faults_bpf **out, const struct faults_opts *opts,
 	faults_syndrome = false;
 	if (!err && bpf_program__autoload(skel->progs.fault_syndrome)) {
 		skel->links.fault_syndrome = bpf_program__attach(skel->progs.fault_syndrome);
-		faults_syndrome = skel->links.fault_syndrome != NULL;
+		faults_syndrome = !!skel->links.fault_syndrome;
 	}
 	if (err) {
 		err = err < 0 ? err : -errno;
@@ -587,8 +587,8 @@ static int faults_attach(struct faults_bpf **out, const struct faults_opts *opts
 			continue;
 		if (*how == FA_TRACEPOINT && !faults_have_tracepoint()) {
 			if (opts->attach == FAULTS_ATTACH_TRACEPOINT)
-				return vmatlas_error("no page_fault_user tracepoint in this kernel (%s)",
-						     "x86 has one");
+				return vmatlas_error("%s: no such tracepoint here (x86 has it)",
+						     "page_fault_user");
 			continue;
 		}
 		err = faults_load(out, opts, m, *how);

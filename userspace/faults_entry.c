@@ -18,9 +18,10 @@
 /* arm64 marks a PROT_NONE entry present-but-invalid in bit 11 since 6.10. */
 static bool arm64_present_invalid_is_ng(const char *release)
 {
-	unsigned int major = 0, minor = 0;
+	unsigned int major, minor;
 
-	sscanf(release, "%u.%u", &major, &minor);
+	if (sscanf(release, "%u.%u", &major, &minor) != 2)
+		return true;
 	return major > 6 || (major == 6 && minor >= 10);
 }
 
@@ -82,7 +83,7 @@ const char *const faults_mmu_names[] = {
  */
 struct json_object *faults_syndrome_json(unsigned long long esr)
 {
-	unsigned int ec = (esr >> 26) & 0x3f, fsc = ESR_FSC(esr), slot = ESR_FSC_SLOT(fsc);
+	unsigned int ec = (esr >> 26) & 0x3f, fsc = ESR_FSC(esr), slot = esr_fsc_slot(fsc);
 	bool data = ec == 0x24 || ec == 0x25;
 	struct json_object *o = json_object_new_object();
 

@@ -186,14 +186,17 @@ TEST_F(tracer, tracepoint_attachment_sees_each_fault_start_and_no_more)
 	size_t i;
 
 	if (access("/sys/kernel/tracing/events/exceptions/page_fault_user", F_OK)) {
-		const char *args[] = { "faults", "--attach", "tracepoint", "--", "true", NULL };
+		static const char *const args[] = {
+			"faults", "--attach", "tracepoint", "--", "true", NULL,
+		};
 		struct run_result res;
 
 		/* Asked for what the kernel lacks: one line, status 1, no output. */
 		ASSERT_EQ(0, run_tool(&res, -1, args));
 		EXPECT_EQ(1, run_exit_code(&res));
 		EXPECT_EQ(0, res.out_len);
-		EXPECT_NE(NULL, strstr(res.err, "no page_fault_user tracepoint")) TH_LOG("%s", res.err);
+		EXPECT_NE(NULL, strstr(res.err, "page_fault_user: no such tracepoint"))
+			TH_LOG("%s", res.err);
 		EXPECT_EQ(1, count_lines(res.err));
 		run_result_free(&res);
 		SKIP(return, "no page_fault_user tracepoint in this kernel (x86 has one)");

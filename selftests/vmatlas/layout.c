@@ -18,7 +18,6 @@
 #include "layout.h"
 #include "procfs.h"
 
-
 /*
  * Each region is a VMA of its own: an unmapped page on each side keeps the
  * kernel from merging it with its neighbours (7.x merges anonymous VMAs

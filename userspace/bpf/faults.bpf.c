@@ -40,6 +40,7 @@ const volatile struct entry_format fmt = {
 	.present = 0x101, .write = 0x2, .leaf_mask = 0x80, .leaf_value = 0x80,
 	.addr = 0x000ffffffffff000ULL, .page_shift = 12, .index_bits = 9,
 };
+
 const volatile bool want_events;
 const volatile bool want_pages = true;	/* the per-page table: top_pages */
 
@@ -400,7 +401,8 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 	 * (same frame); otherwise only --events needs it: skip a lookup.
 	 */
 	level_after = PTE_UNKNOWN;
-	if (want_events || ((flags & write) && s->level >= PTE_LEAF_PTE && s->level <= PTE_LEAF_PUD))
+	if (want_events ||
+	    ((flags & write) && s->level >= PTE_LEAF_PTE && s->level <= PTE_LEAF_PUD))
 		level_after = leaf_lookup(vma, address, kf, &pte_after, &page_after);
 	class = classify(vma, flags, ret, s->level, s->pte, pte_after);
 	add(class, 1);
@@ -461,7 +463,7 @@ int BPF_PROG(fault_syndrome, unsigned long far, unsigned long esr, struct pt_reg
 
 	if (!traced())
 		return 0;
-	add(ESR_FSC_SLOT(ESR_FSC(esr)), 1);
+	add(esr_fsc_slot(ESR_FSC(esr)), 1);
 	s = bpf_task_storage_get(&starts, bpf_get_current_task_btf(), NULL,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (s) {

@@ -42,10 +42,22 @@ enum fault_class {
  * (LPA2's fifth level). Its FC_MMU_* slot.
  */
 #define ESR_FSC(esr)		((esr) & 0x3f)
-#define ESR_FSC_SLOT(fsc)	((fsc) == 0x2b ? FC_MMU_TRANSLATION :		\
-				 ((fsc) >> 2) == 1 ? FC_MMU_TRANSLATION :	\
-				 ((fsc) >> 2) == 2 ? FC_MMU_ACCESS_FLAG :	\
-				 ((fsc) >> 2) == 3 ? FC_MMU_PERMISSION : FC_MMU_OTHER)
+
+static inline unsigned int esr_fsc_slot(unsigned int fsc)
+{
+	if (fsc == 0x2b)
+		return FC_MMU_TRANSLATION;
+	switch (fsc >> 2) {
+	case 1:
+		return FC_MMU_TRANSLATION;
+	case 2:
+		return FC_MMU_ACCESS_FLAG;
+	case 3:
+		return FC_MMU_PERMISSION;
+	default:
+		return FC_MMU_OTHER;
+	}
+}
 
 /* How many processes of a command can be traced at once. */
 #define TRACED_MAX		8192
