@@ -24,7 +24,7 @@
 #define TRACEFS		"/sys/kernel/tracing"
 #define EVENTS		TRACEFS "/events/vmatlas"
 #define TRACE_BUF	(1024 * 1024)
-#define PAGE		4096UL
+#define PAGE		((unsigned long)getpagesize())
 
 /*
  * The last event @name in the trace buffer whose text after "@name: "
@@ -325,11 +325,12 @@ TEST_F(trace, lab_events_match_reply_and_errors)
 		.entry_size = sizeof(pages[0]), .pages_ptr = (uintptr_t)pages,
 	};
 	unsigned int npages, region;
-	char rest[256];
+	char rest[256], want[64];
 	int ret, n;
 
 	ASSERT_EQ(0, ioctl(self->fd, VMATLAS_IOC_LAB, &req));
-	ASSERT_EQ(0, last_event("vmatlas_lab", "kind=2 bytes=12288 ", rest, sizeof(rest)));
+	snprintf(want, sizeof(want), "kind=2 bytes=%lu ", 3 * PAGE);
+	ASSERT_EQ(0, last_event("vmatlas_lab", want, rest, sizeof(rest)));
 	n = sscanf(rest, "npages=%u region=%u ret=%d", &npages, &region, &ret);
 	ASSERT_EQ(3, n) TH_LOG("%s", rest);
 	EXPECT_EQ(3, npages);
