@@ -465,20 +465,34 @@ static int levels(int dev)
 	return vmatlas_get_info(dev, &info) ? -1 : (int)info.levels;
 }
 
+/*
+ * The user space five levels give: 64 PiB (x86-64, 57 bits, the user half)
+ * or 4 PiB (arm64, 52 bits), with the program and its stack in it. Half of
+ * it, above the 47- or 48-bit default: 32 PiB or 2 PiB.
+ */
+static unsigned long long five_level_span(int dev, unsigned long long *hint)
+{
+	struct vmatlas_layout layout;
+	unsigned long long reach;
+
+	if (vmatlas_layout(dev, &layout) || layout.task_size < 2)
+		return 0;
+	/* TASK_SIZE is the reach, or a page short of it (x86-64). */
+	reach = 1ULL << (64 - __builtin_clzll(layout.task_size - 1));
+	*hint = reach / 4;
+	return reach / 2;
+}
+
 int bench_span(struct bench_target *t, int rounds)
 {
-	static const struct {
-		const char *name;
+	static struct {
+		char name[40];
 		unsigned long long size;
 		unsigned long long hint;
 		int levels;
 	} span[] = {
 		{ "span: 64 TiB reservation", 64ULL << 40, 0, 4 },
-		/*
-		 * The user half of a 57-bit space is 64 PiB, the program and
-		 * its stack in it: half of it, above the 47-bit default.
-		 */
-		{ "span: 32 PiB reservation", 32ULL << 50, 1ULL << 54, 5 },
+		{ "", 0, 0, 5 },
 	};
 	struct bench b = { NULL, "the same in 64 GiB", span_large, span_small };
 	struct bench_target st[3];
@@ -492,6 +506,9 @@ int bench_span(struct bench_target *t, int rounds)
 		printf("%-34s needs a 64-bit process\n", "span");
 		return 0;
 	}
+	span[1].size = five_level_span(t->dev, &span[1].hint);
+	snprintf(span[1].name, sizeof(span[1].name), "span: %llu PiB reservation",
+		 span[1].size >> 50);
 	st[0].stride = (64ULL << 30) / SPAN_VMAS;
 	st[0].pid = bench_spawn_target(SPAN_VMAS, 64ULL << 30, SPAN_TOUCH, NULL, &base, NULL);
 	st[0].base = base;
