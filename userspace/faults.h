@@ -54,7 +54,7 @@ int faults_entry_format(struct entry_format *f);
 bool faults_direct_map_at_zero(void);
 
 /*
- * faults_entry.c: arm64, whose do_page_fault() is handed each fault's
+ * faults_entry.c: arm64, whose do_mem_abort() is handed each abort's
  * syndrome (ESR_EL1); and what the syndrome says, as JSON.
  */
 bool faults_has_syndrome(void);

@@ -245,7 +245,7 @@ TEST_F(tracer, arm64_syndrome_agrees_with_the_entry_before)
 		SKIP(return, "the fault syndrome (ESR_EL1) is arm64's");
 	doc = trace_workload("touch", "200", &r);
 	ASSERT_NE(NULL, doc);
-	ASSERT_NE(NULL, json_get(doc, "mmu")) TH_LOG("no syndrome: fentry on do_page_fault?");
+	ASSERT_NE(NULL, json_get(doc, "mmu")) TH_LOG("no syndrome: fentry on do_mem_abort?");
 	EXPECT_COUNT(200, syndromes(doc, r.region, 0, "translation"), doc);
 	EXPECT_LE(200, json_int(json_get(doc, "mmu"), "translation"));
 	json_object_put(doc);

@@ -57,7 +57,7 @@ struct fault_start {
 	unsigned long long address;
 	unsigned int flags;
 	struct pt_regs *regs;
-	/* arm64: the syndrome do_page_fault() was handed, for the next fault. */
+	/* arm64: the syndrome do_mem_abort() was handed, for the next fault. */
 	unsigned long long esr;
 	bool has_esr;
 };
@@ -450,13 +450,13 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 }
 
 /*
- * arm64: do_page_fault() is handed the syndrome (ESR_EL1) of each user
- * translation, access-flag and permission fault before it calls
- * handle_mm_fault(): what the MMU said, beside what the kernel then did.
- * Counted here, once per exception; kept for the fault's event. It is a
- * kprobe-blacklisted function: fentry only.
+ * arm64: do_mem_abort() is handed the syndrome (ESR_EL1) of each data and
+ * instruction abort, before do_page_fault() (which ftrace cannot attach to:
+ * it lives in .kprobes.text) calls handle_mm_fault(): what the MMU said,
+ * beside what the kernel then did. Counted here, once per exception; kept
+ * for the fault's event. Kprobe-blacklisted too: fentry only.
  */
-SEC("fentry/do_page_fault")
+SEC("fentry/do_mem_abort")
 int BPF_PROG(fault_syndrome, unsigned long far, unsigned long esr, struct pt_regs *regs)
 {
 	struct fault_start *s;
