@@ -18,6 +18,8 @@ set -u
 JOBS=${JOBS:-$(nproc)}
 TIMEOUT=${VMATLAS_TIMEOUT:-1800}
 targets=${*:-$(target_names)}
+# A run that tests no kernel must not pass.
+[ -n "$targets" ] || { echo "vmatlas: no target to run (selftests/vm/targets)" >&2; exit 1; }
 
 run_begin check || exit 1
 

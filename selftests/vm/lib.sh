@@ -68,7 +68,7 @@ run_begin()
 # yes), or all of them.
 target_names()
 {
-	grep -v '^#' "$VM_DIR/targets" | awk -v all="${1:-}" 'NF && (all || $11 == "yes") { print $1 }'
+	grep -v '^#' "$VM_DIR/targets" | awk -v all="${1:-}" 'NF && (all || $10 == "yes") { print $1 }'
 }
 
 # Kernel image and headers for the loaded target: sets KREL VMLINUZ KMODDIR
