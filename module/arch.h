@@ -52,5 +52,10 @@ bool vmatlas_arch_linear(u64 addr, u64 *phys);
  * image's first byte (_text), or 0 if it cannot be told.
  */
 unsigned long vmatlas_layout_arch(struct vmatlas_layout *l);
+/*
+ * The MMU's control register and table bases, as the calling task runs
+ * (struct vmatlas_layout's @mmu_control, @table_base_user and _kernel).
+ */
+void vmatlas_arch_mmu_regs(u64 *control, u64 *user_base, u64 *kernel_base);
 
 #endif /* _VMATLAS_ARCH_H */

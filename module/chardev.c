@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "arch.h"
 #include "vmatlas.h"
 
 /*
@@ -293,6 +294,14 @@ static long vmatlas_ioctl_layout(struct file *file, void __user *uarg)
 	if (!vmatlas_may_see_kernel(file))
 		goto out_free;
 	vmatlas_layout_get(req);
+	vmatlas_arch_mmu_regs(&req->mmu_control, &req->table_base_user, &req->table_base_kernel);
+	req->out_flags |= VMATLAS_LAYOUT_MMU;
+	/* Physical addresses of page tables: as WALK's levels[].table. */
+	if (!vmatlas_privileged(file)) {
+		req->table_base_user = 0;
+		req->table_base_kernel = 0;
+		req->out_flags |= VMATLAS_LAYOUT_TABLES_HIDDEN;
+	}
 	ret = vmatlas_write_reply(uarg, req, sizeof(*req), usize);
 out_free:
 	kfree(req);

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "libvmatlas.h"
+#include "mmu_regs.h"
 #include "names.h"
 #include "output.h"
 #include "parse.h"
@@ -82,6 +83,7 @@ static void layout_to_json(const struct vmatlas_layout *l, struct json_object *d
 	json_object_object_add(doc, "page_size", json_object_new_int64(l->page_size));
 	json_object_object_add(doc, "lowmem_bytes", json_object_new_uint64(l->lowmem_bytes));
 	json_object_object_add(doc, "highmem_bytes", json_object_new_uint64(l->highmem_bytes));
+	json_object_object_add(doc, "mmu", mmu_regs_json(l));
 }
 
 /* One "key  value" line of the header. */
@@ -109,6 +111,56 @@ static void layout_print_end(FILE *out, struct json_object *end)
 	fputs(strcmp(text, "0x0") ? text : "top", out);
 }
 
+/* "TTBR0_EL1 0x... (table 0x..., ASID 3)", or "hidden". */
+static void layout_print_base(FILE *out, struct json_object *b)
+{
+	struct json_object *tag = out_get(b, "asid") ?: out_get(b, "pcid");
+
+	if (!out_get(b, "value")) {
+		fprintf(out, "%s hidden (needs CAP_SYS_ADMIN)", out_get_str(b, "register"));
+		return;
+	}
+	fprintf(out, "%s %s (table %s", out_get_str(b, "register"), out_get_str(b, "value"),
+		out_get_str(b, "table"));
+	if (tag)
+		fprintf(out, ", %s %lld", out_get(b, "asid") ? "ASID" : "PCID",
+			(long long)json_object_get_int64(tag));
+	fputc(')', out);
+}
+
+/* The MMU's control register, decoded, and the table bases. */
+static void layout_print_mmu(FILE *out, struct json_object *mmu)
+{
+	struct json_object *c = out_get(mmu, "control");
+
+	if (!mmu)
+		return;
+	if (out_get(c, "user_va_bits")) {
+		layout_print_line(out, "mmu", "%s %s", out_get_str(c, "register"),
+				  out_get_str(c, "value"));
+		layout_print_line(out, "", "user %llu bits, kernel %llu bits, %llu-byte pages",
+				  out_get_u64(c, "user_va_bits"), out_get_u64(c, "kernel_va_bits"),
+				  out_get_u64(c, "user_granule"));
+		layout_print_line(out, "", "PA %llu bits, LPA2 %s, hardware AF %s, dirty %s",
+				  out_get_u64(c, "pa_bits"), layout_yes_no(c, "lpa2"),
+				  layout_yes_no(c, "hw_access_flag"), layout_yes_no(c, "hw_dirty"));
+	} else {
+		layout_print_line(out, "mmu", "%s %s: PAE %s, LA57 %s, PGE %s, PCID %s",
+				  out_get_str(c, "register"), out_get_str(c, "value"),
+				  layout_yes_no(c, "pae"), layout_yes_no(c, "la57"),
+				  layout_yes_no(c, "pge"), layout_yes_no(c, "pcid"));
+		layout_print_line(out, "", "SMEP %s, SMAP %s", layout_yes_no(c, "smep"),
+				  layout_yes_no(c, "smap"));
+	}
+	fprintf(out, "%-12s  ", "tables");
+	layout_print_base(out, out_get(mmu, "table_base_user"));
+	if (out_get(mmu, "table_base_kernel")) {
+		fprintf(out, "\n%-12s  ", "");
+		layout_print_base(out, out_get(mmu, "table_base_kernel"));
+	}
+	fputc('\n', out);
+}
+
 static const struct out_column layout_columns[] = {
 	{ "REGION", "name", OUT_LEFT },
 	{ "START", "start", OUT_RIGHT },
@@ -131,6 +183,7 @@ static int layout_print(FILE *out, struct json_object *doc)
 	layout_print_line(out, "page_size", "%llu", out_get_u64(doc, "page_size"));
 	layout_print_line(out, "lowmem", "%llu MiB", out_get_u64(doc, "lowmem_bytes") >> 20);
 	layout_print_line(out, "highmem", "%llu MiB", out_get_u64(doc, "highmem_bytes") >> 20);
+	layout_print_mmu(out, out_get(doc, "mmu"));
 	fputc('\n', out);
 	return out_print_table(out, out_get(doc, "regions"), layout_columns,
 			       ARRAY_SIZE(layout_columns));

@@ -58,6 +58,8 @@ struct vmatlas_region {
 /* struct vmatlas_layout.out_flags */
 #define VMATLAS_LAYOUT_KASLR_IMAGE	(1U << 0)	/* the image moved from its link address */
 #define VMATLAS_LAYOUT_KASLR_MEMORY	(1U << 1)	/* direct map, vmalloc, vmemmap moved */
+#define VMATLAS_LAYOUT_MMU		(1U << 2)	/* @mmu_control and table bases read */
+#define VMATLAS_LAYOUT_TABLES_HIDDEN	(1U << 3)	/* the table bases read as zero */
 
 /**
  * struct vmatlas_layout - VMATLAS_IOC_LAYOUT: this boot's kernel memory map
@@ -75,6 +77,16 @@ struct vmatlas_region {
  * @lowmem_bytes: (out) RAM the direct map covers (managed pages)
  * @highmem_bytes: (out) RAM outside it (32-bit highmem), 0 on 64-bit
  * @regions: (out) the regions
+ * @mmu_control: (out) how the MMU translates, read on the calling CPU: arm64's
+ *	TCR_EL1 (T0SZ, T1SZ, TG0, TG1, IPS, AS, HA, HD, DS), x86's CR4 (PAE,
+ *	PGE, PCIDE, LA57, SMEP, SMAP)
+ * @table_base_user: (out) the calling task's table base: arm64's TTBR0_EL1
+ *	(ASID in bits 63-48), x86's CR3 (PCID in bits 11-0)
+ * @table_base_kernel: (out) arm64's TTBR1_EL1, the kernel half's own base;
+ *	0 on x86, whose kernel half lives in every process's top table
+ *
+ * The table bases hold physical addresses: without CAP_SYS_ADMIN at open
+ * they read as zero and VMATLAS_LAYOUT_TABLES_HIDDEN is set.
  */
 struct vmatlas_layout {
 	__u32 size;
@@ -91,9 +103,13 @@ struct vmatlas_layout {
 	__u64 lowmem_bytes;
 	__u64 highmem_bytes;
 	struct vmatlas_region regions[VMATLAS_MAX_REGIONS];
+	__u64 mmu_control;
+	__u64 table_base_user;
+	__u64 table_base_kernel;
 };
 
 #define VMATLAS_LAYOUT_SIZE_VER0	(80 + 24 * 24)
+#define VMATLAS_LAYOUT_SIZE_VER1	(VMATLAS_LAYOUT_SIZE_VER0 + 24)
 
 /* struct vmatlas_kaddr.out_flags */
 #define VMATLAS_KADDR_LOGICAL	(1U << 0)	/* in the direct map: a logical address */

@@ -124,6 +124,25 @@ unsigned int vmatlas_arch_levels(void)
 }
 
 /*
+ * TCR_EL1 is the same on every CPU. TTBR0_EL1 is the calling task's while
+ * the kernel runs for it, unless software PAN parks it on a reserved table
+ * (CONFIG_ARM64_SW_TTBR0_PAN, on CPUs without PAN): then the value uaccess
+ * would install is in the thread's own copy.
+ */
+void vmatlas_arch_mmu_regs(u64 *control, u64 *user_base, u64 *kernel_base)
+{
+	*control = read_sysreg(tcr_el1);
+	*kernel_base = read_sysreg(ttbr1_el1);
+#ifdef CONFIG_ARM64_SW_TTBR0_PAN
+	if (system_uses_ttbr0_pan()) {
+		*user_base = READ_ONCE(current_thread_info()->ttbr0);
+		return;
+	}
+#endif
+	*user_base = read_sysreg(ttbr0_el1);
+}
+
+/*
  * Folded at boot, the levels above the hardware's first are phantoms: the
  * PGD entry pgd_offset() finds indexes the table with the bits of a level
  * the CPU does not have, and p4d_offset() (4K pages) or pud_offset() (16K)

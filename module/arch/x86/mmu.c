@@ -7,6 +7,7 @@
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <asm/pgtable.h>
+#include <asm/special_insns.h>
 
 #include "arch.h"
 #include "layout.h"
@@ -64,6 +65,18 @@ unsigned int vmatlas_arch_levels(void)
 		return 4;
 #endif
 	return CONFIG_PGTABLE_LEVELS;
+}
+
+/*
+ * CR4 from the register (the kernel's shadow, cr4_read_shadow(), is
+ * exported to KVM alone since 7.x), CR3 too: the caller's PGD, or with PTI
+ * its kernel half's, which is mm->pgd too.
+ */
+void vmatlas_arch_mmu_regs(u64 *control, u64 *user_base, u64 *kernel_base)
+{
+	*control = native_read_cr4();
+	*user_base = __read_cr3();
+	*kernel_base = 0;
 }
 
 /* x86 folds the P4D into the PGD: pgd_index() follows the paging mode. */
