@@ -64,5 +64,25 @@ printf 'vmatlas-vm: run-exit 0\n[ 1.0] Call Trace:\n' | vm | RUN=1 expect demo_k
 printf 'vmatlas-vm: module load failed\nvmatlas-vm: run-exit 0\nvmatlas-vm: done\n' |
 	RUN=1 expect demo_module_not_loaded 1 1 0
 
+# The matrix make check runs: every target whose last column says yes, read
+# by the same function check.sh uses (a column misread once ran nothing).
+check_matrix()
+{
+	local want got
+
+	. "$dir/lib.sh"
+	want=$(grep -v '^#' "$dir/targets" | awk 'NF && $NF == "yes" { print $1 }' | xargs)
+	got=$(target_names | xargs)
+	if [ -n "$want" ] && [ "$got" = "$want" ] &&
+		[ "$(target_names all | wc -l)" = "$(grep -vc '^#' "$dir/targets")" ]; then
+		npass=$((npass + 1))
+	else
+		nfail=$((nfail + 1))
+		failed="$failed
+FAILED parse_test matrix: target_names gives '$got', the table '$want'"
+	fi
+}
+check_matrix
+
 printf 'PASS %d\nFAIL %d\nSKIP 0\n%s\n' "$npass" "$nfail" "${failed#?}"
 [ "$nfail" = 0 ]
