@@ -85,9 +85,6 @@ struct faults_module {
 	unsigned int levels;
 };
 
-/* The entry format of this kernel's architecture: the walk's and pte_json()'s. */
-static struct entry_format faults_fmt;
-
 /* The programs of one way to attach; the others are not loaded. */
 enum faults_attach { FA_FENTRY, FA_KPROBE, FA_TRACEPOINT };
 
@@ -156,38 +153,6 @@ static void faults_probe_module(struct faults_module *m)
 	vmatlas_close(fd);
 }
 
-static struct json_object *pte_json(unsigned int level, unsigned long long pte,
-				    const struct fault_page *pg)
-{
-	const struct entry_format *f = &faults_fmt;
-	struct json_object *o;
-
-	if (level == PTE_UNKNOWN)
-		return NULL;
-	o = json_object_new_object();
-	json_object_object_add(o, "present", json_object_new_boolean(level && level <= 3));
-	json_object_object_add(o, "swap", json_object_new_boolean(level == PTE_SWAP));
-	json_object_object_add(o, "entry", out_hex(pte));
-	if (level >= PTE_LEAF_PTE && level <= PTE_LEAF_PUD) {
-		/* PTE, PMD, PUD: each level's index above the page's offset. */
-		unsigned int shift = f->page_shift + (level - PTE_LEAF_PTE) * f->index_bits;
-
-		json_object_object_add(o, "writable", json_object_new_boolean(!!(pte & f->write)));
-		json_object_object_add(o, "pfn", out_hex((pte & f->addr) >> f->page_shift));
-		json_object_object_add(o, "size", json_object_new_int64(1LL << shift));
-	}
-	/* The struct page, from the kfunc only. */
-	if (pg->mapcount >= 0) {
-		json_object_object_add(o, "mapcount", json_object_new_int64(pg->mapcount));
-		json_object_object_add(o, "refcount", json_object_new_int64(pg->refcount));
-		json_object_object_add(o, "anon",
-				       json_object_new_boolean(pg->flags & VMATLAS_PG_ANON));
-		json_object_object_add(o, "zero_page",
-				       json_object_new_boolean(pg->flags & VMATLAS_PG_ZERO));
-	}
-	return o;
-}
-
 static int faults_on_event(void *ctx, void *data, size_t len)
 {
 	const struct fault_event *e = data;
@@ -216,9 +181,9 @@ static int faults_on_event(void *ctx, void *data, size_t len)
 	json_object_object_add(vma, "end", out_hex(e->vma_end));
 	json_object_object_add(o, "vma", vma);
 	json_object_object_add(o, "pte_before",
-			       pte_json(e->level_before, e->pte_before, &e->page_before));
+			       faults_pte_json(e->level_before, e->pte_before, &e->page_before));
 	json_object_object_add(o, "pte_after",
-			       pte_json(e->level_after, e->pte_after, &e->page_after));
+			       faults_pte_json(e->level_after, e->pte_after, &e->page_after));
 	if (faults_syndrome)
 		json_object_object_add(o, "mmu", e->has_esr ? faults_syndrome_json(e->esr) : NULL);
 	json_object_array_add(events, o);

@@ -50,6 +50,15 @@ struct entry_format;
  */
 int faults_entry_format(struct entry_format *f);
 
+/* faults_entry.c: the format faults_entry_format() filled, for the walk. */
+extern struct entry_format faults_fmt;
+
+struct fault_page;
+
+/* faults_entry.c: an event's entry (PTE_* @level), decoded; NULL if unknown. */
+struct json_object *faults_pte_json(unsigned int level, unsigned long long pte,
+				    const struct fault_page *pg);
+
 /* faults_entry.c: the direct map maps physical 0 at its start (x86-64). */
 bool faults_direct_map_at_zero(void);
 

@@ -11,6 +11,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <linux/vmatlas.h>
+
 #include "bpf/faults.h"
 #include "faults.h"
 #include "output.h"
@@ -24,6 +26,9 @@ static bool arm64_present_invalid_is_ng(const char *release)
 		return true;
 	return major > 6 || (major == 6 && minor >= 10);
 }
+
+/* The entry format of this kernel's architecture: the walk's and the events'. */
+struct entry_format faults_fmt;
 
 int faults_entry_format(struct entry_format *f)
 {
@@ -97,5 +102,38 @@ struct json_object *faults_syndrome_json(unsigned long long esr)
 				   json_object_new_int(fsc == 0x2b ? -1 : (int)(fsc & 3)));
 	json_object_object_add(o, "write", data ? json_object_new_boolean(esr & (1U << 6)) :
 				   NULL);
+	return o;
+}
+
+/* An event's entry before or after the fault, decoded with faults_fmt. */
+struct json_object *faults_pte_json(unsigned int level, unsigned long long pte,
+				    const struct fault_page *pg)
+{
+	const struct entry_format *f = &faults_fmt;
+	struct json_object *o;
+
+	if (level == PTE_UNKNOWN)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "present", json_object_new_boolean(level && level <= 3));
+	json_object_object_add(o, "swap", json_object_new_boolean(level == PTE_SWAP));
+	json_object_object_add(o, "entry", out_hex(pte));
+	if (level >= PTE_LEAF_PTE && level <= PTE_LEAF_PUD) {
+		/* PTE, PMD, PUD: each level's index above the page's offset. */
+		unsigned int shift = f->page_shift + (level - PTE_LEAF_PTE) * f->index_bits;
+
+		json_object_object_add(o, "writable", json_object_new_boolean(!!(pte & f->write)));
+		json_object_object_add(o, "pfn", out_hex((pte & f->addr) >> f->page_shift));
+		json_object_object_add(o, "size", json_object_new_int64(1LL << shift));
+	}
+	/* The struct page, from the kfunc only. */
+	if (pg->mapcount >= 0) {
+		json_object_object_add(o, "mapcount", json_object_new_int64(pg->mapcount));
+		json_object_object_add(o, "refcount", json_object_new_int64(pg->refcount));
+		json_object_object_add(o, "anon",
+				       json_object_new_boolean(pg->flags & VMATLAS_PG_ANON));
+		json_object_object_add(o, "zero_page",
+				       json_object_new_boolean(pg->flags & VMATLAS_PG_ZERO));
+	}
 	return o;
 }
