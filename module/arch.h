@@ -30,6 +30,13 @@ struct vmatlas_kleaf {
 u64 vmatlas_arch_entry_bits(u64 entry, unsigned int level, bool leaf);
 /* The bits of an entry that hold a physical address. */
 u64 vmatlas_arch_phys_mask(void);
+/*
+ * What one TLB entry may hold of a present leaf of @size at @level: @size,
+ * or the whole run when the entry carries a contiguous hint.
+ */
+u64 vmatlas_arch_tlb_size(u64 entry, unsigned int level, u64 size);
+/* What a run of leaves with the contiguous hint at @level maps; 0: no hint. */
+u64 vmatlas_arch_cont_size(unsigned int level);
 /* Page-table levels in use now, with the levels folded at boot left out. */
 unsigned int vmatlas_arch_levels(void);
 

@@ -15,6 +15,16 @@
 #include "arch.h"
 #include "vmatlas.h"
 
+/* A struct grows only at its end, and each size it had stays published. */
+static_assert(sizeof(struct vmatlas_info) == VMATLAS_INFO_SIZE_VER1);
+static_assert(sizeof(struct vmatlas_vmas) == VMATLAS_VMAS_SIZE_VER0);
+static_assert(sizeof(struct vmatlas_walk) == VMATLAS_WALK_SIZE_VER1);
+static_assert(sizeof(struct vmatlas_ptdump) == VMATLAS_PTDUMP_SIZE_VER0);
+static_assert(sizeof(struct vmatlas_translate) == VMATLAS_TRANSLATE_SIZE_VER0);
+static_assert(sizeof(struct vmatlas_layout) == VMATLAS_LAYOUT_SIZE_VER1);
+static_assert(sizeof(struct vmatlas_kaddr) == VMATLAS_KADDR_SIZE_VER0);
+static_assert(sizeof(struct vmatlas_lab) == VMATLAS_LAB_SIZE_VER0);
+
 /*
  * Read a request that starts with its own __u32 size. Sizes below the first
  * published layout are -EINVAL; larger ones are accepted if the bytes this

@@ -113,14 +113,19 @@ static int vmatlas_walk_show(struct seq_file *m, void *unused)
 			   l->flags & VMATLAS_LVL_NONE ? " none" : "",
 			   l->flags & VMATLAS_LVL_BAD ? " bad" : "");
 	}
-	if (w->out_flags & VMATLAS_WALK_PRESENT)
-		seq_printf(m, "present page_size %llu phys %#llx pfn %#llx\n",
+	if (w->out_flags & VMATLAS_WALK_PRESENT) {
+		seq_printf(m, "present page_size %llu phys %#llx pfn %#llx",
 			   w->page_size, w->phys, w->pfn);
-	else if (w->swap_kind)
+		/* A contiguous run: what one TLB entry may hold. */
+		if (w->tlb_size != w->page_size)
+			seq_printf(m, " tlb_size %llu", w->tlb_size);
+		seq_putc(m, '\n');
+	} else if (w->swap_kind) {
 		seq_printf(m, "swap kind %u type %u offset %#llx\n",
 			   w->swap_kind, w->swap_type, w->swap_offset);
-	else
+	} else {
 		seq_puts(m, "not present\n");
+	}
 out:
 	kfree(w);
 	return 0;

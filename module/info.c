@@ -20,6 +20,7 @@
 void vmatlas_info_fill(struct vmatlas_info *info, const struct file *file)
 {
 	struct new_utsname *uts = utsname();
+	unsigned int level;
 
 	info->abi_version = VMATLAS_ABI_VERSION;
 	info->page_size = PAGE_SIZE;
@@ -40,4 +41,6 @@ void vmatlas_info_fill(struct vmatlas_info *info, const struct file *file)
 	strscpy_pad(info->module_version, VMATLAS_VERSION, sizeof(info->module_version));
 	strscpy_pad(info->arch, uts->machine, sizeof(info->arch));
 	strscpy_pad(info->release, uts->release, sizeof(info->release));
+	for (level = 0; level < VMATLAS_LEVELS; level++)
+		info->cont_size[level] = vmatlas_arch_cont_size(level);
 }

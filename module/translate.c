@@ -9,6 +9,7 @@
 #include <linux/mm.h>
 #include <linux/string.h>
 
+#include "arch.h"
 #include "trace.h"
 #include "vmatlas.h"
 
@@ -50,6 +51,7 @@ static int translate_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *l
 		return 0;
 	}
 	out->out_flags |= VMATLAS_WALK_PRESENT;
+	out->tlb_size = vmatlas_arch_tlb_size(leaf->entry, leaf->level, leaf->size);
 	out->pfn = leaf->pfn;
 	out->phys = PFN_PHYS(leaf->pfn) | offset_in_page(out->addr);
 	tw->page = vmatlas_leaf_page(w->vma, leaf, &tw->zero);

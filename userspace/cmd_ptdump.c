@@ -6,6 +6,7 @@
 #include <argp.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "libvmatlas.h"
@@ -20,6 +21,8 @@ static const char ptdump_doc[] =
 "\n"
 "ADDR is hexadecimal with 0x, or decimal, and page aligned. By default the\n"
 "range goes from the start of the first VMA to the end of the last one.\n"
+"TLB is what one TLB entry may hold: a leaf, or on arm64 a whole run of\n"
+"leaves with the contiguous hint (flag cont).\n"
 "\n"
 "EXAMPLES:\n"
 "    vmatlas ptdump 1234                           # all VMAs of process 1234\n"
@@ -62,6 +65,16 @@ static const struct argp ptdump_argp = {
 	.children = vmatlas_common_children,
 };
 
+/* INFO's contiguous-run sizes, per level: what a "cont" run's TLB entries hold. */
+static __u64 ptdump_cont_size[VMATLAS_LEVELS];
+
+static __u64 ptdump_tlb_size(const struct vmatlas_run *run)
+{
+	if ((run->bits & VMATLAS_ENT_ARM64_CONT) && ptdump_cont_size[run->level])
+		return ptdump_cont_size[run->level];
+	return run->page_size;
+}
+
 /* The start of the first VMA and the end of the last one. */
 struct ptdump_bounds {
 	unsigned long long start, end;
@@ -92,6 +105,7 @@ static int ptdump_range(int fd, unsigned long long *start, unsigned long long *e
 	err = vmatlas_get_info(fd, &info);
 	if (err)
 		return err;
+	memcpy(ptdump_cont_size, info.cont_size, sizeof(ptdump_cont_size));
 	if (ptdump_args.has_start && ptdump_args.start % info.page_size) {
 		vmatlas_error("--start 0x%llx: not page aligned", ptdump_args.start);
 		return 2;
@@ -137,6 +151,7 @@ static void ptdump_write_json(FILE *out)
 		out_json_hex(&j, "end", run->end);
 		out_json_u64(&j, "size", run->end - run->start);
 		out_json_u64(&j, "page_size", run->page_size);
+		out_json_u64(&j, "tlb_size", ptdump_tlb_size(run));
 		out_json_str(&j, "level", names_level(run->level));
 		names_json_bits(&j, "flags", &names_ent, run->bits);
 		out_json_hex_or_null(&j, "phys", run->phys != VMATLAS_NO_PHYS, run->phys);
@@ -164,6 +179,11 @@ static const char *ptdump_cell_size(const void *rows, size_t i, size_t arg, char
 	return out_cell_size(buf, run->end - run->start);
 }
 
+static const char *ptdump_cell_tlb(const void *rows, size_t i, size_t arg, char *buf)
+{
+	return out_cell_size(buf, ptdump_tlb_size(ptdump_run_at(rows, i)));
+}
+
 static const char *ptdump_cell_level(const void *rows, size_t i, size_t arg, char *buf)
 {
 	return names_level(ptdump_run_at(rows, i)->level);
@@ -187,6 +207,7 @@ static const struct out_col ptdump_columns[] = {
 	{ "END", OUT_RIGHT, ptdump_cell_hex, offsetof(struct vmatlas_run, end) },
 	{ "SIZE", OUT_RIGHT, ptdump_cell_size },
 	{ "LEVEL", OUT_LEFT, ptdump_cell_level },
+	{ "TLB", OUT_RIGHT, ptdump_cell_tlb },
 	{ "FLAGS", OUT_LEFT, ptdump_cell_flags },
 	{ "PHYS", OUT_LEFT, ptdump_cell_phys },
 };

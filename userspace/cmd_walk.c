@@ -121,6 +121,7 @@ static struct json_object *walk_to_json(const struct vmatlas_walk *w)
 	json_object_object_add(obj, "addr", out_hex(w->addr));
 	json_object_object_add(obj, "present", json_object_new_boolean(present));
 	json_object_object_add(obj, "page_size", json_object_new_uint64(w->page_size));
+	json_object_object_add(obj, "tlb_size", json_object_new_uint64(w->tlb_size));
 	json_object_object_add(obj, "phys", out_hex_or_null(phys, w->phys));
 	json_object_object_add(obj, "pfn", out_hex_or_null(phys, w->pfn));
 	json_object_object_add(obj, "swap", walk_swap_to_json(w));
@@ -156,6 +157,19 @@ static const struct out_column walk_columns[] = {
 	{ "NOTE", NULL, OUT_LEFT, walk_print_note },
 };
 
+/* A leaf with the contiguous hint: the run one TLB entry may hold. */
+static void walk_print_cont(FILE *out, struct json_object *res)
+{
+	unsigned long long page = out_get_u64(res, "page_size");
+	unsigned long long tlb = out_get_u64(res, "tlb_size");
+
+	if (!page || tlb <= page)
+		return;
+	fprintf(out, "contiguous: one of %llu entries the TLB may hold as one ", tlb / page);
+	out_print_size(out, tlb, false);
+	fputs(" translation\n", out);
+}
+
 /* The last line about a translation: where it leads, or why nowhere. */
 static void walk_print_outcome(FILE *out, struct json_object *res)
 {
@@ -171,6 +185,7 @@ static void walk_print_outcome(FILE *out, struct json_object *res)
 				out_get_str(res, "pfn"));
 		else
 			fputs(" page, phys hidden (needs CAP_SYS_ADMIN)\n", out);
+		walk_print_cont(out, res);
 	} else if (swap) {
 		fprintf(out, "swapped: kind %s, type %s, offset %s\n", out_get_str(swap, "kind"),
 			out_get_str(swap, "type"),

@@ -34,6 +34,7 @@ static int kernel_present(unsigned long long bits)
 int vx_open(struct vx *x)
 {
 	struct vmatlas_info info = { .size = sizeof(info) };
+	unsigned int i;
 
 	memset(x, 0, sizeof(*x));
 	x->fd = open(VMATLAS_TEST_DEVICE, O_RDONLY | O_CLOEXEC);
@@ -51,6 +52,8 @@ int vx_open(struct vx *x)
 	x->pmd = pmd_size(info.levels);
 	x->pud = 1ULL << level_shift(2, info.levels);
 	x->phys = !!(info.features & VMATLAS_FEAT_PHYS);
+	for (i = 0; i < VMATLAS_LEVELS; i++)
+		x->cont[i] = info.cont_size[i];
 	return 0;
 }
 
@@ -245,6 +248,18 @@ int vx_vmas_check(const struct vx *x, const struct vmatlas_vmas *req,
 	return 0;
 }
 
+/*
+ * What one TLB entry may hold of a present leaf: the leaf, or its contiguous
+ * run if the MMU may use the entry (not PROT_NONE, which the MMU never caches).
+ */
+static unsigned long long tlb_size(const struct vx *x, unsigned long long size, __u64 bits,
+				   unsigned int level)
+{
+	__u64 cont = VMATLAS_ENT_ARM64_CONT | VMATLAS_ENT_PRESENT;
+
+	return (bits & cont) == cont && x->cont[level] ? x->cont[level] : size;
+}
+
 int vx_walk_check(const struct vx *x, const struct vmatlas_walk *w, unsigned long long addr,
 		  char *why, size_t len)
 {
@@ -295,7 +310,12 @@ int vx_walk_check(const struct vx *x, const struct vmatlas_walk *w, unsigned lon
 				    w->pfn, w->phys, addr);
 		if (w->swap_kind)
 			return fail(why, len, "present and swap kind %u", w->swap_kind);
+		if (w->tlb_size != tlb_size(x, w->page_size, stop->bits, w->stop_level))
+			return fail(why, len, "tlb_size %llu for a %llu leaf, bits %#llx",
+				    w->tlb_size, w->page_size, stop->bits);
 	} else {
+		if (w->tlb_size)
+			return fail(why, len, "not present, yet tlb_size %llu", w->tlb_size);
 		if (w->pfn || w->phys || (w->out_flags & VMATLAS_WALK_PAGE))
 			return fail(why, len, "not present, yet pfn %#llx phys %#llx out_flags %#x",
 				    w->pfn, w->phys,

@@ -22,6 +22,7 @@ struct vx {
 	unsigned long long pud;		/* what a PUD leaf maps */
 	unsigned int levels;
 	int phys;			/* VMATLAS_FEAT_PHYS: frames are shown */
+	unsigned long long cont[VMATLAS_LEVELS];	/* INFO's contiguous-run sizes */
 };
 
 /* Open /dev/vmatlas and ask INFO; 0 or -errno. */

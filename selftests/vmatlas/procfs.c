@@ -46,6 +46,7 @@ static void parse_smaps_field(const char *line, struct smaps_vma *v)
 		{ "Shared_Dirty:", offsetof(struct smaps_vma, shared_dirty) },
 		{ "Private_Hugetlb:", offsetof(struct smaps_vma, private_hugetlb) },
 		{ "Shared_Hugetlb:", offsetof(struct smaps_vma, shared_hugetlb) },
+		{ "KernelPageSize:", offsetof(struct smaps_vma, kernel_page) },
 	};
 	size_t i;
 
@@ -123,6 +124,19 @@ __u64 pagemap_entry(int fd, unsigned long long addr, long page)
 	if (pread(fd, &e, sizeof(e), (off_t)(addr / page) * sizeof(e)) != sizeof(e))
 		return 0;
 	return e;
+}
+
+__u64 kpage_flags(unsigned long long pfn)
+{
+	int fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	__u64 flags = 0;
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &flags, sizeof(flags), (off_t)(pfn * sizeof(flags))) != sizeof(flags))
+		flags = 0;
+	close(fd);
+	return flags;
 }
 
 /*

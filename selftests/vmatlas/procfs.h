@@ -19,6 +19,7 @@ struct smaps_vma {
 	/* in kB, as smaps prints them */
 	unsigned long long rss, swap, anonymous, anon_huge, shmem_pmd, file_pmd;
 	unsigned long long shared_clean, shared_dirty, private_hugetlb, shared_hugetlb;
+	unsigned long long kernel_page;	/* KernelPageSize: a hugetlb page's size */
 	char vmflags[256];
 };
 
@@ -37,6 +38,15 @@ struct smaps_vma *smaps_find(struct smaps_vma *v, int n, unsigned long long star
 #define PM_FILE	BIT_ULL(61)
 #define PM_SWAP	BIT_ULL(62)
 #define PM_PRESENT	BIT_ULL(63)
+
+/* /proc/kpageflags bits (Documentation/admin-guide/mm/pagemap.rst) */
+#define KPF_COMPOUND_HEAD	15
+#define KPF_COMPOUND_TAIL	16
+#define KPF_HUGE		17
+#define KPF_THP			22
+
+/* The /proc/kpageflags word of @pfn (root only); 0 on a read error. */
+__u64 kpage_flags(unsigned long long pfn);
 
 /* Open /proc/PID/pagemap; -errno on failure. */
 int pagemap_open(pid_t pid);

@@ -76,7 +76,7 @@ static const struct json_member ptdump_doc_members[] = {
 static const struct json_member ptdump_run_members[] = {
 	{ "start", json_type_string }, { "end", json_type_string },
 	{ "size", json_type_int }, { "page_size", json_type_int },
-	{ "level", json_type_string }, { "flags", json_type_array },
+	{ "tlb_size", json_type_int }, { "level", json_type_string }, { "flags", json_type_array },
 	{ "phys", json_type_string, true },
 };
 

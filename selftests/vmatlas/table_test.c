@@ -341,6 +341,9 @@ static char *stable_flags(char *flags)
 	return flags;
 }
 
+/* The line after the outcome for a leaf with the contiguous hint. */
+#define WALK_CONT_LINE	"contiguous: one of %llu entries the TLB may hold as one %llu %7s"
+
 /* Check one block of a walk table against its JSON result and pagemap. */
 static void check_walk_block(struct __test_metadata *_metadata, const char **text,
 			     struct json_object *r, struct smaps_vma *s, int ns, int pm, long page)
@@ -350,7 +353,7 @@ static void check_walk_block(struct __test_metadata *_metadata, const char **tex
 	struct json_object *pg = json_get(r, "page");
 	char line[1024], hdr[256], perms[8], name[16], flags[512], note[16], unit[8];
 	char want[512], kindbuf[16];
-	long long index, type, mapcount, refcount, order;
+	long long index, type, mapcount, refcount, order, tlb = json_int(r, "tlb_size");
 	struct smaps_vma *v = NULL;
 	size_t i;
 	int k;
@@ -399,6 +402,13 @@ static void check_walk_block(struct __test_metadata *_metadata, const char **tex
 		EXPECT_EQ(json_hex(r, "pfn"), pfn);
 		EXPECT_EQ(e & PM_PFN_MASK, pfn) TH_LOG("pagemap's frame, '%s'", line);
 		EXPECT_EQ(phys, pfn * page + (addr & (page - 1)));
+		if (tlb > json_int(r, "page_size")) {
+			ASSERT_TRUE(next_line(text, line, sizeof(line)));
+			k = sscanf(line, WALK_CONT_LINE, &n, &pfn, unit);
+			ASSERT_EQ(3, k) TH_LOG("contiguous: '%s'", line);
+			EXPECT_EQ(tlb / json_int(r, "page_size"), n);
+			EXPECT_EQ(tlb, long_size(pfn, unit)) TH_LOG("'%s'", line);
+		}
 	} else if (e & PM_SWAP) {
 		ASSERT_NE(NULL, swap);
 		k = sscanf(line, "swapped: kind %15[^,], type %lld, offset %llx", kindbuf, &type,
@@ -510,13 +520,13 @@ TEST_F(layout, ptdump_table_rows_are_the_json_runs_and_pagemap)
 	const char *const targs[] = { "ptdump", self->pid, NULL };
 	const char *const jargs[] = { "ptdump", "--json", self->pid, NULL };
 	char line[1024], head[1024], hdr[128], size[32], lvl[16], flags[512], phys[32];
-	char want[512];
+	char tlb[32], want[512];
 	static struct run_result tab, js;
 	struct json_object *doc, *runs;
 	unsigned long long start, end;
 	const char *text;
 	size_t rows = 0;
-	int pm, n;
+	int pm, n, cont;
 
 	text = tool_text(&tab, targs);
 	ASSERT_NE(NULL, text);
@@ -528,21 +538,27 @@ TEST_F(layout, ptdump_table_rows_are_the_json_runs_and_pagemap)
 	EXPECT_TRUE(json_layout_ok(js.out)) TH_LOG("ptdump --json is not json-c's layout");
 	ASSERT_TRUE(next_line(&text, head, sizeof(head)));
 	words(head, hdr, sizeof(hdr));
-	EXPECT_STREQ("START END SIZE LEVEL FLAGS PHYS", hdr);
+	EXPECT_STREQ("START END SIZE LEVEL TLB FLAGS PHYS", hdr);
 	while (next_line(&text, line, sizeof(line))) {
 		struct json_object *r = json_object_array_get_idx(runs, rows);
 
 		ASSERT_NE(NULL, r) TH_LOG("more rows than runs: '%s'", line);
-		n = sscanf(line, "%llx %llx %31s %15s %511s %31s", &start, &end, size, lvl, flags,
-			   phys);
-		ASSERT_EQ(6, n) TH_LOG("row '%s'", line);
-		check_columns(_metadata, head, line, "RRRLLL");
+		n = sscanf(line, "%llx %llx %31s %15s %31s %511s %31s", &start, &end, size, lvl,
+			   tlb, flags, phys);
+		ASSERT_EQ(7, n) TH_LOG("row '%s'", line);
+		check_columns(_metadata, head, line, "RRRLRLL");
 		EXPECT_EQ(json_hex(r, "start"), start) TH_LOG("row '%s'", line);
 		EXPECT_EQ(json_hex(r, "end"), end) TH_LOG("row '%s'", line);
 		size_cell(end - start, want, sizeof(want));
 		EXPECT_STREQ(want, size) TH_LOG("row '%s'", line);
 		EXPECT_EQ(end - start, json_int(r, "size"));
 		EXPECT_STREQ(json_object_get_string(json_get(r, "level")), lvl);
+		size_cell(json_int(r, "tlb_size"), want, sizeof(want));
+		EXPECT_STREQ(want, tlb) TH_LOG("row '%s'", line);
+		/* One TLB entry holds a leaf, or a whole run with the contiguous hint. */
+		cont = json_array_has(json_get(r, "flags"), "cont");
+		EXPECT_EQ(cont, json_int(r, "page_size") < json_int(r, "tlb_size"));
+		EXPECT_EQ(0, json_int(r, "tlb_size") % json_int(r, "page_size"));
 		json_join(json_get(r, "flags"), want, sizeof(want));
 		EXPECT_STREQ(want, flags) TH_LOG("row '%s'", line);
 		if (json_get(r, "phys")) {

@@ -27,6 +27,14 @@
 /* Not listed in Documentation/userspace-api/ioctl/ioctl-number.rst. */
 #define VMATLAS_IOCTL_MAGIC	0xB7
 
+/* Page-table levels, top down. */
+#define VMATLAS_LEVEL_PGD	0
+#define VMATLAS_LEVEL_P4D	1
+#define VMATLAS_LEVEL_PUD	2
+#define VMATLAS_LEVEL_PMD	3
+#define VMATLAS_LEVEL_PTE	4
+#define VMATLAS_LEVELS		5
+
 /* struct vmatlas_info.features */
 #define VMATLAS_FEAT_HIGHMEM	(1ULL << 0)	/* the kernel has highmem (32-bit) */
 #define VMATLAS_FEAT_PHYS	(1ULL << 1)	/* this opener is shown physical addresses */
@@ -51,6 +59,10 @@
  * @module_version: (out) version string of the module.
  * @arch: (out) machine name as uname(2) reports it to the caller.
  * @release: (out) kernel release as uname(2) reports it to the caller.
+ * @cont_size: (out) per VMATLAS_LEVEL_*, what a run of leaves that carry a
+ *	contiguous hint maps as one translation, 0 where the MMU has no such
+ *	hint: on arm64 with 4K pages 64 KiB (16 PTEs) and 32 MiB (16 PMDs),
+ *	with 16K pages 2 MiB (128 PTEs) and 1 GiB (32 PMDs); 0 on x86.
  */
 struct vmatlas_info {
 	__u32 size;
@@ -63,9 +75,11 @@ struct vmatlas_info {
 	__u8 module_version[32];
 	__u8 arch[32];
 	__u8 release[72];
+	__u64 cont_size[VMATLAS_LEVELS];
 };
 
 #define VMATLAS_INFO_SIZE_VER0	168	/* sizeof first published */
+#define VMATLAS_INFO_SIZE_VER1	208	/* @cont_size */
 
 #define VMATLAS_IOC_INFO	_IOWR(VMATLAS_IOCTL_MAGIC, 0x00, struct vmatlas_info)
 
@@ -243,14 +257,6 @@ struct vmatlas_vmas {
 
 #define VMATLAS_VMAS_SIZE_VER0	64
 
-/* Page-table levels, top down. */
-#define VMATLAS_LEVEL_PGD	0
-#define VMATLAS_LEVEL_P4D	1
-#define VMATLAS_LEVEL_PUD	2
-#define VMATLAS_LEVEL_PMD	3
-#define VMATLAS_LEVEL_PTE	4
-#define VMATLAS_LEVELS		5
-
 /*
  * Decoded bits of an entry. Bits 0-31 mean the same on every architecture
  * (where the MMU has no such thing they stay clear); PWT, PCD and PAT are
@@ -396,6 +402,9 @@ struct vmatlas_page {
  * @vma_flags: (out) VMATLAS_VM_* of that VMA
  * @page: (out) valid when VMATLAS_WALK_PAGE is set
  * @levels: (out) every level top down; folded ones say so
+ * @tlb_size: (out) what one TLB entry may hold of this translation: the
+ *	whole run when the leaf carries a contiguous hint (arm64 PTE_CONT,
+ *	struct vmatlas_info's @cont_size), else @page_size; 0 if not present
  */
 struct vmatlas_walk {
 	__u32 size;
@@ -416,9 +425,11 @@ struct vmatlas_walk {
 	__u64 vma_flags;
 	struct vmatlas_page page;
 	struct vmatlas_level levels[VMATLAS_LEVELS];
+	__u64 tlb_size;
 };
 
 #define VMATLAS_WALK_SIZE_VER0	280
+#define VMATLAS_WALK_SIZE_VER1	288	/* @tlb_size */
 
 /**
  * struct vmatlas_run - a ptdump run: contiguous addresses, one look

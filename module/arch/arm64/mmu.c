@@ -93,6 +93,33 @@ u64 vmatlas_arch_entry_bits(u64 entry, unsigned int level, bool leaf)
 	return bits;
 }
 
+/*
+ * The contiguous hint (Arm ARM D8.6.1): an aligned run of CONT_PTES page
+ * descriptors, or CONT_PMDS block descriptors, that map one physically
+ * contiguous, aligned range with the same attributes, and may be cached as
+ * one TLB entry. Linux sets it on hugetlb pages of those sizes, on the
+ * linear map and, since 6.9 (contpte), on large anonymous and file folios
+ * that fill a run. There is no contiguous PUD.
+ */
+u64 vmatlas_arch_cont_size(unsigned int level)
+{
+	switch (level) {
+	case VMATLAS_LEVEL_PTE:
+		return CONT_PTE_SIZE;
+	case VMATLAS_LEVEL_PMD:
+		return vmatlas_arch_levels() > 2 ? CONT_PMD_SIZE : 0;
+	default:
+		return 0;
+	}
+}
+
+u64 vmatlas_arch_tlb_size(u64 entry, unsigned int level, u64 size)
+{
+	if (!(entry & PTE_VALID) || !(entry & PTE_CONT))
+		return size;
+	return vmatlas_arch_cont_size(level) ?: size;
+}
+
 u64 vmatlas_arch_phys_mask(void)
 {
 #if defined(CONFIG_ARM64_PA_BITS_52) && defined(CONFIG_ARM64_64K_PAGES)

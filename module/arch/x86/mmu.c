@@ -48,6 +48,17 @@ u64 vmatlas_arch_entry_bits(u64 entry, unsigned int level, bool leaf)
 	return bits;
 }
 
+/* x86 paging has no contiguous hint: a TLB entry holds one leaf. */
+u64 vmatlas_arch_cont_size(unsigned int level)
+{
+	return 0;
+}
+
+u64 vmatlas_arch_tlb_size(u64 entry, unsigned int level, u64 size)
+{
+	return size;
+}
+
 u64 vmatlas_arch_phys_mask(void)
 {
 	return PTE_PFN_MASK;
