@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -255,6 +256,51 @@ TEST_F(tracer, arm64_syndrome_agrees_with_the_entry_before)
 	ASSERT_LT(0, r.child);
 	EXPECT_COUNT(16, syndromes(doc, r.region, r.child, "permission"), doc);
 	EXPECT_LE(16, json_int(json_get(doc, "mmu"), "permission"));
+	json_object_put(doc);
+}
+
+/* TCR_EL1.HA: the MMU sets the access flag itself (FEAT_HAFDBS); -1 if unknown. */
+static int hardware_access_flag(void)
+{
+	struct vmatlas_layout l = { .size = sizeof(l) };
+	int fd = open(VMATLAS_TEST_DEVICE, O_RDONLY), ret = -1;
+
+	if (fd >= 0 && !ioctl(fd, VMATLAS_IOC_LAYOUT, &l) && (l.out_flags & VMATLAS_LAYOUT_MMU))
+		ret = !!(l.mmu_control & BIT_ULL(39));
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+/*
+ * A valid entry whose access flag the kernel cleared (clear_refs, as
+ * reclaim's aging does): the next access sets it again, by the MMU where
+ * TCR_EL1.HA is on, without a fault; else through an access-flag fault the
+ * kernel handles (CPUs without FEAT_HAFDBS: Cortex-A53, A72, the Raspberry
+ * Pis'). The workload's own rusage says which happened, the MMU register
+ * says which should have, and the syndrome of each fault must say why.
+ */
+TEST_F(tracer, arm64_access_flag_faults_where_the_mmu_does_not_set_it)
+{
+	struct json_object *doc;
+	struct wl_result r;
+	int hw;
+
+	if (!kernel_is_arm64())
+		SKIP(return, "access-flag faults are arm64's (x86 sets A itself)");
+	hw = hardware_access_flag();
+	ASSERT_LE(0, hw) TH_LOG("LAYOUT has no TCR_EL1");
+	doc = trace_workload("young", "64", &r);
+	ASSERT_NE(NULL, doc);
+	ASSERT_NE(NULL, json_get(doc, "mmu")) TH_LOG("no syndrome: fentry on do_mem_abort?");
+	if (hw) {
+		EXPECT_EQ(0, r.swapped) TH_LOG("TCR_EL1.HA is set, yet faults");
+		EXPECT_EQ(0, syndromes(doc, r.region, 0, "access_flag"));
+	} else {
+		EXPECT_LE(64, r.swapped) TH_LOG("TCR_EL1.HA is clear, yet no fault");
+		EXPECT_COUNT(64, syndromes(doc, r.region, 0, "access_flag"), doc);
+		EXPECT_LE(64, json_int(json_get(doc, "mmu"), "access_flag"));
+	}
 	json_object_put(doc);
 }
 

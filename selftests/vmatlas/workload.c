@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -201,6 +202,32 @@ static long wl_tree(size_t n, long depth)
 	_exit(wl_wait_file(TREE_GO, 60) ? 0 : 97);
 }
 
+/* Minor faults of this process so far (rusage, as /proc/self/stat has them). */
+static long wl_minflt(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) ? -1 : ru.ru_minflt;
+}
+
+/*
+ * Write @n fresh pages, have the kernel clear their access flags as reclaim's
+ * aging does (clear_refs), write them again: the minor faults of the second
+ * pass, which an MMU that sets the flag itself does not take.
+ */
+static long wl_young(char *region, size_t n)
+{
+	long before;
+
+	madvise(region, n * wl_page, MADV_NOHUGEPAGE);
+	wl_touch(region, n, 1);
+	if (write_file("/proc/self/clear_refs", "1"))
+		_exit(98);
+	before = wl_minflt();
+	wl_touch(region, n, 1);
+	return wl_minflt() - before;
+}
+
 static int wl_run(const char *mode, size_t n)
 {
 	int out = open(getenv("VMATLAS_WORKLOAD_OUT"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -226,6 +253,9 @@ static int wl_run(const char *mode, size_t n)
 			_exit(0);
 		}
 		waitpid(child, &status, 0);
+	} else if (!strcmp(mode, "young")) {
+		region = wl_map(n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+		swapped = wl_young(region, n);
 	} else if (!strcmp(mode, "swap")) {
 		region = wl_map(n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 		madvise(region, n * wl_page, MADV_NOHUGEPAGE);

@@ -2,8 +2,8 @@
 /*
  * The fault tests' workload and how to run it under "vmatlas faults". The
  * workload is whichever test binary runs it: a constructor takes over when
- * VMATLAS_WORKLOAD names a mode (touch, cow, swap, file, bench, churn, target,
- * tree), does it, reports its own fault counts and exits.
+ * VMATLAS_WORKLOAD names a mode (touch, cow, young, swap, file, bench, churn,
+ * target, tree), does it, reports its own fault counts and exits.
  */
 #ifndef _VMATLAS_TEST_WORKLOAD_H
 #define _VMATLAS_TEST_WORKLOAD_H
@@ -19,7 +19,7 @@
 /* What the workload said of itself at its end. */
 struct wl_result {
 	unsigned long long region, minflt, majflt;
-	long swapped, child;
+	long swapped, child;	/* young: swapped is the second pass's minor faults */
 };
 
 /*
