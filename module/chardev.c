@@ -22,7 +22,7 @@ static_assert(sizeof(struct vmatlas_walk) == VMATLAS_WALK_SIZE_VER1);
 static_assert(sizeof(struct vmatlas_ptdump) == VMATLAS_PTDUMP_SIZE_VER0);
 static_assert(sizeof(struct vmatlas_translate) == VMATLAS_TRANSLATE_SIZE_VER0);
 static_assert(sizeof(struct vmatlas_layout) == VMATLAS_LAYOUT_SIZE_VER1);
-static_assert(sizeof(struct vmatlas_kaddr) == VMATLAS_KADDR_SIZE_VER0);
+static_assert(sizeof(struct vmatlas_kaddr) == VMATLAS_KADDR_SIZE_VER1);
 static_assert(sizeof(struct vmatlas_lab) == VMATLAS_LAB_SIZE_VER0);
 
 /*

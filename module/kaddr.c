@@ -12,6 +12,7 @@
 #include <linux/string.h>
 #include <asm/pgtable.h>
 
+#include "arch.h"
 #include "layout.h"
 #include "trace.h"
 #include "vmatlas.h"
@@ -28,6 +29,7 @@ static void kaddr_walk(unsigned long addr, struct vmatlas_kaddr *out)
 	out->entry = leaf.entry;
 	out->bits = vmatlas_entry_bits(out->entry, out->level, true);
 	out->page_size = size;
+	out->tlb_size = vmatlas_arch_tlb_size(leaf.entry, leaf.level, size);
 	out->phys = leaf.phys | (addr & (size - 1));
 	out->out_flags |= VMATLAS_KADDR_MAPPED;
 }

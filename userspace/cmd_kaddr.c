@@ -73,6 +73,7 @@ static struct json_object *kaddr_to_json(const struct vmatlas_kaddr *k)
 			       json_object_new_boolean(!!(k->out_flags & VMATLAS_KADDR_AGREE)) :
 			       NULL);
 	json_object_object_add(obj, "page_size", json_object_new_uint64(mapped ? k->page_size : 0));
+	json_object_object_add(obj, "tlb_size", json_object_new_uint64(mapped ? k->tlb_size : 0));
 	json_object_object_add(obj, "level",
 			       mapped ? json_object_new_string(names_level(k->level)) : NULL);
 	json_object_object_add(obj, "entry", out_hex_or_null(mapped, k->entry));

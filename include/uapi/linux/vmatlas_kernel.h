@@ -133,6 +133,8 @@ struct vmatlas_layout {
  * @level: (out) VMATLAS_LEVEL_* of the leaf
  * @reserved: must be 0
  * @page: (out) valid with VMATLAS_KADDR_PAGE
+ * @tlb_size: (out) what one TLB entry may hold of the translation: the leaf,
+ *	or its contiguous run (struct vmatlas_walk's @tlb_size); 0 if unmapped
  */
 struct vmatlas_kaddr {
 	__u32 size;
@@ -148,9 +150,11 @@ struct vmatlas_kaddr {
 	__u32 level;
 	__u32 reserved;
 	struct vmatlas_page page;
+	__u64 tlb_size;
 };
 
 #define VMATLAS_KADDR_SIZE_VER0	96
+#define VMATLAS_KADDR_SIZE_VER1	104	/* @tlb_size */
 
 /* struct vmatlas_lab.kind */
 #define VMATLAS_LAB_KMALLOC	1	/* kmalloc(): logical, physically contiguous */
