@@ -10,9 +10,13 @@
 #                        looking at an address space, beside the kernel's own
 #                        interfaces (BENCH=faults, others, space or space:PART,...;
 #                        VMATLAS_BENCH_PERF=1: perf's profile of the VM as well)
-#   make install         install the module for KDIR and the tool into PREFIX
+#   make install         install the module for KDIR (updates/), the tool, its manual
+#                        page and completion and the UAPI headers (PREFIX, DESTDIR)
+#   make uninstall       remove what make install installed
+#   make docs, make man  the documentation as HTML, and vmatlas(1), with Sphinx
 #   make dkms-install    register the module source with DKMS
 #   make style           checkpatch, sparse and -Werror builds only
+#   make unit            unit tests of the tool's parsers and printers, here
 #
 # Variables: KDIR (kernel build tree), PREFIX (/usr/local), TARGET (for demo and
 # shell, a name from selftests/vm/targets), TARGETS, JOBS and TESTS (for check:
@@ -87,7 +91,8 @@ TEST_CFLAGS += -DVMATLAS_TEST_BPF=1
 TEST_DEPS += $(BPF_OUT)/kfunc_probe.skel.h
 endif
 
-.PHONY: all module tools selftests check demo shell bench install dkms-install style clean
+.PHONY: all module tools selftests unit check demo shell bench docs man install uninstall \
+	dkms-install style clean
 
 all: module tools
 
@@ -141,6 +146,22 @@ $(TOOLS_OUT)/tests/%: selftests/vmatlas/%.c $(TEST_LIB_SRCS) $(TEST_HDRS) $(TEST
 	$(CC) $(TEST_CFLAGS) -Iselftests/vmatlas -o $@ $< $(TEST_OWN_SRCS) $(TEST_LIB_SRCS) \
 		$(TOOLS_LDFLAGS) $(TOOLS_LIBS)
 
+# Unit tests of the tool's parsers and printers, run on the build machine
+# ("make unit"; make check runs them as a gate).
+UNIT_CFLAGS := $(filter-out -Wextra,$(TOOLS_CFLAGS)) -I$(KSFT_DIR)
+UNIT_SRCS := $(wildcard selftests/unit/*_unit.c)
+UNIT_BINS := $(patsubst selftests/unit/%.c,$(TOOLS_OUT)/unit/%,$(UNIT_SRCS))
+$(TOOLS_OUT)/unit/parse_unit: UNIT_LIB_SRCS := userspace/parse.c
+$(TOOLS_OUT)/unit/output_unit: UNIT_LIB_SRCS := userspace/output.c userspace/out_json.c
+
+$(TOOLS_OUT)/unit/%: selftests/unit/%.c $(TOOL_HDRS) userspace/parse.c userspace/output.c \
+		userspace/out_json.c
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -Iuserspace -o $@ $< $(UNIT_LIB_SRCS) -ljson-c
+
+unit: $(UNIT_BINS)
+	@for t in $(UNIT_BINS); do $$t || exit 1; done
+
 check:
 	VMATLAS_TESTS=$(TESTS) selftests/vm/check.sh $(TARGETS)
 
@@ -156,9 +177,43 @@ bench:
 style:
 	selftests/vm/style.sh
 
-install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	install -D -m 0755 $(BUILD)/vmatlas $(DESTDIR)$(PREFIX)/bin/vmatlas
+# The documentation, HTML and the manual page, with Sphinx (-W: a warning fails).
+docs:
+	sphinx-build -q -W -b html Documentation $(BUILD)/html
+
+man: $(BUILD)/man/vmatlas.1
+
+$(BUILD)/man/vmatlas.1: $(wildcard Documentation/*.rst) Documentation/conf.py VERSION
+	sphinx-build -q -W -b man Documentation $(BUILD)/man
+
+# make install: the module for KDIR under updates/ (as DKMS and Debian put
+# out-of-tree modules), the tool, its manual page and bash completion, the
+# UAPI headers. DESTDIR stages it (then depmod is the packager's); make
+# uninstall removes exactly what install put there.
+# The release the kernel reports (Debian's 6.1 headers put the upstream
+# version in include/config/kernel.release, not "6.1.0-N-amd64").
+KREL = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
+INSTALL_MOD_DIR ?= updates
+MODULE_DIR = $(DESTDIR)/lib/modules/$(KREL)/$(INSTALL_MOD_DIR)
+INSTALLED = $(DESTDIR)$(PREFIX)/bin/vmatlas \
+	    $(DESTDIR)$(PREFIX)/share/man/man1/vmatlas.1 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vmatlas \
+	    $(patsubst include/uapi/%,$(DESTDIR)$(PREFIX)/include/%,$(wildcard include/uapi/linux/*.h))
+
+install: all man
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
+	$(if $(DESTDIR),,depmod -a $(KREL))
+	install -D -m 0755 $(TOOLS_OUT)/vmatlas $(DESTDIR)$(PREFIX)/bin/vmatlas
+	install -D -m 0644 $(BUILD)/man/vmatlas.1 $(DESTDIR)$(PREFIX)/share/man/man1/vmatlas.1
+	install -D -m 0644 userspace/completion.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/vmatlas
+	install -d $(DESTDIR)$(PREFIX)/include/linux
+	install -m 0644 $(wildcard include/uapi/linux/*.h) $(DESTDIR)$(PREFIX)/include/linux/
+
+uninstall:
+	rm -f $(INSTALLED) $(wildcard $(MODULE_DIR)/vmatlas.ko*)
+	$(if $(DESTDIR),,depmod -a $(KREL))
 
 dkms-install:
 	install -d $(DESTDIR)/usr/src/vmatlas-$(VERSION)

@@ -48,7 +48,18 @@ extern const struct vmatlas_cmd vmatlas_cmd_kaddr;
 extern const struct vmatlas_cmd vmatlas_cmd_lab;
 extern const struct vmatlas_cmd vmatlas_cmd_faults;
 
-/* Print "vmatlas: MESSAGE" on stderr; return 1 for use as an exit status. */
+/*
+ * Exit statuses: 0 done, 1 an error (the device, the kernel, the target),
+ * 2 a usage error (a bad option, argument or value). "vmatlas faults --
+ * COMMAND" exits as COMMAND did, as time(1) and strace(1) do.
+ */
+#define VMATLAS_EXIT_ERROR	1
+#define VMATLAS_EXIT_USAGE	2
+
+/*
+ * Print "vmatlas: SUBCOMMAND: MESSAGE" on stderr (without SUBCOMMAND before
+ * one was chosen); return VMATLAS_EXIT_ERROR for use as an exit status.
+ */
 __printf(1, 2) int vmatlas_error(const char *fmt, ...);
 
 /*

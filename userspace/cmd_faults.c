@@ -20,7 +20,7 @@ static const char faults_doc[] =
 "starts, from its first instruction.\n"
 "\n"
 "USAGE: vmatlas faults [-d SECONDS] [--events] [--json] -p PID\n"
-"       vmatlas faults [-d SECONDS] [--events] [--json] -- COMMAND [ARG...]\n"
+"       vmatlas faults [-d SECONDS] [--events] [--json] [--] COMMAND [ARG...]\n"
 "\n"
 "Each fault is counted as the kernel counts minflt and majflt, classified\n"
 "(first_touch, page_cache, cow, write_protect, swap_in, major, retry, sigsegv,\n"
@@ -34,7 +34,7 @@ static const char faults_doc[] =
 "EXAMPLES:\n"
 "    vmatlas faults -p 1234              # until Ctrl-C\n"
 "    vmatlas faults -d 5 -p 1234         # for five seconds\n"
-"    vmatlas faults -- ls -l /           # a command, start to end\n"
+"    vmatlas faults ls -l /              # a command, start to end\n"
 "    vmatlas faults --events --json -- ./a.out   # every fault, as JSON\n";
 
 static const struct argp_option faults_options[] = {
@@ -58,12 +58,12 @@ static error_t faults_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'p':
 		if (parse_pid(arg, &faults_args.pid))
-			argp_error(state, "invalid PID '%s'", arg);
+			parse_error(state, "invalid PID '%s'", arg);
 		return 0;
 	case 'd':
 		faults_args.duration = strtod(arg, &end);
 		if (*end || faults_args.duration <= 0)
-			argp_error(state, "invalid duration '%s'", arg);
+			parse_error(state, "invalid duration '%s'", arg);
 		return 0;
 	case 'e':
 		faults_args.events = true;
@@ -71,7 +71,7 @@ static error_t faults_parse(int key, char *arg, struct argp_state *state)
 	case 't':
 		faults_args.top = strtol(arg, &end, 10);
 		if (*end || faults_args.top < 0 || faults_args.top > 10000)
-			argp_error(state, "invalid count '%s'", arg);
+			parse_error(state, "invalid count '%s'", arg);
 		return 0;
 	case 'a':
 		if (!strcmp(arg, "auto"))
@@ -83,9 +83,9 @@ static error_t faults_parse(int key, char *arg, struct argp_state *state)
 		else if (!strcmp(arg, "tracepoint"))
 			faults_args.attach = FAULTS_ATTACH_TRACEPOINT;
 		else
-			argp_error(state,
-				   "invalid attach mode '%s' (auto, fentry, kprobe, tracepoint)",
-				   arg);
+			parse_error(state,
+				    "invalid attach mode '%s' (auto, fentry, kprobe, tracepoint)",
+				    arg);
 		return 0;
 	case ARGP_KEY_ARG:
 		return ARGP_ERR_UNKNOWN;
@@ -95,7 +95,7 @@ static error_t faults_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_END:
 		if (!faults_args.pid == !faults_args.argv)
-			argp_error(state, "give either -p PID or -- COMMAND");
+			parse_error(state, "give either -p PID or a COMMAND");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -213,21 +213,25 @@ static int faults_print_text(FILE *out, struct json_object *doc)
 
 static int faults_run(int argc, char **argv)
 {
-	struct json_object *doc;
-	int ret;
+	struct json_object *doc, *v;
+	int ret, status;
 
 	faults_args.top = 10;
-	if (argp_parse(&faults_argp, argc, argv, 0, NULL, NULL))
-		return 1;
+	/* In order: the first word that is not an option starts the command. */
+	if (argp_parse(&faults_argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
+		return VMATLAS_EXIT_USAGE;
 	faults_args.verbose = vmatlas_opts.verbose;
 	faults_args.progress = isatty(STDERR_FILENO);
 	doc = json_object_new_object();
 	if (faults_trace(&faults_args, doc)) {
 		json_object_put(doc);
-		return 1;
+		return VMATLAS_EXIT_ERROR;
 	}
+	/* A command exits as it did, or as a shell says it was killed. */
+	status = json_object_object_get_ex(doc, "exit_status", &v) ? json_object_get_int(v) :
+		 json_object_object_get_ex(doc, "signal", &v) ? 128 + json_object_get_int(v) : 0;
 	ret = out_emit(doc, faults_print_text);
-	return ret;
+	return ret ?: status;
 }
 
 const struct vmatlas_cmd vmatlas_cmd_faults = {

@@ -48,7 +48,7 @@ static int info_run(int argc, char **argv)
 
 	err = argp_parse(&info_argp, argc, argv, 0, NULL, NULL);
 	if (err)
-		return 1;
+		return VMATLAS_EXIT_USAGE;
 
 	fd = vmatlas_open();
 	if (fd < 0)

@@ -21,7 +21,7 @@ static const char kaddr_doc[] =
 "\n"
 "USAGE: vmatlas kaddr [--json] ADDR [ADDR...]\n"
 "\n"
-"ADDR is hexadecimal with 0x, or decimal. Any value will do: it is looked\n"
+"ADDR is hexadecimal, with or without 0x. Any value will do: it is looked\n"
 "up, never read.\n"
 "\n"
 VMATLAS_KERNEL_DOC
@@ -43,7 +43,7 @@ static error_t kaddr_parse(int key, char *arg, struct argp_state *state)
 		parse_addr_arg(state, arg, &kaddr_args.addrs[kaddr_args.naddrs++]);
 		return 0;
 	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "missing ADDR");
+		parse_error(state, "missing ADDR");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

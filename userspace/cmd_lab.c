@@ -47,9 +47,9 @@ static struct {
 static void lab_parse_size(struct argp_state *state, const char *arg)
 {
 	if (parse_size(arg, &lab_args.bytes))
-		argp_error(state, "invalid SIZE '%s'", arg);
+		parse_error(state, "invalid SIZE '%s'", arg);
 	else if (!lab_args.bytes || lab_args.bytes > VMATLAS_LAB_MAX_BYTES)
-		argp_error(state, "SIZE must be 1 to %u bytes (%uM), not '%s'",
+		parse_error(state, "SIZE must be 1 to %u bytes (%uM), not '%s'",
 			   VMATLAS_LAB_MAX_BYTES, VMATLAS_LAB_MAX_BYTES >> 20, arg);
 }
 
@@ -57,7 +57,7 @@ static void lab_parse_kind(struct argp_state *state, const char *arg)
 {
 	lab_args.kind = names_lab_kind_value(arg);
 	if (!lab_args.kind)
-		argp_error(state, "unknown kind '%s': kmalloc, vmalloc, pages or kmap", arg);
+		parse_error(state, "unknown kind '%s': kmalloc, vmalloc, pages or kmap", arg);
 }
 
 static error_t lab_parse(int key, char *arg, struct argp_state *state)
@@ -65,7 +65,7 @@ static error_t lab_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_ARG:
 		if (state->arg_num > 1)
-			argp_error(state, "unexpected argument '%s'", arg);
+			parse_error(state, "unexpected argument '%s'", arg);
 		else if (state->arg_num)
 			lab_parse_size(state, arg);
 		else
@@ -73,7 +73,7 @@ static error_t lab_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_END:
 		if (state->arg_num < 2)
-			argp_error(state, "missing %s", state->arg_num ? "SIZE" : "KIND");
+			parse_error(state, "missing %s", state->arg_num ? "SIZE" : "KIND");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

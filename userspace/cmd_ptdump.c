@@ -19,7 +19,7 @@ static const char ptdump_doc[] =
 "\n"
 "USAGE: vmatlas ptdump [--start ADDR] [--end ADDR] [--json] PID\n"
 "\n"
-"ADDR is hexadecimal with 0x, or decimal, and page aligned. By default the\n"
+"ADDR is hexadecimal, with or without 0x, and page aligned. By default the\n"
 "range goes from the start of the first VMA to the end of the last one.\n"
 "TLB is what one TLB entry may hold: a leaf, or on arm64 a whole run of\n"
 "leaves with the contiguous hint (flag cont).\n"
@@ -108,11 +108,11 @@ static int ptdump_range(int fd, unsigned long long *start, unsigned long long *e
 	memcpy(ptdump_cont_size, info.cont_size, sizeof(ptdump_cont_size));
 	if (ptdump_args.has_start && ptdump_args.start % info.page_size) {
 		vmatlas_error("--start 0x%llx: not page aligned", ptdump_args.start);
-		return 2;
+		return VMATLAS_EXIT_USAGE;
 	}
 	if (ptdump_args.has_end && ptdump_args.end % info.page_size) {
 		vmatlas_error("--end 0x%llx: not page aligned", ptdump_args.end);
-		return 2;
+		return VMATLAS_EXIT_USAGE;
 	}
 
 	if (!ptdump_args.has_start || !ptdump_args.has_end) {
@@ -126,7 +126,7 @@ static int ptdump_range(int fd, unsigned long long *start, unsigned long long *e
 	*end = ptdump_args.has_end ? ptdump_args.end : bounds.end;
 	if (*start >= *end) {
 		vmatlas_error("empty range 0x%llx-0x%llx", *start, *end);
-		return 2;
+		return VMATLAS_EXIT_USAGE;
 	}
 	return 0;
 }

@@ -19,7 +19,7 @@ static const char walk_doc[] =
 "\n"
 "USAGE: vmatlas walk [--json] PID ADDR [ADDR...]\n"
 "\n"
-"ADDR is hexadecimal with 0x, or decimal.\n"
+"ADDR is hexadecimal, with or without 0x, as /proc/PID/maps prints it.\n"
 "\n"
 "EXAMPLES:\n"
 "    vmatlas walk 1234 0x601000              # one address of process 1234\n"
@@ -42,7 +42,7 @@ static error_t walk_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_END:
 		if (state->arg_num == 1)
-			argp_error(state, "missing ADDR");
+			parse_error(state, "missing ADDR");
 		return 0;
 	default:
 		return parse_pid_key(key, arg, state, &walk_args.pid);

@@ -663,6 +663,8 @@ int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 	if (child > 0 && WIFEXITED(status))
 		json_object_object_add(doc, "exit_status",
 				       json_object_new_int64(WEXITSTATUS(status)));
+	if (child > 0 && WIFSIGNALED(status))
+		json_object_object_add(doc, "signal", json_object_new_int64(WTERMSIG(status)));
 	/* The kernel's own final count for the command (and what it waited for). */
 	if (child > 0) {
 		struct json_object *r = json_object_new_object();

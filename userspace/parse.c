@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Parsing of command-line values. strtol() and strtoull() alone accept
- * leading blanks, a sign and trailing garbage, and strtoull() silently
- * negates "-1": every value here must be digits from its first character to
- * its last.
+ * leading blanks, a sign and trailing garbage, strtoull() silently negates
+ * "-1", and base 0 reads a leading zero as octal: every value here must be
+ * digits from its first character to its last, in the base the value has
+ * where people copy it from (addresses are hexadecimal in /proc/PID/maps,
+ * /proc/kallsyms and every kernel log).
  */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "parse.h"
 
@@ -27,22 +32,53 @@ int parse_pid(const char *s, int *pid)
 	return 0;
 }
 
-/* Digits from the first character, as strtoull() base 0 reads them; @end after them. */
-static int parse_ull(const char *s, unsigned long long *val, char **end)
+/* The value of hexadecimal digit @c, or -1. */
+static int hex_digit(char c)
 {
-	if (!isdigit((unsigned char)*s))
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Digits of @base (10 or 16) from @s on, at least one, with no overflow;
+ * @end after the last. Leading zeros are digits like any other: "00400000"
+ * is what /proc/PID/maps prints, never octal.
+ */
+static int parse_digits(const char *s, unsigned int base, unsigned long long *val,
+			const char **end)
+{
+	unsigned long long v = 0;
+	int d;
+
+	if (hex_digit(*s) < 0 || hex_digit(*s) >= (int)base)
 		return -EINVAL;
-	errno = 0;
-	*val = strtoull(s, end, 0);
-	return errno ? -EINVAL : 0;
+	for (; (d = hex_digit(*s)) >= 0 && d < (int)base; s++) {
+		if (v > (ULLONG_MAX - d) / base)
+			return -EINVAL;
+		v = v * base + d;
+	}
+	*val = v;
+	*end = s;
+	return 0;
+}
+
+/* "0x" or "0X" at @s: how many characters to skip. */
+static int hex_prefix(const char *s)
+{
+	return s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 2 : 0;
 }
 
 int parse_addr(const char *s, unsigned long long *addr)
 {
 	unsigned long long val;
-	char *end;
+	const char *end;
 
-	if (parse_ull(s, &val, &end) || *end)
+	if (parse_digits(s + hex_prefix(s), 16, &val, &end) || *end)
 		return -EINVAL;
 	*addr = val;
 	return 0;
@@ -50,41 +86,61 @@ int parse_addr(const char *s, unsigned long long *addr)
 
 int parse_size(const char *s, unsigned long long *bytes)
 {
-	unsigned int shift = 0;
+	static const char units[] = "KMGT";
 	unsigned long long val;
-	char *end;
+	unsigned int shift = 0;
+	const char *end, *u;
+	int hex = hex_prefix(s);
 
-	if (parse_ull(s, &val, &end))
+	if (parse_digits(s + hex, hex ? 16 : 10, &val, &end))
 		return -EINVAL;
-	if (*end == 'K' || *end == 'k')
-		shift = 10;
-	else if (*end == 'M' || *end == 'm')
-		shift = 20;
-	if (shift)
+	if (*end) {
+		u = strchr(units, toupper((unsigned char)*end));
+		if (!u)
+			return -EINVAL;
+		shift = 10 * (u - units + 1);
 		end++;
+	}
 	if (*end || val > ULLONG_MAX >> shift)
 		return -EINVAL;
 	*bytes = val << shift;
 	return 0;
 }
 
+void parse_error(const struct argp_state *state, const char *fmt, ...)
+{
+	const char *name = state->name;
+	va_list ap;
+
+	/* main() names a subcommand "vmatlas walk" for argp's own messages. */
+	if (!strncmp(name, "vmatlas ", 8))
+		name += 8;
+	fprintf(state->err_stream, "vmatlas: %s: ", name);
+	va_start(ap, fmt);
+	vfprintf(state->err_stream, fmt, ap);
+	va_end(ap);
+	fprintf(state->err_stream, " ('vmatlas %s --help' says more)\n", name);
+	if (!(state->flags & ARGP_NO_EXIT))
+		exit(argp_err_exit_status);
+}
+
 void parse_pid_arg(struct argp_state *state, const char *arg, int *pid)
 {
 	if (parse_pid(arg, pid))
-		argp_error(state, "invalid PID '%s'", arg);
+		parse_error(state, "invalid PID '%s'", arg);
 }
 
 void parse_addr_arg(struct argp_state *state, const char *arg, unsigned long long *addr)
 {
 	if (parse_addr(arg, addr))
-		argp_error(state, "invalid address '%s'", arg);
+		parse_error(state, "invalid address '%s'", arg);
 }
 
 error_t parse_no_args(int key, char *arg, struct argp_state *state)
 {
 	if (key != ARGP_KEY_ARG)
 		return ARGP_ERR_UNKNOWN;
-	argp_error(state, "unexpected argument '%s'", arg);
+	parse_error(state, "unexpected argument '%s'", arg);
 	return 0;
 }
 
@@ -93,12 +149,12 @@ error_t parse_pid_key(int key, const char *arg, struct argp_state *state, int *p
 	switch (key) {
 	case ARGP_KEY_ARG:
 		if (state->arg_num)
-			argp_error(state, "unexpected argument '%s'", arg);
+			parse_error(state, "unexpected argument '%s'", arg);
 		else
 			parse_pid_arg(state, arg, pid);
 		return 0;
 	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "missing PID");
+		parse_error(state, "missing PID");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

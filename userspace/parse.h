@@ -11,18 +11,29 @@
 int parse_pid(const char *s, int *pid);
 
 /*
- * An address, the whole of @s: 0x-prefixed hexadecimal or decimal (strtoull()
- * base 0), no sign, no overflow. Return: 0 or -EINVAL.
+ * An address, the whole of @s: hexadecimal, with or without 0x, as
+ * /proc/PID/maps ("00400000"), /proc/kallsyms and pagemap tools print it;
+ * no sign, no overflow. Return: 0 or -EINVAL.
  */
 int parse_addr(const char *s, unsigned long long *addr);
 
 /*
- * A size in bytes: parse_addr()'s rules, then optionally K (KiB) or M (MiB):
- * "12288", "0x3000", "12K", "1M". Return: 0 or -EINVAL.
+ * A size in bytes, the whole of @s: decimal (leading zeros too), or
+ * hexadecimal with 0x; then optionally K, M, G or T (KiB ... TiB, either
+ * case): "12288", "0x3000", "12K", "1M", "2g". No overflow. Return: 0 or
+ * -EINVAL.
  */
 int parse_size(const char *s, unsigned long long *bytes);
 
-/* The same for argp parsers: a bad value ends the program with argp_error(). */
+/*
+ * A usage error, as argp_error() but in the tool's format: "vmatlas:
+ * SUBCOMMAND: MESSAGE ('vmatlas SUBCOMMAND --help' says more)"; then exit
+ * with argp_err_exit_status (2), unless the parse has ARGP_NO_EXIT.
+ */
+__attribute__((format(printf, 2, 3)))
+void parse_error(const struct argp_state *state, const char *fmt, ...);
+
+/* The same for argp parsers: a bad value ends the program with parse_error(). */
 void parse_pid_arg(struct argp_state *state, const char *arg, int *pid);
 void parse_addr_arg(struct argp_state *state, const char *arg, unsigned long long *addr);
 

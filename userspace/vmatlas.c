@@ -27,6 +27,8 @@ struct vmatlas_opts vmatlas_opts;
 static const struct argp_option common_options[] = {
 	{ "json", 'j', NULL, 0, "Print a JSON document instead of a table", 0 },
 	{ "verbose", 'v', NULL, 0, "Verbose debug output", 0 },
+	/* -h as most tools take it, beside argp's own --help and -?. */
+	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 0 },
 	{},
 };
 
@@ -38,6 +40,9 @@ static error_t common_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'v':
 		vmatlas_opts.verbose = true;
+		return 0;
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -65,16 +70,21 @@ static const struct vmatlas_cmd *const vmatlas_cmds[] = {
 	&vmatlas_cmd_faults,
 };
 
+/* The subcommand running, for error messages. */
+static const char *vmatlas_cmd_name;
+
 int vmatlas_error(const char *fmt, ...)
 {
 	va_list ap;
 
 	fputs("vmatlas: ", stderr);
+	if (vmatlas_cmd_name)
+		fprintf(stderr, "%s: ", vmatlas_cmd_name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	return 1;
+	return VMATLAS_EXIT_ERROR;
 }
 
 /* vmatlas_open(), or -1 after an error message. */
@@ -122,7 +132,7 @@ int vmatlas_parse_and_emit(const struct argp *argp, int argc, char **argv,
 			   int (*print_text)(FILE *out, struct json_object *doc))
 {
 	if (argp_parse(argp, argc, argv, 0, NULL, NULL))
-		return 1;
+		return VMATLAS_EXIT_USAGE;
 	return vmatlas_gather_and_emit(gather, print_text);
 }
 
@@ -132,7 +142,7 @@ int vmatlas_parse_and_write(const struct argp *argp, int argc, char **argv,
 	int fd, err;
 
 	if (argp_parse(argp, argc, argv, 0, NULL, NULL))
-		return 1;
+		return VMATLAS_EXIT_USAGE;
 	fd = vmatlas_open_or_say();
 	if (fd < 0)
 		return 1;
@@ -164,9 +174,11 @@ int main(int argc, char **argv)
 	static char name[32];
 	size_t i;
 
+	/* argp's own errors (an unknown option, a missing argument) are usage errors. */
+	argp_err_exit_status = VMATLAS_EXIT_USAGE;
 	if (argc < 2) {
 		usage(stderr);
-		return 2;
+		return VMATLAS_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
@@ -183,9 +195,10 @@ int main(int argc, char **argv)
 		/* argp names the program after argv[0] in its messages. */
 		snprintf(name, sizeof(name), "vmatlas %s", vmatlas_cmds[i]->name);
 		argv[1] = name;
+		vmatlas_cmd_name = vmatlas_cmds[i]->name;
 		return vmatlas_cmds[i]->run(argc - 1, argv + 1);
 	}
 
 	vmatlas_error("unknown command '%s'; 'vmatlas --help' lists them", argv[1]);
-	return 2;
+	return VMATLAS_EXIT_USAGE;
 }

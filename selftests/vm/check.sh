@@ -80,9 +80,9 @@ run_target()
 
 # Style gates and the user-space builds first: they are quick. A run of
 # chosen tests (VMATLAS_TESTS) is a developer's: it leaves the gates out.
-gates="harness style"
+gates="harness style unit"
 [ -n "${VMATLAS_TESTS:-}" ] && gates=""
-rm -f "$BUILD_DIR/harness.result" "$BUILD_DIR/style.result"
+rm -f "$BUILD_DIR/harness.result" "$BUILD_DIR/style.result" "$BUILD_DIR/unit.result"
 if [ -n "$gates" ]; then
 	"$VM_DIR/parse_test.sh" >"$BUILD_DIR/harness.result"
 	printf 'KERNEL -\nPAGING -\nSECONDS 0\n' >>"$BUILD_DIR/harness.result"
@@ -91,6 +91,10 @@ if [ -n "$gates" ]; then
 	VMATLAS_SPARSE=0 "$VM_DIR/style.sh" >"$BUILD_DIR/style.result" 2>"$BUILD_DIR/style.log"
 	printf 'KERNEL -\nPAGING -\nSECONDS %s\n' $(($(date +%s) - start)) \
 		>>"$BUILD_DIR/style.result"
+	start=$(date +%s)
+	"$VM_DIR/unit.sh" >"$BUILD_DIR/unit.result" 2>"$BUILD_DIR/unit.log"
+	printf 'KERNEL -\nPAGING -\nSECONDS %s\n' $(($(date +%s) - start)) \
+		>>"$BUILD_DIR/unit.result"
 fi
 
 # Fetch kernels one at a time (targets share them), before building
@@ -130,6 +134,7 @@ for r in $(for g in $gates; do echo "$BUILD_DIR/$g.result"; done) \
 	case $r in
 	*/harness.result) name=harness ;;
 	*/style.result) name=style ;;
+	*/unit.result) name=unit ;;
 	*) name=$(basename "$(dirname "$r")") ;;
 	esac
 	p=$(awk '$1 == "PASS" { print $2 }' "$r"); p=${p:-0}

@@ -28,8 +28,9 @@ FAILED $2"
 ksrc=$("$VM_DIR/source.sh") || exit 1
 cd "$SRC_DIR" || exit 1
 files=$(git ls-files 'module/*.[ch]' 'include/uapi/*.h' 'userspace/*.[ch]' \
-	'selftests/vmatlas/*.[ch]' 2>/dev/null || ls module/*.[ch] include/uapi/linux/*.h \
-	userspace/*.[ch] selftests/vmatlas/*.[ch])
+	'selftests/vmatlas/*.[ch]' 'selftests/unit/*.[ch]' 2>/dev/null ||
+	ls module/*.[ch] include/uapi/linux/*.h userspace/*.[ch] selftests/vmatlas/*.[ch] \
+	selftests/unit/*.[ch])
 for f in $files; do
 	ignore=FILE_PATH_CHANGES
 	# User space has no compiler_attributes.h: it defines __printf itself.

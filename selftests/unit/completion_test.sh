@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The bash completion, driven as bash drives it: COMP_WORDS and COMP_CWORD
+# set, _vmatlas called, COMPREPLY read. TAP on stdout.
+#
+# Usage: completion_test.sh TOOL    (the built vmatlas, whose --help it reads)
+set -u
+
+tool=$1
+n=0 bad=0
+# shellcheck source=../../userspace/completion.bash
+. "$(dirname "$0")/../../userspace/completion.bash"
+
+# expect WANT WORD...: completing the last WORD offers WANT (among others).
+# expect_only WANT WORD...: offers exactly WANT (words sorted, space-joined).
+complete_words()
+{
+	COMP_WORDS=("$tool" "$@")
+	COMP_CWORD=$#
+	COMPREPLY=()
+	_vmatlas
+	printf '%s\n' "${COMPREPLY[@]}" | sort -u | xargs
+}
+
+result()
+{
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		echo "# offered: $3"
+		bad=$((bad + 1))
+	fi
+}
+
+expect()
+{
+	local want=$1 got
+	shift
+	got=$(complete_words "$@")
+	[[ " $got " == *" $want "* ]]
+	result $? "vmatlas $* -> $want" "$got"
+}
+
+expect_only()
+{
+	local want=$1 got
+	shift
+	got=$(complete_words "$@")
+	[ "$got" = "$want" ]
+	result $? "vmatlas $* -> only '$want'" "$got"
+}
+
+echo "TAP version 13"
+echo "1..13"
+expect_only "faults info kaddr lab layout maps ptdump walk" ""
+expect_only "--help --version" --
+expect_only "ptdump" pt
+expect_only "--start" ptdump --st
+expect "--json" walk --j
+expect "--end" ptdump --e
+expect "$$" maps ""
+expect "$$" faults -p ""
+expect_only "kprobe" faults -a k
+expect_only "vmalloc" lab v
+expect "ls" faults l
+expect "ls" faults -e -- l
+expect_only "" walk 1 ""
+[ $bad = 0 ]

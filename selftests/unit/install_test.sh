@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make install and make uninstall, staged in a DESTDIR: exactly these files,
+# a module built for the kernel asked for, a tool that runs, a manual page
+# that man(1) reads; then nothing left. TAP on stdout.
+#
+# Usage: install_test.sh KDIR    (a kernel build tree the host can build in)
+set -u
+
+kdir=$1
+src=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 bad=0
+
+check()
+{
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		bad=$((bad + 1))
+	fi
+}
+
+echo "TAP version 13"
+echo "1..6"
+krel=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' "$kdir/include/generated/utsrelease.h")
+# A copy of the tree: the module is built in place, as a user's install does.
+mkdir "$tmp/src"
+(cd "$src" && git ls-files -z --cached --others --exclude-standard |
+	xargs -0 cp --parents -t "$tmp/src")
+root=$tmp/root
+make -s -C "$tmp/src" KDIR="$kdir" DESTDIR="$root" PREFIX=/usr BPF=0 install \
+	>"$tmp/install.log" 2>&1
+check $? "make install DESTDIR=... PREFIX=/usr" || true
+[ $bad = 0 ] || sed 's/^/# /' "$tmp/install.log"
+
+want=$(printf '%s\n' "/lib/modules/$krel/updates/vmatlas.ko" /usr/bin/vmatlas \
+	/usr/include/linux/vmatlas.h /usr/include/linux/vmatlas_bpf.h \
+	/usr/include/linux/vmatlas_kernel.h \
+	/usr/share/bash-completion/completions/vmatlas /usr/share/man/man1/vmatlas.1 | sort)
+# A kernel that compresses its modules gets vmatlas.ko.xz (or .zst, .gz).
+got=$(cd "$root" && find . -type f | sed 's/^\.//; s/\.ko\.\(xz\|zst\|gz\)$/.ko/' | sort)
+[ "$got" = "$want" ]
+check $? "installs exactly the module, tool, manual page, completion and headers"
+[ "$got" = "$want" ] || diff <(echo "$want") <(echo "$got") | sed 's/^/# /'
+
+ko=$(ls "$root/lib/modules/$krel/updates/"vmatlas.ko* 2>/dev/null | head -n 1)
+[ -n "$ko" ] && modinfo -F vermagic "$ko" | grep -q "^$krel "
+check $? "the module is built for $krel"
+
+[ "$("$root/usr/bin/vmatlas" --version)" = "vmatlas $(cat "$src/VERSION")" ]
+check $? "the installed tool runs"
+
+MANWIDTH=80 man --warnings -l "$root/usr/share/man/man1/vmatlas.1" 2>"$tmp/man.err" |
+	grep -q '^NAME' && [ ! -s "$tmp/man.err" ]
+check $? "man reads vmatlas(1) without a warning"
+
+[ -d "$root" ] &&
+	make -s -C "$tmp/src" KDIR="$kdir" DESTDIR="$root" PREFIX=/usr uninstall >/dev/null 2>&1 &&
+	[ -z "$(find "$root" -type f)" ]
+check $? "make uninstall leaves no file"
+
+[ $bad = 0 ]

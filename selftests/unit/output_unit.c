@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tool's printers, on the build machine: sizes as tables and sentences
+ * show them, number cells, and the streamed JSON writer, whose text must be
+ * byte for byte what json-c prints for the same document.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cli.h"
+#include "output.h"
+/* kselftest.h has its own. */
+#undef __printf
+#undef ARRAY_SIZE
+#include "kselftest_harness.h"
+
+/* What output.c takes from the front end. */
+struct vmatlas_opts vmatlas_opts;
+
+int vmatlas_error(const char *fmt, ...)
+{
+	return 1;
+}
+
+static const struct {
+	unsigned long long bytes;
+	const char *sentence, *cell;
+} sizes[] = {
+	{ 0, "0 B", "0" },
+	{ 1, "1 B", "1" },
+	{ 1023, "1023 B", "1023" },
+	{ 1024, "1 KiB", "1K" },
+	{ 1536, "1.5 KiB", "1.5K" },
+	{ 4096, "4 KiB", "4K" },
+	{ 65536, "64 KiB", "64K" },
+	{ 2ULL << 20, "2 MiB", "2M" },
+	{ 33554432, "32 MiB", "32M" },
+	{ (1ULL << 30) - 1, "1023.9 MiB", "1023.9M" },	/* truncated, never rounded up */
+	{ 1ULL << 30, "1 GiB", "1G" },
+	{ 256ULL << 40, "256 TiB", "256T" },
+	{ 1ULL << 60, "1 EiB", "1E" },
+	{ ~0ULL, "15.9 EiB", "15.9E" },
+};
+
+TEST(sizes_read_as_binary_units)
+{
+	char buf[OUT_NUM_MAX];
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		n = out_format_size(buf, sizeof(buf), sizes[i].bytes, false);
+		EXPECT_STREQ(sizes[i].sentence, buf);
+		EXPECT_EQ(strlen(buf), n);
+		out_format_size(buf, sizeof(buf), sizes[i].bytes, true);
+		EXPECT_STREQ(sizes[i].cell, buf);
+	}
+	/* A table has nothing to say of a size of 0. */
+	EXPECT_STREQ("-", out_cell_size(buf, 0));
+	EXPECT_STREQ("4K", out_cell_size(buf, 4096));
+}
+
+TEST(number_cells)
+{
+	char buf[OUT_NUM_MAX];
+
+	EXPECT_STREQ("0x0", out_cell_hex(buf, 0));
+	EXPECT_STREQ("0x7ffd12340000", out_cell_hex(buf, 0x7ffd12340000ULL));
+	EXPECT_STREQ("0xffffffffffffffff", out_cell_hex(buf, ~0ULL));
+	EXPECT_STREQ("0", out_cell_u64(buf, 0));
+	EXPECT_STREQ("18446744073709551615", out_cell_u64(buf, ~0ULL));
+}
+
+/* A document with every kind of member, nested, written by the streaming writer. */
+static char *stream_doc(void)
+{
+	struct out_json j;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	out_json_begin(&j, f);
+	out_json_s64(&j, "pid", 1234);
+	out_json_bool(&j, "phys_hidden", false);
+	out_json_str(&j, "path", "/usr/lib/x86_64-linux-gnu/libc.so.6 \"quoted\"\ttab");
+	out_json_hex(&j, "start", 0x7ffd12340000ULL);
+	out_json_hex_or_null(&j, "phys", false, 0);
+	out_json_null(&j, "swap");
+	out_json_array(&j, "runs");
+	out_json_object(&j, NULL);
+	out_json_u64(&j, "size", ~0ULL);
+	out_json_s64(&j, "neg", -5);
+	out_json_array(&j, "flags");
+	out_json_str(&j, NULL, "present");
+	out_json_str(&j, NULL, "write");
+	out_json_close(&j);
+	out_json_array(&j, "empty");
+	out_json_close(&j);
+	out_json_close(&j);
+	out_json_close(&j);
+	out_json_object(&j, "none");
+	out_json_close(&j);
+	out_json_end(&j);
+	fclose(f);
+	return text;
+}
+
+TEST(streamed_json_is_what_json_c_prints)
+{
+	struct json_object *doc, *run;
+	char *text = stream_doc(), *want;
+	const char *printed;
+
+	ASSERT_NE(NULL, text);
+	doc = json_tokener_parse(text);
+	ASSERT_NE(NULL, doc) TH_LOG("not JSON:\n%s", text);
+	printed = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+						      JSON_C_TO_STRING_SPACED |
+						      JSON_C_TO_STRING_NOSLASHESCAPE);
+	ASSERT_EQ(0, asprintf(&want, "%s\n", printed) < 0);
+	EXPECT_STREQ(want, text);
+	run = json_object_array_get_idx(json_object_object_get(doc, "runs"), 0);
+	EXPECT_EQ(~0ULL, json_object_get_uint64(json_object_object_get(run, "size")));
+	free(want);
+	json_object_put(doc);
+	free(text);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: GPL-2.0
+# bash completion for vmatlas(1): subcommands, their options (as the tool's
+# own --help lists them, so they cannot drift), PIDs, lab kinds, attach
+# modes, and the command "vmatlas faults" runs.
+
+_vmatlas_pids()
+{
+	local p pids=()
+
+	for p in /proc/[0-9]*; do
+		pids+=("${p#/proc/}")
+	done
+	COMPREPLY=($(compgen -W "${pids[*]}" -- "$1"))
+}
+
+_vmatlas()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local cmds="info maps walk ptdump layout kaddr lab faults"
+	local cmd="" i at=0 args=0 tool=${COMP_WORDS[0]}
+
+	# The subcommand, and how many arguments (not options) follow it.
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		--)
+			[ "$cmd" = faults ] && { at=$((i + 1)); break; }
+			;;
+		-s | -e | --start | --end | -p | --pid | -d | --duration | -a | --attach | -t | --top)
+			((i++))
+			;;
+		-*) ;;
+		*)
+			if [ -z "$cmd" ]; then
+				cmd=${COMP_WORDS[i]}
+			elif [ "$cmd" = faults ]; then
+				at=$i
+				break
+			else
+				((args++))
+			fi
+			;;
+		esac
+	done
+
+	if [ -z "$cmd" ]; then
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--help --version" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$cmds" -- "$cur"))
+		fi
+		return
+	fi
+	# faults COMMAND ARG...: complete as that command would be.
+	if [ "$at" -gt 0 ]; then
+		if [ "$at" = "$COMP_CWORD" ]; then
+			COMPREPLY=($(compgen -c -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi
+		return
+	fi
+
+	case $prev in
+	-p | --pid)
+		_vmatlas_pids "$cur"
+		return
+		;;
+	-a | --attach)
+		COMPREPLY=($(compgen -W "auto fentry kprobe tracepoint" -- "$cur"))
+		return
+		;;
+	-s | -e | --start | --end | -d | --duration | -t | --top)
+		return
+		;;
+	esac
+
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$("$tool" "$cmd" --help 2>/dev/null |
+			grep -o -- '--[a-z][a-z-]*' | sort -u) -h" -- "$cur"))
+		return
+	fi
+	case $cmd in
+	maps | walk | ptdump)
+		[ "$args" = 0 ] && _vmatlas_pids "$cur"
+		;;
+	lab)
+		[ "$args" = 0 ] && COMPREPLY=($(compgen -W "kmalloc vmalloc pages kmap" -- "$cur"))
+		;;
+	faults)
+		COMPREPLY=($(compgen -c -- "$cur"))
+		;;
+	esac
+}
+
+complete -F _vmatlas vmatlas
