@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,6 +407,39 @@ TEST_F(tracer, bad_targets_get_one_line_and_no_output)
 	EXPECT_NE(0, run_exit_code(&res));
 	EXPECT_STREQ("", res.out);
 	EXPECT_NE(NULL, strstr(res.err, "invalid attach mode 'uprobe'")) TH_LOG("%s", res.err);
+	run_result_free(&res);
+}
+
+/*
+ * As time(1) and strace(1): the tool exits as the command did, or with 128
+ * plus the signal that killed it, and the document says which. The command
+ * needs no "--": the first word that is not an option starts it, and its
+ * own options ("-c") are its own.
+ */
+TEST_F(tracer, a_command_exits_as_it_did)
+{
+	static const char *const three[] = { "faults", "--json", "sh", "-c", "exit 3", NULL };
+	static const char *const killed[] = { "faults", "--json", "--", "sh", "-c",
+					      "kill -TERM $$", NULL };
+	static struct run_result res;
+	struct json_object *doc;
+
+	ASSERT_EQ(0, run_tool(&res, -1, three));
+	doc = parse_json_object(res.out);
+	ASSERT_NE(NULL, doc) TH_LOG("%s", res.err);
+	EXPECT_EQ(3, run_exit_code(&res));
+	EXPECT_EQ(3, json_int(doc, "exit_status"));
+	EXPECT_EQ(NULL, json_get(doc, "signal"));
+	json_object_put(doc);
+	run_result_free(&res);
+
+	ASSERT_EQ(0, run_tool(&res, -1, killed));
+	doc = parse_json_object(res.out);
+	ASSERT_NE(NULL, doc) TH_LOG("%s", res.err);
+	EXPECT_EQ(128 + SIGTERM, run_exit_code(&res));
+	EXPECT_EQ(SIGTERM, json_int(doc, "signal"));
+	EXPECT_EQ(NULL, json_get(doc, "exit_status"));
+	json_object_put(doc);
 	run_result_free(&res);
 }
 
