@@ -107,19 +107,27 @@ int parse_size(const char *s, unsigned long long *bytes)
 	return 0;
 }
 
+void (*parse_report)(const char *cmd, const char *msg);
+
 void parse_error(const struct argp_state *state, const char *fmt, ...)
 {
 	const char *name = state->name;
+	char msg[512];
+	size_t n;
 	va_list ap;
 
 	/* main() names a subcommand "vmatlas walk" for argp's own messages. */
 	if (!strncmp(name, "vmatlas ", 8))
 		name += 8;
-	fprintf(state->err_stream, "vmatlas: %s: ", name);
 	va_start(ap, fmt);
-	vfprintf(state->err_stream, fmt, ap);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(state->err_stream, " ('vmatlas %s --help' says more)\n", name);
+	if (n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - n, " ('vmatlas %s --help' says more)", name);
+	if (parse_report)
+		parse_report(name, msg);
+	else
+		fprintf(state->err_stream, "vmatlas: %s: %s\n", name, msg);
 	if (!(state->flags & ARGP_NO_EXIT))
 		exit(argp_err_exit_status);
 }

@@ -33,6 +33,9 @@ int parse_size(const char *s, unsigned long long *bytes);
 __attribute__((format(printf, 2, 3)))
 void parse_error(const struct argp_state *state, const char *fmt, ...);
 
+/* Where parse_error() reports, if set (the tool's: text or JSON); else stderr. */
+extern void (*parse_report)(const char *cmd, const char *msg);
+
 /* The same for argp parsers: a bad value ends the program with parse_error(). */
 void parse_pid_arg(struct argp_state *state, const char *arg, int *pid);
 void parse_addr_arg(struct argp_state *state, const char *arg, unsigned long long *addr);

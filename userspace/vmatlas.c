@@ -8,12 +8,16 @@
 #include <argp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "cli.h"
 #include "libvmatlas.h"
 #include "output.h"
+#include "parse.h"
 
 #ifndef VMATLAS_VERSION
 #define VMATLAS_VERSION "unknown"
@@ -73,21 +77,42 @@ static const struct vmatlas_cmd *const vmatlas_cmds[] = {
 /* The subcommand running, for error messages. */
 static const char *vmatlas_cmd_name;
 
+/*
+ * One line on stderr: "vmatlas: COMMAND: MESSAGE", or with --json the same
+ * as a JSON object, {"command": ..., "error": ...}, for the programs that
+ * read the tool's output.
+ */
+static void vmatlas_report(const char *cmd, const char *msg)
+{
+	struct json_object *e;
+
+	if (!vmatlas_opts.json) {
+		fprintf(stderr, "vmatlas: %s%s%s\n", cmd ?: "", cmd ? ": " : "", msg);
+		return;
+	}
+	e = json_object_new_object();
+	json_object_object_add(e, "command", cmd ? json_object_new_string(cmd) : NULL);
+	json_object_object_add(e, "error", json_object_new_string(msg));
+	fprintf(stderr, "%s\n", json_object_to_json_string_ext(e, JSON_C_TO_STRING_SPACED |
+								  JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(e);
+}
+
 int vmatlas_error(const char *fmt, ...)
 {
+	char *msg;
 	va_list ap;
+	int n;
 
-	fputs("vmatlas: ", stderr);
-	if (vmatlas_cmd_name)
-		fprintf(stderr, "%s: ", vmatlas_cmd_name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	vmatlas_report(vmatlas_cmd_name, n < 0 ? fmt : msg);
+	if (n >= 0)
+		free(msg);
 	return VMATLAS_EXIT_ERROR;
 }
 
-/* vmatlas_open(), or -1 after an error message. */
 static int vmatlas_open_or_say(void)
 {
 	int fd = vmatlas_open();
@@ -176,6 +201,7 @@ int main(int argc, char **argv)
 
 	/* argp's own errors (an unknown option, a missing argument) are usage errors. */
 	argp_err_exit_status = VMATLAS_EXIT_USAGE;
+	parse_report = vmatlas_report;
 	if (argc < 2) {
 		usage(stderr);
 		return VMATLAS_EXIT_USAGE;

@@ -331,6 +331,40 @@ TEST(cli_bad_input_gets_one_line_and_no_output)
 	}
 }
 
+/* With --json an error is a JSON object too, on one line of stderr. */
+TEST(cli_errors_with_json_are_json)
+{
+	char me[16];
+	const struct {
+		const char *args[6];
+		int status;
+		const char *says;
+	} cases[] = {
+		{ { "walk", "--json", me, "0x10", NULL }, 1, "not mapped" },
+		{ { "walk", "--json", me, "zz", NULL }, 2, "invalid address 'zz'" },
+	};
+	static struct run_result res;
+	struct json_object *e;
+	const char *msg;
+	size_t i;
+
+	REQUIRE_DEVICE(return);
+	snprintf(me, sizeof(me), "%d", getpid());
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		ASSERT_EQ(0, run_tool(&res, -1, cases[i].args));
+		EXPECT_EQ(cases[i].status, run_exit_code(&res)) TH_LOG("case %zu", i);
+		EXPECT_STREQ("", res.out);
+		EXPECT_EQ(1, count_lines(res.err)) TH_LOG("%s", res.err);
+		e = parse_json_object(res.err);
+		ASSERT_NE(NULL, e) TH_LOG("not JSON: %s", res.err);
+		EXPECT_STREQ("walk", json_object_get_string(json_get(e, "command")));
+		msg = json_object_get_string(json_get(e, "error"));
+		EXPECT_NE(NULL, strstr(msg ?: "", cases[i].says)) TH_LOG("%s", res.err);
+		json_object_put(e);
+		run_result_free(&res);
+	}
+}
+
 TEST(cli_errors_say_what_is_wrong)
 {
 	static const struct {
