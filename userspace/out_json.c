@@ -11,7 +11,7 @@
 
 const char *out_cell_u64(char *buf, unsigned long long v)
 {
-	char *p = buf + OUT_NUM_MAX - 1;
+	char *p = &buf[OUT_NUM_MAX - 1];
 
 	*p = '\0';
 	do {
@@ -23,7 +23,7 @@ const char *out_cell_u64(char *buf, unsigned long long v)
 
 const char *out_cell_hex(char *buf, unsigned long long v)
 {
-	char *p = buf + OUT_NUM_MAX - 1;
+	char *p = &buf[OUT_NUM_MAX - 1];
 
 	*p = '\0';
 	do {

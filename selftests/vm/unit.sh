@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The unit gate, on the build machine: the tool's parsers and printers
-# (selftests/unit/*_unit.c), its bash completion, the documentation (Sphinx,
-# warnings fail), and make install/uninstall staged in a DESTDIR against a
+# (selftests/unit/*_unit.c), its bash completion, cppcheck over it, the
+# documentation (Sphinx, warnings fail), and make install/uninstall staged in a DESTDIR against a
 # kernel of the matrix the host can build for.
 #
 # Prints "ok"/"not ok" lines as it goes on stderr and the summary (PASS,
@@ -62,6 +62,19 @@ else
 	nfail=$((nfail + 1))
 	failed="$failed
 FAILED unit build: see $out/build.log"
+fi
+
+# cppcheck over the tool: no warning, portability or performance finding.
+if (cd "$SRC_DIR" && cppcheck -q --enable=warning,performance,portability --error-exitcode=1 \
+	--inline-suppr -D_GNU_SOURCE -Iuserspace -Iinclude/uapi \
+	--library=selftests/unit/json-c.cfg --suppress=missingIncludeSystem userspace/*.c) \
+	>"$out/cppcheck.log" 2>&1; then
+	npass=$((npass + 1))
+	echo "ok cppcheck" >&2
+else
+	nfail=$((nfail + 1))
+	failed="$failed
+FAILED cppcheck: see $out/cppcheck.log"
 fi
 
 # The documentation, HTML and vmatlas(1), without a Sphinx warning.
