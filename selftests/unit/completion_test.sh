@@ -8,7 +8,7 @@
 set -u
 
 tool=$1
-n=0 bad=0
+. "$(dirname "$0")/tap.sh"
 # shellcheck source=../../userspace/completion.bash
 . "$(dirname "$0")/../../userspace/completion.bash"
 
@@ -23,25 +23,13 @@ complete_words()
 	printf '%s\n' "${COMPREPLY[@]}" | sort -u | xargs
 }
 
-result()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		echo "# offered: $3"
-		bad=$((bad + 1))
-	fi
-}
-
 expect()
 {
 	local want=$1 got
 	shift
 	got=$(complete_words "$@")
 	[[ " $got " == *" $want "* ]]
-	result $? "vmatlas $* -> $want" "$got"
+	result $? "vmatlas $* -> $want" "offered: $got"
 }
 
 expect_only()
@@ -50,7 +38,7 @@ expect_only()
 	shift
 	got=$(complete_words "$@")
 	[ "$got" = "$want" ]
-	result $? "vmatlas $* -> only '$want'" "$got"
+	result $? "vmatlas $* -> only '$want'" "offered: $got"
 }
 
 echo "TAP version 13"

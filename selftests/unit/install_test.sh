@@ -12,18 +12,7 @@ kdir=$1
 src=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 bad=0
-
-check()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		bad=$((bad + 1))
-	fi
-}
+. "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
 echo "1..6"
@@ -35,8 +24,7 @@ mkdir "$tmp/src"
 root=$tmp/root
 make -s -C "$tmp/src" KDIR="$kdir" DESTDIR="$root" PREFIX=/usr BPF=0 install \
 	>"$tmp/install.log" 2>&1
-check $? "make install DESTDIR=... PREFIX=/usr" || true
-[ $bad = 0 ] || sed 's/^/# /' "$tmp/install.log"
+result $? "make install DESTDIR=... PREFIX=/usr" || sed 's/^/# /' "$tmp/install.log"
 
 want=$(printf '%s\n' "/lib/modules/$krel/updates/vmatlas.ko" /usr/bin/vmatlas \
 	/usr/include/linux/vmatlas.h /usr/include/linux/vmatlas_bpf.h \
@@ -45,23 +33,23 @@ want=$(printf '%s\n' "/lib/modules/$krel/updates/vmatlas.ko" /usr/bin/vmatlas \
 # A kernel that compresses its modules gets vmatlas.ko.xz (or .zst, .gz).
 got=$(cd "$root" && find . -type f | sed 's/^\.//; s/\.ko\.\(xz\|zst\|gz\)$/.ko/' | sort)
 [ "$got" = "$want" ]
-check $? "installs exactly the module, tool, manual page, completion and headers"
+result $? "installs exactly the module, tool, manual page, completion and headers"
 [ "$got" = "$want" ] || diff <(echo "$want") <(echo "$got") | sed 's/^/# /'
 
 ko=$(ls "$root/lib/modules/$krel/updates/"vmatlas.ko* 2>/dev/null | head -n 1)
 [ -n "$ko" ] && modinfo -F vermagic "$ko" | grep -q "^$krel "
-check $? "the module is built for $krel"
+result $? "the module is built for $krel"
 
 [ "$("$root/usr/bin/vmatlas" --version)" = "vmatlas $(cat "$src/VERSION")" ]
-check $? "the installed tool runs"
+result $? "the installed tool runs"
 
 MANWIDTH=80 man --warnings -l "$root/usr/share/man/man1/vmatlas.1" 2>"$tmp/man.err" |
 	grep -q '^NAME' && [ ! -s "$tmp/man.err" ]
-check $? "man reads vmatlas(1) without a warning"
+result $? "man reads vmatlas(1) without a warning"
 
 [ -d "$root" ] &&
 	make -s -C "$tmp/src" KDIR="$kdir" DESTDIR="$root" PREFIX=/usr uninstall >/dev/null 2>&1 &&
 	[ -z "$(find "$root" -type f)" ]
-check $? "make uninstall leaves no file"
+result $? "make uninstall leaves no file"
 
 [ $bad = 0 ]

@@ -70,32 +70,29 @@ static const struct num_case pid_cases[] = {
 	{ "", false },
 };
 
-TEST(addresses_are_hexadecimal_with_or_without_0x)
+/* Each case through @parse (@tab, @n of them): accepted or not, and the value, untouched if not. */
+static void check_cases(struct __test_metadata *_metadata,
+			int (*parse)(const char *s, unsigned long long *v),
+			const struct num_case *tab, size_t n)
 {
 	unsigned long long v;
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(addr_cases); i++) {
+	for (i = 0; i < n; i++) {
 		v = 0xdead;
-		EXPECT_EQ(addr_cases[i].ok, !parse_addr(addr_cases[i].in, &v))
-			TH_LOG("'%s'", addr_cases[i].in);
-		EXPECT_EQ(addr_cases[i].ok ? addr_cases[i].val : 0xdead, v)
-			TH_LOG("'%s'", addr_cases[i].in);
+		EXPECT_EQ(tab[i].ok, !parse(tab[i].in, &v)) TH_LOG("'%s'", tab[i].in);
+		EXPECT_EQ(tab[i].ok ? tab[i].val : 0xdead, v) TH_LOG("'%s'", tab[i].in);
 	}
+}
+
+TEST(addresses_are_hexadecimal_with_or_without_0x)
+{
+	check_cases(_metadata, parse_addr, addr_cases, ARRAY_SIZE(addr_cases));
 }
 
 TEST(sizes_are_decimal_or_0x_with_k_m_g_t)
 {
-	unsigned long long v;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(size_cases); i++) {
-		v = 0xdead;
-		EXPECT_EQ(size_cases[i].ok, !parse_size(size_cases[i].in, &v))
-			TH_LOG("'%s'", size_cases[i].in);
-		EXPECT_EQ(size_cases[i].ok ? size_cases[i].val : 0xdead, v)
-			TH_LOG("'%s'", size_cases[i].in);
-	}
+	check_cases(_metadata, parse_size, size_cases, ARRAY_SIZE(size_cases));
 }
 
 TEST(pids_are_positive_decimal_ints)
