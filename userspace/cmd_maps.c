@@ -16,41 +16,31 @@
 static const char maps_doc[] =
 "Show every VMA of a process and what its page tables map.\n"
 "\n"
-"USAGE: vmatlas maps [--flags] [--json] PID\n"
+"USAGE: vmatlas maps [--flags] [-o COLUMNS] [--json] PID\n"
+"\n"
+"The table's columns, by default START SIZE PERMS PRESENT SWAP KIND PATH:\n"
+"START END SIZE PERMS OFFSET DEV INODE KIND, the VMA as /proc/PID/maps has\n"
+"it; PRESENT SWAP ANON FILE THP HUGETLB DIRTY YOUNG SHARED COW ZERO, its pages\n"
+"(counts of base pages); FLAGS, its VM_* flags; PATH. SIZE is the VMA's size.\n"
 "\n"
 "EXAMPLES:\n"
 "    vmatlas maps 1234          # the VMAs of process 1234 and their pages\n"
 "    vmatlas maps -f 1234       # also the VM_* flags of each VMA\n"
+"    vmatlas maps -o all 1234   # every column\n"
+"    vmatlas maps -o start,end,dirty,path 1234\n"
 "    vmatlas maps --json 1234   # the same as a JSON document\n";
 
 static const struct argp_option maps_options[] = {
 	{ "flags", 'f', NULL, 0, "Add a FLAGS column: the VM_* flags of each VMA", 0 },
+	{ "output", 'o', "COLUMNS", 0, "The table's columns, comma-separated, or all", 0 },
 	{},
 };
 
 static struct {
 	int pid;
 	bool flags;
+	const char *columns;	/* -o, else NULL: the default ones */
 } maps_args;
-
-static error_t maps_parse(int key, char *arg, struct argp_state *state)
-{
-	switch (key) {
-	case 'f':
-		maps_args.flags = true;
-		return 0;
-	default:
-		return parse_pid_key(key, arg, state, &maps_args.pid);
-	}
-}
-
-static const struct argp maps_argp = {
-	.options = maps_options,
-	.parser = maps_parse,
-	.args_doc = "PID",
-	.doc = maps_doc,
-	.children = vmatlas_common_children,
-};
 
 /* The VMAs, gathered before anything is printed. */
 static struct vmatlas_vma_list maps_list;
@@ -79,48 +69,6 @@ static unsigned long long maps_field(const struct vmatlas_vma_list *list, size_t
 				     size_t offset)
 {
 	return *(const __u64 *)((const char *)&list->vmas[i] + offset);
-}
-
-static void maps_write_vma(struct out_json *j, size_t i)
-{
-	const struct vmatlas_vma *vma = &maps_list.vmas[i];
-	const char *name = vmatlas_vma_name(&maps_list, i);
-	char perms[5], dev[24];
-	size_t k;
-
-	names_perms(vma->vm_flags, perms);
-	snprintf(dev, sizeof(dev), "%02x:%02x", vma->dev_major, vma->dev_minor);
-	out_json_object(j, NULL);
-	out_json_hex(j, "start", vma->start);
-	out_json_hex(j, "end", vma->end);
-	out_json_str(j, "perms", perms);
-	out_json_hex(j, "offset", vma->pgoff);
-	out_json_str(j, "dev", dev);
-	out_json_u64(j, "inode", vma->inode);
-	out_json_str(j, "path", name ? name : "");
-	out_json_str(j, "kind", names_kind(vma->kind));
-	names_json_bits(j, "flags", &names_vm, vma->vm_flags);
-	out_json_object(j, "pages");
-	for (k = 0; k < ARRAY_SIZE(maps_pages); k++)
-		out_json_u64(j, maps_pages[k].key,
-			     maps_field(&maps_list, i, offsetof(struct vmatlas_vma, res) +
-					maps_pages[k].offset));
-	out_json_close(j);
-	out_json_close(j);
-}
-
-static void maps_write_json(FILE *out)
-{
-	struct out_json j;
-	size_t i;
-
-	out_json_begin(&j, out);
-	out_json_s64(&j, "pid", maps_args.pid);
-	out_json_array(&j, "vmas");
-	for (i = 0; i < maps_list.count; i++)
-		maps_write_vma(&j, i);
-	out_json_close(&j);
-	out_json_end(&j);
 }
 
 /* Table cells of VMA @i; @arg is the offset of a __u64 in struct vmatlas_vma. */
@@ -166,12 +114,20 @@ static const char *maps_cell_path(const void *rows, size_t i, size_t arg, char *
 	return name ? name : "";
 }
 
+static const char *maps_cell_size(const void *rows, size_t i, size_t arg, char *buf)
+{
+	const struct vmatlas_vma *vma = &((const struct vmatlas_vma_list *)rows)->vmas[i];
+
+	return out_cell_size(buf, vma->end - vma->start);
+}
+
 #define MAPS_VMA(member)	offsetof(struct vmatlas_vma, member)
 #define MAPS_PAGES(member)	offsetof(struct vmatlas_vma, res.member)
 
 static const struct out_col maps_columns[] = {
 	{ "START", OUT_RIGHT, maps_cell_hex, MAPS_VMA(start) },
 	{ "END", OUT_RIGHT, maps_cell_hex, MAPS_VMA(end) },
+	{ "SIZE", OUT_RIGHT, maps_cell_size },
 	{ "PERMS", OUT_LEFT, maps_cell_perms, MAPS_VMA(vm_flags) },
 	{ "OFFSET", OUT_RIGHT, maps_cell_hex, MAPS_VMA(pgoff) },
 	{ "DEV", OUT_LEFT, maps_cell_dev },
@@ -188,20 +144,102 @@ static const struct out_col maps_columns[] = {
 	{ "SHARED", OUT_RIGHT, maps_cell_u64, MAPS_PAGES(shared) },
 	{ "COW", OUT_RIGHT, maps_cell_u64, MAPS_PAGES(cow) },
 	{ "ZERO", OUT_RIGHT, maps_cell_u64, MAPS_PAGES(zero) },
-	{ "FLAGS", OUT_LEFT, maps_cell_flags, MAPS_VMA(vm_flags) },	/* with --flags only */
+	{ "FLAGS", OUT_LEFT, maps_cell_flags, MAPS_VMA(vm_flags) },
 	{ "PATH", OUT_LEFT, maps_cell_path },
 };
+
+/*
+ * By default, what fits in 100 columns beside most paths, as pmap(1) shows:
+ * where each VMA starts, how big it is, what it may do, what of it is in
+ * memory or swap. --flags adds FLAGS before PATH.
+ */
+#define MAPS_DEFAULT		"start,size,perms,present,swap,kind,path"
+#define MAPS_DEFAULT_FLAGS	"start,size,perms,present,swap,kind,flags,path"
+
+static error_t maps_parse(int key, char *arg, struct argp_state *state)
+{
+	struct out_col cols[OUT_COLS_MAX];
+	char bad[32];
+
+	switch (key) {
+	case 'f':
+		maps_args.flags = true;
+		return 0;
+	case 'o':
+		if (out_choose_cols(maps_columns, ARRAY_SIZE(maps_columns), arg, cols, bad,
+				    sizeof(bad)) < 0)
+			parse_error(state, "unknown column '%s' in '%s'", bad, arg);
+		maps_args.columns = arg;
+		return 0;
+	default:
+		return parse_pid_key(key, arg, state, &maps_args.pid);
+	}
+}
+
+static const struct argp maps_argp = {
+	.options = maps_options,
+	.parser = maps_parse,
+	.args_doc = "PID",
+	.doc = maps_doc,
+	.children = vmatlas_common_children,
+};
+
+static void maps_write_vma(struct out_json *j, size_t i)
+{
+	const struct vmatlas_vma *vma = &maps_list.vmas[i];
+	const char *name = vmatlas_vma_name(&maps_list, i);
+	char perms[5], dev[24];
+	size_t k;
+
+	names_perms(vma->vm_flags, perms);
+	snprintf(dev, sizeof(dev), "%02x:%02x", vma->dev_major, vma->dev_minor);
+	out_json_object(j, NULL);
+	out_json_hex(j, "start", vma->start);
+	out_json_hex(j, "end", vma->end);
+	out_json_str(j, "perms", perms);
+	out_json_hex(j, "offset", vma->pgoff);
+	out_json_str(j, "dev", dev);
+	out_json_u64(j, "inode", vma->inode);
+	out_json_str(j, "path", name ? name : "");
+	out_json_str(j, "kind", names_kind(vma->kind));
+	names_json_bits(j, "flags", &names_vm, vma->vm_flags);
+	out_json_object(j, "pages");
+	for (k = 0; k < ARRAY_SIZE(maps_pages); k++)
+		out_json_u64(j, maps_pages[k].key,
+			     maps_field(&maps_list, i, offsetof(struct vmatlas_vma, res) +
+					maps_pages[k].offset));
+	out_json_close(j);
+	out_json_close(j);
+}
+
+static void maps_write_json(FILE *out)
+{
+	struct out_json j;
+	size_t i;
+
+	out_json_begin(&j, out);
+	out_json_s64(&j, "pid", maps_args.pid);
+	out_json_array(&j, "vmas");
+	for (i = 0; i < maps_list.count; i++)
+		maps_write_vma(&j, i);
+	out_json_close(&j);
+	out_json_end(&j);
+}
 
 static void maps_write_table(FILE *out)
 {
 	unsigned long long present = 0, swap = 0, anon = 0, file = 0;
-	struct out_col cols[ARRAY_SIZE(maps_columns)];
-	size_t i, ncols = 0;
+	const char *list = maps_args.columns ?: maps_args.flags ? MAPS_DEFAULT_FLAGS :
+								    MAPS_DEFAULT;
+	struct out_col cols[OUT_COLS_MAX];
+	char bad[32];
+	int ncols;
+	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(maps_columns); i++)
-		if (maps_args.flags || maps_columns[i].cell != maps_cell_flags)
-			cols[ncols++] = maps_columns[i];
-	out_write_table(out, cols, ncols, &maps_list, maps_list.count);
+	/* maps_parse() checked -o. */
+	ncols = out_choose_cols(maps_columns, ARRAY_SIZE(maps_columns), list, cols, bad,
+				sizeof(bad));
+	out_write_table(out, cols, ncols < 0 ? 0 : ncols, &maps_list, maps_list.count);
 
 	for (i = 0; i < maps_list.count; i++) {
 		present += maps_list.vmas[i].res.present;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "output.h"
@@ -251,6 +252,33 @@ static void out_write_row(const struct out_col *cols, size_t ncols, const void *
 	for (c = 0; c < ncols; c++)
 		cells[c] = row ? cols[c].cell(rows, row - 1, cols[c].arg, bufs[c]) :
 				 cols[c].header;
+}
+
+int out_choose_cols(const struct out_col *all, size_t nall, const char *list,
+		    struct out_col *out, char *bad, size_t badlen)
+{
+	size_t i, len, n = 0;
+	const char *p = list;
+
+	if (!strcasecmp(list, "all")) {
+		for (i = 0; i < nall && i < OUT_COLS_MAX; i++)
+			out[n++] = all[i];
+		return n;
+	}
+	for (;;) {
+		len = strcspn(p, ",");
+		for (i = 0; i < nall; i++)
+			if (strlen(all[i].header) == len && !strncasecmp(all[i].header, p, len))
+				break;
+		if (i == nall || n == OUT_COLS_MAX) {
+			snprintf(bad, badlen, "%.*s", (int)len, p);
+			return -1;
+		}
+		out[n++] = all[i];
+		if (!p[len])
+			return n;
+		p += len + 1;
+	}
 }
 
 void out_write_table(FILE *out, const struct out_col *cols, size_t ncols, const void *rows,

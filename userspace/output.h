@@ -124,6 +124,14 @@ struct out_col {
 void out_write_table(FILE *out, const struct out_col *cols, size_t ncols, const void *rows,
 		     size_t nrows);
 
+/*
+ * The columns named in @list (comma-separated headers, any case; "all": every
+ * one of @all, in order) into @out, in the order named. Return: how many,
+ * or -1 with the first unknown name (or "" for an empty list) in @bad.
+ */
+int out_choose_cols(const struct out_col *all, size_t nall, const char *list,
+		    struct out_col *out, char *bad, size_t badlen);
+
 /* @bytes as out_print_size() writes it, short, into @buf; "-" for 0. */
 const char *out_cell_size(char *buf, unsigned long long bytes);
 

@@ -21,6 +21,9 @@
 #define MAPS_COUNTS	11
 #define MAPS_HEADER	"START END PERMS OFFSET DEV INODE KIND PRESENT SWAP ANON FILE THP " \
 			"HUGETLB DIRTY YOUNG SHARED COW ZERO"
+/* maps -o all */
+#define MAPS_ALL_HEADER	"START END SIZE PERMS OFFSET DEV INODE KIND PRESENT SWAP ANON FILE " \
+			"THP HUGETLB DIRTY YOUNG SHARED COW ZERO FLAGS PATH"
 /* A row of maps up to the FLAGS (with -f) or PATH column. */
 #define MAPS_ROW	"%llx %llx %7s %llx %15s %llu %15s %llu %llu %llu %llu %llu %llu " \
 			"%llu %llu %llu %llu %llu %n"
@@ -150,6 +153,23 @@ static void table_vm_flags(struct json_object *flags, char *out, size_t len)
 		*p = tolower((unsigned char)*p);
 }
 
+/* A SIZE cell of maps and ptdump: "4K", "64K", "2M", "1.5M" (one decimal, cut). */
+static void size_cell(unsigned long long b, char *out, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	unsigned long long unit = 1024;
+	int i = 0;
+
+	while (i < 5 && b / unit >= 1024) {
+		unit <<= 10;
+		i++;
+	}
+	if (b % unit)
+		snprintf(out, len, "%llu.%llu%c", b / unit, b % unit * 10 / unit, units[i]);
+	else
+		snprintf(out, len, "%llu%c", b / unit, units[i]);
+}
+
 /*
  * Check a maps table against the JSON document and /proc/PID/smaps: the
  * header, one row per VMA with every cell, and the totals line.
@@ -240,10 +260,15 @@ static void check_maps_table(struct __test_metadata *_metadata, const char *text
 	EXPECT_FALSE(next_line(&text, line, sizeof(line))) TH_LOG("after the totals: '%s'", line);
 }
 
+/* The columns check_maps_table() reads, as -o names them. */
+#define MAPS_COLS	"start,end,perms,offset,dev,inode,kind,present,swap,anon,file,thp," \
+			"hugetlb,dirty,young,shared,cow,zero"
+
 static void maps_table_case(struct __test_metadata *_metadata, pid_t pid, int with_flags)
 {
 	char pidbuf[16];
-	const char *const targs[] = { "maps", with_flags ? "-f" : "--", pidbuf, NULL };
+	const char *const targs[] = { "maps", "-o", with_flags ? MAPS_COLS ",flags,path" :
+							       MAPS_COLS ",path", pidbuf, NULL };
 	const char *const jargs[] = { "maps", "--json", pidbuf, NULL };
 	static struct run_result tab, js, before;
 	struct json_object *doc;
@@ -292,6 +317,64 @@ TEST_F(layout, maps_table_rows_are_the_json_vmas_and_proc_maps)
 TEST_F(layout, maps_flags_table_rows_are_the_json_vmas_and_proc_maps)
 {
 	maps_table_case(_metadata, self->l.pid, 1);
+}
+
+/*
+ * By default a maps row fits in 100 columns but for a long path: START, the
+ * VMA's SIZE with units, PERMS, its PRESENT and SWAP pages, KIND, PATH, each
+ * as the JSON document says. -o all has every column, in the table's order.
+ */
+TEST_F(layout, maps_default_columns_fit_100_and_all_has_every_one)
+{
+	char pidbuf[16], line[4096], head[4096], hdr[512], size[32], perms[8], kind[16];
+	char want[32];
+	const char *const targs[] = { "maps", pidbuf, NULL };
+	const char *const aargs[] = { "maps", "-o", "ALL", pidbuf, NULL };
+	const char *const jargs[] = { "maps", "--json", pidbuf, NULL };
+	static struct run_result tab, js, all;
+	unsigned long long start, present, swap;
+	struct json_object *doc, *vmas, *v;
+	const char *text;
+	size_t rows = 0;
+	int at, n;
+
+	snprintf(pidbuf, sizeof(pidbuf), "%d", self->l.pid);
+	text = tool_text(&tab, targs);
+	ASSERT_NE(NULL, text);
+	doc = run_tool_json(&js, jargs);
+	ASSERT_NE(NULL, doc) TH_LOG("%s", js.err);
+	vmas = json_get(doc, "vmas");
+	ASSERT_TRUE(next_line(&text, head, sizeof(head)));
+	words(head, hdr, sizeof(hdr));
+	EXPECT_STREQ("START SIZE PERMS PRESENT SWAP KIND PATH", hdr);
+	while (next_line(&text, line, sizeof(line)) && strncmp(line, "total: ", 7)) {
+		v = json_object_array_get_idx(vmas, rows++);
+		ASSERT_NE(NULL, v) TH_LOG("more rows than VMAs: '%s'", line);
+		at = 0;
+		n = sscanf(line, "%llx %31s %7s %llu %llu %15s %n", &start, size, perms, &present,
+			   &swap, kind, &at);
+		ASSERT_LE(6, n) TH_LOG("row '%s'", line);
+		EXPECT_EQ(json_hex(v, "start"), start) TH_LOG("row '%s'", line);
+		size_cell(json_hex(v, "end") - start, want, sizeof(want));
+		EXPECT_STREQ(want, size) TH_LOG("row '%s'", line);
+		EXPECT_STREQ(json_object_get_string(json_get(v, "perms")), perms);
+		EXPECT_EQ(json_int(json_get(v, "pages"), "present"), present);
+		EXPECT_EQ(json_int(json_get(v, "pages"), "swap"), swap);
+		EXPECT_STREQ(json_object_get_string(json_get(v, "kind")), kind);
+		/* What comes before PATH fits, with room for a path of 40. */
+		EXPECT_GE(60, at ? at : (int)strlen(line)) TH_LOG("row '%s'", line);
+	}
+	EXPECT_EQ(json_object_array_length(vmas), rows);
+	json_object_put(doc);
+
+	text = tool_text(&all, aargs);
+	ASSERT_NE(NULL, text);
+	ASSERT_TRUE(next_line(&text, head, sizeof(head)));
+	words(head, hdr, sizeof(hdr));
+	EXPECT_STREQ(MAPS_ALL_HEADER, hdr);
+	run_result_free(&tab);
+	run_result_free(&js);
+	run_result_free(&all);
 }
 
 /* What the NOTE column says of a level: its first flag of leaf, folded, none, bad. */
@@ -496,23 +579,6 @@ TEST_F(layout, walk_table_blocks_are_the_json_results_and_pagemap)
 	json_object_put(doc);
 	run_result_free(&tab);
 	run_result_free(&js);
-}
-
-/* The SIZE cell of ptdump: "4K", "64K", "2M", "1.5M" (one decimal, cut). */
-static void size_cell(unsigned long long b, char *out, size_t len)
-{
-	static const char units[] = "KMGTPE";
-	unsigned long long unit = 1024;
-	int i = 0;
-
-	while (i < 5 && b / unit >= 1024) {
-		unit <<= 10;
-		i++;
-	}
-	if (b % unit)
-		snprintf(out, len, "%llu.%llu%c", b / unit, b % unit * 10 / unit, units[i]);
-	else
-		snprintf(out, len, "%llu%c", b / unit, units[i]);
 }
 
 TEST_F(layout, ptdump_table_rows_are_the_json_runs_and_pagemap)
