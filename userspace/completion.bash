@@ -25,7 +25,8 @@ _vmatlas()
 		--)
 			[ "$cmd" = faults ] && { at=$((i + 1)); break; }
 			;;
-		-s | -e | --start | --end | -p | --pid | -d | --duration | -a | --attach | -t | --top)
+		-s | -e | --start | --end | -p | --pid | -d | --duration | -a | --attach | -t | --top | \
+			-o | --output)
 			((i++))
 			;;
 		-*) ;;
@@ -67,6 +68,16 @@ _vmatlas()
 		;;
 	-a | --attach)
 		COMPREPLY=($(compgen -W "auto fentry kprobe tracepoint" -- "$cur"))
+		return
+		;;
+	-o | --output)
+		# maps's columns: after the last comma, the next one.
+		local done=${cur%"${cur##*,}"} c words=""
+		for c in start end size perms offset dev inode kind present swap anon file thp \
+			hugetlb dirty young shared cow zero flags path all; do
+			words="$words $done$c"
+		done
+		COMPREPLY=($(compgen -W "$words" -- "$cur"))
 		return
 		;;
 	-s | -e | --start | --end | -d | --duration | -t | --top)

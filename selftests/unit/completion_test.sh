@@ -42,7 +42,7 @@ expect_only()
 }
 
 echo "TAP version 13"
-echo "1..13"
+echo "1..15"
 expect_only "faults info kaddr lab layout maps ptdump walk" ""
 expect_only "--help --version" --
 expect_only "ptdump" pt
@@ -56,4 +56,6 @@ expect_only "vmalloc" lab v
 expect "ls" faults l
 expect "ls" faults -e -- l
 expect_only "" walk 1 ""
+expect_only "start,path start,perms start,present" maps -o start,p
+expect "$$" maps -o start,end ""
 [ $bad = 0 ]

@@ -73,6 +73,30 @@ TEST(number_cells)
 	EXPECT_STREQ("18446744073709551615", out_cell_u64(buf, ~0ULL));
 }
 
+static const struct out_col cols[] = {
+	{ "START", OUT_RIGHT }, { "END", OUT_RIGHT }, { "SIZE", OUT_RIGHT }, { "PATH", OUT_LEFT },
+};
+
+/* -o: the columns named, any case, in the order named; "all"; unknown names refused. */
+TEST(columns_are_chosen_by_name)
+{
+	struct out_col out[OUT_COLS_MAX];
+	char bad[32];
+
+	ASSERT_EQ(2, out_choose_cols(cols, ARRAY_SIZE(cols), "path,Start", out, bad,
+				     sizeof(bad)));
+	EXPECT_STREQ("PATH", out[0].header);
+	EXPECT_STREQ("START", out[1].header);
+	ASSERT_EQ(4, out_choose_cols(cols, ARRAY_SIZE(cols), "ALL", out, bad, sizeof(bad)));
+	EXPECT_STREQ("SIZE", out[2].header);
+	EXPECT_EQ(-1, out_choose_cols(cols, ARRAY_SIZE(cols), "start,ends", out, bad,
+				      sizeof(bad)));
+	EXPECT_STREQ("ends", bad);
+	EXPECT_EQ(-1, out_choose_cols(cols, ARRAY_SIZE(cols), "start,", out, bad, sizeof(bad)));
+	EXPECT_STREQ("", bad);
+	EXPECT_EQ(-1, out_choose_cols(cols, ARRAY_SIZE(cols), "", out, bad, sizeof(bad)));
+}
+
 /* A document with every kind of member, nested, written by the streaming writer. */
 static char *stream_doc(void)
 {
