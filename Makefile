@@ -85,7 +85,9 @@ TEST_LIB_SRCS := $(filter-out %_test.c,$(wildcard selftests/vmatlas/*.c))
 TEST_HDRS := $(wildcard selftests/vmatlas/*.h include/uapi/linux/*.h)
 TEST_BINS := $(patsubst selftests/vmatlas/%.c,$(TOOLS_OUT)/tests/%,$(TEST_SRCS))
 # kfunc_test calls the module's kfunc from a BPF program of its own.
-TEST_DEPS :=
+# Every test checks the tool's --json documents against the schema, compiled in.
+TEST_DEPS := $(TOOLS_OUT)/gen/schema_text.h
+TEST_CFLAGS += -I$(TOOLS_OUT)/gen
 ifeq ($(BPF),1)
 TEST_CFLAGS += -DVMATLAS_TEST_BPF=1
 TEST_DEPS += $(BPF_OUT)/kfunc_probe.skel.h
@@ -123,6 +125,12 @@ $(BPF_OUT)/kfunc_probe.bpf.o: selftests/vmatlas/bpf/kfunc_probe.bpf.c $(BPF_OUT)
 $(BPF_OUT)/kfunc_probe.skel.h: $(BPF_OUT)/kfunc_probe.bpf.o
 	bpftool gen skeleton $< name kfunc_probe_bpf >$@
 
+# The schema as a C string: every line quoted, backslashes and quotes escaped.
+$(TOOLS_OUT)/gen/schema_text.h: Documentation/vmatlas.schema.json
+	@mkdir -p $(@D)
+	{ echo 'static const char vmatlas_schema_text[] ='; \
+	  sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $<; echo ';'; } >$@
+
 # The address-space benchmark ("make bench"; bench_test.sh runs a small one).
 BENCH_SRCS := $(wildcard selftests/vmatlas/bench/*.c)
 
@@ -153,11 +161,14 @@ UNIT_SRCS := $(wildcard selftests/unit/*_unit.c)
 UNIT_BINS := $(patsubst selftests/unit/%.c,$(TOOLS_OUT)/unit/%,$(UNIT_SRCS))
 $(TOOLS_OUT)/unit/parse_unit: UNIT_LIB_SRCS := userspace/parse.c
 $(TOOLS_OUT)/unit/output_unit: UNIT_LIB_SRCS := userspace/output.c userspace/out_json.c
+$(TOOLS_OUT)/unit/schema_unit: UNIT_LIB_SRCS := selftests/vmatlas/schema.c
 
 $(TOOLS_OUT)/unit/%: selftests/unit/%.c $(TOOL_HDRS) userspace/parse.c userspace/output.c \
-		userspace/out_json.c
+		userspace/out_json.c selftests/vmatlas/schema.c selftests/vmatlas/schema.h \
+		$(TOOLS_OUT)/gen/schema_text.h
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -Iuserspace -o $@ $< $(UNIT_LIB_SRCS) -ljson-c
+	$(CC) $(UNIT_CFLAGS) -Iuserspace -Iselftests/vmatlas -I$(TOOLS_OUT)/gen -o $@ $< \
+		$(UNIT_LIB_SRCS) -ljson-c
 
 unit: $(UNIT_BINS)
 	@for t in $(UNIT_BINS); do $$t || exit 1; done

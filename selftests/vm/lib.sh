@@ -156,6 +156,8 @@ cross_userspace()
 	cp -r "$SRC_DIR/Makefile" "$SRC_DIR/VERSION" "$SRC_DIR/include" "$SRC_DIR/userspace" \
 		"$root$inner/src/"
 	cp -r "$SRC_DIR/selftests/vmatlas" "$root$inner/src/selftests/"
+	mkdir -p "$root$inner/src/Documentation"
+	cp "$SRC_DIR/Documentation/vmatlas.schema.json" "$root$inner/src/Documentation/"
 	cp "$ksft"/*.h "$root$inner/ksft/"
 	"$VM_DIR/suite.sh" run "$world" make -s -C "$inner/src" TOOLS_OUT="$inner/out" \
 		CC="$uarch-linux-gnu-gcc" TOOLS_STATIC=1 KSFT_DIR="$inner/ksft" \

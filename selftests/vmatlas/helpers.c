@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "schema.h"
 
 const char *vmatlas_tool(void)
 {
@@ -139,9 +140,19 @@ void run_result_free(struct run_result *res)
 
 struct json_object *run_tool_json(struct run_result *res, const char *const args[])
 {
+	struct json_object *doc;
+	size_t n;
+
 	if (run_tool(res, -1, args) || run_exit_code(res) != 0)
 		return NULL;
-	return parse_json_object(res->out);
+	doc = parse_json_object(res->out);
+	/* Every document a test reads is one the schema describes. */
+	n = strlen(res->err);
+	if (doc && !schema_valid_output(args[0], doc, res->err + n, sizeof(res->err) - n)) {
+		json_object_put(doc);
+		return NULL;
+	}
+	return doc;
 }
 
 struct json_object *json_get(struct json_object *obj, const char *key)

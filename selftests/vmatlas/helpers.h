@@ -42,8 +42,9 @@ void run_result_free(struct run_result *res);
 
 /*
  * Run the tool as the caller and parse its stdout as a JSON object; NULL if
- * it failed or printed no object (then @res says why). Caller puts the
- * object and frees @res.
+ * it failed, printed no object, or one that Documentation/vmatlas.schema.json
+ * does not describe for the command args[0] (then @res->err says why).
+ * Caller puts the object and frees @res.
  */
 struct json_object *run_tool_json(struct run_result *res, const char *const args[]);
 
