@@ -148,7 +148,7 @@ static void layout_print_mmu(FILE *out, struct json_object *mmu)
 		layout_print_line(out, "mmu", "%s %s: PAE %s, LA57 %s, PGE %s, PCID %s",
 				  out_get_str(c, "register"), out_get_str(c, "value"),
 				  layout_yes_no(c, "pae"), layout_yes_no(c, "la57"),
-				  layout_yes_no(c, "pge"), layout_yes_no(c, "pcid"));
+				  layout_yes_no(c, "pge"), layout_yes_no(c, "pcide"));
 		layout_print_line(out, "", "SMEP %s, SMAP %s", layout_yes_no(c, "smep"),
 				  layout_yes_no(c, "smap"));
 	}

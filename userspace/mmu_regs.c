@@ -77,7 +77,7 @@ static struct json_object *cr4_json(unsigned long long cr4)
 	add_bool(o, "pae", cr4, 5);
 	add_bool(o, "pge", cr4, 7);
 	add_bool(o, "la57", cr4, 12);
-	add_bool(o, "pcid", cr4, 17);
+	add_bool(o, "pcide", cr4, 17);
 	add_bool(o, "smep", cr4, 20);
 	add_bool(o, "smap", cr4, 21);
 	return o;
