@@ -50,7 +50,7 @@ static void lab_parse_size(struct argp_state *state, const char *arg)
 		parse_error(state, "invalid SIZE '%s'", arg);
 	else if (!lab_args.bytes || lab_args.bytes > VMATLAS_LAB_MAX_BYTES)
 		parse_error(state, "SIZE must be 1 to %u bytes (%uM), not '%s'",
-			   VMATLAS_LAB_MAX_BYTES, VMATLAS_LAB_MAX_BYTES >> 20, arg);
+			    VMATLAS_LAB_MAX_BYTES, VMATLAS_LAB_MAX_BYTES >> 20, arg);
 }
 
 static void lab_parse_kind(struct argp_state *state, const char *arg)
