@@ -39,7 +39,9 @@ static const struct argp_option maps_options[] = {
 static struct {
 	int pid;
 	bool flags;
-	const char *columns;	/* -o, else NULL: the default ones */
+	/* The table's columns: -o's, else the default ones, chosen as options are read. */
+	struct out_col cols[OUT_COLS_MAX];
+	int ncols;
 } maps_args;
 
 /* The VMAs, gathered before anything is printed. */
@@ -156,9 +158,16 @@ static const struct out_col maps_columns[] = {
 #define MAPS_DEFAULT		"start,size,perms,present,swap,kind,path"
 #define MAPS_DEFAULT_FLAGS	"start,size,perms,present,swap,kind,flags,path"
 
+/* Choose the table's columns from @list; -1 with the unknown name in @bad. */
+static int maps_choose(const char *list, char *bad, size_t len)
+{
+	maps_args.ncols = out_choose_cols(maps_columns, ARRAY_SIZE(maps_columns), list,
+					  maps_args.cols, bad, len);
+	return maps_args.ncols;
+}
+
 static error_t maps_parse(int key, char *arg, struct argp_state *state)
 {
-	struct out_col cols[OUT_COLS_MAX];
 	char bad[32];
 
 	switch (key) {
@@ -166,10 +175,13 @@ static error_t maps_parse(int key, char *arg, struct argp_state *state)
 		maps_args.flags = true;
 		return 0;
 	case 'o':
-		if (out_choose_cols(maps_columns, ARRAY_SIZE(maps_columns), arg, cols, bad,
-				    sizeof(bad)) < 0)
+		if (maps_choose(arg, bad, sizeof(bad)) < 0)
 			parse_error(state, "unknown column '%s' in '%s'", bad, arg);
-		maps_args.columns = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!maps_args.ncols)
+			maps_choose(maps_args.flags ? MAPS_DEFAULT_FLAGS : MAPS_DEFAULT, bad,
+				    sizeof(bad));
 		return 0;
 	default:
 		return parse_pid_key(key, arg, state, &maps_args.pid);
@@ -229,17 +241,9 @@ static void maps_write_json(FILE *out)
 static void maps_write_table(FILE *out)
 {
 	unsigned long long present = 0, swap = 0, anon = 0, file = 0;
-	const char *list = maps_args.columns ?: maps_args.flags ? MAPS_DEFAULT_FLAGS :
-								    MAPS_DEFAULT;
-	struct out_col cols[OUT_COLS_MAX];
-	char bad[32];
-	int ncols;
 	size_t i;
 
-	/* maps_parse() checked -o. */
-	ncols = out_choose_cols(maps_columns, ARRAY_SIZE(maps_columns), list, cols, bad,
-				sizeof(bad));
-	out_write_table(out, cols, ncols < 0 ? 0 : ncols, &maps_list, maps_list.count);
+	out_write_table(out, maps_args.cols, maps_args.ncols, &maps_list, maps_list.count);
 
 	for (i = 0; i < maps_list.count; i++) {
 		present += maps_list.vmas[i].res.present;

@@ -248,16 +248,35 @@ int vx_vmas_check(const struct vx *x, const struct vmatlas_vmas *req,
 	return 0;
 }
 
-/*
- * What one TLB entry may hold of a present leaf: the leaf, or its contiguous
- * run if the MMU may use the entry (not PROT_NONE, which the MMU never caches).
- */
-static unsigned long long tlb_size(const struct vx *x, unsigned long long size, __u64 bits,
-				   unsigned int level)
+unsigned long long vx_tlb_size(const struct vx *x, unsigned long long size, __u64 bits,
+			       unsigned int level)
 {
 	__u64 cont = VMATLAS_ENT_ARM64_CONT | VMATLAS_ENT_PRESENT;
 
 	return (bits & cont) == cont && x->cont[level] ? x->cont[level] : size;
+}
+
+int vx_json_tlb_size_ok(const struct vx *x, struct json_object *r)
+{
+	static const char *const levels[VMATLAS_LEVELS] = { "pgd", "p4d", "pud", "pmd", "pte" };
+	const char *name = json_object_get_string(json_get(r, "level"));
+	struct json_object *flags = json_get(r, "flags");
+	unsigned long long tlb = json_int(r, "tlb_size"), size = json_int(r, "page_size");
+	__u64 bits = 0;
+	unsigned int l;
+
+	for (l = 0; l < VMATLAS_LEVELS && (!name || strcmp(levels[l], name)); l++)
+		;
+	if (l == VMATLAS_LEVELS)
+		return 0;
+	if (json_array_has(flags, "cont"))
+		bits |= VMATLAS_ENT_ARM64_CONT;
+	if (json_array_has(flags, "present"))
+		bits |= VMATLAS_ENT_PRESENT;
+	/* A valid entry with the hint needs a run size to go with it. */
+	if (bits == (VMATLAS_ENT_ARM64_CONT | VMATLAS_ENT_PRESENT) && tlb <= size)
+		return 0;
+	return tlb == vx_tlb_size(x, size, bits, l);
 }
 
 int vx_walk_check(const struct vx *x, const struct vmatlas_walk *w, unsigned long long addr,
@@ -310,7 +329,7 @@ int vx_walk_check(const struct vx *x, const struct vmatlas_walk *w, unsigned lon
 				    w->pfn, w->phys, addr);
 		if (w->swap_kind)
 			return fail(why, len, "present and swap kind %u", w->swap_kind);
-		if (w->tlb_size != tlb_size(x, w->page_size, stop->bits, w->stop_level))
+		if (w->tlb_size != vx_tlb_size(x, w->page_size, stop->bits, w->stop_level))
 			return fail(why, len, "tlb_size %llu for a %llu leaf, bits %#llx",
 				    w->tlb_size, w->page_size, stop->bits);
 	} else {

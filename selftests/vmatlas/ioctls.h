@@ -14,6 +14,8 @@
 
 #include <linux/vmatlas.h>
 
+struct json_object;
+
 /* The device, and the geometry INFO reports. */
 struct vx {
 	int fd;
@@ -45,6 +47,17 @@ int vx_ptdump(const struct vx *x, struct vmatlas_ptdump *req, pid_t pid,
 	      unsigned int count);
 int vx_translate(const struct vx *x, struct vmatlas_translate *req, pid_t pid,
 		 struct vmatlas_xlat *e, unsigned int n);
+
+/*
+ * What one TLB entry may hold of a present leaf of @size: the leaf, or its
+ * contiguous run (INFO's cont_size) if the MMU may use the entry, which it
+ * never does with PROT_NONE.
+ */
+unsigned long long vx_tlb_size(const struct vx *x, unsigned long long size, __u64 bits,
+			       unsigned int level);
+
+/* A --json result with "level", "flags", "page_size" and "tlb_size" agrees with it. */
+int vx_json_tlb_size_ok(const struct vx *x, struct json_object *r);
 
 /*
  * Consistency of one successful reply, given what was asked. 0, or -1 with

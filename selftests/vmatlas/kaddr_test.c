@@ -547,38 +547,14 @@ TEST_F(dev, levels_and_page_size_match_info)
 }
 
 /* Any 64-bit value is an answer, never an error and never an oops. */
-/* INFO's contiguous-run size for a level as the tool names it; 0 if none. */
-static unsigned long long cont_size_of(const char *level)
-{
-	static const char *const names[] = { "pgd", "p4d", "pud", "pmd", "pte" };
-	static struct vx x;
-	size_t i;
-
-	if (!x.page && vx_open(&x))
-		return 0;
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (!strcmp(names[i], level))
-			return x.cont[i];
-	return 0;
-}
-
-/* One TLB entry holds the leaf or, where the valid entry has the hint, its run. */
-static int tlb_size_ok(struct json_object *r, const char *level)
-{
-	struct json_object *flags = json_get(r, "flags");
-	long long tlb = json_int(r, "tlb_size");
-
-	if (json_array_has(flags, "cont") && json_array_has(flags, "present"))
-		return tlb == (long long)cont_size_of(level) && tlb > json_int(r, "page_size");
-	return tlb == json_int(r, "page_size");
-}
-
 TEST_F(dev, random_values_get_clean_answers)
 {
 	static unsigned long long addrs[KADDR_BATCH];
 	struct json_object *regions = json_get(self->layout, "regions");
 	int round, i, clean = 0;
+	struct vx x;
 
+	ASSERT_EQ(0, vx_open(&x));
 	srandom(getpid());
 	for (round = 0; round < 10; round++) {
 		struct json_object *doc, *results;
@@ -615,8 +591,7 @@ TEST_F(dev, random_values_get_clean_answers)
 			 */
 			if (ok && mapped)
 				ok = json_int(r, "page_size") >= getpagesize() &&
-				     json_get(r, "level") &&
-				     tlb_size_ok(r, json_object_get_string(json_get(r, "level")));
+				     json_get(r, "level") && vx_json_tlb_size_ok(&x, r);
 			/* A 32-bit kernel has no address above 4 GiB. */
 			if (ok && !kernel_is_64bit() && addrs[i] > 0xffffffffULL)
 				ok = !strcmp(reg, "non_canonical");
@@ -627,6 +602,7 @@ TEST_F(dev, random_values_get_clean_answers)
 		json_object_put(doc);
 	}
 	EXPECT_EQ(10 * KADDR_BATCH, clean);
+	vx_close(&x);
 }
 
 static int kernel_views_refused(void *unused)
