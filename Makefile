@@ -14,7 +14,9 @@
 #                        page and completion and the UAPI headers (PREFIX, DESTDIR)
 #   make uninstall       remove what make install installed
 #   make docs, make man  the documentation as HTML, and vmatlas(1), with Sphinx
-#   make dkms-install    register the module source with DKMS
+#   make deb             Debian packages: vmatlas (the tool) and vmatlas-dkms, in build/deb
+#   make dkms-install    register the module source with DKMS (make dkms-uninstall
+#                        removes it, from every kernel it was built for)
 #   make style           checkpatch, sparse and -Werror builds only
 #   make unit            unit tests of the tool's parsers and printers, here
 #
@@ -27,7 +29,8 @@ PREFIX ?= /usr/local
 VERSION := $(shell cat VERSION)
 BUILD ?= build
 
-# The tool. TOOLS_OUT, TOOLS_M32=1 and TOOLS_STATIC=1 serve the VM images.
+# The tool. TOOLS_OUT, TOOLS_M32=1 and TOOLS_STATIC=1 serve the VM images;
+# a packager's CPPFLAGS, CFLAGS and LDFLAGS (dpkg-buildflags) come after ours.
 TOOLS_OUT ?= $(BUILD)
 TOOLS_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers \
 		-Wno-unused-parameter -D_GNU_SOURCE \
@@ -93,8 +96,9 @@ TEST_CFLAGS += -DVMATLAS_TEST_BPF=1
 TEST_DEPS += $(BPF_OUT)/kfunc_probe.skel.h
 endif
 
-.PHONY: all module tools selftests unit check demo shell bench docs man install uninstall \
-	dkms-install style clean
+.PHONY: all module tools selftests unit check demo shell bench docs man install install-module \
+	install-tools uninstall deb \
+	dkms-source dkms-install dkms-uninstall style clean
 
 all: module tools
 
@@ -105,7 +109,8 @@ tools: $(TOOLS_OUT)/vmatlas
 
 $(TOOLS_OUT)/vmatlas: $(TOOL_SRCS) $(TOOL_HDRS) $(TOOL_DEPS) VERSION
 	@mkdir -p $(@D)
-	$(CC) $(TOOLS_CFLAGS) -Iuserspace -o $@ $(TOOL_SRCS) $(TOOLS_LDFLAGS) $(TOOLS_LIBS)
+	$(CC) $(TOOLS_CFLAGS) $(CPPFLAGS) $(CFLAGS) -Iuserspace -o $@ $(TOOL_SRCS) \
+		$(TOOLS_LDFLAGS) $(LDFLAGS) $(TOOLS_LIBS)
 
 # Generated, never committed: vmlinux.h from BTF, the BPF object, its skeleton.
 $(BPF_OUT)/vmlinux.h:
@@ -211,10 +216,15 @@ INSTALLED = $(DESTDIR)$(PREFIX)/bin/vmatlas \
 	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vmatlas \
 	    $(patsubst include/uapi/%,$(DESTDIR)$(PREFIX)/include/%,$(wildcard include/uapi/linux/*.h))
 
-install: all man
+install: install-module install-tools
+
+install-module: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
 		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
 	$(if $(DESTDIR),,depmod -a $(KREL))
+
+# What the vmatlas Debian package holds (the module is vmatlas-dkms's).
+install-tools: tools man
 	install -D -m 0755 $(TOOLS_OUT)/vmatlas $(DESTDIR)$(PREFIX)/bin/vmatlas
 	install -D -m 0644 $(BUILD)/man/vmatlas.1 $(DESTDIR)$(PREFIX)/share/man/man1/vmatlas.1
 	install -D -m 0644 userspace/completion.bash \
@@ -226,11 +236,31 @@ uninstall:
 	rm -f $(INSTALLED) $(wildcard $(MODULE_DIR)/vmatlas.ko*)
 	$(if $(DESTDIR),,depmod -a $(KREL))
 
-dkms-install:
-	install -d $(DESTDIR)/usr/src/vmatlas-$(VERSION)
-	cp -r Kbuild VERSION module include $(DESTDIR)/usr/src/vmatlas-$(VERSION)/
-	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DESTDIR)/usr/src/vmatlas-$(VERSION)/dkms.conf
+# The module's source as DKMS takes it (make dkms-source DKMS_SRC=DIR): what
+# vmatlas-dkms ships in /usr/src and what the DKMS test builds per kernel.
+DKMS_SRC ?= $(DESTDIR)/usr/src/vmatlas-$(VERSION)
+
+dkms-source:
+	install -d $(DKMS_SRC)
+	cp -r Kbuild VERSION module include $(DKMS_SRC)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+
+# Debian packages, vmatlas and vmatlas-dkms, built from a copy of the tree
+# in $(BUILD)/deb, where the .deb files land (debian/rules says how).
+deb:
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/vmatlas-$(VERSION)
+	cp -r Kbuild Makefile VERSION dkms.conf README.md module include userspace Documentation \
+		debian $(BUILD)/deb/vmatlas-$(VERSION)/
+	cd $(BUILD)/deb/vmatlas-$(VERSION) && env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
+		dpkg-buildpackage -us -uc -b
+
+dkms-install: dkms-source
 	dkms add vmatlas/$(VERSION)
+
+dkms-uninstall:
+	-dkms remove vmatlas/$(VERSION) --all
+	rm -rf $(DKMS_SRC)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

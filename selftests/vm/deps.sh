@@ -5,8 +5,9 @@
 # Idempotent: installs only what is missing. Needs root (apt).
 #
 # Usage: deps.sh [host|i386|all]
-#   host  compilers, QEMU, busybox, sparse, json-c, BPF toolchain, and
-#         mmdebstrap for the chroots other suites' kernels are built in
+#   host  compilers, QEMU, busybox, sparse, json-c, BPF toolchain,
+#         mmdebstrap for the chroots other suites' kernels are built in,
+#         dkms and Debian's packaging tools
 #   i386  multiarch i386: static json-c and busybox for the 32-bit PAE target
 set -eu
 
@@ -15,7 +16,8 @@ what=${1:-all}
 HOST_PKGS="build-essential gcc-multilib bc bison flex cpio xz-utils kmod dwarves
 	qemu-system-x86 qemu-system-arm busybox-static sparse pkg-config libjson-c-dev
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev perl python3
-	mmdebstrap zstd python3-sphinx cppcheck"
+	mmdebstrap zstd python3-sphinx cppcheck dkms
+	dpkg-dev debhelper dh-dkms fakeroot lintian"
 I386_PKGS="libjson-c-dev:i386 libc6:i386"
 
 missing()

@@ -19,7 +19,7 @@ log() { echo "vmatlas: $*" >&2; }
 # lockdep and DEBUG_VM look. The fault tracer's tests (BPF verifier time,
 # several minutes each there) and the benchmarks run on the other targets.
 DEBUG_TESTS=fuzz_test,race_test,kill_test,selftarget_test,failnth_test,policy_test
-DEBUG_TESTS=$DEBUG_TESTS,module_lifecycle.sh,walk_test,maps_test,ptdump_test,proc_input_test
+DEBUG_TESTS=$DEBUG_TESTS,module_lifecycle.sh,dkms_module.sh,walk_test,maps_test,ptdump_test,proc_input_test
 DEBUG_TESTS=$DEBUG_TESTS,kaddr_test,mmu_test,kfunc_test,trace_test,info_test,table_test,m32/walk_test
 
 # What a five-level target leaves to its four-level sibling (the same
@@ -234,6 +234,44 @@ build_module()
 	! grep -q 'warning:' "$out/module.log"
 }
 
+# build_dkms OUT: the module built by DKMS itself, as vmatlas-dkms builds it
+# on a user's machine: "make dkms-source", then "dkms add" and "dkms build"
+# for the loaded kernel in its suite's world, with private trees (nothing
+# is registered system-wide). The result is OUT/dkms/vmatlas.ko, which
+# dkms_module.sh loads in the VM; the log is OUT/dkms.log.
+build_dkms()
+{
+	local out=$1 ver tree=/build/$T_NAME/dkms arch strip="" f
+	local -a run=("$VM_DIR/suite.sh" run "$T_WORLD")
+
+	ver=$(cat "$SRC_DIR/VERSION")
+	[ -n "$CHROOT" ] || { tree=$out/dkms-tree; run=(); }
+	case $T_ARCH in
+	amd64) arch=x86_64 ;;
+	i386) arch=i686 ;;
+	# The host's strip cannot read an arm64 object.
+	arm64) arch=aarch64 strip=--directive=STRIP[0]=no ;;
+	esac
+	rm -rf "$CHROOT$tree" "$out/dkms"
+	mkdir -p "$CHROOT$tree/source" "$CHROOT$tree/tree" "$out/dkms"
+	make -s -C "$SRC_DIR" dkms-source DKMS_SRC="$CHROOT$tree/source/vmatlas-$ver" || return 1
+	"${run[@]}" dkms add --dkmstree "$tree/tree" --sourcetree "$tree/source" \
+		-m vmatlas -v "$ver" || return 1
+	"${run[@]}" dkms build --dkmstree "$tree/tree" --sourcetree "$tree/source" \
+		-m vmatlas -v "$ver" -k "$KREL" -a "$arch" --kernelsourcedir "$KDIR" $strip ||
+		{ cat "$CHROOT$tree/tree/vmatlas/$ver/build/make.log" 2>/dev/null; return 1; }
+	f=$(find "$CHROOT$tree/tree/vmatlas/$ver/$KREL" -name 'vmatlas.ko*' | head -n 1)
+	case $f in
+	*.xz) xz -dc "$f" >"$out/dkms/vmatlas.ko" ;;
+	*.zst) zstd -qdc "$f" >"$out/dkms/vmatlas.ko" ;;
+	*.ko) cp "$f" "$out/dkms/vmatlas.ko" ;;
+	*) echo "dkms build left no vmatlas.ko for $KREL"; return 1 ;;
+	esac
+	# The kernel's own vermagic, as the Kbuild module has it.
+	[ "$(modinfo -F vermagic "$out/dkms/vmatlas.ko")" = "$(modinfo -F vermagic "$out/src/vmatlas.ko")" ] ||
+		{ echo "the DKMS module's vermagic is not the kernel's"; return 1; }
+}
+
 # Pack the initramfs for the loaded target: busybox, /init, the module, the
 # tool, tests, and the kernel modules in VM_KMODS with their dependencies.
 pack_initramfs()
@@ -249,6 +287,10 @@ pack_initramfs()
 	cp "$VM_DIR/demo.sh" "$root/bin/vmatlas-demo"
 	cp "$VM_DIR/bench.sh" "$root/bin/vmatlas-bench"
 	cp "$out/src/vmatlas.ko" "$out/helper/vmatlas_test_helper.ko" "$root/lib/vmatlas/"
+	if [ "$mode" = test ]; then
+		mkdir -p "$root/lib/vmatlas/dkms"
+		cp "$out/dkms/vmatlas.ko" "$root/lib/vmatlas/dkms/"
+	fi
 	cp "$BUILD_DIR/$T_UARCH/vmatlas" "$BUILD_DIR/$T_UARCH/vmatlas-bench-space" "$root/bin/"
 	# make bench VMATLAS_BENCH_BASELINE=FILE: an earlier (static) build of the
 	# tool, timed beside this one in the same boot by "vmatlas-bench others".
@@ -310,6 +352,10 @@ prepare_target()
 	mkdir -p "$T_OUT"
 	target_kernel || return 2
 	build_module "$T_OUT" || { log "$name: module build failed or warned:"; cat "$T_OUT/module.log" >&2; return 1; }
+	if [ "$mode" = test ]; then
+		build_dkms "$T_OUT" >"$T_OUT/dkms.log" 2>&1 ||
+			{ log "$name: dkms build failed:"; cat "$T_OUT/dkms.log" >&2; return 1; }
+	fi
 	pack_initramfs "$T_OUT" "$mode" || return 1
 }
 

@@ -75,6 +75,12 @@ run_in()
 		DEBIAN_FRONTEND=noninteractive "$@"
 }
 
+# What every world has beyond buildd's compiler: pahole for module BTF,
+# kmod for depmod, sparse for the style gate, dkms for the DKMS test.
+# A chroot made before a package joined this list gets it at its next
+# refresh.
+PKGS="pahole kmod bc xz-utils zstd sparse dkms"
+
 # Make the chroot of SUITE if missing, refresh its lists once per run.
 # Serialised: parallel targets share one chroot.
 ensure_root()
@@ -97,10 +103,8 @@ ensure_root()
 		[ "$suite" = "$dist" ] || sources="$sources
 deb $mirror $dist-backports main"
 		echo "suite.sh: making a $base chroot (once; about a minute)" >&2
-		# The suite's compiler (build-essential, in buildd), pahole for
-		# module BTF, kmod for depmod, sparse for the style gate.
 		# shellcheck disable=SC2086
-		mmdebstrap --variant=buildd --include=pahole,kmod,bc,xz-utils,zstd,sparse $extra \
+		mmdebstrap --variant=buildd --include="$(echo $PKGS | tr ' ' ,)" $extra \
 			--aptopt='Acquire::Check-Valid-Until "false"' \
 			--aptopt='APT::Install-Recommends "false"' \
 			"$dist" "$root" "$sources" >"$root.log" 2>&1 ||
@@ -110,6 +114,10 @@ deb $mirror $dist-backports main"
 	if [ "$(cat "$root/.run" 2>/dev/null)" != "${VMATLAS_RUN:-$$}" ]; then
 		run_in "$root" apt-get update -qq >"$root.log" 2>&1 ||
 			{ cat "$root.log" >&2; die "apt-get update in the $base chroot failed"; }
+		# shellcheck disable=SC2086
+		run_in "$root" sh -c 'dpkg-query -W $0 "$@" >/dev/null 2>&1 ||
+			apt-get install -y -qq $0 "$@"' $PKGS >>"$root.log" 2>&1 ||
+			{ cat "$root.log" >&2; die "apt-get install in the $base chroot failed"; }
 		echo "${VMATLAS_RUN:-$$}" >"$root/.run"
 	fi
 	echo "$root"

@@ -3,8 +3,9 @@
 #
 # The unit gate, on the build machine: the tool's parsers and printers
 # (selftests/unit/*_unit.c), its bash completion, cppcheck over it, the
-# documentation (Sphinx, warnings fail), and make install/uninstall staged in a DESTDIR against a
-# kernel of the matrix the host can build for.
+# documentation (Sphinx, warnings fail), make install/uninstall staged in a
+# DESTDIR against a kernel of the matrix the host can build for, and the
+# Debian packages (deb_test.sh).
 #
 # Prints "ok"/"not ok" lines as it goes on stderr and the summary (PASS,
 # FAIL, SKIP, FAILED lines) on stdout; exits non-zero on any failure.
@@ -102,6 +103,22 @@ else
 	nfail=$((nfail + 1))
 	failed="$failed
 FAILED install_test: no kernel the host can build for"
+fi
+
+# The Debian packages, and vmatlas-dkms installed on a suite's system: the
+# world of a matrix kernel the host builds in a chroot, with its headers.
+world=""
+for t in $(target_names all); do
+	target_load "$t"
+	[ "$T_ARCH" = amd64 ] && [ "$T_IMAGE" != debug ] || continue
+	target_kernel >/dev/null 2>&1 && [ -n "$CHROOT" ] && world=$CHROOT && break
+done
+if [ -n "$world" ]; then
+	run deb_test "$SRC_DIR/selftests/unit/deb_test.sh" "$world" "$KREL"
+else
+	nfail=$((nfail + 1))
+	failed="$failed
+FAILED deb_test: no kernel of the matrix built in a chroot"
 fi
 
 printf 'PASS %d\nFAIL %d\nSKIP %d\n%s\n' "$npass" "$nfail" "$nskip" "${failed#?}"
