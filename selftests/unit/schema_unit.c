@@ -11,7 +11,7 @@
 #include "kselftest_harness.h"
 
 static const char *const commands[] = {
-	"info", "maps", "walk", "ptdump", "layout", "kaddr", "lab", "faults",
+	"info", "maps", "walk", "ptdump", "layout", "kaddr", "lab", "faults", "error",
 };
 
 /* As Documentation/tool.rst shows it. */
@@ -63,6 +63,11 @@ TEST(documented_shapes_pass)
 
 	EXPECT_TRUE(check("info", info_doc, why, sizeof(why))) TH_LOG("%s", why);
 	EXPECT_TRUE(check("ptdump", ptdump_doc, why, sizeof(why))) TH_LOG("%s", why);
+	/* What a command says on stderr when it fails with --json. */
+	EXPECT_TRUE(check("error", "{ \"command\": \"walk\", \"error\": \"not mapped\" }",
+			  why, sizeof(why))) TH_LOG("%s", why);
+	EXPECT_TRUE(check("error", "{ \"command\": null, \"error\": \"no such command\" }",
+			  why, sizeof(why))) TH_LOG("%s", why);
 }
 
 static const struct {

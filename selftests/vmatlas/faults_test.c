@@ -425,7 +425,7 @@ TEST_F(tracer, a_command_exits_as_it_did)
 	struct json_object *doc;
 
 	ASSERT_EQ(0, run_tool(&res, -1, three));
-	doc = parse_json_object(res.out);
+	doc = parse_tool_json(&res, res.out, "faults");
 	ASSERT_NE(NULL, doc) TH_LOG("%s", res.err);
 	EXPECT_EQ(3, run_exit_code(&res));
 	EXPECT_EQ(3, json_int(doc, "exit_status"));
@@ -434,7 +434,7 @@ TEST_F(tracer, a_command_exits_as_it_did)
 	run_result_free(&res);
 
 	ASSERT_EQ(0, run_tool(&res, -1, killed));
-	doc = parse_json_object(res.out);
+	doc = parse_tool_json(&res, res.out, "faults");
 	ASSERT_NE(NULL, doc) TH_LOG("%s", res.err);
 	EXPECT_EQ(128 + SIGTERM, run_exit_code(&res));
 	EXPECT_EQ(SIGTERM, json_int(doc, "signal"));

@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <poll.h>
+#include <pty.h>
 #include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -132,27 +134,80 @@ int run_tool(struct run_result *res, uid_t uid, const char *const args[])
 	return 0;
 }
 
+int run_tool_tty(struct run_result *res, int tty_fd, const char *const args[])
+{
+	posix_spawn_file_actions_t fa;
+	int pipe_fds[2], master, slave, ret;
+	struct termios raw;
+	const char *argv[64];
+	pid_t pid;
+	int i;
+
+	argv[0] = vmatlas_tool();
+	for (i = 0; args[i] && i < 62; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+	if (openpty(&master, &slave, NULL, NULL, NULL))
+		return -errno;
+	/* Raw: what the tool writes is what the test reads, "\n" and all. */
+	tcgetattr(slave, &raw);
+	cfmakeraw(&raw);
+	tcsetattr(slave, TCSANOW, &raw);
+	if (pipe2(pipe_fds, O_CLOEXEC)) {
+		ret = -errno;
+		close(master);
+		close(slave);
+		return ret;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, slave, tty_fd);
+	posix_spawn_file_actions_adddup2(&fa, pipe_fds[1],
+					 tty_fd == STDOUT_FILENO ? STDERR_FILENO : STDOUT_FILENO);
+	posix_spawn_file_actions_addclose(&fa, master);
+	ret = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(slave);
+	close(pipe_fds[1]);
+	if (ret) {
+		close(master);
+		close(pipe_fds[0]);
+		return -ret;
+	}
+	/* The terminal's master reads EIO once the tool is gone: its end. */
+	if (tty_fd == STDOUT_FILENO)
+		drain(master, pipe_fds[0], res);
+	else
+		drain(pipe_fds[0], master, res);
+	if (waitpid(pid, &res->status, 0) < 0)
+		return -errno;
+	return 0;
+}
+
 void run_result_free(struct run_result *res)
 {
 	free(res->out);
 	res->out = NULL;
 }
 
-struct json_object *run_tool_json(struct run_result *res, const char *const args[])
+struct json_object *parse_tool_json(struct run_result *res, const char *text,
+				    const char *what)
 {
-	struct json_object *doc;
-	size_t n;
+	struct json_object *doc = parse_json_object(text);
+	size_t n = strlen(res->err);
 
-	if (run_tool(res, -1, args) || run_exit_code(res) != 0)
-		return NULL;
-	doc = parse_json_object(res->out);
 	/* Every document a test reads is one the schema describes. */
-	n = strlen(res->err);
-	if (doc && !schema_valid_output(args[0], doc, res->err + n, sizeof(res->err) - n)) {
+	if (doc && !schema_valid_output(what, doc, res->err + n, sizeof(res->err) - n)) {
 		json_object_put(doc);
 		return NULL;
 	}
 	return doc;
+}
+
+struct json_object *run_tool_json(struct run_result *res, const char *const args[])
+{
+	if (run_tool(res, -1, args) || run_exit_code(res) != 0)
+		return NULL;
+	return parse_tool_json(res, res->out, args[0]);
 }
 
 struct json_object *json_get(struct json_object *obj, const char *key)

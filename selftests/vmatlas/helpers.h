@@ -38,6 +38,13 @@ const char *vmatlas_tool(void);
  */
 int run_tool(struct run_result *res, uid_t uid, const char *const args[]);
 
+/*
+ * run_tool() with @tty_fd (STDOUT_FILENO or STDERR_FILENO) a terminal: a
+ * raw pseudo-terminal, whose text lands where that stream's would; the
+ * other stream is a pipe as in run_tool().
+ */
+int run_tool_tty(struct run_result *res, int tty_fd, const char *const args[]);
+
 void run_result_free(struct run_result *res);
 
 /*
@@ -47,6 +54,16 @@ void run_result_free(struct run_result *res);
  * Caller puts the object and frees @res.
  */
 struct json_object *run_tool_json(struct run_result *res, const char *const args[]);
+
+/*
+ * Parse @text, the output of the finished run @res, as the JSON document the
+ * schema names @what: a command's (args[0]) or "error" (its stderr line when
+ * it fails with --json). NULL if @text is not such an object; then @res->err
+ * says why. For runs whose exit status is not 0 (run_tool_json() wants 0).
+ * Caller puts the object.
+ */
+struct json_object *parse_tool_json(struct run_result *res, const char *text,
+				    const char *what);
 
 /* Exit code of a finished run, or -1 if it did not exit normally. */
 int run_exit_code(const struct run_result *res);

@@ -456,8 +456,8 @@ TEST_F(dev, cli_table_says_what_json_says)
 	ASSERT_EQ(0, run_tool(&tab, -1, targs));
 	ASSERT_EQ(0, run_exit_code(&tab));
 	ASSERT_EQ(0, run_tool(&js, -1, jargs));
-	doc = parse_json_object(js.out);
-	ASSERT_NE(NULL, doc);
+	doc = parse_tool_json(&js, js.out, "info");
+	ASSERT_NE(NULL, doc) TH_LOG("%s", js.err);
 	json_object_object_foreach(doc, key, val) {
 		table_cell(val, want, sizeof(want));
 		ASSERT_EQ(0, row_value(tab.out, key, "", got, sizeof(got)))

@@ -355,8 +355,8 @@ TEST(cli_errors_with_json_are_json)
 		EXPECT_EQ(cases[i].status, run_exit_code(&res)) TH_LOG("case %zu", i);
 		EXPECT_STREQ("", res.out);
 		EXPECT_EQ(1, count_lines(res.err)) TH_LOG("%s", res.err);
-		e = parse_json_object(res.err);
-		ASSERT_NE(NULL, e) TH_LOG("not JSON: %s", res.err);
+		e = parse_tool_json(&res, res.err, "error");
+		ASSERT_NE(NULL, e) TH_LOG("not an error document: %s", res.err);
 		EXPECT_STREQ("walk", json_object_get_string(json_get(e, "command")));
 		msg = json_object_get_string(json_get(e, "error"));
 		EXPECT_NE(NULL, strstr(msg ?: "", cases[i].says)) TH_LOG("%s", res.err);
