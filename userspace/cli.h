@@ -15,14 +15,14 @@ struct json_object;
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define __printf(a, b)	__attribute__((format(gnu_printf, a, b)))
 
+/* The front end's own options; --json and --color are the printer's (out_opts). */
 struct vmatlas_opts {
-	bool json;
 	bool verbose;
 };
 
 extern struct vmatlas_opts vmatlas_opts;
 
-/* Add as a child to every subcommand's argp: --json and --verbose. */
+/* Add as a child to every subcommand's argp: --json, --color and --verbose. */
 extern const struct argp vmatlas_common_argp;
 
 /* The .children of a subcommand's argp: vmatlas_common_argp alone. */

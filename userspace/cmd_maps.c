@@ -11,6 +11,7 @@
 #include "libvmatlas.h"
 #include "names.h"
 #include "output.h"
+#include "progress.h"
 #include "parse.h"
 
 static const char maps_doc[] =
@@ -103,6 +104,11 @@ static const char *maps_cell_kind(const void *rows, size_t i, size_t arg, char *
 	return names_kind(((const struct vmatlas_vma_list *)rows)->vmas[i].kind);
 }
 
+static const char *maps_color_kind(const void *rows, size_t i, size_t arg)
+{
+	return names_kind_color(((const struct vmatlas_vma_list *)rows)->vmas[i].kind);
+}
+
 /* "read,write,mayread": the VM_* names, short and lowercase. */
 static const char *maps_cell_flags(const void *rows, size_t i, size_t arg, char *buf)
 {
@@ -134,7 +140,7 @@ static const struct out_col maps_columns[] = {
 	{ "OFFSET", OUT_RIGHT, maps_cell_hex, MAPS_VMA(pgoff) },
 	{ "DEV", OUT_LEFT, maps_cell_dev },
 	{ "INODE", OUT_RIGHT, maps_cell_u64, MAPS_VMA(inode) },
-	{ "KIND", OUT_LEFT, maps_cell_kind },
+	{ "KIND", OUT_LEFT, maps_cell_kind, 0, maps_color_kind },
 	{ "PRESENT", OUT_RIGHT, maps_cell_u64, MAPS_PAGES(present) },
 	{ "SWAP", OUT_RIGHT, maps_cell_u64, MAPS_PAGES(swap) },
 	{ "ANON", OUT_RIGHT, maps_cell_u64, MAPS_PAGES(anon) },
@@ -257,15 +263,29 @@ static void maps_write_table(FILE *out)
 
 static void maps_write(FILE *out)
 {
-	if (vmatlas_opts.json)
+	if (out_opts.json)
 		maps_write_json(out);
 	else
 		maps_write_table(out);
 }
 
+static struct progress maps_progress;
+
+static void maps_progressed(unsigned long long at, size_t count, void *priv)
+{
+	progress_at(&maps_progress, at, count);
+}
+
+/* Residency is counted by walking every VMA's tables: long for a big process. */
 static int maps_gather(int fd)
 {
-	return vmatlas_read_vmas(fd, maps_args.pid, true, &maps_list);
+	int err;
+
+	progress_begin(&maps_progress, "maps", "VMAs", 0, 0);
+	maps_list.progress = maps_progressed;
+	err = vmatlas_read_vmas(fd, maps_args.pid, true, &maps_list);
+	progress_end(&maps_progress);
+	return err;
 }
 
 static int maps_run(int argc, char **argv)

@@ -12,6 +12,7 @@
 #include "libvmatlas.h"
 #include "names.h"
 #include "output.h"
+#include "progress.h"
 #include "parse.h"
 
 static const char ptdump_doc[] =
@@ -189,6 +190,19 @@ static const char *ptdump_cell_level(const void *rows, size_t i, size_t arg, cha
 	return names_level(ptdump_run_at(rows, i)->level);
 }
 
+/* A huge leaf stands out: a PMD's yellow, a PUD's magenta. */
+static const char *ptdump_color_level(const void *rows, size_t i, size_t arg)
+{
+	switch (ptdump_run_at(rows, i)->level) {
+	case VMATLAS_LEVEL_PMD:
+		return "33";
+	case VMATLAS_LEVEL_PUD:
+		return "35";
+	default:
+		return NULL;
+	}
+}
+
 static const char *ptdump_cell_flags(const void *rows, size_t i, size_t arg, char *buf)
 {
 	return names_join_bits(buf, OUT_CELL_MAX, &names_ent, ptdump_run_at(rows, i)->bits,
@@ -206,7 +220,7 @@ static const struct out_col ptdump_columns[] = {
 	{ "START", OUT_RIGHT, ptdump_cell_hex, offsetof(struct vmatlas_run, start) },
 	{ "END", OUT_RIGHT, ptdump_cell_hex, offsetof(struct vmatlas_run, end) },
 	{ "SIZE", OUT_RIGHT, ptdump_cell_size },
-	{ "LEVEL", OUT_LEFT, ptdump_cell_level },
+	{ "LEVEL", OUT_LEFT, ptdump_cell_level, 0, ptdump_color_level },
 	{ "TLB", OUT_RIGHT, ptdump_cell_tlb },
 	{ "FLAGS", OUT_LEFT, ptdump_cell_flags },
 	{ "PHYS", OUT_LEFT, ptdump_cell_phys },
@@ -214,11 +228,18 @@ static const struct out_col ptdump_columns[] = {
 
 static void ptdump_write(FILE *out)
 {
-	if (vmatlas_opts.json)
+	if (out_opts.json)
 		ptdump_write_json(out);
 	else
 		out_write_table(out, ptdump_columns, ARRAY_SIZE(ptdump_columns), &ptdump_list,
 				ptdump_list.count);
+}
+
+static struct progress ptdump_progress;
+
+static void ptdump_progressed(unsigned long long at, size_t count, void *priv)
+{
+	progress_at(&ptdump_progress, at, count);
 }
 
 static int ptdump_gather(int fd)
@@ -229,7 +250,11 @@ static int ptdump_gather(int fd)
 	err = ptdump_range(fd, &start, &end);
 	if (err)
 		return err;
-	return vmatlas_read_runs(fd, ptdump_args.pid, start, end, &ptdump_list);
+	progress_begin(&ptdump_progress, "ptdump", "runs", start, end);
+	ptdump_list.progress = ptdump_progressed;
+	err = vmatlas_read_runs(fd, ptdump_args.pid, start, end, &ptdump_list);
+	progress_end(&ptdump_progress);
+	return err;
 }
 
 static int ptdump_run(int argc, char **argv)

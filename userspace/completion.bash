@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # bash completion for vmatlas(1): subcommands, their options (as the tool's
 # own --help lists them, so they cannot drift), PIDs, lab kinds, attach
-# modes, and the command "vmatlas faults" runs.
+# modes, --color's values, and the command "vmatlas faults" runs.
 
 _vmatlas_pids()
 {
@@ -61,6 +61,15 @@ _vmatlas()
 		return
 	fi
 
+	# --color=WHEN: bash splits the word at '=' (COMP_WORDBREAKS).
+	if [ "$prev" = = ] && [ "${COMP_WORDS[COMP_CWORD - 2]}" = --color ]; then
+		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+		return
+	fi
+	if [ "$cur" = = ] && [ "$prev" = --color ]; then
+		COMPREPLY=(auto always never)
+		return
+	fi
 	case $prev in
 	-p | --pid)
 		_vmatlas_pids "$cur"

@@ -467,6 +467,8 @@ static int vmatlas_add_vma(const struct vmatlas_vma *vma, const char *name, void
 		copy->name_off = list->names_len;
 		list->names_len += len;
 	}
+	if (list->progress)
+		list->progress(vma->end, list->count, list->progress_priv);
 	return 0;
 }
 
@@ -519,6 +521,8 @@ static int vmatlas_add_run(const struct vmatlas_run *run, void *priv)
 		return vmatlas_fail(ENOMEM, "%s", strerror(ENOMEM));
 	list->runs = runs;
 	list->runs[list->count++] = *run;
+	if (list->progress)
+		list->progress(run->end, list->count, list->progress_priv);
 	return 0;
 }
 

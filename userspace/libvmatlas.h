@@ -51,6 +51,9 @@ struct vmatlas_vma_list {
 	size_t count, room;
 	char *names;
 	size_t names_len, names_room;
+	/* If set: called with the end of each VMA gathered and the count so far. */
+	void (*progress)(unsigned long long at, size_t count, void *priv);
+	void *progress_priv;
 };
 
 int vmatlas_read_vmas(int fd, int pid, bool residency, struct vmatlas_vma_list *list);
@@ -62,6 +65,9 @@ struct vmatlas_run_list {
 	struct vmatlas_run *runs;
 	size_t count, room;
 	unsigned int out_flags;
+	/* If set: called with the end of each run gathered and the count so far. */
+	void (*progress)(unsigned long long at, size_t count, void *priv);
+	void *progress_priv;
 };
 
 int vmatlas_read_runs(int fd, int pid, unsigned long long start, unsigned long long end,

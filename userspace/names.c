@@ -8,9 +8,10 @@
 
 #include <linux/vmatlas.h>
 
-#include "cli.h"
 #include "names.h"
 #include "output.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const struct names_bit vm_bits[] = {
 	{ VMATLAS_VM_READ, "VM_READ" },
@@ -121,6 +122,19 @@ static const char *const kind_names[] = {
 	[VMATLAS_KIND_VVAR] = "vvar",
 	[VMATLAS_KIND_GUARD] = "guard",
 	[VMATLAS_KIND_HUGETLB] = "hugetlb",
+};
+
+/* The colour (SGR parameters) each kind is drawn in: tables, --color. */
+static const char *const kind_colors[] = {
+	[VMATLAS_KIND_ANON] = "34",
+	[VMATLAS_KIND_FILE] = "36",
+	[VMATLAS_KIND_SHM] = "35",
+	[VMATLAS_KIND_HEAP] = "33",
+	[VMATLAS_KIND_STACK] = "32",
+	[VMATLAS_KIND_VDSO] = "1;32",
+	[VMATLAS_KIND_VVAR] = "1;32",
+	[VMATLAS_KIND_GUARD] = "2",
+	[VMATLAS_KIND_HUGETLB] = "1;35",
 };
 
 static const char *const level_names[] = {
@@ -269,6 +283,11 @@ static const char *names_value(const char *const *names, size_t count, unsigned 
 const char *names_kind(unsigned int kind)
 {
 	return names_value(kind_names, ARRAY_SIZE(kind_names), kind);
+}
+
+const char *names_kind_color(unsigned int kind)
+{
+	return kind < ARRAY_SIZE(kind_colors) ? kind_colors[kind] : NULL;
 }
 
 const char *names_level(unsigned int level)

@@ -70,6 +70,9 @@ const char *names_swap(unsigned int swap_kind);
 const char *names_region(unsigned int region);
 const char *names_lab_kind(unsigned int kind);
 
+/* The colour a VMATLAS_KIND_* is drawn in (SGR parameters), or NULL. */
+const char *names_kind_color(unsigned int kind);
+
 /* The VMATLAS_LAB_* value that names_lab_kind() calls @name, or 0 if none. */
 unsigned int names_lab_kind_value(const char *name);
 

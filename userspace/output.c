@@ -7,13 +7,31 @@
  * of table share out_table_line().
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "cli.h"
 #include "output.h"
+
+struct out_opts out_opts;
+
+/* out_opts.error(), or the message alone on stderr. Return: the exit status. */
+__attribute__((format(gnu_printf, 1, 2)))
+static int out_error(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (out_opts.error)
+		return out_opts.error("%s", msg);
+	fprintf(stderr, "%s\n", msg);
+	return 1;
+}
 
 struct json_object *out_hex(unsigned long long value)
 {
@@ -157,13 +175,17 @@ struct out_layout {
 	enum out_align align;
 };
 
+/* The SGR parameters of a table's header line. */
+#define OUT_SGR_HEADER	"1"
+
 /*
  * One line of a table, the one home of its layout: columns two blanks apart,
  * each as wide as @layout says. Padding is written only before visible text,
- * so that no line ends in blanks when its last cells are empty.
+ * so that no line ends in blanks when its last cells are empty. A cell whose
+ * @sgr is not NULL is drawn in that colour (the padding is not).
  */
-static void out_table_line(FILE *out, const char *const *cells, const struct out_layout *layout,
-			   size_t ncols)
+static void out_table_line(FILE *out, const char *const *cells, const char *const *sgr,
+			   const struct out_layout *layout, size_t ncols)
 {
 	size_t i, len, pending = 0;
 
@@ -173,14 +195,34 @@ static void out_table_line(FILE *out, const char *const *cells, const struct out
 			pending += 2;
 		if (layout[i].align == OUT_RIGHT)
 			pending += layout[i].width - len;
-		if (len) {
+		if (len && sgr && sgr[i])
+			fprintf(out, "%*s\033[%sm%s\033[0m", (int)pending, "", sgr[i], cells[i]);
+		else if (len)
 			fprintf(out, "%*s%s", (int)pending, "", cells[i]);
+		if (len)
 			pending = 0;
-		}
 		if (layout[i].align == OUT_LEFT)
 			pending += layout[i].width - len;
 	}
 	fputc('\n', out);
+}
+
+/* The colours of row @row (0: the header) of a table, or NULL for none. */
+static const char *const *out_row_sgr(const struct out_col *cols, size_t ncols,
+				      const void *rows, size_t row, const char **sgr)
+{
+	size_t c;
+
+	if (!out_opts.color)
+		return NULL;
+	for (c = 0; c < ncols; c++) {
+		if (!row)
+			sgr[c] = OUT_SGR_HEADER;
+		else
+			sgr[c] = cols && cols[c].color ?
+				 cols[c].color(rows, row - 1, cols[c].arg) : NULL;
+	}
+	return sgr;
 }
 
 /* Write a cell of the table to @f. */
@@ -209,12 +251,13 @@ int out_print_table(FILE *out, struct json_object *rows, const struct out_column
 	size_t *offsets = calloc(nrows * ncols, sizeof(*offsets));
 	struct out_layout *layout = calloc(ncols, sizeof(*layout));
 	const char **cells = calloc(ncols, sizeof(*cells));
+	const char **sgr = calloc(ncols, sizeof(*sgr));
 	struct out_buf text = {};
 	size_t r, c, i;
 	int ret = -ENOMEM;
 
 	/* Every cell into one buffer, each ended by a NUL; its width noted. */
-	if (!offsets || !layout || !cells || out_buf_open(&text))
+	if (!offsets || !layout || !cells || !sgr || out_buf_open(&text))
 		goto out;
 	for (c = 0; c < ncols; c++)
 		layout[c].align = cols[c].align;
@@ -233,10 +276,11 @@ int out_print_table(FILE *out, struct json_object *rows, const struct out_column
 	for (r = 0, i = 0; r < nrows; r++) {
 		for (c = 0; c < ncols; c++, i++)
 			cells[c] = text.text + offsets[i];
-		out_table_line(out, cells, layout, ncols);
+		out_table_line(out, cells, out_row_sgr(NULL, ncols, NULL, r, sgr), layout, ncols);
 	}
 out:
 	free(text.text);
+	free(sgr);
 	free(cells);
 	free(layout);
 	free(offsets);
@@ -286,7 +330,7 @@ void out_write_table(FILE *out, const struct out_col *cols, size_t ncols, const 
 {
 	char bufs[OUT_COLS_MAX][OUT_CELL_MAX];
 	struct out_layout layout[OUT_COLS_MAX];
-	const char *cells[OUT_COLS_MAX];
+	const char *cells[OUT_COLS_MAX], *sgr[OUT_COLS_MAX];
 	size_t r, c, len;
 
 	if (ncols > OUT_COLS_MAX)
@@ -303,14 +347,14 @@ void out_write_table(FILE *out, const struct out_col *cols, size_t ncols, const 
 	}
 	for (r = 0; r <= nrows; r++) {
 		out_write_row(cols, ncols, rows, r, cells, bufs);
-		out_table_line(out, cells, layout, ncols);
+		out_table_line(out, cells, out_row_sgr(cols, ncols, rows, r, sgr), layout, ncols);
 	}
 }
 
 int out_flush(void)
 {
 	if (fflush(stdout) || ferror(stdout))
-		return vmatlas_error("writing output: %m");
+		return out_error("writing output: %m");
 	return 0;
 }
 
@@ -347,13 +391,13 @@ int out_emit(struct json_object *doc, int (*print_text)(FILE *out, struct json_o
 	const char *json;
 	int ret;
 
-	if (vmatlas_opts.json) {
+	if (out_opts.json) {
 		json = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
 							   JSON_C_TO_STRING_SPACED |
 							   JSON_C_TO_STRING_NOSLASHESCAPE);
 		if (!json) {
 			json_object_put(doc);
-			return vmatlas_error("formatting output: %s", strerror(ENOMEM));
+			return out_error("formatting output: %s", strerror(ENOMEM));
 		}
 		puts(json);
 		return out_finish(doc);
@@ -362,7 +406,7 @@ int out_emit(struct json_object *doc, int (*print_text)(FILE *out, struct json_o
 	ret = out_emit_text(doc, print_text);
 	if (ret) {
 		json_object_put(doc);
-		return vmatlas_error("formatting output: %s", strerror(-ret));
+		return out_error("formatting output: %s", strerror(-ret));
 	}
 	return out_finish(doc);
 }
@@ -377,7 +421,11 @@ static int out_print_object(FILE *out, struct json_object *doc)
 		(void)val;
 	}
 	json_object_object_foreach(doc, k, v) {
-		fprintf(out, "%-*s  ", width, k);
+		if (out_opts.color)
+			fprintf(out, "\033[" OUT_SGR_HEADER "m%s\033[0m%*s  ", k,
+				width - (int)strlen(k), "");
+		else
+			fprintf(out, "%-*s  ", width, k);
 		out_print_value(out, v);
 		fputc('\n', out);
 	}

@@ -15,6 +15,21 @@
 
 #include <json-c/json.h>
 
+/*
+ * How the printer prints, set by the program that drives it (the tool's
+ * front end, from --json and --color): a document or text, text with
+ * colour or without, and how an error is reported. The printer knows
+ * nothing else of the command line.
+ */
+struct out_opts {
+	bool json;
+	bool color;
+	/* Reports "writing output: ..." and returns the exit status; NULL: stderr, 1. */
+	int (*error)(const char *fmt, ...) __attribute__((format(gnu_printf, 1, 2)));
+};
+
+extern struct out_opts out_opts;
+
 /* A JSON string "0x..." for an address or other hexadecimal quantity. */
 struct json_object *out_hex(unsigned long long value);
 
@@ -113,11 +128,18 @@ struct out_col {
 	 */
 	const char *(*cell)(const void *rows, size_t i, size_t arg, char *buf);
 	size_t arg;
+	/*
+	 * With out_opts.color: the SGR parameters ("1;33") the cell of row @i
+	 * is drawn with, or NULL for none. NULL: no colour in this column.
+	 */
+	const char *(*color)(const void *rows, size_t i, size_t arg);
 };
 
 /*
  * Write a table of @nrows rows: a header line and one line a row, each
- * column as wide as its widest cell, as out_print_table() does. Two passes
+ * column as wide as its widest cell, as out_print_table() does. With
+ * out_opts.color the header is bold and cells take their column's colour;
+ * the widths are the text's. Two passes
  * (widths, then text) over the rows, no memory: it cannot fail but in
  * writing, which the stream's error flag says.
  */

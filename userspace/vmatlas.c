@@ -28,19 +28,49 @@ const char *argp_program_bug_address = "<vmatlas developers>";
 
 struct vmatlas_opts vmatlas_opts;
 
+/* --color's key: it has no short option. */
+#define OPT_COLOR	0x100
+
 static const struct argp_option common_options[] = {
 	{ "json", 'j', NULL, 0, "Print a JSON document instead of a table", 0 },
+	{ "color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
+	  "Colour tables: auto (on a terminal, the default), always or never", 0 },
+	{ "colour", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL | OPTION_ALIAS, NULL, 0 },
 	{ "verbose", 'v', NULL, 0, "Verbose debug output", 0 },
 	/* -h as most tools take it, beside argp's own --help and -?. */
 	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 0 },
 	{},
 };
 
+/*
+ * --color=auto: colour when stdout is a terminal that is not "dumb", unless
+ * NO_COLOR is set (https://no-color.org).
+ */
+static bool vmatlas_color_auto(void)
+{
+	const char *term = getenv("TERM");
+	const char *no_color = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && !(no_color && *no_color) &&
+	       !(term && !strcmp(term, "dumb"));
+}
+
 static error_t common_parse(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
 	case 'j':
-		vmatlas_opts.json = true;
+		out_opts.json = true;
+		return 0;
+	case OPT_COLOR:
+		/* A bare --color is --color=always, as ls(1) takes it. */
+		if (!arg || !strcmp(arg, "always") || !strcmp(arg, "yes") || !strcmp(arg, "force"))
+			out_opts.color = true;
+		else if (!strcmp(arg, "never") || !strcmp(arg, "no") || !strcmp(arg, "none"))
+			out_opts.color = false;
+		else if (!strcmp(arg, "auto") || !strcmp(arg, "tty") || !strcmp(arg, "if-tty"))
+			out_opts.color = vmatlas_color_auto();
+		else
+			parse_error(state, "invalid --color '%s': auto, always or never", arg);
 		return 0;
 	case 'v':
 		vmatlas_opts.verbose = true;
@@ -86,7 +116,7 @@ static void vmatlas_report(const char *cmd, const char *msg)
 {
 	struct json_object *e;
 
-	if (!vmatlas_opts.json) {
+	if (!out_opts.json) {
 		fprintf(stderr, "vmatlas: %s%s%s\n", cmd ?: "", cmd ? ": " : "", msg);
 		return;
 	}
@@ -202,6 +232,8 @@ int main(int argc, char **argv)
 	/* argp's own errors (an unknown option, a missing argument) are usage errors. */
 	argp_err_exit_status = VMATLAS_EXIT_USAGE;
 	parse_report = vmatlas_report;
+	out_opts.error = vmatlas_error;
+	out_opts.color = vmatlas_color_auto();
 	if (argc < 2) {
 		usage(stderr);
 		return VMATLAS_EXIT_USAGE;

@@ -42,7 +42,7 @@ expect_only()
 }
 
 echo "TAP version 13"
-echo "1..15"
+echo "1..18"
 expect_only "faults info kaddr lab layout maps ptdump walk" ""
 expect_only "--help --version" --
 expect_only "ptdump" pt
@@ -58,4 +58,7 @@ expect "ls" faults -e -- l
 expect_only "" walk 1 ""
 expect_only "start,path start,perms start,present" maps -o start,p
 expect "$$" maps -o start,end ""
+expect "--color" maps --co
+expect_only "always" maps --color = al
+expect_only "always auto never" maps --color =
 [ $bad = 0 ]
