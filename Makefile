@@ -61,7 +61,8 @@ BPF_OUT := $(TOOLS_OUT)/bpf
 # The architecture the BPF programs read registers of (bpf_tracing.h's
 # __TARGET_ARCH_*): the tool's own, or arm64 for a cross build.
 BPF_ARCH ?= $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x86)
-BPF_SRCS := userspace/faults.c userspace/faults_proc.c userspace/faults_entry.c userspace/cmd_faults.c
+BPF_SRCS := userspace/faults.c userspace/faults_proc.c userspace/faults_entry.c userspace/cmd_faults.c \
+	    userspace/faults_events.c
 
 TOOL_SRCS := $(filter-out $(BPF_SRCS) userspace/cmd_faults_stub.c,$(wildcard userspace/*.c))
 TOOL_HDRS := $(wildcard userspace/*.h userspace/bpf/*.h include/uapi/linux/*.h)
@@ -169,7 +170,7 @@ $(TOOLS_OUT)/unit/output_unit: UNIT_LIB_SRCS := userspace/output.c userspace/out
 $(TOOLS_OUT)/unit/schema_unit: UNIT_LIB_SRCS := selftests/vmatlas/schema.c
 
 $(TOOLS_OUT)/unit/%: selftests/unit/%.c $(TOOL_HDRS) userspace/parse.c userspace/output.c \
-		userspace/out_json.c selftests/vmatlas/schema.c selftests/vmatlas/schema.h \
+		userspace/out_json.c selftests/vmatlas/schema.c selftests/vmatlas/schema.h selftests/vmatlas/sgr.h \
 		$(TOOLS_OUT)/gen/schema_text.h
 	@mkdir -p $(@D)
 	$(CC) $(UNIT_CFLAGS) -Iuserspace -Iselftests/vmatlas -I$(TOOLS_OUT)/gen -o $@ $< \

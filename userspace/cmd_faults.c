@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "faults.h"
+#include "faults_events.h"
 #include "output.h"
 #include "parse.h"
 
@@ -19,8 +20,8 @@ static const char faults_doc[] =
 "Trace the page faults of a process, or of a command and every process it\n"
 "starts, from its first instruction.\n"
 "\n"
-"USAGE: vmatlas faults [-d SECONDS] [--events] [--json] -p PID\n"
-"       vmatlas faults [-d SECONDS] [--events] [--json] [--] COMMAND [ARG...]\n"
+"USAGE: vmatlas faults [-d SECONDS] [--events [-b SIZE]] [--json] -p PID\n"
+"       vmatlas faults [-d SECONDS] [--events [-b SIZE]] [--json] [--] COMMAND [ARG...]\n"
 "\n"
 "Each fault is counted as the kernel counts minflt and majflt, classified\n"
 "(first_touch, page_cache, cow, write_protect, swap_in, major, retry, sigsegv,\n"
@@ -30,6 +31,9 @@ static const char faults_doc[] =
 "kernel supports module kfuncs, else the layout for a BPF page-table walk.\n"
 "Attaches with fentry/fexit, or kprobes where trampolines are missing; the\n"
 "page_fault_user tracepoint, last, sees user-mode faults start but not end.\n"
+"--events writes each fault as it comes (with --json, one a line in the\n"
+"document's \"events\" array); faults the ring buffer had no room for are\n"
+"counted as \"dropped\".\n"
 "\n"
 "EXAMPLES:\n"
 "    vmatlas faults -p 1234              # until Ctrl-C\n"
@@ -40,7 +44,9 @@ static const char faults_doc[] =
 static const struct argp_option faults_options[] = {
 	{ "pid", 'p', "PID", 0, "Trace this process", 0 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after this long", 0 },
-	{ "events", 'e', NULL, 0, "Report every fault, not only the summary", 0 },
+	{ "events", 'e', NULL, 0, "Report every fault as it comes, then the summary", 0 },
+	{ "buffer", 'b', "SIZE", 0,
+	  "The events' ring buffer: a power of two of pages (default 4M)", 0 },
 	{ "top", 't', "N", 0,
 	  "List the N busiest VMAs and pages (default 10; 0: no per-page counts, cheaper)", 0 },
 	{ "attach", 'a', "HOW", 0,
@@ -53,6 +59,7 @@ static struct faults_opts faults_args;
 
 static error_t faults_parse(int key, char *arg, struct argp_state *state)
 {
+	unsigned long long size;
 	char *end;
 
 	switch (key) {
@@ -67,6 +74,13 @@ static error_t faults_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'e':
 		faults_args.events = true;
+		return 0;
+	case 'b':
+		if (parse_size(arg, &size) || size < (unsigned long long)getpagesize() ||
+		    size > 1ULL << 30 || (size & (size - 1)))
+			parse_error(state, "invalid buffer size '%s': a power of two, %dK to 1G",
+				    arg, getpagesize() >> 10);
+		faults_args.ring_size = size;
 		return 0;
 	case 't':
 		faults_args.top = strtol(arg, &end, 10);
@@ -149,22 +163,9 @@ static const struct out_column faults_page_cols[] = {
 	{ "FAULTS", "faults", OUT_RIGHT, NULL },
 };
 
-static const struct out_column faults_event_cols[] = {
-	{ "TID", "tid", OUT_RIGHT, NULL },
-	{ "ADDR", "addr", OUT_RIGHT, NULL },
-	{ "IP", "ip", OUT_RIGHT, NULL },
-	{ "ACCESS", "access", OUT_LEFT, NULL },
-	{ "CLASS", "class", OUT_LEFT, NULL },
-	{ "LAT_NS", "latency_ns", OUT_RIGHT, NULL },
-	{ "PFN_BEFORE", "pte_before.pfn", OUT_RIGHT, NULL },
-	{ "PFN_AFTER", "pte_after.pfn", OUT_RIGHT, NULL },
-	{ "MAPS_BEFORE", "pte_before.mapcount", OUT_RIGHT, NULL },
-	{ "MAPS_AFTER", "pte_after.mapcount", OUT_RIGHT, NULL },
-};
-
 static int faults_print_text(FILE *out, struct json_object *doc)
 {
-	struct json_object *vmas = out_get(doc, "by_vma"), *events = out_get(doc, "events");
+	struct json_object *vmas = out_get(doc, "by_vma");
 	struct json_object *trimmed = json_object_new_array();
 	size_t i;
 
@@ -204,15 +205,15 @@ static int faults_print_text(FILE *out, struct json_object *doc)
 	}
 	out_print_table(out, out_get(doc, "top_pages"), faults_page_cols,
 			ARRAY_SIZE(faults_page_cols));
-	if (events) {
-		fputc('\n', out);
-		out_print_table(out, events, faults_event_cols, ARRAY_SIZE(faults_event_cols));
-	}
+	if (out_get_u64(doc, "dropped"))
+		fprintf(out, "\n%llu events dropped: the ring buffer was full\n",
+			out_get_u64(doc, "dropped"));
 	return 0;
 }
 
 static int faults_run(int argc, char **argv)
 {
+	struct faults_events events;
 	struct json_object *doc, *v;
 	int ret, status;
 
@@ -221,7 +222,12 @@ static int faults_run(int argc, char **argv)
 	if (argp_parse(&faults_argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return VMATLAS_EXIT_USAGE;
 	faults_args.verbose = vmatlas_opts.verbose;
-	faults_args.progress = isatty(STDERR_FILENO);
+	/* Events on the terminal are progress enough. */
+	faults_args.progress = isatty(STDERR_FILENO) &&
+			       !(faults_args.events && isatty(STDOUT_FILENO));
+	events = (struct faults_events){ .out = stdout, .json = out_opts.json };
+	faults_args.on_event = faults_events_on;
+	faults_args.event_priv = &events;
 	doc = json_object_new_object();
 	if (faults_trace(&faults_args, doc)) {
 		json_object_put(doc);
@@ -230,6 +236,13 @@ static int faults_run(int argc, char **argv)
 	/* A command exits as it did, or as a shell says it was killed. */
 	status = json_object_object_get_ex(doc, "exit_status", &v) ? json_object_get_int(v) :
 		 json_object_object_get_ex(doc, "signal", &v) ? 128 + json_object_get_int(v) : 0;
+	if (faults_args.events) {
+		ret = faults_events_end(&events, doc);
+		if (out_opts.json) {
+			json_object_put(doc);
+			return ret ?: status;
+		}
+	}
 	ret = out_emit(doc, faults_print_text);
 	return ret ?: status;
 }

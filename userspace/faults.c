@@ -153,12 +153,28 @@ static void faults_probe_module(struct faults_module *m)
 	vmatlas_close(fd);
 }
 
+/* What the ring buffer's callback needs: the VMA table, and where events go. */
+struct faults_stream {
+	struct faults_bpf *skel;
+	const struct faults_opts *opts;
+};
+
+static const char *vma_kind(const struct vma_stat *st);
+
+/*
+ * One event, as JSON, handed to opts->on_event and released: nothing is
+ * kept, however long the trace runs. Its VMA's kind and path come from the
+ * per-VMA table, which the BPF side filled before it sent the event.
+ */
 static int faults_on_event(void *ctx, void *data, size_t len)
 {
+	const struct faults_stream *fs = ctx;
 	const struct fault_event *e = data;
-	struct json_object *events = ctx, *o = json_object_new_object(), *vma;
+	struct json_object *o = json_object_new_object(), *vma;
 	const char *access = e->fault_flags & 1 ? "write" : e->fault_flags & 0x100 ? "exec" :
 										   "read";
+	unsigned long long start = e->vma_start;
+	struct vma_stat st;
 
 	json_object_object_add(o, "ts_ns", json_object_new_int64(e->ts_ns));
 	json_object_object_add(o, "tid", json_object_new_int64(e->tid));
@@ -179,6 +195,10 @@ static int faults_on_event(void *ctx, void *data, size_t len)
 	vma = json_object_new_object();
 	json_object_object_add(vma, "start", out_hex(e->vma_start));
 	json_object_object_add(vma, "end", out_hex(e->vma_end));
+	if (!bpf_map_lookup_elem(bpf_map__fd(fs->skel->maps.vmas), &start, &st)) {
+		json_object_object_add(vma, "kind", json_object_new_string(vma_kind(&st)));
+		json_object_object_add(vma, "path", json_object_new_string(st.name));
+	}
 	json_object_object_add(o, "vma", vma);
 	json_object_object_add(o, "pte_before",
 			       faults_pte_json(e->level_before, e->pte_before, &e->page_before));
@@ -186,7 +206,8 @@ static int faults_on_event(void *ctx, void *data, size_t len)
 			       faults_pte_json(e->level_after, e->pte_after, &e->page_after));
 	if (faults_syndrome)
 		json_object_object_add(o, "mmu", e->has_esr ? faults_syndrome_json(e->esr) : NULL);
-	json_object_array_add(events, o);
+	fs->opts->on_event(o, fs->opts->event_priv);
+	json_object_put(o);
 	return 0;
 }
 
@@ -251,26 +272,6 @@ static const char *vma_kind(const struct vma_stat *st)
 	if (!strcmp(st->name, "[stack]"))
 		return "stack";
 	return "anon";
-}
-
-/* Each event's VMA gets its kind and file name, from the per-VMA table. */
-static void faults_name_vmas(struct faults_bpf *skel, struct json_object *events)
-{
-	int fd = bpf_map__fd(skel->maps.vmas);
-	struct vma_stat st;
-	size_t i;
-
-	for (i = 0; i < json_object_array_length(events); i++) {
-		struct json_object *e = json_object_array_get_idx(events, i);
-		struct json_object *vma = json_object_object_get(e, "vma");
-		const char *hex = json_object_get_string(json_object_object_get(vma, "start"));
-		unsigned long long start = strtoull(hex, NULL, 16);
-
-		if (bpf_map_lookup_elem(fd, &start, &st))
-			continue;
-		json_object_object_add(vma, "kind", json_object_new_string(vma_kind(&st)));
-		json_object_object_add(vma, "path", json_object_new_string(st.name));
-	}
 }
 
 static void faults_collect(struct faults_bpf *skel, const struct faults_opts *opts,
@@ -408,10 +409,12 @@ static int faults_wait(struct faults_bpf *skel, struct ring_buffer *rb,
 
 	*why = "interrupted";
 	while (!faults_stopped()) {
-		if (rb)
+		if (rb) {
 			ring_buffer__poll(rb, 100);
-		else
+			opts->on_event(NULL, opts->event_priv);
+		} else {
 			usleep(100000);
+		}
 		if (child > 0 && wait4(child, &status, WNOHANG, ru) == child) {
 			*why = "command exited";
 			break;
@@ -434,8 +437,10 @@ static int faults_wait(struct faults_bpf *skel, struct ring_buffer *rb,
 				map_u64(skel->maps.counters, FC_COUNTED_MAJOR), last - start);
 		}
 	}
-	if (rb)
+	if (rb) {
 		ring_buffer__consume(rb);
+		opts->on_event(NULL, opts->event_priv);
+	}
 	if (progress_shown)
 		fputs("\r\033[K", stderr);
 	if (child > 0 && faults_stopped()) {
@@ -501,6 +506,8 @@ static int faults_load(struct faults_bpf **out, const struct faults_opts *opts,
 	bpf_program__set_autoattach(skel->progs.fault_syndrome, false);
 	if (!follow)
 		bpf_map__set_max_entries(skel->maps.traced_tgids, 1);
+	if (opts->ring_size)
+		bpf_map__set_max_entries(skel->maps.events, opts->ring_size);
 	err = faults_bpf__load(skel);
 	if (err && bpf_program__autoload(skel->progs.fault_syndrome)) {
 		/* A kernel that refuses it still gets its faults traced. */
@@ -616,13 +623,13 @@ static void faults_columns(const struct faults_module *m, enum faults_attach how
 int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 {
 	struct ring_buffer *rb = NULL;
-	struct json_object *events = NULL;
+	struct faults_stream stream;
 	struct rusage ru = {};
 	enum faults_attach how;
 	struct faults_module m;
 	struct faults_bpf *skel = NULL;
 	const char *why;
-	unsigned long long missed, unfollowed;
+	unsigned long long missed, unfollowed, dropped;
 	pid_t child = 0;
 	int status, ret = 1;
 	char path[32];
@@ -639,8 +646,8 @@ int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 		return 1;
 	faults_how = how;
 	if (opts->events) {
-		events = json_object_new_array();
-		rb = ring_buffer__new(bpf_map__fd(skel->maps.events), faults_on_event, events,
+		stream = (struct faults_stream){ skel, opts };
+		rb = ring_buffer__new(bpf_map__fd(skel->maps.events), faults_on_event, &stream,
 				      NULL);
 		if (!rb) {
 			vmatlas_error("cannot read the event ring buffer");
@@ -683,16 +690,16 @@ int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 	if (missed)
 		fprintf(stderr, "vmatlas: the kernel skipped the tracer %llu times (BPF %s)\n",
 			missed, "recursion guard on a preemptible kernel): counts may be that low");
+	dropped = map_u64(skel->maps.counters, FC_DROPPED);
+	json_object_object_add(doc, "dropped", json_object_new_int64(dropped));
+	if (dropped)
+		fprintf(stderr, "vmatlas: %llu events dropped: %s\n", dropped,
+			"the ring buffer was full (--buffer makes it larger); the counts have them");
 	faults_columns(&m, how, doc);
 	faults_collect(skel, opts, doc);
-	if (events) {
-		faults_name_vmas(skel, events);
-		json_object_object_add(doc, "events", json_object_get(events));
-	}
 	ret = 0;
 out_destroy:
 	ring_buffer__free(rb);
-	json_object_put(events);
 	faults_bpf__destroy(skel);
 	return ret;
 }

@@ -23,16 +23,25 @@ struct faults_opts {
 	int pid;		/* trace this process, or */
 	char **argv;		/* run and trace this command */
 	double duration;	/* seconds, 0 for no limit */
-	bool events;		/* keep every fault */
+	bool events;		/* report every fault, as it comes: on_event */
+	unsigned long ring_size; /* the events' ring buffer, bytes; 0: the default */
 	bool progress;		/* a line a second on stderr */
 	bool verbose;		/* libbpf's own messages */
 	int top;		/* how many addresses and VMAs to list */
 	enum faults_attach_opt attach;
+	/*
+	 * With @events: called with each fault's JSON object (which the
+	 * tracer puts afterwards) as it is read from the ring buffer, and
+	 * with NULL after each batch read, for the caller to flush.
+	 */
+	void (*on_event)(struct json_object *event, void *priv);
+	void *event_priv;
 };
 
 /*
  * Trace until the process ends, the duration passes or SIGINT/SIGTERM; fill
- * @doc. Returns 0, or 1 after printing one line of error (nothing in @doc).
+ * @doc with the summary (events go to opts->on_event, none are kept).
+ * Returns 0, or 1 after printing one line of error (nothing in @doc).
  */
 int faults_trace(const struct faults_opts *opts, struct json_object *doc);
 

@@ -315,36 +315,57 @@ __attribute__((constructor)) static void wl_main(void)
 
 char workload_last_err[4096];
 
-struct json_object *trace_workload_as(const char *mode, const char *n, const char *attach,
-				      struct wl_result *r)
+const char *workload_self(void)
 {
 	static char self[256];
-	const char *const args[] = { "faults", "--attach", attach, "--events", "--json", "--",
-				      self, NULL };
-	static struct run_result res;
-	struct json_object *doc;
-	char text[256];
-	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	ssize_t len;
 
-	if (len <= 0)
-		return NULL;
-	self[len] = '\0';
+	if (!self[0]) {
+		len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (len <= 0)
+			return NULL;
+		self[len] = '\0';
+	}
+	return self;
+}
+
+int run_workload(const char *mode, const char *n, const char *const args[],
+		 struct run_result *res, struct wl_result *r)
+{
+	char text[256];
+	int ret;
+
 	setenv("VMATLAS_WORKLOAD", mode, 1);
 	setenv("VMATLAS_WORKLOAD_N", n, 1);
 	setenv("VMATLAS_WORKLOAD_OUT", WORKLOAD_OUT, 1);
-	doc = run_tool_json(&res, args);
+	ret = run_tool(res, -1, args);
 	unsetenv("VMATLAS_WORKLOAD");
+	memset(r, 0, sizeof(*r));
+	if (ret)
+		return ret;
+	if (read_file(WORKLOAD_OUT, text, sizeof(text)) <= 0 ||
+	    sscanf(text, "%llx %llu %llu %ld %ld", &r->region, &r->minflt, &r->majflt,
+		   &r->swapped, &r->child) != 5)
+		return -EPROTO;
+	return 0;
+}
+
+struct json_object *trace_workload_as(const char *mode, const char *n, const char *attach,
+				      struct wl_result *r)
+{
+	const char *const args[] = { "faults", "--attach", attach, "--events", "--json", "--",
+				      workload_self(), NULL };
+	static struct run_result res;
+	struct json_object *doc = NULL;
+
+	if (!workload_self())
+		return NULL;
+	if (!run_workload(mode, n, args, &res, r) && !run_exit_code(&res))
+		doc = parse_tool_json(&res, res.out, "faults");
 	if (!doc)
 		fprintf(stderr, "# faults failed: %s\n", res.err);
 	snprintf(workload_last_err, sizeof(workload_last_err), "%s", res.err);
 	run_result_free(&res);
-	memset(r, 0, sizeof(*r));
-	if (read_file(WORKLOAD_OUT, text, sizeof(text)) <= 0 ||
-	    sscanf(text, "%llx %llu %llu %ld %ld", &r->region, &r->minflt, &r->majflt,
-		   &r->swapped, &r->child) != 5) {
-		json_object_put(doc);
-		return NULL;
-	}
 	return doc;
 }
 

@@ -22,6 +22,19 @@ struct wl_result {
 	long swapped, child;	/* young: swapped is the second pass's minor faults */
 };
 
+struct run_result;
+
+/* The test binary's path: the workload, when VMATLAS_WORKLOAD is set. */
+const char *workload_self(void);
+
+/*
+ * Run the tool with @args (which run workload_self() somewhere) while the
+ * workload (@mode, @n pages) is what the test binary does; @r is what it
+ * reported. Return: 0, or a negative errno (-EPROTO: no report).
+ */
+int run_workload(const char *mode, const char *n, const char *const args[],
+		 struct run_result *res, struct wl_result *r);
+
 /*
  * Run the workload (@mode, @n pages) under "vmatlas faults --events --json
  * --attach @attach"; the tool's document (put it), or NULL. The tool's

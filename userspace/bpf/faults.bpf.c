@@ -418,6 +418,8 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 
 	if (want_events) {
 		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (!e)
+			add(FC_DROPPED, 1);
 		if (e) {
 			__builtin_memset(e, 0, sizeof(*e));
 			e->ts_ns = now;
@@ -573,8 +575,10 @@ static __always_inline long on_user_fault(struct vm_area_struct *vma, struct use
 	if (!want_events)
 		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e)
+	if (!e) {
+		add(FC_DROPPED, 1);
 		return 0;
+	}
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts_ns = bpf_ktime_get_ns();
 	e->addr = f->address;

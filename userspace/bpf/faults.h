@@ -33,7 +33,9 @@ enum fault_class {
 #define FC_MMU_TRANSLATION	(FC_MAX + 5)	/* no valid entry at some level */
 #define FC_MMU_ACCESS_FLAG	(FC_MAX + 6)	/* valid, but its AF clear */
 #define FC_MMU_PERMISSION	(FC_MAX + 7)	/* valid, but not for this access */
-#define FC_SLOTS		(FC_MAX + 8)
+/* --events: events lost because the ring buffer was full. */
+#define FC_DROPPED		(FC_MAX + 8)
+#define FC_SLOTS		(FC_MAX + 9)
 
 /*
  * An arm64 data or instruction abort's fault status code (ESR_EL1.ISS

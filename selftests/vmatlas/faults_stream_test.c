@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faults --events streams: each fault is written as it is read from the
+ * ring buffer, while the command still runs, and none is kept. What the
+ * ring buffer had no room for is counted: every fault the tracer classified
+ * is either an event or "dropped", never silently lost. The text form says
+ * what the JSON form says.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "kselftest_harness.h"
+#include "workload.h"
+
+#define STREAM_FIFO	"/tmp/vmatlas-stream.fifo"
+
+FIXTURE(tracer) {
+};
+
+FIXTURE_SETUP(tracer)
+{
+	char why[1024];
+	int ready;
+
+	REQUIRE_DEVICE(return);
+	ready = tracer_ready(why, sizeof(why));
+	if (!ready)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(1, ready) TH_LOG("%s", why);
+}
+
+FIXTURE_TEARDOWN(tracer)
+{
+	unlink(STREAM_FIFO);
+}
+
+/* The sum of the document's "classes": every fault the tracer classified. */
+static long long classified(struct json_object *doc)
+{
+	long long n = 0;
+
+	json_object_object_foreach(json_get(doc, "classes"), name, count) {
+		n += json_object_get_int64(count);
+		(void)name;
+	}
+	return n;
+}
+
+/* Append what @fd has now to @buf (of @len, kept NUL-terminated); 0 at EOF. */
+static ssize_t take(int fd, char *buf, size_t len, size_t *at)
+{
+	ssize_t n = read(fd, buf + *at, len - 1 - *at);
+
+	if (n > 0) {
+		*at += n;
+		buf[*at] = '\0';
+	}
+	return n;
+}
+
+/*
+ * The command faults (dd's buffer), then blocks on a FIFO that only the test
+ * opens, after it has read events from the tool's stdout: they came while
+ * the command could not have ended. Then the whole is one document.
+ */
+TEST_F_TIMEOUT(tracer, events_come_while_the_command_runs, 150)
+{
+	static const char script[] = "dd if=/dev/zero of=/dev/null bs=1M count=4 2>/dev/null; "
+				     "cat " STREAM_FIFO " >/dev/null";
+	const char *const argv[] = { vmatlas_tool(), "faults", "--events", "--json", "--", "sh",
+				     "-c", script, NULL };
+	static char out[8 << 20];
+	static struct run_result res;
+	posix_spawn_file_actions_t fa;
+	struct json_object *doc;
+	int pipe_fds[2], fifo, status, seen = 0, polls = 0;
+	size_t at = 0, lines = 0;
+	struct pollfd pfd;
+	const char *p, *end;
+	pid_t pid;
+
+	unlink(STREAM_FIFO);
+	ASSERT_EQ(0, mkfifo(STREAM_FIFO, 0600));
+	ASSERT_EQ(0, pipe(pipe_fds));
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pipe_fds[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addclose(&fa, pipe_fds[0]);
+	ASSERT_EQ(0, posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ));
+	posix_spawn_file_actions_destroy(&fa);
+	close(pipe_fds[1]);
+
+	/* Loading the BPF programs takes a while under TCG: up to 100 s. */
+	pfd = (struct pollfd){ pipe_fds[0], POLLIN, 0 };
+	while (!seen && polls++ < 100) {
+		if (poll(&pfd, 1, 1000) <= 0)
+			continue;
+		if (take(pipe_fds[0], out, sizeof(out), &at) <= 0)
+			break;
+		seen = !!strstr(out, "\n    {");
+	}
+	EXPECT_TRUE(seen) TH_LOG("no event before the command could end: '%s'", out);
+
+	/* Let the command end, then read the rest. */
+	fifo = open(STREAM_FIFO, O_WRONLY);
+	ASSERT_LE(0, fifo);
+	close(fifo);
+	while (take(pipe_fds[0], out, sizeof(out), &at) > 0)
+		;
+	close(pipe_fds[0]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+
+	/* One event a line, and the lines are the document's events. */
+	end = strstr(out, "\n  ],\n");
+	ASSERT_NE(NULL, end) TH_LOG("no end of the events array: '%s'", out);
+	for (p = out; (p = strstr(p, "\n    {")) && p < end; p++)
+		lines++;
+	doc = parse_tool_json(&res, out, "faults");
+	ASSERT_NE(NULL, doc) TH_LOG("%s", res.err);
+	EXPECT_EQ(lines, json_object_array_length(json_get(doc, "events")));
+	EXPECT_LT(256, lines);
+	EXPECT_EQ(classified(doc), (long long)lines + json_int(doc, "dropped"));
+	json_object_put(doc);
+}
+
+/*
+ * A ring buffer of one page holds a few dozen events: thousands of faults
+ * in a tight loop overflow it. What did not fit is "dropped", and with the
+ * events that did, it accounts for every fault the tracer classified.
+ */
+TEST_F_TIMEOUT(tracer, what_the_ring_buffer_drops_is_counted, 120)
+{
+	char page[16];
+	const char *const args[] = { "faults", "--events", "--json", "--buffer", page, "--",
+				     workload_self(), NULL };
+	static struct run_result res;
+	struct json_object *doc;
+	struct wl_result r;
+
+	snprintf(page, sizeof(page), "%d", getpagesize());
+	ASSERT_EQ(0, run_workload("touch", "20000", args, &res, &r)) TH_LOG("%s", res.err);
+	ASSERT_EQ(0, run_exit_code(&res)) TH_LOG("%s", res.err);
+	doc = parse_tool_json(&res, res.out, "faults");
+	ASSERT_NE(NULL, doc) TH_LOG("%s", res.err);
+	EXPECT_LT(0, json_int(doc, "dropped"));
+	EXPECT_EQ(classified(doc),
+		  (long long)json_object_array_length(json_get(doc, "events")) +
+		  json_int(doc, "dropped"));
+	EXPECT_NE(NULL, strstr(res.err, "events dropped")) TH_LOG("%s", res.err);
+	json_object_put(doc);
+	run_result_free(&res);
+}
+
+/*
+ * The text form: a header, then a line a fault. The workload's N fresh
+ * pages are N first-touch lines at addresses in its region, as the JSON
+ * form counts them (faults_test).
+ */
+TEST_F_TIMEOUT(tracer, text_events_are_a_line_a_fault, 120)
+{
+	const char *const args[] = { "faults", "--events", "--", workload_self(), NULL };
+	static struct run_result res;
+	char line[512], addr[32], class[32], head[64], extra[8];
+	unsigned long long a, page = getpagesize();
+	struct wl_result r;
+	const char *p;
+	long n = 0;
+	size_t len;
+	int k;
+
+	ASSERT_EQ(0, run_workload("touch", "100", args, &res, &r)) TH_LOG("%s", res.err);
+	ASSERT_EQ(0, run_exit_code(&res)) TH_LOG("%s", res.err);
+	k = sscanf(res.out, "%63s", head);
+	ASSERT_EQ(1, k);
+	EXPECT_STREQ("TIME_S", head);
+	/* The lines up to the first empty one, after the header: 11 columns each. */
+	for (p = strchr(res.out, '\n'); p && p[1] && p[1] != '\n'; p = strchr(p + 1, '\n')) {
+		len = strcspn(p + 1, "\n");
+		snprintf(line, sizeof(line), "%.*s", (int)len, p + 1);
+		k = sscanf(line, "%*s %*s %31s %*s %*s %31s", addr, class);
+		ASSERT_EQ(2, k) TH_LOG("line '%s'", line);
+		k = sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %7s", extra);
+		EXPECT_EQ(-1, k) TH_LOG("more than 11 columns: '%s'", line);
+		a = strtoull(addr, NULL, 16);
+		if (a >= r.region && a < r.region + 100 * page && !strcmp(class, "first_touch"))
+			n++;
+	}
+	/* The kernel may skip the tracer (BPF recursion guard): never more. */
+	EXPECT_TRUE(strstr(res.err, "skipped the tracer") ? n <= 100 : n == 100)
+		TH_LOG("%ld first touches of 100 pages", n);
+	run_result_free(&res);
+}
+
+TEST_HARNESS_MAIN
