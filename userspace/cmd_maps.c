@@ -112,7 +112,7 @@ static const char *maps_color_kind(const void *rows, size_t i, size_t arg)
 /* "read,write,mayread": the VM_* names, short and lowercase. */
 static const char *maps_cell_flags(const void *rows, size_t i, size_t arg, char *buf)
 {
-	return names_join_bits(buf, OUT_CELL_MAX, &names_vm, maps_field(rows, i, arg), true);
+	return names_join_bits(buf, OUT_CELL_MAX, &names_vm, maps_field(rows, i, arg));
 }
 
 static const char *maps_cell_path(const void *rows, size_t i, size_t arg, char *buf)

@@ -205,8 +205,7 @@ static const char *ptdump_color_level(const void *rows, size_t i, size_t arg)
 
 static const char *ptdump_cell_flags(const void *rows, size_t i, size_t arg, char *buf)
 {
-	return names_join_bits(buf, OUT_CELL_MAX, &names_ent, ptdump_run_at(rows, i)->bits,
-			       false);
+	return names_join_bits(buf, OUT_CELL_MAX, &names_ent, ptdump_run_at(rows, i)->bits);
 }
 
 static const char *ptdump_cell_phys(const void *rows, size_t i, size_t arg, char *buf)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The tables that turn the ABI's bits and values into the names the JSON
- * documents use. These names are a contract: change none of them.
+ * documents and the tables use: one vocabulary, lowercase, the kernel's
+ * names without their prefix (VM_READ is "read", as in maps's FLAGS column).
+ * These names are a contract: change none of them.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include <linux/vmatlas.h>
@@ -14,38 +15,38 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const struct names_bit vm_bits[] = {
-	{ VMATLAS_VM_READ, "VM_READ" },
-	{ VMATLAS_VM_WRITE, "VM_WRITE" },
-	{ VMATLAS_VM_EXEC, "VM_EXEC" },
-	{ VMATLAS_VM_SHARED, "VM_SHARED" },
-	{ VMATLAS_VM_MAYREAD, "VM_MAYREAD" },
-	{ VMATLAS_VM_MAYWRITE, "VM_MAYWRITE" },
-	{ VMATLAS_VM_MAYEXEC, "VM_MAYEXEC" },
-	{ VMATLAS_VM_MAYSHARE, "VM_MAYSHARE" },
-	{ VMATLAS_VM_GROWSDOWN, "VM_GROWSDOWN" },
-	{ VMATLAS_VM_PFNMAP, "VM_PFNMAP" },
-	{ VMATLAS_VM_LOCKED, "VM_LOCKED" },
-	{ VMATLAS_VM_IO, "VM_IO" },
-	{ VMATLAS_VM_SEQ_READ, "VM_SEQ_READ" },
-	{ VMATLAS_VM_RAND_READ, "VM_RAND_READ" },
-	{ VMATLAS_VM_DONTCOPY, "VM_DONTCOPY" },
-	{ VMATLAS_VM_DONTEXPAND, "VM_DONTEXPAND" },
-	{ VMATLAS_VM_ACCOUNT, "VM_ACCOUNT" },
-	{ VMATLAS_VM_NORESERVE, "VM_NORESERVE" },
-	{ VMATLAS_VM_HUGETLB, "VM_HUGETLB" },
-	{ VMATLAS_VM_SYNC, "VM_SYNC" },
-	{ VMATLAS_VM_WIPEONFORK, "VM_WIPEONFORK" },
-	{ VMATLAS_VM_DONTDUMP, "VM_DONTDUMP" },
-	{ VMATLAS_VM_SOFTDIRTY, "VM_SOFTDIRTY" },
-	{ VMATLAS_VM_MIXEDMAP, "VM_MIXEDMAP" },
-	{ VMATLAS_VM_HUGEPAGE, "VM_HUGEPAGE" },
-	{ VMATLAS_VM_NOHUGEPAGE, "VM_NOHUGEPAGE" },
-	{ VMATLAS_VM_MERGEABLE, "VM_MERGEABLE" },
-	{ VMATLAS_VM_UFFD_MISSING, "VM_UFFD_MISSING" },
-	{ VMATLAS_VM_UFFD_WP, "VM_UFFD_WP" },
-	{ VMATLAS_VM_LOCKONFAULT, "VM_LOCKONFAULT" },
-	{ VMATLAS_VM_UFFD_MINOR, "VM_UFFD_MINOR" },
-	{ VMATLAS_VM_UFFD_RWP, "VM_UFFD_RWP" },
+	{ VMATLAS_VM_READ, "read" },
+	{ VMATLAS_VM_WRITE, "write" },
+	{ VMATLAS_VM_EXEC, "exec" },
+	{ VMATLAS_VM_SHARED, "shared" },
+	{ VMATLAS_VM_MAYREAD, "mayread" },
+	{ VMATLAS_VM_MAYWRITE, "maywrite" },
+	{ VMATLAS_VM_MAYEXEC, "mayexec" },
+	{ VMATLAS_VM_MAYSHARE, "mayshare" },
+	{ VMATLAS_VM_GROWSDOWN, "growsdown" },
+	{ VMATLAS_VM_PFNMAP, "pfnmap" },
+	{ VMATLAS_VM_LOCKED, "locked" },
+	{ VMATLAS_VM_IO, "io" },
+	{ VMATLAS_VM_SEQ_READ, "seq_read" },
+	{ VMATLAS_VM_RAND_READ, "rand_read" },
+	{ VMATLAS_VM_DONTCOPY, "dontcopy" },
+	{ VMATLAS_VM_DONTEXPAND, "dontexpand" },
+	{ VMATLAS_VM_ACCOUNT, "account" },
+	{ VMATLAS_VM_NORESERVE, "noreserve" },
+	{ VMATLAS_VM_HUGETLB, "hugetlb" },
+	{ VMATLAS_VM_SYNC, "sync" },
+	{ VMATLAS_VM_WIPEONFORK, "wipeonfork" },
+	{ VMATLAS_VM_DONTDUMP, "dontdump" },
+	{ VMATLAS_VM_SOFTDIRTY, "softdirty" },
+	{ VMATLAS_VM_MIXEDMAP, "mixedmap" },
+	{ VMATLAS_VM_HUGEPAGE, "hugepage" },
+	{ VMATLAS_VM_NOHUGEPAGE, "nohugepage" },
+	{ VMATLAS_VM_MERGEABLE, "mergeable" },
+	{ VMATLAS_VM_UFFD_MISSING, "uffd_missing" },
+	{ VMATLAS_VM_UFFD_WP, "uffd_wp" },
+	{ VMATLAS_VM_LOCKONFAULT, "lockonfault" },
+	{ VMATLAS_VM_UFFD_MINOR, "uffd_minor" },
+	{ VMATLAS_VM_UFFD_RWP, "uffd_rwp" },
 };
 
 static const struct names_bit ent_bits[] = {
@@ -216,7 +217,7 @@ void names_json_bits(struct out_json *j, const char *key, const struct names_tab
 }
 
 const char *names_join_bits(char *buf, size_t len, const struct names_table *table,
-			    unsigned long long bits, bool vm_short)
+			    unsigned long long bits)
 {
 	size_t i, at = 0;
 	const char *name;
@@ -225,12 +226,10 @@ const char *names_join_bits(char *buf, size_t len, const struct names_table *tab
 		if (!(bits & table->bits[i].bit))
 			continue;
 		name = table->bits[i].name;
-		if (vm_short && !strncmp(name, "VM_", 3))
-			name += 3;
 		if (at && at + 1 < len)
 			buf[at++] = ',';
 		for (; *name && at + 1 < len; name++)
-			buf[at++] = vm_short ? tolower((unsigned char)*name) : *name;
+			buf[at++] = *name;
 	}
 	if (!at && len > 1)
 		buf[at++] = '-';

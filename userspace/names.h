@@ -43,12 +43,11 @@ void names_json_bits(struct out_json *j, const char *key, const struct names_tab
 
 /*
  * The names of the bits of @table set in @bits into @buf of @len bytes,
- * joined by ',', or "-" if none; with @vm_short without a leading "VM_" and
- * lowercase, as the maps table shows VM flags. Cut to fit @len.
+ * joined by ',', or "-" if none. Cut to fit @len.
  * Return: @buf.
  */
 const char *names_join_bits(char *buf, size_t len, const struct names_table *table,
-			    unsigned long long bits, bool vm_short);
+			    unsigned long long bits);
 
 /* The bits of @table whose names a JSON @array lists (names_bits_to_json()'s inverse). */
 unsigned long long names_json_to_bits(const struct names_table *table,

@@ -24,16 +24,16 @@ static const struct {
 	const char *flag;
 	const char *mnemonic;
 } vm_flag_mnemonics[] = {
-	{ "VM_READ", "rd" }, { "VM_WRITE", "wr" }, { "VM_EXEC", "ex" }, { "VM_SHARED", "sh" },
-	{ "VM_MAYREAD", "mr" }, { "VM_MAYWRITE", "mw" }, { "VM_MAYEXEC", "me" },
-	{ "VM_MAYSHARE", "ms" }, { "VM_GROWSDOWN", "gd" }, { "VM_PFNMAP", "pf" },
-	{ "VM_LOCKED", "lo" }, { "VM_IO", "io" }, { "VM_SEQ_READ", "sr" },
-	{ "VM_RAND_READ", "rr" }, { "VM_DONTCOPY", "dc" }, { "VM_DONTEXPAND", "de" },
-	{ "VM_ACCOUNT", "ac" }, { "VM_NORESERVE", "nr" }, { "VM_HUGETLB", "ht" },
-	{ "VM_SYNC", "sf" }, { "VM_WIPEONFORK", "wf" }, { "VM_DONTDUMP", "dd" },
-	{ "VM_SOFTDIRTY", "sd" }, { "VM_MIXEDMAP", "mm" }, { "VM_HUGEPAGE", "hg" },
-	{ "VM_NOHUGEPAGE", "nh" }, { "VM_MERGEABLE", "mg" }, { "VM_UFFD_MISSING", "um" },
-	{ "VM_UFFD_WP", "uw" }, { "VM_UFFD_MINOR", "ui" }, { "VM_UFFD_RWP", "ur" },
+	{ "read", "rd" }, { "write", "wr" }, { "exec", "ex" }, { "shared", "sh" },
+	{ "mayread", "mr" }, { "maywrite", "mw" }, { "mayexec", "me" },
+	{ "mayshare", "ms" }, { "growsdown", "gd" }, { "pfnmap", "pf" },
+	{ "locked", "lo" }, { "io", "io" }, { "seq_read", "sr" },
+	{ "rand_read", "rr" }, { "dontcopy", "dc" }, { "dontexpand", "de" },
+	{ "account", "ac" }, { "noreserve", "nr" }, { "hugetlb", "ht" },
+	{ "sync", "sf" }, { "wipeonfork", "wf" }, { "dontdump", "dd" },
+	{ "softdirty", "sd" }, { "mixedmap", "mm" }, { "hugepage", "hg" },
+	{ "nohugepage", "nh" }, { "mergeable", "mg" }, { "uffd_missing", "um" },
+	{ "uffd_wp", "uw" }, { "uffd_minor", "ui" }, { "uffd_rwp", "ur" },
 };
 
 FIXTURE(layout) {

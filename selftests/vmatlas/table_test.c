@@ -141,16 +141,10 @@ static int proc_vmas(pid_t pid, struct smaps_vma **out)
 	return n < 0 ? n : k;
 }
 
-/* The flags of a VMA as maps -f shows them: "read,write,...", lowercase. */
+/* The flags of a VMA as maps -f shows them: the JSON document's names, joined. */
 static void table_vm_flags(struct json_object *flags, char *out, size_t len)
 {
-	char *p;
-
 	json_join(flags, out, len);
-	while ((p = strstr(out, "VM_")))
-		memmove(p, p + 3, strlen(p + 3) + 1);
-	for (p = out; *p; p++)
-		*p = tolower((unsigned char)*p);
 }
 
 /* A SIZE cell of maps and ptdump: "4K", "64K", "2M", "1.5M" (one decimal, cut). */

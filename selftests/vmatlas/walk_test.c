@@ -127,7 +127,7 @@ static int agrees_with_pagemap(struct __test_metadata *_metadata, struct json_ob
 		ok = 0;
 	}
 	if (soft_dirty && !!(pm & PM_SOFT_DIRTY) !=
-	    (leaf_sd || json_array_has(json_get(vma, "flags"), "VM_SOFTDIRTY"))) {
+	    (leaf_sd || json_array_has(json_get(vma, "flags"), "softdirty"))) {
 		TH_LOG("%#llx: soft-dirty differs from pagemap", addr);
 		ok = 0;
 	}
