@@ -12,6 +12,7 @@
 
 /* The printer needs nothing of the front end (cli.h): it is not linked here. */
 #include "output.h"
+#include "sgr.h"
 #include "kselftest_harness.h"
 
 static const struct {
@@ -136,22 +137,6 @@ __attribute__((noinline)) static char *table_text(bool color)
 	out_opts.color = false;
 	fclose(f);
 	return text;
-}
-
-/* Remove every "ESC [ ... m" from @s, in place. */
-static void strip_sgr(char *s)
-{
-	char *to = s;
-
-	while (*s) {
-		if (s[0] == '\033' && s[1] == '[') {
-			s += strcspn(s, "m");
-			s += !!*s;
-			continue;
-		}
-		*to++ = *s++;
-	}
-	*to = '\0';
 }
 
 /*

@@ -11,18 +11,7 @@
 
 kbuild=/lib/vmatlas/vmatlas.ko
 dkms=/lib/vmatlas/dkms/vmatlas.ko
-n=0 failed=0
-
-result()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=1
-	fi
-}
+. /tests/sh/lib.sh
 
 # Run a kselftest binary against the loaded module; its output is
 # indented, as kselftest nests a suite's. Its status 4 is a SKIP.
@@ -62,17 +51,6 @@ modfield()
 want_src=$(modfield $kbuild srcversion)
 [ "$(modfield $dkms vermagic | cut -d' ' -f1)" = "$(uname -r)" ]
 result $? dkms_module_is_built_for_this_kernel
-
-# The module is in use only while the tool runs; BPF programs that held
-# it (a tracer's, freed by RCU) are let go within a few seconds.
-unload()
-{
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		rmmod vmatlas 2>/dev/null && return 0
-		sleep 1
-	done
-	rmmod vmatlas
-}
 
 unload && insmod $dkms && [ -c /dev/vmatlas ] &&
 	[ "$(cat /sys/module/vmatlas/initstate)" = live ]

@@ -10,23 +10,12 @@
 
 ko=/lib/vmatlas/vmatlas.ko
 dbg=/sys/kernel/debug/vmatlas
-n=0 failed=0
 # The reload loop: at most this many rounds, and after the first
 # $min_rounds no more than this many seconds.
 rounds=${VMATLAS_RELOAD_ROUNDS:-30}
 min_rounds=3
 budget=${VMATLAS_RELOAD_SECONDS:-30}
-
-result()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=1
-	fi
-}
+. /tests/sh/lib.sh
 
 echo "TAP version 13"
 echo "1..10"
@@ -67,16 +56,6 @@ else
 	echo "ok $n kfunc_user_holds_the_module # SKIP no kfunc on this kernel"
 fi
 
-# A BPF program is freed after its last user exits, a moment later (RCU):
-# until then it still holds the module.
-unload()
-{
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		rmmod vmatlas 2>/dev/null && return 0
-		sleep 1
-	done
-	rmmod vmatlas
-}
 
 unload
 result $? module_unloads

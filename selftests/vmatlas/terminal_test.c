@@ -15,6 +15,7 @@
 #include "helpers.h"
 #include "kselftest_harness.h"
 #include "layout.h"
+#include "sgr.h"
 
 FIXTURE(layout) {
 	struct layout l;
@@ -41,22 +42,6 @@ static const char *tool_text(struct run_result *res, const char *const args[])
 		return NULL;
 	}
 	return res->out;
-}
-
-/* Remove every "ESC [ ... m" from @s, in place. */
-static void strip_sgr(char *s)
-{
-	char *to = s;
-
-	while (*s) {
-		if (s[0] == '\033' && s[1] == '[') {
-			s += strcspn(s, "m");
-			s += !!*s;
-			continue;
-		}
-		*to++ = *s++;
-	}
-	*to = '\0';
 }
 
 /*
