@@ -15,7 +15,7 @@ struct progress {
 	bool on;		/* stderr is a terminal */
 	bool shown;		/* a line is on the terminal now */
 	unsigned int calls;
-	double from, drawn;	/* the first and the last line may be drawn (CLOCK_MONOTONIC) */
+	double from, drawn;	/* no line before @from; the last one drawn at @drawn */
 	const char *what, *unit;
 	unsigned long long lo, hi;
 };
