@@ -219,7 +219,7 @@ static int faults_run(int argc, char **argv)
 
 	faults_args.top = 10;
 	/* In order: the first word that is not an option starts the command. */
-	if (argp_parse(&faults_argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
+	if (parse_args(&faults_argp, argc, argv, ARGP_IN_ORDER))
 		return VMATLAS_EXIT_USAGE;
 	faults_args.verbose = vmatlas_opts.verbose;
 	/* Events on the terminal are progress enough. */

@@ -46,7 +46,7 @@ static int info_run(int argc, char **argv)
 	struct vmatlas_info info;
 	int fd, err;
 
-	err = argp_parse(&info_argp, argc, argv, 0, NULL, NULL);
+	err = parse_args(&info_argp, argc, argv, 0);
 	if (err)
 		return VMATLAS_EXIT_USAGE;
 

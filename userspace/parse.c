@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,77 @@ void parse_error(const struct argp_state *state, const char *fmt, ...)
 		fprintf(state->err_stream, "vmatlas: %s: %s\n", name, msg);
 	if (!(state->flags & ARGP_NO_EXIT))
 		exit(argp_err_exit_status);
+}
+
+/*
+ * argp's own messages come from getopt (to stderr) and argp ("Try ..." to
+ * state->err_stream, stderr when parsing starts), and argp exits after
+ * them. parse_args() points stderr at a memory stream while argp parses,
+ * and says what was caught when it returns, or at exit.
+ */
+static FILE *caught, *real_stderr;
+static char *caught_text;
+static size_t caught_len;
+
+/* One caught line: getopt's "vmatlas CMD: MESSAGE" in parse_error()'s form. */
+static void parse_say_line(char *line)
+{
+	static const char prefix[] = "vmatlas ";
+	char *sep = strstr(line, ": "), msg[512];
+	const char *cmd = line + sizeof(prefix) - 1;
+
+	/* argp's "Try `vmatlas CMD --help' or ...": the message says where. */
+	if (!strncmp(line, "Try `", 5))
+		return;
+	if (strncmp(line, prefix, sizeof(prefix) - 1) || !sep || sep < cmd ||
+	    memchr(cmd, ' ', sep - cmd)) {
+		fprintf(stderr, "%s\n", line);
+		return;
+	}
+	*sep = '\0';
+	snprintf(msg, sizeof(msg), "%s ('vmatlas %s --help' says more)", sep + 2, cmd);
+	if (parse_report)
+		parse_report(cmd, msg);
+	else
+		fprintf(stderr, "vmatlas: %s: %s\n", cmd, msg);
+}
+
+/* Give stderr back and say what was caught, a line at a time. */
+static void parse_release(void)
+{
+	FILE *f = caught;
+	char *line, *next;
+
+	if (!f)
+		return;
+	caught = NULL;
+	stderr = real_stderr;
+	if (fclose(f) || !caught_text)
+		return;
+	for (line = caught_text; *line; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		parse_say_line(line);
+	}
+	free(caught_text);
+	caught_text = NULL;
+}
+
+int parse_args(const struct argp *argp, int argc, char **argv, unsigned int flags)
+{
+	static bool registered;
+	int err;
+
+	if (!registered)
+		registered = !atexit(parse_release);
+	real_stderr = stderr;
+	caught = registered ? open_memstream(&caught_text, &caught_len) : NULL;
+	if (caught)
+		stderr = caught;
+	err = argp_parse(argp, argc, argv, flags, NULL, NULL);
+	parse_release();
+	return err;
 }
 
 void parse_pid_arg(struct argp_state *state, const char *arg, int *pid)

@@ -36,6 +36,13 @@ void parse_error(const struct argp_state *state, const char *fmt, ...);
 /* Where parse_error() reports, if set (the tool's: text or JSON); else stderr. */
 extern void (*parse_report)(const char *cmd, const char *msg);
 
+/*
+ * argp_parse(), with argp's own errors (an unknown option, a missing
+ * option argument: getopt's words) said in parse_error()'s form, through
+ * parse_report, instead of GNU's "Try ..." form. Return: as argp_parse().
+ */
+int parse_args(const struct argp *argp, int argc, char **argv, unsigned int flags);
+
 /* The same for argp parsers: a bad value ends the program with parse_error(). */
 void parse_pid_arg(struct argp_state *state, const char *arg, int *pid);
 void parse_addr_arg(struct argp_state *state, const char *arg, unsigned long long *addr);

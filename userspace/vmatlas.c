@@ -186,7 +186,7 @@ int vmatlas_parse_and_emit(const struct argp *argp, int argc, char **argv,
 			   int (*gather)(int fd, struct json_object *doc),
 			   int (*print_text)(FILE *out, struct json_object *doc))
 {
-	if (argp_parse(argp, argc, argv, 0, NULL, NULL))
+	if (parse_args(argp, argc, argv, 0))
 		return VMATLAS_EXIT_USAGE;
 	return vmatlas_gather_and_emit(gather, print_text);
 }
@@ -196,7 +196,7 @@ int vmatlas_parse_and_write(const struct argp *argp, int argc, char **argv,
 {
 	int fd, err;
 
-	if (argp_parse(argp, argc, argv, 0, NULL, NULL))
+	if (parse_args(argp, argc, argv, 0))
 		return VMATLAS_EXIT_USAGE;
 	fd = vmatlas_open_or_say();
 	if (fd < 0)

@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The unit gate, on the build machine: the tool's parsers and printers
-# (selftests/unit/*_unit.c), its bash completion, cppcheck over it, the
-# documentation (Sphinx, warnings fail), make install/uninstall staged in a
-# DESTDIR against a kernel of the matrix the host can build for, and the
-# Debian packages (deb_test.sh).
+# (selftests/unit/*_unit.c), its bash completion and usage errors
+# (cli_test.sh), cppcheck over it, the documentation (Sphinx, warnings
+# fail), make install/uninstall staged in a DESTDIR against a kernel of the
+# matrix the host can build for, and the Debian packages (deb_test.sh).
 #
 # Prints "ok"/"not ok" lines as it goes on stderr and the summary (PASS,
 # FAIL, SKIP, FAILED lines) on stdout; exits non-zero on any failure.
@@ -59,6 +59,7 @@ if make -s -C "$SRC_DIR" TOOLS_OUT="$out" KSFT_DIR="$ksft" BPF=0 tools \
 		run "$(basename "$t")" "$t"
 	done
 	run completion_test "$SRC_DIR/selftests/unit/completion_test.sh" "$out/vmatlas"
+	run cli_test "$SRC_DIR/selftests/unit/cli_test.sh" "$out/vmatlas"
 else
 	nfail=$((nfail + 1))
 	failed="$failed
