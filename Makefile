@@ -62,7 +62,7 @@ BPF_OUT := $(TOOLS_OUT)/bpf
 # __TARGET_ARCH_*): the tool's own, or arm64 for a cross build.
 BPF_ARCH ?= $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x86)
 BPF_SRCS := userspace/faults.c userspace/faults_proc.c userspace/faults_entry.c userspace/cmd_faults.c \
-	    userspace/faults_events.c
+	    userspace/faults_events.c userspace/faults_json.c
 
 TOOL_SRCS := $(filter-out $(BPF_SRCS) userspace/cmd_faults_stub.c,$(wildcard userspace/*.c))
 TOOL_HDRS := $(wildcard userspace/*.h userspace/bpf/*.h include/uapi/linux/*.h)

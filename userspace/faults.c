@@ -159,8 +159,6 @@ struct faults_stream {
 	const struct faults_opts *opts;
 };
 
-static const char *vma_kind(const struct vma_stat *st);
-
 /*
  * One event, as JSON, handed to opts->on_event and released: nothing is
  * kept, however long the trace runs. Its VMA's kind and path come from the
@@ -170,42 +168,14 @@ static int faults_on_event(void *ctx, void *data, size_t len)
 {
 	const struct faults_stream *fs = ctx;
 	const struct fault_event *e = data;
-	struct json_object *o = json_object_new_object(), *vma;
-	const char *access = e->fault_flags & 1 ? "write" : e->fault_flags & 0x100 ? "exec" :
-										   "read";
 	unsigned long long start = e->vma_start;
+	struct json_object *o;
 	struct vma_stat st;
+	bool known;
 
-	json_object_object_add(o, "ts_ns", json_object_new_int64(e->ts_ns));
-	json_object_object_add(o, "tid", json_object_new_int64(e->tid));
-	json_object_object_add(o, "addr", out_hex(e->addr));
-	json_object_object_add(o, "ip", out_hex(e->ip));
-	json_object_object_add(o, "access", json_object_new_string(access));
-	json_object_object_add(o, "user", json_object_new_boolean(e->fault_flags & 0x40));
-	json_object_object_add(o, "class", json_object_new_string(faults_class_names[e->class]));
-	if (faults_how == FA_TRACEPOINT) {
-		json_object_object_add(o, "counted", json_object_new_string("unknown"));
-		json_object_object_add(o, "latency_ns", NULL);
-	} else {
-		json_object_object_add(o, "counted",
-				       json_object_new_string(e->counted == 2 ? "major" :
-							      e->counted == 1 ? "minor" : "no"));
-		json_object_object_add(o, "latency_ns", json_object_new_int64(e->latency_ns));
-	}
-	vma = json_object_new_object();
-	json_object_object_add(vma, "start", out_hex(e->vma_start));
-	json_object_object_add(vma, "end", out_hex(e->vma_end));
-	if (!bpf_map_lookup_elem(bpf_map__fd(fs->skel->maps.vmas), &start, &st)) {
-		json_object_object_add(vma, "kind", json_object_new_string(vma_kind(&st)));
-		json_object_object_add(vma, "path", json_object_new_string(st.name));
-	}
-	json_object_object_add(o, "vma", vma);
-	json_object_object_add(o, "pte_before",
-			       faults_pte_json(e->level_before, e->pte_before, &e->page_before));
-	json_object_object_add(o, "pte_after",
-			       faults_pte_json(e->level_after, e->pte_after, &e->page_after));
-	if (faults_syndrome)
-		json_object_object_add(o, "mmu", e->has_esr ? faults_syndrome_json(e->esr) : NULL);
+	known = !bpf_map_lookup_elem(bpf_map__fd(fs->skel->maps.vmas), &start, &st);
+	o = faults_event_json(e, known ? &st : NULL, faults_how != FA_TRACEPOINT,
+			      faults_syndrome);
 	fs->opts->on_event(o, fs->opts->event_priv);
 	json_object_put(o);
 	return 0;
@@ -262,18 +232,6 @@ static int by_faults_desc(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
-/* What kind of mapping a VMA is, from what the BPF side kept of it. */
-static const char *vma_kind(const struct vma_stat *st)
-{
-	if (st->ino)
-		return "file";
-	if (!strcmp(st->name, "[heap]"))
-		return "heap";
-	if (!strcmp(st->name, "[stack]"))
-		return "stack";
-	return "anon";
-}
-
 static void faults_collect(struct faults_bpf *skel, const struct faults_opts *opts,
 			   struct json_object *doc)
 {
@@ -322,7 +280,7 @@ static void faults_collect(struct faults_bpf *skel, const struct faults_opts *op
 		json_object_object_add(v, "start", out_hex(next));
 		json_object_object_add(v, "end", out_hex(st.end));
 		json_object_object_add(v, "path", json_object_new_string(st.name));
-		json_object_object_add(v, "kind", json_object_new_string(vma_kind(&st)));
+		json_object_object_add(v, "kind", json_object_new_string(faults_vma_kind(&st)));
 		json_object_object_add(v, "faults", json_object_new_int64(st.faults));
 		json_object_object_add(v, "major", json_object_new_int64(st.major));
 		avg = st.faults ? st.latency_ns / st.faults : 0;

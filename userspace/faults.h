@@ -78,6 +78,20 @@ bool faults_direct_map_at_zero(void);
 bool faults_has_syndrome(void);
 struct json_object *faults_syndrome_json(unsigned long long esr);
 
+struct fault_event;
+struct vma_stat;
+
+/* faults_json.c: what kind of VMA (anon, file, heap, stack) @st describes. */
+const char *faults_vma_kind(const struct vma_stat *st);
+
+/*
+ * faults_json.c: the JSON of one event; @st the per-VMA record of its VMA,
+ * or NULL; @timed unless attached with the tracepoint (no outcome, no
+ * latency); @syndrome where each carries arm64's ESR. Caller puts it.
+ */
+struct json_object *faults_event_json(const struct fault_event *e, const struct vma_stat *st,
+				      bool timed, bool syndrome);
+
 /* The names of the FC_MMU_* counters, in order. */
 extern const char *const faults_mmu_names[];
 

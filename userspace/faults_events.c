@@ -14,11 +14,6 @@
 
 #define FE_FORMAT	"%10s %7s %14s %14s  %-6s  %-13s %8s %10s %10s %11s %10s\n"
 
-static const char *fe_str(struct json_object *e, const char *path)
-{
-	return out_get_str(e, path);
-}
-
 /* An integer member as text, "-" for null: into @buf (OUT_NUM_MAX bytes). */
 static const char *fe_u64(struct json_object *e, const char *path, char *buf)
 {
@@ -45,10 +40,10 @@ static void fe_text(struct faults_events *fe, struct json_object *e)
 	if (!fe->count)
 		fe->t0 = ts;
 	snprintf(t, sizeof(t), "%.6f", (ts - fe->t0) / 1e9);
-	fprintf(fe->out, FE_FORMAT, t, fe_u64(e, "tid", tid), fe_str(e, "addr"),
-		fe_str(e, "ip"), fe_str(e, "access"), fe_str(e, "class"),
-		fe_u64(e, "latency_ns", lat), fe_str(e, "pte_before.pfn"),
-		fe_str(e, "pte_after.pfn"), fe_u64(e, "pte_before.mapcount", mb),
+	fprintf(fe->out, FE_FORMAT, t, fe_u64(e, "tid", tid), out_get_str(e, "addr"),
+		out_get_str(e, "ip"), out_get_str(e, "access"), out_get_str(e, "class"),
+		fe_u64(e, "latency_ns", lat), out_get_str(e, "pte_before.pfn"),
+		out_get_str(e, "pte_after.pfn"), fe_u64(e, "pte_before.mapcount", mb),
 		fe_u64(e, "pte_after.mapcount", ma));
 }
 

@@ -234,6 +234,17 @@ build_module()
 	! grep -q 'warning:' "$out/module.log"
 }
 
+# ko_plain FILE DEST: a module file as insmod takes it, uncompressed (Debian
+# compresses its modules with xz, newer kernels may use zstd).
+ko_plain()
+{
+	case $1 in
+	*.xz) xz -dc "$1" >"$2" ;;
+	*.zst) zstd -qdc "$1" >"$2" ;;
+	*) cp "$1" "$2" ;;
+	esac
+}
+
 # build_dkms OUT: the module built by DKMS itself, as vmatlas-dkms builds it
 # on a user's machine: "make dkms-source", then "dkms add" and "dkms build"
 # for the loaded kernel in its suite's world, with private trees (nothing
@@ -261,12 +272,8 @@ build_dkms()
 		-m vmatlas -v "$ver" -k "$KREL" -a "$arch" --kernelsourcedir "$KDIR" $strip ||
 		{ cat "$CHROOT$tree/tree/vmatlas/$ver/build/make.log" 2>/dev/null; return 1; }
 	f=$(find "$CHROOT$tree/tree/vmatlas/$ver/$KREL" -name 'vmatlas.ko*' | head -n 1)
-	case $f in
-	*.xz) xz -dc "$f" >"$out/dkms/vmatlas.ko" ;;
-	*.zst) zstd -qdc "$f" >"$out/dkms/vmatlas.ko" ;;
-	*.ko) cp "$f" "$out/dkms/vmatlas.ko" ;;
-	*) echo "dkms build left no vmatlas.ko for $KREL"; return 1 ;;
-	esac
+	[ -n "$f" ] || { echo "dkms build left no vmatlas.ko for $KREL"; return 1; }
+	ko_plain "$f" "$out/dkms/vmatlas.ko"
 	# The kernel's own vermagic, as the Kbuild module has it.
 	[ "$(modinfo -F vermagic "$out/dkms/vmatlas.ko")" = "$(modinfo -F vermagic "$out/src/vmatlas.ko")" ] ||
 		{ echo "the DKMS module's vermagic is not the kernel's"; return 1; }
@@ -332,11 +339,9 @@ pack_initramfs()
 			awk '$1 == "insmod" { print $2 }'
 	done | awk '!seen[$0]++' | while read -r f; do
 		m=$(basename "$f")
-		case $m in
-		*.xz) xz -dc "$f" >"$root/lib/vmatlas/kmods/${m%.xz}"; m=${m%.xz} ;;
-		*.zst) zstd -qdc "$f" >"$root/lib/vmatlas/kmods/${m%.zst}"; m=${m%.zst} ;;
-		*) cp "$f" "$root/lib/vmatlas/kmods/" ;;
-		esac
+		m=${m%.xz}
+		m=${m%.zst}
+		ko_plain "$f" "$root/lib/vmatlas/kmods/$m"
 		echo "$m" >>"$root/lib/vmatlas/kmods.list"
 	done
 

@@ -89,18 +89,25 @@ static void drain(int out_fd, int err_fd, struct run_result *res)
  * with vfork semantics: the caller's page tables are not copied and marked
  * copy-on-write by the act of measuring. Another user needs fork().
  */
+/* The tool's argv: vmatlas_tool(), then @args, cut to @room - 1 words and NULL. */
+static void tool_argv(const char **argv, size_t room, const char *const args[])
+{
+	size_t i;
+
+	argv[0] = vmatlas_tool();
+	for (i = 0; args[i] && i + 2 < room; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+}
+
 int run_tool(struct run_result *res, uid_t uid, const char *const args[])
 {
 	posix_spawn_file_actions_t fa;
 	int out[2], err[2], ret;
 	const char *argv[1024];
 	pid_t pid;
-	int i;
 
-	argv[0] = vmatlas_tool();
-	for (i = 0; args[i] && i < 1022; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
+	tool_argv(argv, ARRAY_SIZE(argv), args);
 
 	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
 		return -errno;
@@ -141,12 +148,8 @@ int run_tool_tty(struct run_result *res, int tty_fd, const char *const args[])
 	struct termios raw;
 	const char *argv[64];
 	pid_t pid;
-	int i;
 
-	argv[0] = vmatlas_tool();
-	for (i = 0; args[i] && i < 62; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
+	tool_argv(argv, ARRAY_SIZE(argv), args);
 	if (openpty(&master, &slave, NULL, NULL, NULL))
 		return -errno;
 	/* Raw: what the tool writes is what the test reads, "\n" and all. */
@@ -187,6 +190,15 @@ void run_result_free(struct run_result *res)
 {
 	free(res->out);
 	res->out = NULL;
+}
+
+const char *run_tool_text(struct run_result *res, const char *const args[])
+{
+	if (run_tool(res, -1, args) || run_exit_code(res)) {
+		fprintf(stderr, "# %s: %s\n", args[0], res->err);
+		return NULL;
+	}
+	return res->out;
 }
 
 struct json_object *parse_tool_json(struct run_result *res, const char *text,

@@ -55,6 +55,9 @@ void run_result_free(struct run_result *res);
  */
 struct json_object *run_tool_json(struct run_result *res, const char *const args[]);
 
+/* run_tool() as root; its stdout if it exited 0, else NULL (stderr said to ours). */
+const char *run_tool_text(struct run_result *res, const char *const args[]);
+
 /*
  * Parse @text, the output of the finished run @res, as the JSON document the
  * schema names @what: a command's (args[0]) or "error" (its stderr line when

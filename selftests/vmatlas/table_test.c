@@ -121,15 +121,6 @@ static void check_columns(struct __test_metadata *_metadata, const char *hdr, co
 }
 
 /* The run tool's stdout for @args, or NULL if it failed. */
-static const char *tool_text(struct run_result *res, const char *const args[])
-{
-	if (run_tool(res, -1, args) || run_exit_code(res)) {
-		fprintf(stderr, "# %s: %s\n", args[0], res->err);
-		return NULL;
-	}
-	return res->out;
-}
-
 /* The /proc/PID/maps entries vmatlas lists: all but the vsyscall gate area. */
 static int proc_vmas(pid_t pid, struct smaps_vma **out)
 {
@@ -139,12 +130,6 @@ static int proc_vmas(pid_t pid, struct smaps_vma **out)
 		if (strcmp((*out)[i].name, "[vsyscall]"))
 			(*out)[k++] = (*out)[i];
 	return n < 0 ? n : k;
-}
-
-/* The flags of a VMA as maps -f shows them: the JSON document's names, joined. */
-static void table_vm_flags(struct json_object *flags, char *out, size_t len)
-{
-	json_join(flags, out, len);
 }
 
 /* A SIZE cell of maps and ptdump: "4K", "64K", "2M", "1.5M" (one decimal, cut). */
@@ -220,7 +205,8 @@ static void check_maps_table(struct __test_metadata *_metadata, const char *text
 			EXPECT_EQ(json_int(json_get(v, "pages"), maps_counts[k]), c[k])
 				TH_LOG("column %d of row '%s'", 8 + k, line);
 		if (with_flags) {
-			table_vm_flags(json_get(v, "flags"), want_flags, sizeof(want_flags));
+			/* FLAGS says the JSON document's names, joined. */
+			json_join(json_get(v, "flags"), want_flags, sizeof(want_flags));
 			EXPECT_STREQ(want_flags, flags) TH_LOG("row '%s'", line);
 		}
 		/* As /proc/PID/maps and smaps say. */
@@ -280,7 +266,7 @@ static void maps_table_case(struct __test_metadata *_metadata, pid_t pid, int wi
 		doc = run_tool_json(&before, jargs);
 		ASSERT_NE(NULL, doc) TH_LOG("%s", before.err);
 		json_object_put(doc);
-		text = tool_text(&tab, targs);
+		text = run_tool_text(&tab, targs);
 		ASSERT_NE(NULL, text);
 		doc = run_tool_json(&js, jargs);
 		ASSERT_NE(NULL, doc) TH_LOG("%s", js.err);
@@ -333,7 +319,7 @@ TEST_F(layout, maps_default_columns_fit_100_and_all_has_every_one)
 	int at, n;
 
 	snprintf(pidbuf, sizeof(pidbuf), "%d", self->l.pid);
-	text = tool_text(&tab, targs);
+	text = run_tool_text(&tab, targs);
 	ASSERT_NE(NULL, text);
 	doc = run_tool_json(&js, jargs);
 	ASSERT_NE(NULL, doc) TH_LOG("%s", js.err);
@@ -361,7 +347,7 @@ TEST_F(layout, maps_default_columns_fit_100_and_all_has_every_one)
 	EXPECT_EQ(json_object_array_length(vmas), rows);
 	json_object_put(doc);
 
-	text = tool_text(&all, aargs);
+	text = run_tool_text(&all, aargs);
 	ASSERT_NE(NULL, text);
 	ASSERT_TRUE(next_line(&text, head, sizeof(head)));
 	words(head, hdr, sizeof(hdr));
@@ -549,7 +535,7 @@ TEST_F(layout, walk_table_blocks_are_the_json_results_and_pagemap)
 	}
 	targs[2 + i] = NULL;
 	jargs[3 + i] = NULL;
-	text = tool_text(&tab, targs);
+	text = run_tool_text(&tab, targs);
 	ASSERT_NE(NULL, text);
 	doc = run_tool_json(&js, jargs);
 	ASSERT_NE(NULL, doc) TH_LOG("%s", js.err);
@@ -588,7 +574,7 @@ TEST_F(layout, ptdump_table_rows_are_the_json_runs_and_pagemap)
 	size_t rows = 0;
 	int pm, n, cont;
 
-	text = tool_text(&tab, targs);
+	text = run_tool_text(&tab, targs);
 	ASSERT_NE(NULL, text);
 	doc = run_tool_json(&js, jargs);
 	ASSERT_NE(NULL, doc) TH_LOG("%s", js.err);

@@ -35,15 +35,6 @@ FIXTURE_TEARDOWN(layout)
 		layout_stop(&self->l);
 }
 
-static const char *tool_text(struct run_result *res, const char *const args[])
-{
-	if (run_tool(res, -1, args) || run_exit_code(res)) {
-		fprintf(stderr, "# %s: %s\n", args[0], res->err);
-		return NULL;
-	}
-	return res->out;
-}
-
 /*
  * --color=always draws the very table --color=never prints: bold headers,
  * the stack's KIND green, and nothing else changed. Into a pipe (auto, the
@@ -60,8 +51,8 @@ TEST_F(layout, color_is_the_plain_table_drawn_in_colour)
 	int tries = 0;
 
 	for (;;) {
-		ASSERT_NE(NULL, tool_text(&plain, never));
-		ASSERT_NE(NULL, tool_text(&color, always));
+		ASSERT_NE(NULL, run_tool_text(&plain, never));
+		ASSERT_NE(NULL, run_tool_text(&color, always));
 		EXPECT_EQ(NULL, strchr(plain.out, '\033'));
 		EXPECT_NE(NULL, strstr(color.out, "\033[1mSTART\033[0m"));
 		EXPECT_NE(NULL, strstr(color.out, "\033[32mstack\033[0m")) TH_LOG("%s", color.out);
@@ -76,7 +67,7 @@ TEST_F(layout, color_is_the_plain_table_drawn_in_colour)
 	run_result_free(&plain);
 	run_result_free(&color);
 
-	ASSERT_NE(NULL, tool_text(&res, piped));
+	ASSERT_NE(NULL, run_tool_text(&res, piped));
 	EXPECT_EQ(NULL, strchr(res.out, '\033'));
 	run_result_free(&res);
 	ASSERT_EQ(0, run_tool(&res, -1, bad));
@@ -98,7 +89,7 @@ TEST_F(layout, color_auto_colours_a_terminal_unless_NO_COLOR)
 	int tries = 0;
 
 	for (;;) {
-		ASSERT_NE(NULL, tool_text(&plain, args));
+		ASSERT_NE(NULL, run_tool_text(&plain, args));
 		ASSERT_EQ(0, run_tool_tty(&tty, STDOUT_FILENO, args));
 		ASSERT_EQ(0, run_exit_code(&tty)) TH_LOG("%s", tty.err);
 		ASSERT_NE(NULL, tty.out);
@@ -139,7 +130,7 @@ static void progress_case(struct __test_metadata *_metadata, const char *command
 	snprintf(want, sizeof(want), "\rvmatlas: %s: 0x", command);
 	setenv("VMATLAS_PROGRESS_DELAY_MS", "0", 1);
 	for (;;) {
-		ASSERT_NE(NULL, tool_text(&plain, args));
+		ASSERT_NE(NULL, run_tool_text(&plain, args));
 		/* Off a terminal, never a progress line. */
 		EXPECT_STREQ("", plain.err);
 		ASSERT_EQ(0, run_tool_tty(&tty, STDERR_FILENO, args));
