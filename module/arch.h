@@ -48,7 +48,8 @@ unsigned int vmatlas_arch_levels(void);
  */
 unsigned int vmatlas_arch_top_level(void);
 /* The kernel's present leaf that maps @addr: its size, or 0 if there is none. */
-unsigned long vmatlas_kernel_leaf(unsigned long addr, struct vmatlas_kleaf *leaf);
+unsigned long vmatlas_kernel_leaf(unsigned long addr,
+				  struct vmatlas_kleaf *leaf);
 /* Is @addr canonical (not in the hole between the halves)? */
 bool vmatlas_arch_canonical(u64 addr);
 /* Is __pa() arithmetic valid for @addr, and what does it give? */

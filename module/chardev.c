@@ -53,7 +53,8 @@ static int vmatlas_read_request(void *req, size_t ksize, size_t min_size,
  * Copy a reply back into a request buffer of @usize bytes: as much as both
  * sides know, with the size field saying how much that was.
  */
-static int vmatlas_write_reply(void __user *uarg, void *reply, size_t ksize, u32 usize)
+static int vmatlas_write_reply(void __user *uarg, void *reply, size_t ksize,
+			       u32 usize)
 {
 	u32 len = min_t(u32, usize, ksize);
 
@@ -68,7 +69,8 @@ static long vmatlas_ioctl_info(struct file *file, void __user *uarg)
 	struct vmatlas_info info = {};
 	int usize;
 
-	usize = vmatlas_read_request(&info, sizeof(info), VMATLAS_INFO_SIZE_VER0, uarg);
+	usize = vmatlas_read_request(&info, sizeof(info),
+				     VMATLAS_INFO_SIZE_VER0, uarg);
 	if (usize < 0)
 		return usize;
 	if (info.flags || info.reserved)
@@ -88,17 +90,21 @@ static bool vmatlas_entry_size_ok(u32 usize, size_t ksize)
  * Copy @n entries of @ksize bytes to a user array of @usize-byte entries:
  * an older caller gets the fields it knows, a newer one zeroes beyond ours.
  */
-static int vmatlas_copy_entries(u64 uptr, u32 usize, const void *kbuf, size_t ksize,
-				unsigned int n)
+static int vmatlas_copy_entries(u64 uptr, u32 usize, const void *kbuf,
+				size_t ksize, unsigned int n)
 {
 	unsigned int i;
 
-	if (usize == ksize)
-		return copy_to_user(u64_to_user_ptr(uptr), kbuf, n * ksize) ? -EFAULT : 0;
+	if (usize == ksize) {
+		if (copy_to_user(u64_to_user_ptr(uptr), kbuf, n * ksize))
+			return -EFAULT;
+		return 0;
+	}
 	for (i = 0; i < n; i++) {
 		void __user *dst = u64_to_user_ptr(uptr + (u64)i * usize);
 
-		if (copy_to_user(dst, kbuf + i * ksize, min_t(size_t, usize, ksize)))
+		if (copy_to_user(dst, kbuf + i * ksize,
+				 min_t(size_t, usize, ksize)))
 			return -EFAULT;
 		if (usize > ksize && clear_user(dst + ksize, usize - ksize))
 			return -EFAULT;
@@ -113,21 +119,25 @@ static long vmatlas_ioctl_vmas(struct file *file, void __user *uarg)
 	struct vmatlas_target t;
 	int usize, ret;
 
-	usize = vmatlas_read_request(&req, sizeof(req), VMATLAS_VMAS_SIZE_VER0, uarg);
+	usize = vmatlas_read_request(&req, sizeof(req), VMATLAS_VMAS_SIZE_VER0,
+				     uarg);
 	if (usize < 0)
 		return usize;
-	if ((req.flags & ~VMATLAS_VMAS_RESIDENCY) || req.reserved || !req.count ||
+	if ((req.flags & ~VMATLAS_VMAS_RESIDENCY) || req.reserved ||
+	    !req.count ||
 	    !vmatlas_entry_size_ok(req.entry_size, sizeof(struct vmatlas_vma)))
 		return -EINVAL;
 
-	ret = vmatlas_vmas_batch_alloc(&batch, req.count, req.names_ptr ? req.names_size : 0);
+	ret = vmatlas_vmas_batch_alloc(&batch, req.count,
+				       req.names_ptr ? req.names_size : 0);
 	if (ret)
 		return ret;
 
 	ret = vmatlas_target_get(&t, file, req.pid);
 	if (ret)
 		goto out_free;
-	ret = vmatlas_vmas_collect(&t, req.start, req.flags & VMATLAS_VMAS_RESIDENCY, &batch);
+	ret = vmatlas_vmas_collect(&t, req.start,
+				   req.flags & VMATLAS_VMAS_RESIDENCY, &batch);
 	vmatlas_target_put(&t);
 	if (ret)
 		goto out_free;
@@ -136,8 +146,8 @@ static long vmatlas_ioctl_vmas(struct file *file, void __user *uarg)
 				   sizeof(*batch.vmas), batch.count);
 	if (ret)
 		goto out_free;
-	if (batch.names_used &&
-	    copy_to_user(u64_to_user_ptr(req.names_ptr), batch.names, batch.names_used)) {
+	if (batch.names_used && copy_to_user(u64_to_user_ptr(req.names_ptr),
+					     batch.names, batch.names_used)) {
 		ret = -EFAULT;
 		goto out_free;
 	}
@@ -157,7 +167,8 @@ static long vmatlas_ioctl_walk(struct file *file, void __user *uarg)
 	struct vmatlas_target t;
 	int usize, ret;
 
-	usize = vmatlas_read_request(&req, sizeof(req), VMATLAS_WALK_SIZE_VER0, uarg);
+	usize = vmatlas_read_request(&req, sizeof(req), VMATLAS_WALK_SIZE_VER0,
+				     uarg);
 	if (usize < 0)
 		return usize;
 	if (req.flags || req.reserved)
@@ -168,8 +179,9 @@ static long vmatlas_ioctl_walk(struct file *file, void __user *uarg)
 		return ret;
 	out.pid = req.pid;
 	out.addr = req.addr;
-	ret = req.addr == (unsigned long)req.addr ?
-	      vmatlas_translate(&t, req.addr, &out) : -EINVAL;
+	ret = -EINVAL;
+	if (req.addr == (unsigned long)req.addr)
+		ret = vmatlas_translate(&t, req.addr, &out);
 	vmatlas_target_put(&t);
 	if (ret)
 		return ret;
@@ -188,7 +200,8 @@ static long vmatlas_ioctl_translate(struct file *file, void __user *uarg)
 	unsigned int done, n, i;
 	int usize, ret;
 
-	usize = vmatlas_read_request(&req, sizeof(req), VMATLAS_TRANSLATE_SIZE_VER0, uarg);
+	usize = vmatlas_read_request(&req, sizeof(req),
+				     VMATLAS_TRANSLATE_SIZE_VER0, uarg);
 	if (usize < 0)
 		return usize;
 	if (req.flags || !req.count ||
@@ -208,7 +221,8 @@ static long vmatlas_ioctl_translate(struct file *file, void __user *uarg)
 
 		n = min_t(u32, req.count - done, VMATLAS_XLAT_BATCH);
 		for (i = 0; i < n; i++) {
-			u64 __user *addr = u64_to_user_ptr(uptr + (u64)i * req.entry_size);
+			u64 __user *addr =
+				u64_to_user_ptr(uptr + (u64)i * req.entry_size);
 
 			if (get_user(x[i].addr, addr)) {
 				ret = -EFAULT;
@@ -221,7 +235,8 @@ static long vmatlas_ioctl_translate(struct file *file, void __user *uarg)
 			ret = min(ret, 0);
 		}
 		if (!ret)
-			ret = vmatlas_copy_entries(uptr, req.entry_size, x, sizeof(*x), n);
+			ret = vmatlas_copy_entries(uptr, req.entry_size, x,
+						   sizeof(*x), n);
 		if (!ret && fatal_signal_pending(current))
 			ret = -EINTR;
 		if (ret)
@@ -250,7 +265,8 @@ static long vmatlas_ioctl_ptdump(struct file *file, void __user *uarg)
 	unsigned int count;
 	int usize, ret;
 
-	usize = vmatlas_read_request(&req, sizeof(req), VMATLAS_PTDUMP_SIZE_VER0, uarg);
+	usize = vmatlas_read_request(&req, sizeof(req),
+				     VMATLAS_PTDUMP_SIZE_VER0, uarg);
 	if (usize < 0)
 		return usize;
 	if (req.flags || !req.count ||
@@ -266,14 +282,16 @@ static long vmatlas_ioctl_ptdump(struct file *file, void __user *uarg)
 		ret = -ENOMEM;
 		goto out_put;
 	}
-	ret = vmatlas_ptdump_collect(&t, req.start, req.end, runs, count, &count, &next);
+	ret = vmatlas_ptdump_collect(&t, req.start, req.end, runs, count,
+				     &count, &next);
 	req.out_flags = t.show_phys ? 0 : VMATLAS_OUT_PHYS_HIDDEN;
 out_put:
 	vmatlas_target_put(&t);
 	if (ret)
 		goto out_free;
 
-	ret = vmatlas_copy_entries(req.runs_ptr, req.entry_size, runs, sizeof(*runs), count);
+	ret = vmatlas_copy_entries(req.runs_ptr, req.entry_size, runs,
+				   sizeof(*runs), count);
 	if (!ret) {
 		req.count = count;
 		req.next = next;
@@ -293,7 +311,8 @@ static long vmatlas_ioctl_layout(struct file *file, void __user *uarg)
 	req = kzalloc(sizeof(*req), GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
-	usize = vmatlas_read_request(req, sizeof(*req), VMATLAS_LAYOUT_SIZE_VER0, uarg);
+	usize = vmatlas_read_request(req, sizeof(*req),
+				     VMATLAS_LAYOUT_SIZE_VER0, uarg);
 	ret = usize;
 	if (usize < 0)
 		goto out_free;
@@ -304,7 +323,8 @@ static long vmatlas_ioctl_layout(struct file *file, void __user *uarg)
 	if (!vmatlas_may_see_kernel(file))
 		goto out_free;
 	vmatlas_layout_get(req);
-	vmatlas_arch_mmu_regs(&req->mmu_control, &req->table_base_user, &req->table_base_kernel);
+	vmatlas_arch_mmu_regs(&req->mmu_control, &req->table_base_user,
+			      &req->table_base_kernel);
 	req->out_flags |= VMATLAS_LAYOUT_MMU;
 	/* Physical addresses of page tables: as WALK's levels[].table. */
 	if (!vmatlas_privileged(file)) {
@@ -323,7 +343,8 @@ static long vmatlas_ioctl_kaddr(struct file *file, void __user *uarg)
 	struct vmatlas_kaddr req = {}, out = {};
 	int usize;
 
-	usize = vmatlas_read_request(&req, sizeof(req), VMATLAS_KADDR_SIZE_VER0, uarg);
+	usize = vmatlas_read_request(&req, sizeof(req), VMATLAS_KADDR_SIZE_VER0,
+				     uarg);
 	if (usize < 0)
 		return usize;
 	if (req.flags || req.reserved)
@@ -341,16 +362,19 @@ static long vmatlas_ioctl_lab(struct file *file, void __user *uarg)
 	struct vmatlas_lab req = {};
 	int usize, ret;
 
-	usize = vmatlas_read_request(&req, sizeof(req), VMATLAS_LAB_SIZE_VER0, uarg);
+	usize = vmatlas_read_request(&req, sizeof(req), VMATLAS_LAB_SIZE_VER0,
+				     uarg);
 	if (usize < 0)
 		return usize;
 	if (req.flags || !req.count ||
-	    !vmatlas_entry_size_ok(req.entry_size, sizeof(struct vmatlas_lab_page)))
+	    !vmatlas_entry_size_ok(req.entry_size,
+				   sizeof(struct vmatlas_lab_page)))
 		return -EINVAL;
 	if (!vmatlas_may_see_kernel(file))
 		return -EPERM;
 
-	pages = kvcalloc(VMATLAS_LAB_MAX_PAGES, sizeof(*pages), GFP_KERNEL | __GFP_NOWARN);
+	pages = kvcalloc(VMATLAS_LAB_MAX_PAGES, sizeof(*pages),
+			 GFP_KERNEL | __GFP_NOWARN);
 	if (!pages)
 		return -ENOMEM;
 	req.out_flags = 0;
@@ -358,8 +382,8 @@ static long vmatlas_ioctl_lab(struct file *file, void __user *uarg)
 	if (ret)
 		goto out_free;
 	req.count = min(req.count, req.npages);
-	ret = vmatlas_copy_entries(req.pages_ptr, req.entry_size, pages, sizeof(*pages),
-				   req.count);
+	ret = vmatlas_copy_entries(req.pages_ptr, req.entry_size, pages,
+				   sizeof(*pages), req.count);
 	if (!ret)
 		ret = vmatlas_write_reply(uarg, &req, sizeof(req), usize);
 out_free:
@@ -372,7 +396,8 @@ out_free:
  * encodes would change whenever a struct grows, while the size field in the
  * struct itself already tells which version the caller speaks.
  */
-static long vmatlas_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+static long vmatlas_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
 
@@ -403,17 +428,17 @@ static long vmatlas_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 }
 
 static const struct file_operations vmatlas_fops = {
-	.owner		= THIS_MODULE,
-	.unlocked_ioctl	= vmatlas_ioctl,
-	.compat_ioctl	= compat_ptr_ioctl,
-	.llseek		= noop_llseek,
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = vmatlas_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
 };
 
 static struct miscdevice vmatlas_miscdev = {
-	.minor	= MISC_DYNAMIC_MINOR,
-	.name	= VMATLAS_DEVICE_NAME,
-	.fops	= &vmatlas_fops,
-	.mode	= 0600,
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = VMATLAS_DEVICE_NAME,
+	.fops = &vmatlas_fops,
+	.mode = 0600,
 };
 
 /**

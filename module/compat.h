@@ -36,21 +36,22 @@
  */
 #ifdef VMATLAS_HAVE_LEAFOPS
 #include <linux/leafops.h>
-#define vmatlas_leaf_from_pte(pte)		softleaf_from_pte(pte)
-#define vmatlas_leaf_is_swap(leaf)		softleaf_is_swap(leaf)
-#define vmatlas_leaf_is_migration(leaf)		softleaf_is_migration(leaf)
-#define vmatlas_leaf_is_device_private(leaf)	softleaf_is_device_private(leaf)
-#define vmatlas_leaf_is_device_exclusive(leaf)	softleaf_is_device_exclusive(leaf)
-#define vmatlas_leaf_is_hwpoison(leaf)		softleaf_is_hwpoison(leaf)
-#define vmatlas_leaf_is_marker(leaf)		softleaf_is_marker(leaf)
+#define vmatlas_leaf_from_pte(pte) softleaf_from_pte(pte)
+#define vmatlas_leaf_is_swap(leaf) softleaf_is_swap(leaf)
+#define vmatlas_leaf_is_migration(leaf) softleaf_is_migration(leaf)
+#define vmatlas_leaf_is_device_private(leaf) softleaf_is_device_private(leaf)
+#define vmatlas_leaf_is_device_exclusive(leaf) \
+	softleaf_is_device_exclusive(leaf)
+#define vmatlas_leaf_is_hwpoison(leaf) softleaf_is_hwpoison(leaf)
+#define vmatlas_leaf_is_marker(leaf) softleaf_is_marker(leaf)
 #else
-#define vmatlas_leaf_from_pte(pte)		pte_to_swp_entry(pte)
-#define vmatlas_leaf_is_swap(leaf)		(!non_swap_entry(leaf))
-#define vmatlas_leaf_is_migration(leaf)		is_migration_entry(leaf)
-#define vmatlas_leaf_is_device_private(leaf)	is_device_private_entry(leaf)
-#define vmatlas_leaf_is_device_exclusive(leaf)	is_device_exclusive_entry(leaf)
-#define vmatlas_leaf_is_hwpoison(leaf)		is_hwpoison_entry(leaf)
-#define vmatlas_leaf_is_marker(leaf)		is_pte_marker_entry(leaf)
+#define vmatlas_leaf_from_pte(pte) pte_to_swp_entry(pte)
+#define vmatlas_leaf_is_swap(leaf) (!non_swap_entry(leaf))
+#define vmatlas_leaf_is_migration(leaf) is_migration_entry(leaf)
+#define vmatlas_leaf_is_device_private(leaf) is_device_private_entry(leaf)
+#define vmatlas_leaf_is_device_exclusive(leaf) is_device_exclusive_entry(leaf)
+#define vmatlas_leaf_is_hwpoison(leaf) is_hwpoison_entry(leaf)
+#define vmatlas_leaf_is_marker(leaf) is_pte_marker_entry(leaf)
 #endif
 
 /*
@@ -60,11 +61,11 @@
  * has no such bit).
  */
 #ifdef VMATLAS_HAVE_PTE_UFFD
-#define vmatlas_pte_uffd(pte)		pte_uffd(pte)
-#define vmatlas_pte_swp_uffd(pte)	pte_swp_uffd(pte)
+#define vmatlas_pte_uffd(pte) pte_uffd(pte)
+#define vmatlas_pte_swp_uffd(pte) pte_swp_uffd(pte)
 #else
-#define vmatlas_pte_uffd(pte)		pte_uffd_wp(pte)
-#define vmatlas_pte_swp_uffd(pte)	pte_swp_uffd_wp(pte)
+#define vmatlas_pte_uffd(pte) pte_uffd_wp(pte)
+#define vmatlas_pte_swp_uffd(pte) pte_swp_uffd_wp(pte)
 #endif
 
 /*
@@ -158,7 +159,8 @@ static inline int vmatlas_page_mapcount(struct page *page)
 	if (mapcount <= entire)
 		return entire;
 	mapcount -= entire;
-	avg = ((unsigned int)mapcount + folio_nr_pages(folio) / 2) >> folio_order(folio);
+	avg = ((unsigned int)mapcount + folio_nr_pages(folio) / 2) >>
+	      folio_order(folio);
 	return max_t(int, avg + entire, 1);
 #elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 	struct folio *folio = page_folio(page);
@@ -176,9 +178,9 @@ static inline int vmatlas_page_mapcount(struct page *page)
 
 /* 7.3 added read-write protected userfaultfd ranges; VM_NONE before. */
 #ifdef VM_UFFD_RWP
-#define VMATLAS_KERNEL_VM_UFFD_RWP	VM_UFFD_RWP
+#define VMATLAS_KERNEL_VM_UFFD_RWP VM_UFFD_RWP
 #else
-#define VMATLAS_KERNEL_VM_UFFD_RWP	VM_NONE
+#define VMATLAS_KERNEL_VM_UFFD_RWP VM_NONE
 #endif
 
 /*
@@ -199,7 +201,8 @@ static inline bool vmatlas_page_shared(struct page *page)
  * Point a VMA iterator at @addr again, after the mmap lock was dropped:
  * vma_iter_set() from 6.4; the maple state underneath before.
  */
-static inline void vmatlas_vma_iter_set(struct vma_iterator *vmi, unsigned long addr)
+static inline void vmatlas_vma_iter_set(struct vma_iterator *vmi,
+					unsigned long addr)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
 	vma_iter_set(vmi, addr);
@@ -229,7 +232,7 @@ static inline struct vm_area_struct *vmatlas_vma_find(struct vma_iterator *vmi,
  * exports it, 6.12 does not) and the kernel has per-VMA locks.
  */
 #if defined(CONFIG_PER_VMA_LOCK) && defined(VMATLAS_HAVE_LOCK_VMA_UNDER_RCU)
-#define VMATLAS_VMA_LOCKS	1
+#define VMATLAS_VMA_LOCKS 1
 static inline struct vm_area_struct *vmatlas_vma_read_lock(struct mm_struct *mm,
 							   unsigned long addr)
 {
@@ -246,7 +249,7 @@ static inline void vmatlas_vma_assert_read_locked(struct vm_area_struct *vma)
 	vma_assert_locked(vma);
 }
 #else
-#define VMATLAS_VMA_LOCKS	0
+#define VMATLAS_VMA_LOCKS 0
 static inline struct vm_area_struct *vmatlas_vma_read_lock(struct mm_struct *mm,
 							   unsigned long addr)
 {
@@ -269,11 +272,11 @@ static inline void vmatlas_vma_assert_read_locked(struct vm_area_struct *vma)
  * __bpf_kfunc (6.3) keeps a kfunc out of line and in BTF.
  */
 #ifndef BTF_KFUNCS_START
-#define BTF_KFUNCS_START(name)		BTF_SET8_START(name)
-#define BTF_KFUNCS_END(name)		BTF_SET8_END(name)
+#define BTF_KFUNCS_START(name) BTF_SET8_START(name)
+#define BTF_KFUNCS_END(name) BTF_SET8_END(name)
 #endif
 #ifndef __bpf_kfunc
-#define __bpf_kfunc			noinline
+#define __bpf_kfunc noinline
 #endif
 
 /*
@@ -285,11 +288,11 @@ static inline void vmatlas_vma_assert_read_locked(struct vm_area_struct *vma)
  * when it loads.
  */
 #ifdef VMATLAS_HAVE_KFUNC_FILTER
-#define VMATLAS_KFUNC_SET_FILTER	.filter = vmatlas_kfunc_filter,
-#define VMATLAS_KFUNC_HAS_FILTER	true
+#define VMATLAS_KFUNC_SET_FILTER .filter = vmatlas_kfunc_filter,
+#define VMATLAS_KFUNC_HAS_FILTER true
 #else
 #define VMATLAS_KFUNC_SET_FILTER
-#define VMATLAS_KFUNC_HAS_FILTER	false
+#define VMATLAS_KFUNC_HAS_FILTER false
 #endif
 
 /*
@@ -297,7 +300,7 @@ static inline void vmatlas_vma_assert_read_locked(struct vm_area_struct *vma)
  * hook (BTF_KFUNC_HOOK_KPROBE, present in 6.12); before, registering for
  * them is refused with a warning.
  */
-#define VMATLAS_KFUNC_KPROBE	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0))
+#define VMATLAS_KFUNC_KPROBE (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0))
 
 /*
  * Whether this build of the module carries BTF: kbuild adds it after linking

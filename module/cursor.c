@@ -39,7 +39,8 @@
  *
  * Return: 0, or -EINTR if a fatal signal came while waiting for the lock.
  */
-int vmatlas_cursor_begin(struct vmatlas_cursor *c, struct vmatlas_target *t, unsigned long addr)
+int vmatlas_cursor_begin(struct vmatlas_cursor *c, struct vmatlas_target *t,
+			 unsigned long addr)
 {
 	VMA_ITERATOR(vmi, t->mm, addr);
 
@@ -69,7 +70,8 @@ static void cursor_put(struct vmatlas_cursor *c)
 }
 
 /* The first VMA ending above @c->next and starting below @end, mmap-locked. */
-static struct vm_area_struct *cursor_find_locked(struct vmatlas_cursor *c, unsigned long end)
+static struct vm_area_struct *cursor_find_locked(struct vmatlas_cursor *c,
+						 unsigned long end)
 {
 	if (!c->mmap_locked) {
 		if (mmap_read_lock_killable(c->t->mm))
@@ -88,7 +90,8 @@ static struct vm_area_struct *cursor_find_locked(struct vmatlas_cursor *c, unsig
  * The same, under the VMA's own lock if it can be had: NULL if not,
  * ERR_PTR(-ENOENT) if no VMA is left below @end.
  */
-static struct vm_area_struct *cursor_find_vma_locked(struct vmatlas_cursor *c, unsigned long end)
+static struct vm_area_struct *cursor_find_vma_locked(struct vmatlas_cursor *c,
+						     unsigned long end)
 {
 	struct vm_area_struct *vma;
 	unsigned long index = c->next, addr = 0;
@@ -132,7 +135,8 @@ static struct vm_area_struct *cursor_find_vma_locked(struct vmatlas_cursor *c, u
  *
  * Return: the VMA, NULL when none is left, ERR_PTR(-EINTR) on a fatal signal.
  */
-struct vm_area_struct *vmatlas_cursor_next(struct vmatlas_cursor *c, unsigned long end)
+struct vm_area_struct *vmatlas_cursor_next(struct vmatlas_cursor *c,
+					   unsigned long end)
 {
 	struct vm_area_struct *vma = NULL;
 

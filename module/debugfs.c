@@ -36,7 +36,8 @@ DEFINE_SHOW_ATTRIBUTE(vmatlas_info);
 void vmatlas_debugfs_init(void)
 {
 	vmatlas_debugfs_dir = debugfs_create_dir(VMATLAS_DEVICE_NAME, NULL);
-	debugfs_create_file("info", 0400, vmatlas_debugfs_dir, NULL, &vmatlas_info_fops);
+	debugfs_create_file("info", 0400, vmatlas_debugfs_dir, NULL,
+			    &vmatlas_info_fops);
 	vmatlas_debugfs_proc_init(vmatlas_debugfs_dir);
 	vmatlas_debugfs_kernel_init(vmatlas_debugfs_dir);
 }

@@ -24,11 +24,14 @@ static int vmatlas_layout_show(struct seq_file *m, void *unused)
 	vmatlas_layout_get(l);
 	seq_printf(m, "page_offset %#llx high_memory %#llx task_size %#llx\n",
 		   l->page_offset, l->high_memory, l->task_size);
-	seq_printf(m, "phys_load %#llx image_offset %#llx levels %u lowmem %llu highmem %llu\n",
-		   l->phys_load, l->image_offset, l->levels, l->lowmem_bytes, l->highmem_bytes);
+	seq_printf(m, "phys_load %#llx image_offset %#llx levels %u",
+		   l->phys_load, l->image_offset, l->levels);
+	seq_printf(m, " lowmem %llu highmem %llu\n", l->lowmem_bytes,
+		   l->highmem_bytes);
 	for (i = 0; i < l->count; i++)
-		seq_printf(m, "%016llx-%016llx region %u\n", l->regions[i].start,
-			   l->regions[i].end, l->regions[i].id);
+		seq_printf(m, "%016llx-%016llx region %u\n",
+			   l->regions[i].start, l->regions[i].end,
+			   l->regions[i].id);
 	kfree(l);
 	return 0;
 }
@@ -42,8 +45,10 @@ static int vmatlas_kaddr_show(struct seq_file *m, void *unused)
 		return -EPERM;
 	k.addr = vmatlas_debugfs_addr_get();
 	vmatlas_kaddr(k.addr, &k);
-	seq_printf(m, "addr %#llx region %u flags %#x phys_linear %#llx phys %#llx page_size %llu\n",
-		   k.addr, k.region, k.out_flags, k.phys_linear, k.phys, k.page_size);
+	seq_printf(m, "addr %#llx region %u flags %#x", k.addr, k.region,
+		   k.out_flags);
+	seq_printf(m, " phys_linear %#llx phys %#llx page_size %llu\n",
+		   k.phys_linear, k.phys, k.page_size);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vmatlas_kaddr);

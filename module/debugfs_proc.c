@@ -16,12 +16,15 @@ static u32 vmatlas_debugfs_pid;
 static u64 vmatlas_debugfs_addr;
 
 static const char *const vmatlas_level_names[VMATLAS_LEVELS] = {
-	"pgd", "p4d", "pud", "pmd", "pte"
+	[VMATLAS_LEVEL_PGD] = "pgd", [VMATLAS_LEVEL_P4D] = "p4d",
+	[VMATLAS_LEVEL_PUD] = "pud", [VMATLAS_LEVEL_PMD] = "pmd",
+	[VMATLAS_LEVEL_PTE] = "pte",
 };
 
 static int proc_target_get(struct seq_file *m, struct vmatlas_target *t)
 {
-	int ret = vmatlas_target_get(t, m->file, READ_ONCE(vmatlas_debugfs_pid));
+	int ret =
+		vmatlas_target_get(t, m->file, READ_ONCE(vmatlas_debugfs_pid));
 
 	if (ret)
 		seq_printf(m, "pid %u: error %d (write a PID to pid)\n",
@@ -29,26 +32,28 @@ static int proc_target_get(struct seq_file *m, struct vmatlas_target *t)
 	return ret;
 }
 
-static void show_vma(struct seq_file *m, const struct vmatlas_vma *v, const char *name)
+static void show_vma(struct seq_file *m, const struct vmatlas_vma *v,
+		     const char *name)
 {
 	const struct vmatlas_residency *r = &v->res;
 
 	seq_printf(m, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %-8llu ",
-		   v->start, v->end,
-		   v->vm_flags & VMATLAS_VM_READ ? 'r' : '-',
+		   v->start, v->end, v->vm_flags & VMATLAS_VM_READ ? 'r' : '-',
 		   v->vm_flags & VMATLAS_VM_WRITE ? 'w' : '-',
 		   v->vm_flags & VMATLAS_VM_EXEC ? 'x' : '-',
-		   v->vm_flags & VMATLAS_VM_MAYSHARE ? 's' : 'p',
-		   v->pgoff, v->dev_major, v->dev_minor, v->inode);
+		   v->vm_flags & VMATLAS_VM_MAYSHARE ? 's' : 'p', v->pgoff,
+		   v->dev_major, v->dev_minor, v->inode);
 	/* As /proc/PID/maps: a newline in a file name must not forge a line. */
 	if (name)
 		seq_escape(m, name, "\n");
 	seq_putc(m, '\n');
-	seq_printf(m, "    kind %u vm_flags %#llx present %llu swap %llu anon %llu file %llu thp %llu hugetlb %llu\n",
-		   v->kind, v->vm_flags, r->present, r->swap, r->anon, r->file, r->thp,
-		   r->hugetlb);
-	seq_printf(m, "    dirty %llu young %llu shared %llu cow %llu zero %llu soft_dirty %llu\n",
-		   r->dirty, r->young, r->shared, r->cow, r->zero, r->soft_dirty);
+	seq_printf(m, "    kind %u vm_flags %#llx present %llu swap %llu",
+		   v->kind, v->vm_flags, r->present, r->swap);
+	seq_printf(m, " anon %llu file %llu thp %llu hugetlb %llu\n", r->anon,
+		   r->file, r->thp, r->hugetlb);
+	seq_printf(m, "    dirty %llu young %llu shared %llu cow %llu",
+		   r->dirty, r->young, r->shared, r->cow);
+	seq_printf(m, " zero %llu soft_dirty %llu\n", r->zero, r->soft_dirty);
 }
 
 static int vmatlas_maps_show(struct seq_file *m, void *unused)
@@ -61,16 +66,22 @@ static int vmatlas_maps_show(struct seq_file *m, void *unused)
 
 	if (proc_target_get(m, &t))
 		return 0;
-	ret = vmatlas_vmas_batch_alloc(&b, VMATLAS_VMAS_BATCH, VMATLAS_NAMES_BATCH);
+	ret = vmatlas_vmas_batch_alloc(&b, VMATLAS_VMAS_BATCH,
+				       VMATLAS_NAMES_BATCH);
 	if (ret)
 		goto out;
 	do {
 		ret = vmatlas_vmas_collect(&t, start, true, &b);
 		if (ret)
 			break;
-		for (i = 0; i < b.count; i++)
-			show_vma(m, &b.vmas[i], b.vmas[i].name_off == VMATLAS_NO_NAME ? NULL :
-						b.names + b.vmas[i].name_off);
+		for (i = 0; i < b.count; i++) {
+			const struct vmatlas_vma *v = &b.vmas[i];
+			const char *name = NULL;
+
+			if (v->name_off != VMATLAS_NO_NAME)
+				name = b.names + v->name_off;
+			show_vma(m, v, name);
+		}
 		start = b.next;
 	} while (start);
 out:
@@ -102,11 +113,13 @@ static int vmatlas_walk_show(struct seq_file *m, void *unused)
 		seq_printf(m, "%#llx: error %d\n", w->addr, ret);
 		goto out;
 	}
-	seq_printf(m, "addr %#llx vma %#llx-%#llx\n", w->addr, w->vma_start, w->vma_end);
+	seq_printf(m, "addr %#llx vma %#llx-%#llx\n", w->addr, w->vma_start,
+		   w->vma_end);
 	for (i = 0; i <= w->stop_level && i < VMATLAS_LEVELS; i++) {
 		const struct vmatlas_level *l = &w->levels[i];
 
-		seq_printf(m, "%s index %3u entry %016llx bits %#06llx%s%s%s%s\n",
+		seq_printf(m,
+			   "%s index %3u entry %016llx bits %#06llx%s%s%s%s\n",
 			   vmatlas_level_names[i], l->index, l->entry, l->bits,
 			   l->flags & VMATLAS_LVL_FOLDED ? " folded" : "",
 			   l->flags & VMATLAS_LVL_LEAF ? " leaf" : "",
@@ -132,6 +145,13 @@ out:
 }
 DEFINE_SHOW_ATTRIBUTE(vmatlas_walk);
 
+static void show_run(struct seq_file *m, const struct vmatlas_run *r)
+{
+	seq_printf(m, "%016llx-%016llx %8lluK %s", r->start, r->end,
+		   (r->end - r->start) >> 10, vmatlas_level_names[r->level]);
+	seq_printf(m, " bits %#06llx phys %#llx\n", r->bits, r->phys);
+}
+
 static int vmatlas_ptdump_show(struct seq_file *m, void *unused)
 {
 	struct vmatlas_target t;
@@ -142,22 +162,22 @@ static int vmatlas_ptdump_show(struct seq_file *m, void *unused)
 
 	if (proc_target_get(m, &t))
 		return 0;
-	runs = kvcalloc(VMATLAS_RUNS_BATCH, sizeof(*runs), GFP_KERNEL | __GFP_NOWARN);
+	runs = kvcalloc(VMATLAS_RUNS_BATCH, sizeof(*runs),
+			GFP_KERNEL | __GFP_NOWARN);
 	if (!runs) {
 		vmatlas_target_put(&t);
 		return -ENOMEM;
 	}
 	do {
-		ret = vmatlas_ptdump_collect(&t, start, READ_ONCE(t.mm->task_size), runs,
+		ret = vmatlas_ptdump_collect(&t, start,
+					     READ_ONCE(t.mm->task_size), runs,
 					     VMATLAS_RUNS_BATCH, &count, &next);
 		if (ret) {
 			seq_printf(m, "error %d\n", ret);
 			break;
 		}
 		for (i = 0; i < count; i++)
-			seq_printf(m, "%016llx-%016llx %8lluK %s bits %#06llx phys %#llx\n",
-				   runs[i].start, runs[i].end, (runs[i].end - runs[i].start) >> 10,
-				   vmatlas_level_names[runs[i].level], runs[i].bits, runs[i].phys);
+			show_run(m, &runs[i]);
 		start = next;
 	} while (start);
 	kvfree(runs);

@@ -33,7 +33,8 @@ u64 vmatlas_entry_bits(u64 entry, unsigned int level, bool leaf)
 	 * still mapped, not a swap entry. A PUD leaf is present as a PTE is
 	 * (vmatlas_pud_leaf_present()).
 	 */
-	present = level == VMATLAS_LEVEL_PMD ? pmd_present(__pmd(entry)) : pte_present(pte);
+	present = level == VMATLAS_LEVEL_PMD ? pmd_present(__pmd(entry)) :
+					       pte_present(pte);
 	if (leaf && !pte_none(pte) && !present) {
 		bits |= VMATLAS_ENT_SWAP;
 		if (pte_swp_soft_dirty(pte))
@@ -77,7 +78,8 @@ u64 vmatlas_entry_hide_phys(u64 entry)
  *
  * Return: VMATLAS_SWP_*.
  */
-unsigned int vmatlas_swap_decode(u64 entry, unsigned int *type, unsigned long *offset)
+unsigned int vmatlas_swap_decode(u64 entry, unsigned int *type,
+				 unsigned long *offset)
 {
 	swp_entry_t leaf = vmatlas_leaf_from_pte(__pte(entry));
 
@@ -87,7 +89,8 @@ unsigned int vmatlas_swap_decode(u64 entry, unsigned int *type, unsigned long *o
 		return VMATLAS_SWP_SWAP;
 	if (vmatlas_leaf_is_migration(leaf))
 		return VMATLAS_SWP_MIGRATION;
-	if (vmatlas_leaf_is_device_private(leaf) || vmatlas_leaf_is_device_exclusive(leaf))
+	if (vmatlas_leaf_is_device_private(leaf) ||
+	    vmatlas_leaf_is_device_exclusive(leaf))
 		return VMATLAS_SWP_DEVICE;
 	if (vmatlas_leaf_is_hwpoison(leaf))
 		return VMATLAS_SWP_HWPOISON;
@@ -110,8 +113,8 @@ unsigned int vmatlas_swap_decode(u64 entry, unsigned int *type, unsigned long *o
  *
  * Return: the page, or NULL.
  */
-struct page *vmatlas_leaf_page(struct vm_area_struct *vma, const struct vmatlas_leaf *leaf,
-			       bool *zero)
+struct page *vmatlas_leaf_page(struct vm_area_struct *vma,
+			       const struct vmatlas_leaf *leaf, bool *zero)
 {
 	struct page *page;
 
@@ -142,7 +145,8 @@ struct page *vmatlas_leaf_page(struct vm_area_struct *vma, const struct vmatlas_
 }
 
 /* The leaf's entry read again, from where the walker read it or by a new lookup. */
-static bool leaf_unchanged(struct mm_struct *mm, const struct vmatlas_leaf *leaf)
+static bool leaf_unchanged(struct mm_struct *mm,
+			   const struct vmatlas_leaf *leaf)
 {
 	struct vmatlas_leaf again;
 	unsigned long flags;
@@ -186,7 +190,8 @@ static bool leaf_unchanged(struct mm_struct *mm, const struct vmatlas_leaf *leaf
  * put afterwards may be the last one, and that frees the folio).
  * Return: the folio, with a reference; or NULL.
  */
-struct folio *vmatlas_leaf_folio_get(struct mm_struct *mm, const struct vmatlas_leaf *leaf,
+struct folio *vmatlas_leaf_folio_get(struct mm_struct *mm,
+				     const struct vmatlas_leaf *leaf,
 				     struct page *page)
 {
 	struct folio *folio = page_folio(page);
@@ -260,7 +265,8 @@ void vmatlas_page_facts(struct page *page, bool zero, struct vmatlas_page *out)
 		 * hugetlb keeps the flag on the head page only: a tail page's
 		 * bit is stale, and 6.1 asserts (VM_BUG_ON_PGFLAGS) on it.
 		 */
-		if (PageAnonExclusive(folio_test_hugetlb(folio) ? &folio->page : page))
+		if (PageAnonExclusive(folio_test_hugetlb(folio) ? &folio->page :
+								  page))
 			out->flags |= VMATLAS_PG_ANON_EXCLUSIVE;
 	}
 	if (folio_test_ksm(folio))

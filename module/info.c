@@ -38,7 +38,8 @@ void vmatlas_info_fill(struct vmatlas_info *info, const struct file *file)
 	if (VMATLAS_VMA_LOCKS)
 		info->features |= VMATLAS_FEAT_VMA_LOCKS;
 
-	strscpy_pad(info->module_version, VMATLAS_VERSION, sizeof(info->module_version));
+	strscpy_pad(info->module_version, VMATLAS_VERSION,
+		    sizeof(info->module_version));
 	strscpy_pad(info->arch, uts->machine, sizeof(info->arch));
 	strscpy_pad(info->release, uts->release, sizeof(info->release));
 	for (level = 0; level < VMATLAS_LEVELS; level++)

@@ -46,12 +46,14 @@ static void kaddr_describe(u64 addr, struct vmatlas_kaddr *out)
 		out->out_flags |= VMATLAS_KADDR_LINEAR;
 	}
 	kaddr_walk(addr, out);
-	if ((out->out_flags & VMATLAS_KADDR_LINEAR) && (out->out_flags & VMATLAS_KADDR_MAPPED) &&
+	if ((out->out_flags & VMATLAS_KADDR_LINEAR) &&
+	    (out->out_flags & VMATLAS_KADDR_MAPPED) &&
 	    out->phys == out->phys_linear)
 		out->out_flags |= VMATLAS_KADDR_AGREE;
 	/* As procfs: only frames with an initialised memmap have facts. */
-	page = out->out_flags & VMATLAS_KADDR_MAPPED ? pfn_to_online_page(PHYS_PFN(out->phys)) :
-						       NULL;
+	page = NULL;
+	if (out->out_flags & VMATLAS_KADDR_MAPPED)
+		page = pfn_to_online_page(PHYS_PFN(out->phys));
 	if (page) {
 		vmatlas_page_facts(page, false, &out->page);
 		out->out_flags |= VMATLAS_KADDR_PAGE;
@@ -66,7 +68,8 @@ static void kaddr_describe(u64 addr, struct vmatlas_kaddr *out)
 void vmatlas_kaddr(u64 addr, struct vmatlas_kaddr *out)
 {
 	out->region = vmatlas_region_of(addr);
-	if (out->region != VMATLAS_REGION_USER && out->region != VMATLAS_REGION_NONCANONICAL)
+	if (out->region != VMATLAS_REGION_USER &&
+	    out->region != VMATLAS_REGION_NONCANONICAL)
 		kaddr_describe(addr, out);
 	trace_vmatlas_kaddr(addr, out->region, out->level, out->phys);
 }

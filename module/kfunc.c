@@ -22,8 +22,8 @@
 static bool vmatlas_kfuncs_registered;
 
 /* What a lookup found, as struct vmatlas_pte says it; @page: the page too. */
-static void pte_describe(const struct vmatlas_leaf *leaf, bool found, bool page_facts,
-			 struct vmatlas_pte *out)
+static void pte_describe(const struct vmatlas_leaf *leaf, bool found,
+			 bool page_facts, struct vmatlas_pte *out)
 {
 	struct page *page;
 	bool zero;
@@ -45,7 +45,8 @@ static void pte_describe(const struct vmatlas_leaf *leaf, bool found, bool page_
 		return;
 	/* No VMA here: the caller holds no lock that would keep one alive. */
 	page = vmatlas_leaf_page(NULL, leaf, &zero);
-	if ((page || zero) && vmatlas_leaf_facts(current->mm, leaf, page, zero, &out->page))
+	if ((page || zero) &&
+	    vmatlas_leaf_facts(current->mm, leaf, page, zero, &out->page))
 		out->out_flags |= VMATLAS_PTE_PAGE;
 }
 
@@ -83,7 +84,8 @@ __bpf_kfunc int vmatlas_pte_get(u64 addr, u32 flags, void *pte, u32 pte__sz)
 		local_irq_save(irqflags);
 		ret = vmatlas_lookup_lockless(mm, addr, &leaf);
 		if (ret >= 0)
-			pte_describe(&leaf, ret, flags & VMATLAS_PTE_GET_PAGE, &out);
+			pte_describe(&leaf, ret, flags & VMATLAS_PTE_GET_PAGE,
+				     &out);
 		local_irq_restore(irqflags);
 		ret = min(ret, 0);
 	}
@@ -102,14 +104,15 @@ BTF_KFUNCS_END(vmatlas_kfunc_ids)
  * of one of our kfuncs: under lockdown=confidentiality BPF may not read
  * kernel memory, and page-table entries and frame numbers are that.
  */
-static int __maybe_unused vmatlas_kfunc_filter(const struct bpf_prog *prog, u32 kfunc_id)
+static int __maybe_unused vmatlas_kfunc_filter(const struct bpf_prog *prog,
+					       u32 kfunc_id)
 {
 	return vmatlas_bpf_may_read_kernel() ? 0 : -EACCES;
 }
 
 static const struct btf_kfunc_id_set vmatlas_kfunc_set = {
-	.owner	= THIS_MODULE,
-	.set	= &vmatlas_kfunc_ids,
+	.owner = THIS_MODULE,
+	.set = &vmatlas_kfunc_ids,
 	VMATLAS_KFUNC_SET_FILTER
 };
 
@@ -135,16 +138,19 @@ void vmatlas_kfunc_init(void)
 	 * announces the kfuncs as soon as tracing programs (fentry, tp_btf)
 	 * can call them; kprobe programs are a bonus.
 	 */
-	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_TRACING, &vmatlas_kfunc_set);
+	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_TRACING,
+					&vmatlas_kfunc_set);
 	if (ret) {
 		pr_info("no BPF kfuncs: registering them failed (%d)\n", ret);
 		return;
 	}
 	vmatlas_kfuncs_registered = true;
 	if (VMATLAS_KFUNC_KPROBE) {
-		ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_KPROBE, &vmatlas_kfunc_set);
+		ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_KPROBE,
+						&vmatlas_kfunc_set);
 		if (ret)
-			pr_info("BPF kfuncs for tracing programs only (kprobe: %d)\n", ret);
+			pr_info("BPF kfuncs for tracing programs only (kprobe: %d)\n",
+				ret);
 	}
 }
 

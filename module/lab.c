@@ -18,7 +18,8 @@
 #include "trace.h"
 #include "vmatlas.h"
 
-static void lab_describe(struct page *page, unsigned long va, struct vmatlas_lab_page *out)
+static void lab_describe(struct page *page, unsigned long va,
+			 struct vmatlas_lab_page *out)
 {
 	out->va = va;
 	out->phys = page_to_phys(page);
@@ -41,7 +42,8 @@ static int lab_kmalloc(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
 	lab->va = (unsigned long)p;
 	lab->npages = DIV_ROUND_UP(offset_in_page(p) + lab->bytes, PAGE_SIZE);
 	for (i = 0; i < lab->npages; i++) {
-		void *va = (void *)((unsigned long)p & PAGE_MASK) + i * PAGE_SIZE;
+		void *va =
+			(void *)((unsigned long)p & PAGE_MASK) + i * PAGE_SIZE;
 
 		lab_describe(virt_to_page(va), (unsigned long)va, &pages[i]);
 	}
@@ -77,7 +79,8 @@ static int lab_pages(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
 	lab->va = (unsigned long)page_address(page);
 	lab->npages = 1U << order;
 	for (i = 0; i < lab->npages; i++)
-		lab_describe(vmatlas_nth_page(page, i), lab->va + i * PAGE_SIZE, &pages[i]);
+		lab_describe(vmatlas_nth_page(page, i), lab->va + i * PAGE_SIZE,
+			     &pages[i]);
 	__free_pages(page, order);
 	return 0;
 }
@@ -153,7 +156,7 @@ int vmatlas_lab(struct vmatlas_lab *lab, struct vmatlas_lab_page *pages)
 			if (pages[i].phys != pages[0].phys + (u64)i * PAGE_SIZE)
 				lab->out_flags = 0;
 	}
-	trace_vmatlas_lab(lab->kind, lab->bytes, ret ? 0 : lab->npages, ret ? 0 : lab->region,
-			  ret);
+	trace_vmatlas_lab(lab->kind, lab->bytes, ret ? 0 : lab->npages,
+			  ret ? 0 : lab->region, ret);
 	return ret;
 }

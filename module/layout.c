@@ -39,8 +39,8 @@ void vmatlas_layout_add(struct vmatlas_layout *l, u32 id, u64 start, u64 end)
 }
 
 /* What the kernel's leaf at @addr maps and allows: its range and VMATLAS_ENT_* bits. */
-static bool kernel_leaf_range(unsigned long addr, u64 *bits, unsigned long *start,
-			      unsigned long *end)
+static bool kernel_leaf_range(unsigned long addr, u64 *bits,
+			      unsigned long *start, unsigned long *end)
 {
 	struct vmatlas_kleaf leaf;
 	unsigned long size = vmatlas_kernel_leaf(addr, &leaf);
@@ -85,28 +85,32 @@ static unsigned long scan_forward(unsigned long start, u64 mask, u64 want)
  *
  * Return: the start of the text, or 0 if it cannot be told.
  */
-unsigned long vmatlas_layout_scan_image(struct vmatlas_layout *l, unsigned long anchor,
-					bool with_data, unsigned long gap)
+unsigned long vmatlas_layout_scan_image(struct vmatlas_layout *l,
+					unsigned long anchor, bool with_data,
+					unsigned long gap)
 {
 	unsigned long text, rodata, data, end, s, e;
 	struct vmatlas_kleaf leaf;
 	u64 bits;
 
-	if (!kernel_leaf_range(anchor, &bits, &text, &e) || (bits & VMATLAS_ENT_NX))
+	if (!kernel_leaf_range(anchor, &bits, &text, &e) ||
+	    (bits & VMATLAS_ENT_NX))
 		return 0;
-	while (kernel_leaf_range(text - 1, &bits, &s, &e) && !(bits & VMATLAS_ENT_NX) &&
-	       s < text) {
+	while (kernel_leaf_range(text - 1, &bits, &s, &e) &&
+	       !(bits & VMATLAS_ENT_NX) && s < text) {
 		text = s;
 		cond_resched();
 	}
 	rodata = scan_forward(text, VMATLAS_ENT_NX, 0);
-	data = scan_forward(rodata, VMATLAS_ENT_NX | VMATLAS_ENT_WRITE, VMATLAS_ENT_NX);
+	data = scan_forward(rodata, VMATLAS_ENT_NX | VMATLAS_ENT_WRITE,
+			    VMATLAS_ENT_NX);
 	vmatlas_layout_add(l, VMATLAS_REGION_KERNEL_TEXT, text, rodata);
 	vmatlas_layout_add(l, VMATLAS_REGION_KERNEL_RODATA, rodata, data);
 	if (!with_data)
 		return text;
 	/* Across unmapped space up to @gap: the data starts at the next leaf. */
-	for (s = data; s - data < gap && !vmatlas_kernel_leaf(s, &leaf); s += PAGE_SIZE)
+	for (s = data; s - data < gap && !vmatlas_kernel_leaf(s, &leaf);
+	     s += PAGE_SIZE)
 		cond_resched();
 	end = scan_forward(s, VMATLAS_ENT_NX | VMATLAS_ENT_WRITE,
 			   VMATLAS_ENT_NX | VMATLAS_ENT_WRITE);
@@ -139,7 +143,8 @@ void vmatlas_layout_init(void)
 	l->page_offset = PAGE_OFFSET;
 	l->high_memory = (unsigned long)high_memory;
 	l->highmem_bytes = (u64)totalhigh_pages() << PAGE_SHIFT;
-	l->lowmem_bytes = ((u64)totalram_pages() << PAGE_SHIFT) - l->highmem_bytes;
+	l->lowmem_bytes =
+		((u64)totalram_pages() << PAGE_SHIFT) - l->highmem_bytes;
 
 	image = vmatlas_layout_arch(l);
 	size = image ? vmatlas_kernel_leaf(image, &leaf) : 0;
@@ -204,5 +209,6 @@ u32 vmatlas_region_of(u64 addr)
  */
 bool vmatlas_layout_is_logical(u64 addr)
 {
-	return addr >= vmatlas_layout.page_offset && addr < vmatlas_layout.high_memory;
+	return addr >= vmatlas_layout.page_offset &&
+	       addr < vmatlas_layout.high_memory;
 }

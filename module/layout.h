@@ -13,8 +13,9 @@
 #include "arch.h"
 
 void vmatlas_layout_add(struct vmatlas_layout *l, u32 id, u64 start, u64 end);
-unsigned long vmatlas_layout_scan_image(struct vmatlas_layout *l, unsigned long anchor,
-					bool with_data, unsigned long gap);
+unsigned long vmatlas_layout_scan_image(struct vmatlas_layout *l,
+					unsigned long anchor, bool with_data,
+					unsigned long gap);
 
 /* An address surely in the kernel's text: an exported function of it. */
 static inline unsigned long vmatlas_text_anchor(void)

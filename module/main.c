@@ -40,5 +40,5 @@ module_exit(vmatlas_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("The vmatlas developers");
-MODULE_DESCRIPTION("Observe virtual memory: address spaces, page tables, faults");
+MODULE_DESCRIPTION("Watch virtual memory: address spaces, page tables, faults");
 MODULE_VERSION(VMATLAS_VERSION);

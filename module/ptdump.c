@@ -12,15 +12,18 @@
 #include "trace.h"
 #include "vmatlas.h"
 
-#define RUN_ATTRS	(VMATLAS_ENT_PRESENT | VMATLAS_ENT_WRITE | VMATLAS_ENT_USER | \
-			 VMATLAS_ENT_PWT | VMATLAS_ENT_PCD | VMATLAS_ENT_HUGE | \
-			 VMATLAS_ENT_GLOBAL | VMATLAS_ENT_PAT | VMATLAS_ENT_NX | \
-			 VMATLAS_ENT_SPECIAL | VMATLAS_ENT_PROTNONE | VMATLAS_ENT_SWAP | \
-			 RUN_ATTRS_ARM64)
+#define RUN_ATTRS                                                        \
+	(VMATLAS_ENT_PRESENT | VMATLAS_ENT_WRITE | VMATLAS_ENT_USER |    \
+	 VMATLAS_ENT_PWT | VMATLAS_ENT_PCD | VMATLAS_ENT_HUGE |          \
+	 VMATLAS_ENT_GLOBAL | VMATLAS_ENT_PAT | VMATLAS_ENT_NX |         \
+	 VMATLAS_ENT_SPECIAL | VMATLAS_ENT_PROTNONE | VMATLAS_ENT_SWAP | \
+	 RUN_ATTRS_ARM64)
 /* arm64's AP[2] and software dirty bit change as pages are written: per page. */
-#define RUN_ATTRS_ARM64	(VMATLAS_ENT_ARM64_CONT | VMATLAS_ENT_ARM64_DBM | \
-			 VMATLAS_ENT_ARM64_PXN | VMATLAS_ENT_ARM64_UXN | VMATLAS_ENT_ARM64_GP | \
-			 VMATLAS_ENT_ARM64_ATTR_MASK | VMATLAS_ENT_ARM64_SH_MASK)
+#define RUN_ATTRS_ARM64                                       \
+	(VMATLAS_ENT_ARM64_CONT | VMATLAS_ENT_ARM64_DBM |     \
+	 VMATLAS_ENT_ARM64_PXN | VMATLAS_ENT_ARM64_UXN |      \
+	 VMATLAS_ENT_ARM64_GP | VMATLAS_ENT_ARM64_ATTR_MASK | \
+	 VMATLAS_ENT_ARM64_SH_MASK)
 
 struct ptdump_walk {
 	struct vmatlas_walker w;
@@ -30,17 +33,21 @@ struct ptdump_walk {
 	bool show_phys;
 };
 
-static int ptdump_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *leaf)
+static int ptdump_leaf(struct vmatlas_walker *w,
+		       const struct vmatlas_leaf *leaf)
 {
 	struct ptdump_walk *pw = container_of(w, struct ptdump_walk, w);
-	u64 bits = vmatlas_entry_bits(leaf->entry, leaf->level, true) & RUN_ATTRS;
-	u64 phys = leaf->present && pw->show_phys ? PFN_PHYS(leaf->pfn) : VMATLAS_NO_PHYS;
+	u64 bits = vmatlas_entry_bits(leaf->entry, leaf->level, true) &
+		   RUN_ATTRS;
+	u64 phys = leaf->present && pw->show_phys ? PFN_PHYS(leaf->pfn) :
+						    VMATLAS_NO_PHYS;
 	struct vmatlas_run *run = pw->count ? &pw->runs[pw->count - 1] : NULL;
 
 	if (run && run->end == leaf->addr && run->bits == bits &&
 	    run->page_size == leaf->size && run->level == leaf->level) {
 		if (run->phys != VMATLAS_NO_PHYS &&
-		    (phys == VMATLAS_NO_PHYS || run->phys + (run->end - run->start) != phys))
+		    (phys == VMATLAS_NO_PHYS ||
+		     run->phys + (run->end - run->start) != phys))
 			run->phys = VMATLAS_NO_PHYS;
 		run->end = leaf->end;
 		return 0;
@@ -78,8 +85,9 @@ static int ptdump_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *leaf
  *
  * Return: 0 or a negative errno (-EINVAL for a bad range, -EINTR, -EAGAIN).
  */
-int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start, unsigned long end,
-			   struct vmatlas_run *runs, unsigned int max, unsigned int *count,
+int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start,
+			   unsigned long end, struct vmatlas_run *runs,
+			   unsigned int max, unsigned int *count,
 			   unsigned long *next)
 {
 	struct ptdump_walk pw = {
@@ -110,7 +118,8 @@ int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start, unsign
 			break;
 		}
 		pw.w.vma = vma;
-		ret = vmatlas_walk_vma(&pw.w, &c, c.from, min(end, vma->vm_end));
+		ret = vmatlas_walk_vma(&pw.w, &c, c.from,
+				       min(end, vma->vm_end));
 		if (ret == 1) {
 			*next = pw.w.next;
 			ret = 0;
@@ -123,7 +132,8 @@ int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start, unsign
 		}
 		if (ret)
 			break;
-		if (pw.count && pw.w.vma->vm_end < end && vmatlas_cursor_contended(&c)) {
+		if (pw.count && pw.w.vma->vm_end < end &&
+		    vmatlas_cursor_contended(&c)) {
 			*next = pw.w.vma->vm_end;
 			break;
 		}

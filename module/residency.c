@@ -21,8 +21,9 @@ struct residency_walk {
  * being split or freed meanwhile would have them change meaning under us.
  * Its reference count then includes ours.
  */
-static void count_shared(struct vmatlas_walker *w, const struct vmatlas_leaf *leaf,
-			 struct page *page, unsigned long nr, struct vmatlas_residency *res)
+static void count_shared(struct vmatlas_walker *w,
+			 const struct vmatlas_leaf *leaf, struct page *page,
+			 unsigned long nr, struct vmatlas_residency *res)
 {
 	struct folio *folio;
 	unsigned long i;
@@ -39,7 +40,8 @@ static void count_shared(struct vmatlas_walker *w, const struct vmatlas_leaf *le
 	folio_put(folio);
 }
 
-static int residency_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *leaf)
+static int residency_leaf(struct vmatlas_walker *w,
+			  const struct vmatlas_leaf *leaf)
 {
 	struct residency_walk *rw = container_of(w, struct residency_walk, w);
 	struct vmatlas_residency *res = rw->res;
@@ -55,7 +57,8 @@ static int residency_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *l
 		unsigned long offset;
 		unsigned int type;
 
-		if (vmatlas_swap_decode(leaf->entry, &type, &offset) == VMATLAS_SWP_SWAP)
+		if (vmatlas_swap_decode(leaf->entry, &type, &offset) ==
+		    VMATLAS_SWP_SWAP)
 			res->swap += nr;
 		return 0;
 	}
@@ -80,7 +83,8 @@ static int residency_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *l
 		res->dirty += nr;
 	if (bits & VMATLAS_ENT_ACCESSED)
 		res->young += nr;
-	if ((vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE && !(bits & VMATLAS_ENT_WRITE))
+	if ((vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE &&
+	    !(bits & VMATLAS_ENT_WRITE))
 		res->cow += nr;
 	count_shared(w, leaf, page, nr, res);
 	return 0;

@@ -24,7 +24,8 @@
  * has no user address space (kernel thread, exiting), -EPERM for another
  * process's address space without CAP_SYS_ADMIN.
  */
-int vmatlas_target_get(struct vmatlas_target *t, const struct file *file, s32 pid)
+int vmatlas_target_get(struct vmatlas_target *t, const struct file *file,
+		       s32 pid)
 {
 	struct task_struct *task;
 	struct mm_struct *mm;

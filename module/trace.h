@@ -13,6 +13,8 @@
 
 #include <linux/tracepoint.h>
 
+/* TRACE_EVENT()'s arguments keep the kernel's own layout. */
+/* clang-format off */
 TRACE_EVENT(vmatlas_walk,
 	TP_PROTO(int pid, unsigned long addr, unsigned int stop_level, u64 page_size, u64 pfn,
 		 int ret),
@@ -152,6 +154,7 @@ TRACE_EVENT(vmatlas_lab,
 	TP_printk("kind=%u bytes=%llu npages=%u region=%u ret=%d",
 		  __entry->kind, __entry->bytes, __entry->npages, __entry->region, __entry->ret)
 );
+/* clang-format on */
 
 #endif /* _VMATLAS_TRACE_H */
 

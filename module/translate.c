@@ -20,8 +20,9 @@ struct translate_walk {
 	struct page *page;
 };
 
-static void translate_visit(struct vmatlas_walker *w, unsigned int level, u64 entry,
-			    unsigned int index, unsigned int flags, phys_addr_t table)
+static void translate_visit(struct vmatlas_walker *w, unsigned int level,
+			    u64 entry, unsigned int index, unsigned int flags,
+			    phys_addr_t table)
 {
 	struct translate_walk *tw = container_of(w, struct translate_walk, w);
 	struct vmatlas_level *lvl = &tw->out->levels[level];
@@ -31,12 +32,14 @@ static void translate_visit(struct vmatlas_walker *w, unsigned int level, u64 en
 	lvl->index = index;
 	lvl->flags = flags;
 	/* A folded level is the level above seen again: same entry, same table. */
-	lvl->table = (flags & VMATLAS_LVL_FOLDED) && level ? tw->out->levels[level - 1].table :
-							     table;
+	if ((flags & VMATLAS_LVL_FOLDED) && level)
+		table = tw->out->levels[level - 1].table;
+	lvl->table = table;
 	tw->out->stop_level = level;
 }
 
-static int translate_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *leaf)
+static int translate_leaf(struct vmatlas_walker *w,
+			  const struct vmatlas_leaf *leaf)
 {
 	struct translate_walk *tw = container_of(w, struct translate_walk, w);
 	struct vmatlas_walk *out = tw->out;
@@ -45,13 +48,15 @@ static int translate_leaf(struct vmatlas_walker *w, const struct vmatlas_leaf *l
 
 	out->page_size = leaf->size;
 	if (!leaf->present) {
-		out->swap_kind = vmatlas_swap_decode(leaf->entry, &type, &offset);
+		out->swap_kind =
+			vmatlas_swap_decode(leaf->entry, &type, &offset);
 		out->swap_type = type;
 		out->swap_offset = offset;
 		return 0;
 	}
 	out->out_flags |= VMATLAS_WALK_PRESENT;
-	out->tlb_size = vmatlas_arch_tlb_size(leaf->entry, leaf->level, leaf->size);
+	out->tlb_size =
+		vmatlas_arch_tlb_size(leaf->entry, leaf->level, leaf->size);
 	out->pfn = leaf->pfn;
 	out->phys = PFN_PHYS(leaf->pfn) | offset_in_page(out->addr);
 	tw->page = vmatlas_leaf_page(w->vma, leaf, &tw->zero);
@@ -73,7 +78,8 @@ static u64 translate_hide_leaf(u64 entry, u64 bits)
 	return bits & VMATLAS_ENT_SWAP ? 0 : vmatlas_entry_hide_phys(entry);
 }
 
-static void translate_apply_view(const struct vmatlas_target *t, struct vmatlas_walk *out)
+static void translate_apply_view(const struct vmatlas_target *t,
+				 struct vmatlas_walk *out)
 {
 	int i;
 
@@ -81,10 +87,12 @@ static void translate_apply_view(const struct vmatlas_target *t, struct vmatlas_
 		out->out_flags |= VMATLAS_OUT_TABLES_HIDDEN;
 		/* An entry above the leaf holds the next table's address. */
 		for (i = 0; i < VMATLAS_LEVELS; i++) {
-			out->levels[i].table = 0;
-			if (!(out->levels[i].flags & VMATLAS_LVL_LEAF))
-				out->levels[i].entry =
-					vmatlas_entry_hide_phys(out->levels[i].entry);
+			struct vmatlas_level *lvl = &out->levels[i];
+
+			lvl->table = 0;
+			if (!(lvl->flags & VMATLAS_LVL_LEAF))
+				lvl->entry =
+					vmatlas_entry_hide_phys(lvl->entry);
 		}
 	}
 	if (t->show_phys)
@@ -108,7 +116,8 @@ static void translate_apply_view(const struct vmatlas_target *t, struct vmatlas_
  * Walk for @out->addr in @vma, which contains it, and apply the view.
  * Locking: the caller holds the mmap read lock.
  */
-static int translate_locked(struct vmatlas_target *t, struct vm_area_struct *vma,
+static int translate_locked(struct vmatlas_target *t,
+			    struct vm_area_struct *vma,
 			    struct vmatlas_walk *out)
 {
 	unsigned long page = out->addr & PAGE_MASK;
@@ -134,7 +143,8 @@ static int translate_locked(struct vmatlas_target *t, struct vm_area_struct *vma
 
 static int translate_check(struct vmatlas_target *t, unsigned long addr)
 {
-	return vmatlas_target_check_range(t, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE);
+	return vmatlas_target_check_range(t, addr & PAGE_MASK,
+					  (addr & PAGE_MASK) + PAGE_SIZE);
 }
 
 /**
@@ -149,7 +159,8 @@ static int translate_check(struct vmatlas_target *t, unsigned long addr)
  * if no VMA contains it; -EAGAIN if the target is in the middle of execve()
  * or a page table kept changing; -EINTR.
  */
-int vmatlas_translate(struct vmatlas_target *t, unsigned long addr, struct vmatlas_walk *out)
+int vmatlas_translate(struct vmatlas_target *t, unsigned long addr,
+		      struct vmatlas_walk *out)
 {
 	struct vm_area_struct *vma;
 	int ret;
@@ -163,13 +174,13 @@ int vmatlas_translate(struct vmatlas_target *t, unsigned long addr, struct vmatl
 	vma = vma_lookup(t->mm, addr);
 	ret = vma ? translate_locked(t, vma, out) : -ENOMEM;
 	vmatlas_target_unlock(t);
-	trace_vmatlas_walk(t->pid, addr, ret ? 0 : out->stop_level, ret ? 0 : out->page_size,
-			   ret ? 0 : out->pfn, ret);
+	trace_vmatlas_walk(t->pid, addr, ret ? 0 : out->stop_level,
+			   ret ? 0 : out->page_size, ret ? 0 : out->pfn, ret);
 	return ret;
 }
 
 /* Retries of one address whose PTE table changed under the lookup. */
-#define XLAT_RETRIES	8
+#define XLAT_RETRIES 8
 
 /*
  * One address, leaf only, with the straight-line lookup the kfunc uses
@@ -201,7 +212,8 @@ static int xlat_lookup(const struct vmatlas_target *t, struct vmatlas_xlat *x,
 			x->out_flags |= VMATLAS_WALK_PRESENT;
 			x->phys = PFN_PHYS(leaf.pfn) | offset_in_page(addr);
 		} else {
-			x->swap_kind = vmatlas_swap_decode(leaf.entry, &type, &offset);
+			x->swap_kind =
+				vmatlas_swap_decode(leaf.entry, &type, &offset);
 			x->swap_type = type;
 			x->swap_offset = offset;
 		}
@@ -235,7 +247,8 @@ static int xlat_lookup(const struct vmatlas_target *t, struct vmatlas_xlat *x,
  * Return: entries done, at least one; -EINTR if a fatal signal arrived while
  * waiting for the lock.
  */
-int vmatlas_translate_batch(struct vmatlas_target *t, struct vmatlas_xlat *x, unsigned int n)
+int vmatlas_translate_batch(struct vmatlas_target *t, struct vmatlas_xlat *x,
+			    unsigned int n)
 {
 	unsigned int i, present = 0, refused = 0;
 	struct vm_area_struct *vma = NULL;

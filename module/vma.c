@@ -64,14 +64,16 @@ u64 vmatlas_vm_flags(unsigned long vm_flags)
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(vmatlas_vm_flag_map); i++)
-		if (vmatlas_vm_flag_map[i].vm && (vm_flags & vmatlas_vm_flag_map[i].vm))
+		if (vmatlas_vm_flag_map[i].vm &&
+		    (vm_flags & vmatlas_vm_flag_map[i].vm))
 			bits |= vmatlas_vm_flag_map[i].bit;
 	return bits;
 }
 
 static bool vma_is_heap(struct vm_area_struct *vma)
 {
-	return vma->vm_start <= vma->vm_mm->brk && vma->vm_end >= vma->vm_mm->start_brk;
+	return vma->vm_start <= vma->vm_mm->brk &&
+	       vma->vm_end >= vma->vm_mm->start_brk;
 }
 
 static bool vma_is_stack(struct vm_area_struct *vma)
@@ -103,7 +105,8 @@ unsigned int vmatlas_vma_kind(struct vm_area_struct *vma)
 	if (vma->vm_flags & VM_HUGETLB)
 		return VMATLAS_KIND_HUGETLB;
 	if (special)
-		return strcmp(special, "[vdso]") ? VMATLAS_KIND_VVAR : VMATLAS_KIND_VDSO;
+		return strcmp(special, "[vdso]") ? VMATLAS_KIND_VVAR :
+						   VMATLAS_KIND_VDSO;
 	if (!(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
 		return VMATLAS_KIND_GUARD;
 	if (vma->vm_file) {

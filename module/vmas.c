@@ -14,7 +14,8 @@
 #include "vmatlas.h"
 
 /* Append a name to the batch's names; false if it does not fit. */
-static bool batch_add_name(struct vmatlas_vmas_batch *b, struct vmatlas_vma *v, const char *name)
+static bool batch_add_name(struct vmatlas_vmas_batch *b, struct vmatlas_vma *v,
+			   const char *name)
 {
 	size_t len;
 
@@ -40,7 +41,8 @@ static bool batch_add_name(struct vmatlas_vmas_batch *b, struct vmatlas_vma *v, 
  *
  * Return: 0 or -ENOMEM (then nothing is left to free).
  */
-int vmatlas_vmas_batch_alloc(struct vmatlas_vmas_batch *b, u32 max, u32 names_size)
+int vmatlas_vmas_batch_alloc(struct vmatlas_vmas_batch *b, u32 max,
+			     u32 names_size)
 {
 	b->max = min_t(u32, max, VMATLAS_VMAS_BATCH);
 	b->names_size = min_t(u32, names_size, VMATLAS_NAMES_BATCH);
@@ -84,8 +86,8 @@ void vmatlas_vmas_batch_free(struct vmatlas_vmas_batch *b)
  * Return: 0 or a negative errno: -ERANGE if the first name does not fit in
  * the names buffer, -EINTR, -EAGAIN.
  */
-int vmatlas_vmas_collect(struct vmatlas_target *t, unsigned long start, bool residency,
-			 struct vmatlas_vmas_batch *b)
+int vmatlas_vmas_collect(struct vmatlas_target *t, unsigned long start,
+			 bool residency, struct vmatlas_vmas_batch *b)
 {
 	struct vmatlas_cursor c;
 	struct vm_area_struct *vma;
@@ -123,7 +125,8 @@ int vmatlas_vmas_collect(struct vmatlas_target *t, unsigned long start, bool res
 		}
 		memset(v, 0, sizeof(*v));
 		vmatlas_vma_fill(vma, v);
-		if (!batch_add_name(b, v, vmatlas_vma_name(vma, b->path, PATH_MAX))) {
+		if (!batch_add_name(b, v,
+				    vmatlas_vma_name(vma, b->path, PATH_MAX))) {
 			if (!b->count)
 				ret = -ERANGE;
 			else

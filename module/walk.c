@@ -24,7 +24,7 @@
 #include "vmatlas.h"
 
 /* Retries of one PMD whose PTE table changed under the walk. */
-#define VMATLAS_PMD_RETRIES	8
+#define VMATLAS_PMD_RETRIES 8
 
 static bool level_folded(unsigned int level)
 {
@@ -70,10 +70,12 @@ static void visit(struct vmatlas_walker *w, unsigned int level, u64 entry,
 		return;
 	flags |= VMATLAS_LVL_READ;
 	if (level == top && top != VMATLAS_LEVEL_PGD) {
-		w->visit(w, VMATLAS_LEVEL_PGD, entry, index, flags, __pa(w->mm->pgd));
+		w->visit(w, VMATLAS_LEVEL_PGD, entry, index, flags,
+			 __pa(w->mm->pgd));
 		if (!(flags & (VMATLAS_LVL_NONE | VMATLAS_LVL_BAD)))
 			for (l = VMATLAS_LEVEL_PGD + 1; l <= top; l++)
-				w->visit(w, l, entry, 0, flags | VMATLAS_LVL_FOLDED, 0);
+				w->visit(w, l, entry, 0,
+					 flags | VMATLAS_LVL_FOLDED, 0);
 		return;
 	}
 	if (level_folded(level))
@@ -82,9 +84,9 @@ static void visit(struct vmatlas_walker *w, unsigned int level, u64 entry,
 }
 
 /* Hand one leaf to the callback; a non-zero return stops the walk at @addr. */
-static int emit_leaf(struct vmatlas_walker *w, void *slot, unsigned int level, u64 entry,
-		     bool present, unsigned long pfn, unsigned long addr, unsigned long end,
-		     unsigned long size)
+static int emit_leaf(struct vmatlas_walker *w, void *slot, unsigned int level,
+		     u64 entry, bool present, unsigned long pfn,
+		     unsigned long addr, unsigned long end, unsigned long size)
 {
 	struct vmatlas_leaf leaf = {
 		.slot = slot,
@@ -125,8 +127,9 @@ static int walk_pte_range(struct vmatlas_walker *w, pmd_t *pmdp, pmd_t pmd,
 		      none ? VMATLAS_LVL_NONE : VMATLAS_LVL_LEAF, table);
 		if (none)
 			continue;
-		ret = emit_leaf(w, ptep, VMATLAS_LEVEL_PTE, pte_val(pte), pte_present(pte),
-				pte_pfn(pte), addr, addr + PAGE_SIZE, PAGE_SIZE);
+		ret = emit_leaf(w, ptep, VMATLAS_LEVEL_PTE, pte_val(pte),
+				pte_present(pte), pte_pfn(pte), addr,
+				addr + PAGE_SIZE, PAGE_SIZE);
 		if (ret)
 			break;
 	}
@@ -140,7 +143,8 @@ out_unmap:
  * Spend one unit of the chunk's budget; true when it is spent and the walk
  * should pause before @next (not at @end: the range is done then anyway).
  */
-static bool budget_spent(struct vmatlas_walker *w, unsigned long next, unsigned long end)
+static bool budget_spent(struct vmatlas_walker *w, unsigned long next,
+			 unsigned long end)
 {
 	if (!w->budget || next == end || --w->budget)
 		return false;
@@ -151,7 +155,8 @@ static bool budget_spent(struct vmatlas_walker *w, unsigned long next, unsigned 
 static int walk_pmd_range(struct vmatlas_walker *w, pud_t *pudp, pud_t pud,
 			  unsigned long addr, unsigned long end)
 {
-	phys_addr_t table = level_folded(VMATLAS_LEVEL_PMD) ? 0 : table_phys(pud_val(pud));
+	phys_addr_t table =
+		level_folded(VMATLAS_LEVEL_PMD) ? 0 : table_phys(pud_val(pud));
 	unsigned long next;
 	pmd_t *pmdp;
 	int ret;
@@ -166,21 +171,23 @@ again:
 		ret = 0;
 		pmd = vmatlas_pmdp_get(pmdp);
 		if (pmd_none(pmd)) {
-			visit(w, VMATLAS_LEVEL_PMD, pmd_val(pmd), pmd_index(addr),
-			      VMATLAS_LVL_NONE, table);
+			visit(w, VMATLAS_LEVEL_PMD, pmd_val(pmd),
+			      pmd_index(addr), VMATLAS_LVL_NONE, table);
 			continue;
 		}
 		/* A huge leaf, or a swap-format PMD (THP or hugetlb migration). */
 		if (!pmd_present(pmd) || pmd_leaf(pmd)) {
-			visit(w, VMATLAS_LEVEL_PMD, pmd_val(pmd), pmd_index(addr),
-			      VMATLAS_LVL_LEAF, table);
-			ret = emit_leaf(w, pmdp, VMATLAS_LEVEL_PMD, pmd_val(pmd), pmd_present(pmd),
+			visit(w, VMATLAS_LEVEL_PMD, pmd_val(pmd),
+			      pmd_index(addr), VMATLAS_LVL_LEAF, table);
+			ret = emit_leaf(w, pmdp, VMATLAS_LEVEL_PMD,
+					pmd_val(pmd), pmd_present(pmd),
 					pmd_pfn(pmd), addr, next, PMD_SIZE);
 		} else if (pmd_bad(pmd)) {
-			visit(w, VMATLAS_LEVEL_PMD, pmd_val(pmd), pmd_index(addr),
-			      VMATLAS_LVL_BAD, table);
+			visit(w, VMATLAS_LEVEL_PMD, pmd_val(pmd),
+			      pmd_index(addr), VMATLAS_LVL_BAD, table);
 		} else {
-			visit(w, VMATLAS_LEVEL_PMD, pmd_val(pmd), pmd_index(addr), 0, table);
+			visit(w, VMATLAS_LEVEL_PMD, pmd_val(pmd),
+			      pmd_index(addr), 0, table);
 			ret = walk_pte_range(w, pmdp, pmd, addr, next);
 			if (ret == -EAGAIN && --retries)
 				goto again;
@@ -197,7 +204,8 @@ again:
 static int walk_pud_range(struct vmatlas_walker *w, p4d_t *p4dp, p4d_t p4d,
 			  unsigned long addr, unsigned long end)
 {
-	phys_addr_t table = level_folded(VMATLAS_LEVEL_PUD) ? 0 : table_phys(p4d_val(p4d));
+	phys_addr_t table =
+		level_folded(VMATLAS_LEVEL_PUD) ? 0 : table_phys(p4d_val(p4d));
 	unsigned long next;
 	pud_t *pudp;
 	int ret;
@@ -208,25 +216,27 @@ static int walk_pud_range(struct vmatlas_walker *w, p4d_t *p4dp, p4d_t p4d,
 
 		next = pud_addr_end(addr, end);
 		if (pud_none(pud)) {
-			visit(w, VMATLAS_LEVEL_PUD, pud_val(pud), pud_index(addr),
-			      VMATLAS_LVL_NONE, table);
+			visit(w, VMATLAS_LEVEL_PUD, pud_val(pud),
+			      pud_index(addr), VMATLAS_LVL_NONE, table);
 			continue;
 		}
 		/* A 1 GiB leaf: mapped, PROT_NONE, or swap-format (hugetlb). */
 		if (pud_leaf(pud) || !pud_present(pud)) {
-			visit(w, VMATLAS_LEVEL_PUD, pud_val(pud), pud_index(addr),
-			      VMATLAS_LVL_LEAF, table);
-			ret = emit_leaf(w, pudp, VMATLAS_LEVEL_PUD, pud_val(pud),
-					vmatlas_pud_leaf_present(pud), pud_pfn(pud), addr, next,
-					PUD_SIZE);
+			visit(w, VMATLAS_LEVEL_PUD, pud_val(pud),
+			      pud_index(addr), VMATLAS_LVL_LEAF, table);
+			ret = emit_leaf(w, pudp, VMATLAS_LEVEL_PUD,
+					pud_val(pud),
+					vmatlas_pud_leaf_present(pud),
+					pud_pfn(pud), addr, next, PUD_SIZE);
 			if (!ret && budget_spent(w, next, end))
 				ret = VMATLAS_WALK_PAUSED;
 		} else if (pud_bad(pud)) {
-			visit(w, VMATLAS_LEVEL_PUD, pud_val(pud), pud_index(addr),
-			      VMATLAS_LVL_BAD, table);
+			visit(w, VMATLAS_LEVEL_PUD, pud_val(pud),
+			      pud_index(addr), VMATLAS_LVL_BAD, table);
 			continue;
 		} else {
-			visit(w, VMATLAS_LEVEL_PUD, pud_val(pud), pud_index(addr), 0, table);
+			visit(w, VMATLAS_LEVEL_PUD, pud_val(pud),
+			      pud_index(addr), 0, table);
 			ret = walk_pmd_range(w, pudp, pud, addr, next);
 		}
 		if (ret)
@@ -238,7 +248,8 @@ static int walk_pud_range(struct vmatlas_walker *w, p4d_t *p4dp, p4d_t p4d,
 static int walk_p4d_range(struct vmatlas_walker *w, pgd_t *pgdp, pgd_t pgd,
 			  unsigned long addr, unsigned long end)
 {
-	phys_addr_t table = level_folded(VMATLAS_LEVEL_P4D) ? 0 : table_phys(pgd_val(pgd));
+	phys_addr_t table =
+		level_folded(VMATLAS_LEVEL_P4D) ? 0 : table_phys(pgd_val(pgd));
 	unsigned long next;
 	p4d_t *p4dp;
 	int ret;
@@ -249,16 +260,17 @@ static int walk_p4d_range(struct vmatlas_walker *w, pgd_t *pgdp, pgd_t pgd,
 
 		next = p4d_addr_end(addr, end);
 		if (p4d_none(p4d)) {
-			visit(w, VMATLAS_LEVEL_P4D, p4d_val(p4d), p4d_index(addr),
-			      VMATLAS_LVL_NONE, table);
+			visit(w, VMATLAS_LEVEL_P4D, p4d_val(p4d),
+			      p4d_index(addr), VMATLAS_LVL_NONE, table);
 			continue;
 		}
 		if (p4d_bad(p4d)) {
-			visit(w, VMATLAS_LEVEL_P4D, p4d_val(p4d), p4d_index(addr),
-			      VMATLAS_LVL_BAD, table);
+			visit(w, VMATLAS_LEVEL_P4D, p4d_val(p4d),
+			      p4d_index(addr), VMATLAS_LVL_BAD, table);
 			continue;
 		}
-		visit(w, VMATLAS_LEVEL_P4D, p4d_val(p4d), p4d_index(addr), 0, table);
+		visit(w, VMATLAS_LEVEL_P4D, p4d_val(p4d), p4d_index(addr), 0,
+		      table);
 		ret = walk_pud_range(w, p4dp, p4d, addr, next);
 		if (ret)
 			return ret;
@@ -266,7 +278,8 @@ static int walk_p4d_range(struct vmatlas_walker *w, pgd_t *pgdp, pgd_t pgd,
 	return 0;
 }
 
-static int walk_pgd_range(struct vmatlas_walker *w, unsigned long start, unsigned long end)
+static int walk_pgd_range(struct vmatlas_walker *w, unsigned long start,
+			  unsigned long end)
 {
 	phys_addr_t table = __pa(w->mm->pgd);
 	unsigned long addr = start, next;
@@ -279,16 +292,17 @@ static int walk_pgd_range(struct vmatlas_walker *w, unsigned long start, unsigne
 
 		next = pgd_addr_end(addr, end);
 		if (pgd_none(pgd)) {
-			visit(w, VMATLAS_LEVEL_PGD, pgd_val(pgd), pgd_index(addr),
-			      VMATLAS_LVL_NONE, table);
+			visit(w, VMATLAS_LEVEL_PGD, pgd_val(pgd),
+			      pgd_index(addr), VMATLAS_LVL_NONE, table);
 			continue;
 		}
 		if (pgd_bad(pgd)) {
-			visit(w, VMATLAS_LEVEL_PGD, pgd_val(pgd), pgd_index(addr),
-			      VMATLAS_LVL_BAD, table);
+			visit(w, VMATLAS_LEVEL_PGD, pgd_val(pgd),
+			      pgd_index(addr), VMATLAS_LVL_BAD, table);
 			continue;
 		}
-		visit(w, VMATLAS_LEVEL_PGD, pgd_val(pgd), pgd_index(addr), 0, table);
+		visit(w, VMATLAS_LEVEL_PGD, pgd_val(pgd), pgd_index(addr), 0,
+		      table);
 		ret = walk_p4d_range(w, pgdp, pgd, addr, next);
 		if (ret)
 			return ret;
@@ -307,7 +321,8 @@ static struct address_space *hugetlb_walk_lock(struct vm_area_struct *vma)
 {
 	struct address_space *mapping;
 
-	if (!is_vm_hugetlb_page(vma) || !(vma->vm_flags & VM_MAYSHARE) || !vma->vm_file)
+	if (!is_vm_hugetlb_page(vma) || !(vma->vm_flags & VM_MAYSHARE) ||
+	    !vma->vm_file)
 		return NULL;
 	mapping = vma->vm_file->f_mapping;
 	i_mmap_lock_read(mapping);
@@ -339,7 +354,8 @@ static struct address_space *hugetlb_walk_lock(struct vm_area_struct *vma)
  * the budget is spent (@w->next: where to go on), -EAGAIN if a PTE table
  * kept changing.
  */
-int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned long end)
+int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start,
+		       unsigned long end)
 {
 	struct address_space *hugetlb_mapping;
 	int ret;
@@ -348,7 +364,8 @@ int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned l
 		vmatlas_vma_assert_read_locked(w->vma);
 	else
 		mmap_assert_locked(w->mm);
-	if (WARN_ON_ONCE(start >= end || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(end)))
+	if (WARN_ON_ONCE(start >= end || !PAGE_ALIGNED(start) ||
+			 !PAGE_ALIGNED(end)))
 		return -EINVAL;
 	hugetlb_mapping = hugetlb_walk_lock(w->vma);
 	ret = walk_pgd_range(w, start, end);
@@ -377,8 +394,8 @@ int vmatlas_walk_range(struct vmatlas_walker *w, unsigned long start, unsigned l
  * fatal signal; VMATLAS_WALK_MOVED if the VMA was unmapped or changed while
  * it was let go of (@w->next and @c->next: where the walk was).
  */
-int vmatlas_walk_vma(struct vmatlas_walker *w, struct vmatlas_cursor *c, unsigned long start,
-		     unsigned long end)
+int vmatlas_walk_vma(struct vmatlas_walker *w, struct vmatlas_cursor *c,
+		     unsigned long start, unsigned long end)
 {
 	int ret;
 
@@ -398,8 +415,9 @@ int vmatlas_walk_vma(struct vmatlas_walker *w, struct vmatlas_cursor *c, unsigne
 }
 
 /* The leaf vmatlas_lookup_lockless() found: present or swap-format. */
-static int lockless_leaf(struct vmatlas_leaf *leaf, unsigned int level, u64 entry, bool present,
-			 unsigned long pfn, unsigned long size)
+static int lockless_leaf(struct vmatlas_leaf *leaf, unsigned int level,
+			 u64 entry, bool present, unsigned long pfn,
+			 unsigned long size)
 {
 	unsigned long addr = leaf->addr;
 
@@ -433,7 +451,8 @@ static int lockless_leaf(struct vmatlas_leaf *leaf, unsigned int level, u64 entr
  * Return: 1 if a present or swap-format leaf maps @addr, 0 if an empty (or
  * bad) entry ends the lookup, -EAGAIN if the PTE table changed meanwhile.
  */
-int vmatlas_lookup_lockless(struct mm_struct *mm, unsigned long addr, struct vmatlas_leaf *leaf)
+int vmatlas_lookup_lockless(struct mm_struct *mm, unsigned long addr,
+			    struct vmatlas_leaf *leaf)
 {
 	pgd_t *pgdp, pgd;
 	p4d_t *p4dp, p4d;
@@ -464,7 +483,8 @@ int vmatlas_lookup_lockless(struct mm_struct *mm, unsigned long addr, struct vma
 		return 0;
 	if (pud_leaf(pud) || !pud_present(pud))
 		return lockless_leaf(leaf, VMATLAS_LEVEL_PUD, pud_val(pud),
-				     vmatlas_pud_leaf_present(pud), pud_pfn(pud), PUD_SIZE);
+				     vmatlas_pud_leaf_present(pud),
+				     pud_pfn(pud), PUD_SIZE);
 	if (pud_bad(pud))
 		return 0;
 
@@ -474,8 +494,8 @@ int vmatlas_lookup_lockless(struct mm_struct *mm, unsigned long addr, struct vma
 	if (pmd_none(pmd))
 		return 0;
 	if (!pmd_present(pmd) || pmd_leaf(pmd))
-		return lockless_leaf(leaf, VMATLAS_LEVEL_PMD, pmd_val(pmd), pmd_present(pmd),
-				     pmd_pfn(pmd), PMD_SIZE);
+		return lockless_leaf(leaf, VMATLAS_LEVEL_PMD, pmd_val(pmd),
+				     pmd_present(pmd), pmd_pfn(pmd), PMD_SIZE);
 	if (pmd_bad(pmd))
 		return 0;
 
@@ -487,6 +507,6 @@ int vmatlas_lookup_lockless(struct mm_struct *mm, unsigned long addr, struct vma
 		return -EAGAIN;
 	if (pte_none(pte))
 		return 0;
-	return lockless_leaf(leaf, VMATLAS_LEVEL_PTE, pte_val(pte), pte_present(pte),
-			     pte_pfn(pte), PAGE_SIZE);
+	return lockless_leaf(leaf, VMATLAS_LEVEL_PTE, pte_val(pte),
+			     pte_present(pte), pte_pfn(pte), PAGE_SIZE);
 }

@@ -15,7 +15,7 @@ what=${1:-all}
 
 HOST_PKGS="build-essential gcc-multilib bc bison flex cpio xz-utils kmod dwarves
 	qemu-system-x86 qemu-system-arm busybox-static sparse pkg-config libjson-c-dev
-	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev perl python3
+	clang clang-format llvm libbpf-dev bpftool libelf-dev zlib1g-dev perl python3
 	mmdebstrap zstd python3-sphinx cppcheck dkms
 	dpkg-dev debhelper dh-dkms fakeroot lintian"
 I386_PKGS="libjson-c-dev:i386 libc6:i386"

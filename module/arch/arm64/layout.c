@@ -18,7 +18,7 @@
 #include "layout.h"
 
 /* The init sections, freed after boot, lie between rodata and data. */
-#define INIT_GAP	SZ_64M
+#define INIT_GAP SZ_64M
 
 /* The kernel image as mapped: text to the end of data (found at load). */
 static unsigned long image_start, image_end;
@@ -33,24 +33,33 @@ unsigned long vmatlas_layout_arch(struct vmatlas_layout *l)
 	l->task_size = TASK_SIZE_64;
 	l->page_offset = linear;
 	vmatlas_layout_add(l, VMATLAS_REGION_USER, 0, TASK_SIZE_64);
-	vmatlas_layout_add(l, VMATLAS_REGION_NONCANONICAL, 1ULL << va_bits, -(1ULL << va_bits));
-	vmatlas_layout_add(l, VMATLAS_REGION_DIRECT_MAP, linear, (unsigned long)high_memory);
+	vmatlas_layout_add(l, VMATLAS_REGION_NONCANONICAL, 1ULL << va_bits,
+			   -(1ULL << va_bits));
+	vmatlas_layout_add(l, VMATLAS_REGION_DIRECT_MAP, linear,
+			   (unsigned long)high_memory);
 #ifdef CONFIG_KASAN
-	vmatlas_layout_add(l, VMATLAS_REGION_KASAN_SHADOW, KASAN_SHADOW_START, KASAN_SHADOW_END);
+	vmatlas_layout_add(l, VMATLAS_REGION_KASAN_SHADOW, KASAN_SHADOW_START,
+			   KASAN_SHADOW_END);
 #endif
-	vmatlas_layout_add(l, VMATLAS_REGION_MODULES, MODULES_VADDR, MODULES_END);
-	vmatlas_layout_add(l, VMATLAS_REGION_VMALLOC, VMALLOC_START, VMALLOC_END);
+	vmatlas_layout_add(l, VMATLAS_REGION_MODULES, MODULES_VADDR,
+			   MODULES_END);
+	vmatlas_layout_add(l, VMATLAS_REGION_VMALLOC, VMALLOC_START,
+			   VMALLOC_END);
 	/*
 	 * The used part of vmemmap: the struct pages of the RAM the linear
 	 * map covers. Where 52 bits were built for and 48 are used, it does
 	 * not start at VMEMMAP_START.
 	 */
-	vmatlas_layout_add(l, VMATLAS_REGION_VMEMMAP, (unsigned long)virt_to_page(linear),
-			   (unsigned long)virt_to_page(high_memory - 1) + sizeof(struct page));
+	vmatlas_layout_add(l, VMATLAS_REGION_VMEMMAP,
+			   (unsigned long)virt_to_page(linear),
+			   (unsigned long)virt_to_page(high_memory - 1) +
+				   sizeof(struct page));
 	vmatlas_layout_add(l, VMATLAS_REGION_PCI_IO, PCI_IO_START, PCI_IO_END);
-	vmatlas_layout_add(l, VMATLAS_REGION_FIXMAP, FIXADDR_START, FIXADDR_TOP);
+	vmatlas_layout_add(l, VMATLAS_REGION_FIXMAP, FIXADDR_START,
+			   FIXADDR_TOP);
 
-	text = vmatlas_layout_scan_image(l, vmatlas_text_anchor(), true, INIT_GAP);
+	text = vmatlas_layout_scan_image(l, vmatlas_text_anchor(), true,
+					 INIT_GAP);
 	if (!text)
 		return 0;
 	/*
@@ -58,12 +67,14 @@ unsigned long vmatlas_layout_arch(struct vmatlas_layout *l)
 	 * starts with its header, mapped read-only before the text: back
 	 * from the text to the unmapped space before it.
 	 */
-	for (image_start = text; (size = vmatlas_kernel_leaf(image_start - 1, &leaf));
+	for (image_start = text;
+	     (size = vmatlas_kernel_leaf(image_start - 1, &leaf));
 	     image_start = (image_start - 1) & ~(size - 1))
 		cond_resched();
 	l->image_offset = image_start - KIMAGE_VADDR;
 	image_end = l->regions[l->count - 1].end;
-	vmatlas_layout_add(l, VMATLAS_REGION_KERNEL_IMAGE, image_start, image_end);
+	vmatlas_layout_add(l, VMATLAS_REGION_KERNEL_IMAGE, image_start,
+			   image_end);
 	return image_start;
 }
 
@@ -80,7 +91,8 @@ bool vmatlas_arch_canonical(u64 addr)
  */
 bool vmatlas_arch_linear(u64 addr, u64 *phys)
 {
-	if (addr >= _PAGE_OFFSET(vabits_actual) && addr < (unsigned long)high_memory) {
+	if (addr >= _PAGE_OFFSET(vabits_actual) &&
+	    addr < (unsigned long)high_memory) {
 		*phys = __pa(addr);
 		return true;
 	}

@@ -20,10 +20,10 @@
 #include "arch.h"
 
 /* Table descriptors' hierarchical controls (APTable, XNTable). */
-#define TABLE_PXN	BIT_ULL(59)
-#define TABLE_UXN	BIT_ULL(60)
-#define TABLE_AP_USER	BIT_ULL(61)	/* APTable[0]: no EL0 access below */
-#define TABLE_AP_RDONLY	BIT_ULL(62)	/* APTable[1]: no writes below */
+#define TABLE_PXN BIT_ULL(59)
+#define TABLE_UXN BIT_ULL(60)
+#define TABLE_AP_USER BIT_ULL(61) /* APTable[0]: no EL0 access below */
+#define TABLE_AP_RDONLY BIT_ULL(62) /* APTable[1]: no writes below */
 
 static u64 table_bits(u64 entry)
 {
@@ -69,7 +69,8 @@ u64 vmatlas_arch_entry_bits(u64 entry, unsigned int level, bool leaf)
 	if (entry & PTE_AF)
 		bits |= VMATLAS_ENT_ACCESSED;
 	/* pte_dirty(): written through DBM, or marked dirty by software. */
-	if (((entry & PTE_WRITE) && !(entry & PTE_RDONLY)) || (entry & PTE_DIRTY))
+	if (((entry & PTE_WRITE) && !(entry & PTE_RDONLY)) ||
+	    (entry & PTE_DIRTY))
 		bits |= VMATLAS_ENT_DIRTY;
 	if (entry & PTE_DIRTY)
 		bits |= VMATLAS_ENT_ARM64_SW_DIRTY;
@@ -86,7 +87,8 @@ u64 vmatlas_arch_entry_bits(u64 entry, unsigned int level, bool leaf)
 		bits |= VMATLAS_ENT_ARM64_CONT;
 	if (entry & PTE_GP)
 		bits |= VMATLAS_ENT_ARM64_GP;
-	bits |= (u64)((entry & PTE_ATTRINDX_MASK) >> 2) << VMATLAS_ENT_ARM64_ATTR_SHIFT;
+	bits |= (u64)((entry & PTE_ATTRINDX_MASK) >> 2)
+		<< VMATLAS_ENT_ARM64_ATTR_SHIFT;
 	/* With LPA2 the SH field holds output address bits 51:50. */
 	if (!lpa2_is_enabled())
 		bits |= (u64)((entry >> 8) & 3) << VMATLAS_ENT_ARM64_SH_SHIFT;
@@ -208,8 +210,8 @@ static pgd_t *kernel_pgd(void)
 	return (pgd_t *)__va(pa & PAGE_MASK);
 }
 
-static unsigned long kernel_leaf_of(struct vmatlas_kleaf *leaf, u64 entry, unsigned int level,
-				    unsigned long size)
+static unsigned long kernel_leaf_of(struct vmatlas_kleaf *leaf, u64 entry,
+				    unsigned int level, unsigned long size)
 {
 	if (!(entry & PTE_VALID))
 		return 0;
@@ -227,9 +229,11 @@ static unsigned long kernel_leaf_of(struct vmatlas_kleaf *leaf, u64 entry, unsig
  * own ptdump serialises against those with a lock modules cannot take, so a
  * leaf read in that instant may be stale: it describes, it is never used.
  */
-unsigned long vmatlas_kernel_leaf(unsigned long addr, struct vmatlas_kleaf *leaf)
+unsigned long vmatlas_kernel_leaf(unsigned long addr,
+				  struct vmatlas_kleaf *leaf)
 {
-	pgd_t *pgdp = pgd_offset_pgd(kernel_pgd(), addr), pgd = READ_ONCE(*pgdp);
+	pgd_t *pgdp = pgd_offset_pgd(kernel_pgd(), addr),
+	      pgd = READ_ONCE(*pgdp);
 	p4d_t *p4dp, p4d;
 	pud_t *pudp, pud;
 	pmd_t *pmdp, pmd;
@@ -246,7 +250,8 @@ unsigned long vmatlas_kernel_leaf(unsigned long addr, struct vmatlas_kleaf *leaf
 	if (pud_none(pud))
 		return 0;
 	if (pud_leaf(pud))
-		return kernel_leaf_of(leaf, pud_val(pud), VMATLAS_LEVEL_PUD, PUD_SIZE);
+		return kernel_leaf_of(leaf, pud_val(pud), VMATLAS_LEVEL_PUD,
+				      PUD_SIZE);
 	if (pud_bad(pud))
 		return 0;
 	pmdp = pmd_offset_lockless(pudp, pud, addr);
@@ -254,9 +259,11 @@ unsigned long vmatlas_kernel_leaf(unsigned long addr, struct vmatlas_kleaf *leaf
 	if (pmd_none(pmd))
 		return 0;
 	if (pmd_leaf(pmd))
-		return kernel_leaf_of(leaf, pmd_val(pmd), VMATLAS_LEVEL_PMD, PMD_SIZE);
+		return kernel_leaf_of(leaf, pmd_val(pmd), VMATLAS_LEVEL_PMD,
+				      PMD_SIZE);
 	if (pmd_bad(pmd))
 		return 0;
 	ptep = pte_offset_kernel(&pmd, addr);
-	return kernel_leaf_of(leaf, pte_val(READ_ONCE(*ptep)), VMATLAS_LEVEL_PTE, PAGE_SIZE);
+	return kernel_leaf_of(leaf, pte_val(READ_ONCE(*ptep)),
+			      VMATLAS_LEVEL_PTE, PAGE_SIZE);
 }

@@ -19,13 +19,17 @@ unsigned long vmatlas_layout_arch(struct vmatlas_layout *l)
 {
 	l->task_size = TASK_SIZE_MAX;
 	vmatlas_layout_add(l, VMATLAS_REGION_USER, 0, TASK_SIZE_MAX);
-	vmatlas_layout_add(l, VMATLAS_REGION_DIRECT_MAP, PAGE_OFFSET, (unsigned long)high_memory);
-	vmatlas_layout_add(l, VMATLAS_REGION_VMALLOC, VMALLOC_START, VMALLOC_END);
+	vmatlas_layout_add(l, VMATLAS_REGION_DIRECT_MAP, PAGE_OFFSET,
+			   (unsigned long)high_memory);
+	vmatlas_layout_add(l, VMATLAS_REGION_VMALLOC, VMALLOC_START,
+			   VMALLOC_END);
 	vmatlas_layout_add(l, VMATLAS_REGION_PKMAP, PKMAP_BASE,
 			   PKMAP_BASE + LAST_PKMAP * PAGE_SIZE);
-	vmatlas_layout_add(l, VMATLAS_REGION_CPU_ENTRY_AREA, CPU_ENTRY_AREA_BASE,
+	vmatlas_layout_add(l, VMATLAS_REGION_CPU_ENTRY_AREA,
+			   CPU_ENTRY_AREA_BASE,
 			   CPU_ENTRY_AREA_BASE + CPU_ENTRY_AREA_MAP_SIZE);
-	vmatlas_layout_add(l, VMATLAS_REGION_FIXMAP, FIXADDR_START, (u32)(FIXADDR_TOP + PAGE_SIZE));
+	vmatlas_layout_add(l, VMATLAS_REGION_FIXMAP, FIXADDR_START,
+			   (u32)(FIXADDR_TOP + PAGE_SIZE));
 
 	/*
 	 * The image lives inside the direct map, at PAGE_OFFSET + its load

@@ -20,24 +20,32 @@ unsigned long vmatlas_layout_arch(struct vmatlas_layout *l)
 
 	l->task_size = TASK_SIZE_MAX;
 	if (page_offset_base != (pgtable_l5_enabled() ? __PAGE_OFFSET_BASE_L5 :
-							 __PAGE_OFFSET_BASE_L4))
+							__PAGE_OFFSET_BASE_L4))
 		l->out_flags |= VMATLAS_LAYOUT_KASLR_MEMORY;
 
 	vmatlas_layout_add(l, VMATLAS_REGION_USER, 0, TASK_SIZE_MAX);
 	vmatlas_layout_add(l, VMATLAS_REGION_NONCANONICAL, half, -half);
-	vmatlas_layout_add(l, VMATLAS_REGION_LDT_REMAP, LDT_BASE_ADDR, LDT_END_ADDR);
-	vmatlas_layout_add(l, VMATLAS_REGION_DIRECT_MAP, PAGE_OFFSET, (unsigned long)high_memory);
-	vmatlas_layout_add(l, VMATLAS_REGION_VMALLOC, VMALLOC_START, VMALLOC_END + 1);
+	vmatlas_layout_add(l, VMATLAS_REGION_LDT_REMAP, LDT_BASE_ADDR,
+			   LDT_END_ADDR);
+	vmatlas_layout_add(l, VMATLAS_REGION_DIRECT_MAP, PAGE_OFFSET,
+			   (unsigned long)high_memory);
+	vmatlas_layout_add(l, VMATLAS_REGION_VMALLOC, VMALLOC_START,
+			   VMALLOC_END + 1);
 	vmatlas_layout_add(l, VMATLAS_REGION_VMEMMAP, VMEMMAP_START,
 			   (unsigned long)pfn_to_page(max_pfn_end));
-	vmatlas_layout_add(l, VMATLAS_REGION_CPU_ENTRY_AREA, CPU_ENTRY_AREA_BASE,
+	vmatlas_layout_add(l, VMATLAS_REGION_CPU_ENTRY_AREA,
+			   CPU_ENTRY_AREA_BASE,
 			   CPU_ENTRY_AREA_BASE + CPU_ENTRY_AREA_MAP_SIZE);
-	vmatlas_layout_add(l, VMATLAS_REGION_ESPFIX, ESPFIX_BASE_ADDR, ESPFIX_BASE_ADDR + P4D_SIZE);
+	vmatlas_layout_add(l, VMATLAS_REGION_ESPFIX, ESPFIX_BASE_ADDR,
+			   ESPFIX_BASE_ADDR + P4D_SIZE);
 	vmatlas_layout_add(l, VMATLAS_REGION_KERNEL_IMAGE, __START_KERNEL_map,
 			   __START_KERNEL_map + KERNEL_IMAGE_SIZE);
-	vmatlas_layout_add(l, VMATLAS_REGION_MODULES, MODULES_VADDR, MODULES_END);
-	vmatlas_layout_add(l, VMATLAS_REGION_FIXMAP, FIXADDR_START, FIXADDR_TOP + PAGE_SIZE);
-	vmatlas_layout_add(l, VMATLAS_REGION_VSYSCALL, VSYSCALL_ADDR, VSYSCALL_ADDR + PAGE_SIZE);
+	vmatlas_layout_add(l, VMATLAS_REGION_MODULES, MODULES_VADDR,
+			   MODULES_END);
+	vmatlas_layout_add(l, VMATLAS_REGION_FIXMAP, FIXADDR_START,
+			   FIXADDR_TOP + PAGE_SIZE);
+	vmatlas_layout_add(l, VMATLAS_REGION_VSYSCALL, VSYSCALL_ADDR,
+			   VSYSCALL_ADDR + PAGE_SIZE);
 
 	/* The image mapping ends in a hole after bss: data can be bounded. */
 	return vmatlas_x86_scan_image(l, true);
@@ -60,7 +68,8 @@ bool vmatlas_arch_linear(u64 addr, u64 *phys)
 		*phys = __pa(addr);
 		return true;
 	}
-	if (addr >= __START_KERNEL_map && addr < __START_KERNEL_map + KERNEL_IMAGE_SIZE) {
+	if (addr >= __START_KERNEL_map &&
+	    addr < __START_KERNEL_map + KERNEL_IMAGE_SIZE) {
 		*phys = __pa_symbol(addr);
 		return true;
 	}

@@ -100,7 +100,8 @@ unsigned int vmatlas_arch_top_level(void)
  * lookup_address() is exported on x86; it walks init_mm's tables, which
  * modules cannot reach themselves.
  */
-unsigned long vmatlas_kernel_leaf(unsigned long addr, struct vmatlas_kleaf *leaf)
+unsigned long vmatlas_kernel_leaf(unsigned long addr,
+				  struct vmatlas_kleaf *leaf)
 {
 	unsigned int pg_level;
 	unsigned long size;
@@ -139,7 +140,8 @@ unsigned long vmatlas_x86_scan_image(struct vmatlas_layout *l, bool with_data)
 
 	if (!(__supported_pte_mask & _PAGE_NX))
 		return 0;
-	text = vmatlas_layout_scan_image(l, vmatlas_text_anchor(), with_data, 0);
+	text = vmatlas_layout_scan_image(l, vmatlas_text_anchor(), with_data,
+					 0);
 	if (text)
 		l->image_offset = text - __START_KERNEL;
 	return text;
