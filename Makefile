@@ -17,7 +17,10 @@
 #   make deb             Debian packages: vmatlas (the tool) and vmatlas-dkms, in build/deb
 #   make dkms-install    register the module source with DKMS (make dkms-uninstall
 #                        removes it, from every kernel it was built for)
-#   make style           checkpatch, sparse and -Werror builds only
+#   make samples         refresh Documentation/samples/ from the last make check's
+#                        VM runs (SAMPLES="TARGET/NAME ..." adds samples)
+#   make style           checkpatch, clang-format, sparse and -Werror builds only
+#   make format          lay the module out with the kernel's .clang-format
 #   make unit            unit tests of the tool's parsers and printers, here
 #
 # Variables: KDIR (kernel build tree), PREFIX (/usr/local), TARGET (for demo and
@@ -99,7 +102,7 @@ endif
 
 .PHONY: all module tools selftests unit check demo shell bench docs man install install-module \
 	install-tools uninstall deb \
-	dkms-source dkms-install dkms-uninstall style clean
+	dkms-source dkms-install dkms-uninstall style format samples clean
 
 all: module tools
 
@@ -193,6 +196,13 @@ bench:
 
 style:
 	selftests/vm/style.sh
+
+format:
+	find module -name '*.[ch]' | xargs clang-format -i \
+		--style=file:$$(selftests/vm/source.sh)/.clang-format
+
+samples:
+	SAMPLES="$(SAMPLES)" selftests/vm/samples.sh
 
 # The documentation, HTML and the manual page, with Sphinx (-W: a warning fails).
 docs:

@@ -73,6 +73,7 @@ run_target()
 		# extra_pass: the module built warning-free under W=1.
 		awk -v extra_pass=1 -v timed_out=$timed_out -f "$VM_DIR/parse.awk" \
 			"$out/console.log" >"$out/result"
+		samples_extract "$out/console.log" "$out/samples"
 	fi
 	printf 'KERNEL %s\nPAGING %s\nSECONDS %s\n' "${KREL:--}" "$paging" \
 		$(($(date +%s) - start)) >>"$out/result"

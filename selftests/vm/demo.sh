@@ -64,27 +64,15 @@ kill "$pid"
 # PTEs, which the kernel marks with the contiguous hint: one TLB entry for
 # the run. dd's 1 MiB buffer, filled from /dev/zero, is made of such folios
 # while dd waits for the pipe's reader, which never reads.
-mthp=/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled
-kpage=$(awk '/^KernelPageSize/ { print $2; exit }' /proc/self/smaps)
-if [ "$(uname -m)" = aarch64 ] && [ "$kpage" = 4 ] && [ -w "$mthp" ]; then
+. /tests/sh/mthp.sh
+if mthp_possible; then
 	echo
 	echo "--- arm64: 64 KiB folios, one TLB entry each (the contiguous hint) ---"
-	old=$(sed 's/.*\[\(.*\)\].*/\1/' "$mthp")
-	echo always >"$mthp"
-	dd if=/dev/zero bs=1M count=1 2>/dev/null | sleep 600 &
-	reader=$!
-	sleep 1
-	dd=$(pidof dd)
-	# Its buffer: the first anonymous mapping of 1 MiB or more.
-	while read -r range perms off dev inode name; do
-		start=${range%-*} end=${range#*-}
-		[ -z "$name" ] && [ $((0x$end - 0x$start)) -ge 1048576 ] && break
-	done <"/proc/$dd/maps"
-	echo "\$ echo always >$mthp; dd if=/dev/zero bs=1M count=1 | sleep 600 &"
-	step vmatlas walk "$dd" "$(printf '0x%x' $(((0x$start + 0x1ffff) & ~0xffff)))"
-	step vmatlas ptdump "$dd" --start "0x$start" --end "0x$end"
-	kill "$dd" "$reader"
-	echo "$old" >"$mthp"
+	mthp_start
+	echo "\$ echo always >$mthp_ctl; dd if=/dev/zero bs=1M count=1 | sleep 600 &"
+	step vmatlas walk "$mthp_dd" "$(printf '0x%x' $(((0x$mthp_start + 0x1ffff) & ~0xffff)))"
+	step vmatlas ptdump "$mthp_dd" --start "0x$mthp_start" --end "0x$mthp_end"
+	mthp_stop
 fi
 
 echo

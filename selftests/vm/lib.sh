@@ -313,10 +313,15 @@ pack_initramfs()
 		# Samples a second, per CPU: VMATLAS_BENCH_PERF=4999; 1 is 499.
 		echo "$VMATLAS_BENCH_PERF" >"$root/etc/vmatlas-perf"
 	fi
+	# What the shell tests and the demo share: not a test, outside the glob
+	# init.sh runs.
+	cp -r "$SRC_DIR/selftests/vmatlas/sh" "$root/tests/"
 	if [ "$mode" = test ] || [ "$mode" = bench ]; then
 		cp "$BUILD_DIR/$T_UARCH"/tests/* "$SRC_DIR"/selftests/vmatlas/*.sh "$root/tests/"
-		# What the shell tests share: not a test, outside the glob init.sh runs.
-		cp -r "$SRC_DIR/selftests/vmatlas/sh" "$root/tests/"
+		# The documentation's samples, which samples.sh checks for drift.
+		if [ -d "$SRC_DIR/Documentation/samples" ]; then
+			cp -r "$SRC_DIR/Documentation/samples" "$root/tests/"
+		fi
 		# Lockdown cannot be lowered again: that test runs after all others.
 		mkdir -p "$root/tests/last"
 		mv "$root/tests/policy_test" "$root/tests/last/"
@@ -366,6 +371,20 @@ prepare_target()
 	pack_initramfs "$T_OUT" "$mode" || return 1
 }
 
+# samples_extract CONSOLE DIR: the documentation's samples a test boot made
+# (samples.sh's "vmatlas-sample: NAME | LINE" lines), one DIR/NAME.txt each.
+samples_extract()
+{
+	rm -rf "$2"
+	mkdir -p "$2"
+	tr -d '\r' <"$1" | awk -v dir="$2" '
+		sub(/^vmatlas-sample: /, "") {
+			i = index($0, " | ")
+			if (i)
+				print substr($0, i + 3) >(dir "/" substr($0, 1, i - 1) ".txt")
+		}'
+}
+
 # The kernel command line for the loaded target and mode.
 kernel_cmdline()
 {
@@ -412,7 +431,7 @@ kernel_cmdline()
 	# VMATLAS_APPEND: more of it, e.g. VMATLAS_RACE_SECONDS=240 (the kernel
 	# hands init the parameters it does not know as environment variables).
 	[ -n "${VMATLAS_APPEND:-}" ] && cmd="$cmd $VMATLAS_APPEND"
-	echo "$cmd vmatlas_mode=$mode vmatlas_levels=$T_LEVELS"
+	echo "$cmd vmatlas_mode=$mode vmatlas_levels=$T_LEVELS vmatlas_target=$T_NAME"
 }
 
 # boot_vm MODE [qemu args...]: boot the prepared target. $VM_RUNNER, if set,

@@ -5,7 +5,8 @@
 # (selftests/unit/*_unit.c), its bash completion and usage errors
 # (cli_test.sh), cppcheck over it, the documentation (Sphinx, warnings
 # fail), make install/uninstall staged in a DESTDIR against a kernel of the
-# matrix the host can build for, and the Debian packages (deb_test.sh).
+# matrix the host can build for, the Debian packages (deb_test.sh), and
+# the documentation's samples (samples_test.sh).
 #
 # Prints "ok"/"not ok" lines as it goes on stderr and the summary (PASS,
 # FAIL, SKIP, FAILED lines) on stdout; exits non-zero on any failure.
@@ -90,6 +91,9 @@ for what in docs man; do
 FAILED make $what: see $out/$what.log"
 	fi
 done
+
+# Documentation/'s samples come from VM runs, not from a keyboard.
+run samples_test "$SRC_DIR/selftests/unit/samples_test.sh" "$SRC_DIR"
 
 # make install needs a kernel build tree the host can build in: a bookworm one.
 kdir=""

@@ -1,0 +1,159 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The sample outputs Documentation/ shows, made here, on this target's live
+# kernel: every sample is the run of a command, never typed by hand. Each
+# one is printed on the console as "vmatlas-sample: NAME | LINE", from which
+# check.sh writes build/TARGET/samples/NAME.txt and "make samples" refreshes
+# Documentation/samples/TARGET/ (docs/samples.rst says how).
+#
+# The committed copy of each sample this target has in the tree
+# (/tests/samples/TARGET/NAME.txt) is then compared with the fresh one, by
+# shape: numbers and addresses differ from boot to boot, the words do not.
+# A sample drifts, and the test fails, when its command is no longer the
+# same, its first line of output (a table's header) differs, or fewer than
+# half of its lines are still found in the fresh run. A committed sample
+# that this run no longer makes fails too.
+
+. /tests/sh/lib.sh
+. /tests/sh/mthp.sh
+
+out=/tmp/samples
+committed=/tests/samples/${vmatlas_target:-unknown}
+rm -rf "$out"
+mkdir -p "$out"
+arch=$(uname -m)
+
+# sample NAME CMD...: run each CMD (a shell command line) in turn, as a
+# reader would type it, into $out/NAME.txt: "$ CMD", then what it printed
+# (stdout and stderr, as on a terminal). A CMD written "!CMD" must fail (an
+# error sample), any other must succeed; otherwise the sample is refused.
+sample()
+{
+	name=$1 bad=0
+	shift
+	: >"$out/$name.txt"
+	for c in "$@"; do
+		want=0
+		case $c in !*) want=1 c=${c#!} ;; esac
+		echo "\$ $c" >>"$out/$name.txt"
+		sh -c "$c" >>"$out/$name.txt" 2>&1
+		rc=$?
+		if { [ $want = 0 ] && [ $rc != 0 ]; } || { [ $want = 1 ] && [ $rc = 0 ]; }; then
+			echo "# sample $name: '$c' exited $rc"
+			bad=1
+		fi
+	done
+	if [ $bad = 1 ]; then
+		mv "$out/$name.txt" "$out/$name.failed"
+		return 1
+	fi
+	sed "s/^/vmatlas-sample: $name | /" "$out/$name.txt"
+}
+
+# A process to look at, as in the docs: a busybox sleep.
+sleep 600 &
+pid=$!
+sleep 1
+stack=$(awk '/\[stack\]/ { print $1 }' "/proc/$pid/maps")
+top=$(printf '0x%x' $((0x${stack#*-} - 16)))
+
+sample info "vmatlas info"
+sample info-json "vmatlas info --json"
+sample maps "vmatlas maps $pid"
+sample walk-stack "vmatlas walk $pid $top"
+sample walk-text "vmatlas walk $pid 0x400000"
+d=/sys/kernel/debug/vmatlas
+sample debugfs-walk "echo $pid >$d/pid" "echo 0x400000 >$d/addr" "cat $d/walk"
+sample ptdump-stack "vmatlas ptdump $pid --start 0x${stack%-*} --end 0x${stack#*-}"
+sample errors "!vmatlas maps 2" "!vmatlas walk 1 0x10" "!vmatlas walk 1 0xffffffffffffffff"
+kill $pid
+
+sample layout "vmatlas layout"
+if [ "$arch" = aarch64 ]; then
+	sample layout-mmu "vmatlas layout | grep -A 4 '^mmu'"
+	# The image's header page and the first page of its text (cont).
+	image=$(vmatlas layout | awk '$1 == "kernel_image" { print $2 }')
+	text=$(vmatlas layout | awk '$1 == "kernel_text" { print $2 }')
+	sample kaddr "vmatlas kaddr $image $text"
+else
+	# A kernel function, this module, a user address, a non-address.
+	text=$(awk '$3 == "_printk" { print "0x" $1 }' /proc/kallsyms)
+	module=$(awk '$1 == "vmatlas" { print $6 }' /proc/modules)
+	sample kaddr "vmatlas kaddr $text $module 0x400000 0x8000000000000000"
+fi
+sample lab-kmalloc "vmatlas lab kmalloc 12K"
+sample lab-vmalloc "vmatlas lab vmalloc 16K"
+sample lab-kmap "vmatlas lab kmap 8K"
+
+if ! vmatlas --help 2>&1 | grep -q 'faults .*not in this build'; then
+	sample faults-ls "vmatlas faults -- ls -d /"
+	sample faults-cow "vmatlas faults --events -- sh -c 'x=1; (x=2; echo child)' | grep -E 'TID|cow'"
+fi
+
+# arm64 with 4 KiB pages: 64 KiB folios with the contiguous hint.
+if mthp_possible; then
+	mthp_start
+	sample mthp-walk "vmatlas walk $mthp_dd $(printf '0x%x' $(((0x$mthp_start + 0x1ffff) & ~0xffff)))"
+	sample mthp-ptdump "vmatlas ptdump $mthp_dd --start 0x$mthp_start --end 0x$mthp_end"
+	mthp_stop
+fi
+
+# Last: the module unloaded, then loaded again for a user who may not
+# open the device.
+if unload; then
+	sample info-errors "!vmatlas info" "insmod /lib/vmatlas/vmatlas.ko" \
+		"!su nobody -s /bin/sh -c 'vmatlas info'"
+	[ -e /dev/vmatlas ] || insmod /lib/vmatlas/vmatlas.ko ||
+		echo "# samples: the module did not load again"
+fi
+
+# The shape of a sample: numbers (decimal, hex, sizes with a unit) become
+# "#", runs of blanks one blank.
+shape()
+{
+	awk '{
+		gsub(/0x[0-9a-fA-F]+/, "#")
+		gsub(/[0-9a-fA-F]*[0-9][0-9a-fA-F]*/, "#")
+		gsub(/#(\.#)+/, "#")
+		gsub(/#[KMGTPE](iB)?/, "#")
+		gsub(/[ \t]+/, " ")
+		print
+	}' "$1"
+}
+
+echo "TAP version 13"
+if [ ! -d "$committed" ]; then
+	echo "1..1"
+	echo "ok 1 samples # SKIP Documentation/samples/ has none of ${vmatlas_target:-this target}"
+	exit 4
+fi
+echo "1..$(ls "$committed" | wc -l)"
+for f in "$committed"/*.txt; do
+	name=$(basename "$f" .txt)
+	new=$out/$name.txt
+	if [ ! -f "$new" ]; then
+		echo "# $name: this run made no such sample"
+		result 1 "sample_$name"
+		continue
+	fi
+	shape "$f" >/tmp/shape.old
+	shape "$new" >/tmp/shape.new
+	ok=0
+	if [ "$(head -n 2 /tmp/shape.old)" != "$(head -n 2 /tmp/shape.new)" ]; then
+		echo "# $name: its command or first line changed:"
+		head -n 2 "$f" "$new" | sed 's/^/#   /'
+		ok=1
+	else
+		total=$(wc -l </tmp/shape.old)
+		found=$(awk 'NR == FNR { seen[$0] = 1; next } $0 in seen { n++ } END { print n + 0 }' \
+			/tmp/shape.new /tmp/shape.old)
+		if [ $((found * 2)) -lt "$total" ]; then
+			echo "# $name: only $found of its $total lines are still there; now:"
+			sed 's/^/#   /' "$new"
+			ok=1
+		fi
+	fi
+	result $ok "sample_$name"
+done
+exit $failed
