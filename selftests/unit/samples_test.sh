@@ -11,7 +11,11 @@ set -u
 export LC_ALL=C
 
 . "$(dirname "$0")/tap.sh"
+. "$1/selftests/vmatlas/sh/drift.sh"
 cd "$1/Documentation" || exit 1
+TMPDIR=$(mktemp -d)
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
 
 echo "TAP version 13"
 
@@ -34,5 +38,27 @@ result $? "every committed sample is shown somewhere" "not included: $orphans"
 bad_head=$(for f in $included; do [ -f "$f" ] && ! head -n 1 "$f" | grep -q '^\$ ' && echo "$f"; done)
 [ -z "$bad_head" ]
 result $? "every sample starts with the command that made it" "$bad_head"
+
+# The VM's drift check (sh/drift.sh) on a committed sample changed as a new
+# boot changes it, and as a change of the tool would.
+s=samples/6.12-x86_64/faults-ls.txt
+t=$TMPDIR/t.txt
+# Every number another.
+sed 's/[0-9]/7/g' "$s" >"$t"
+! sample_drifted "$s" "$t" >/dev/null
+result $? "drift: other numbers are the same sample"
+# A table's rows in another order, a third of those with an address gone.
+{ head -n 3 "$s"; tail -n +4 "$s" | awk '!/0x/ || NR % 3' | sort -r; } >"$t"
+! sample_drifted "$s" "$t" >/dev/null
+result $? "drift: rows reordered, a third gone, are the same sample"
+sed '2s/START/BEGIN/' samples/6.12-x86_64/maps.txt >"$t"
+sample_drifted samples/6.12-x86_64/maps.txt "$t" >/dev/null
+result $? "drift: a renamed column is drift"
+sed '1s/ls -d/ls -l/' "$s" >"$t"
+sample_drifted "$s" "$t" >/dev/null
+result $? "drift: another command is drift"
+sed '3,$s/[a-z_]\+/X&/g' "$s" >"$t"
+sample_drifted "$s" "$t" >/dev/null
+result $? "drift: every word of the body renamed is drift"
 
 [ $bad = 0 ]
