@@ -10,9 +10,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "util.h"
+
 struct json_object;
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define __printf(a, b)	__attribute__((format(gnu_printf, a, b)))
 
 /* The front end's own options; --json and --color are the printer's (out_opts). */
@@ -47,6 +48,9 @@ extern const struct vmatlas_cmd vmatlas_cmd_layout;
 extern const struct vmatlas_cmd vmatlas_cmd_kaddr;
 extern const struct vmatlas_cmd vmatlas_cmd_lab;
 extern const struct vmatlas_cmd vmatlas_cmd_faults;
+extern const struct vmatlas_cmd vmatlas_cmd_snapshot;
+extern const struct vmatlas_cmd vmatlas_cmd_diff;
+extern const struct vmatlas_cmd vmatlas_cmd_watch;
 
 /*
  * Exit statuses: 0 done, 1 an error (the device, the kernel, the target),

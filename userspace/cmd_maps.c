@@ -48,25 +48,6 @@ static struct {
 /* The VMAs, gathered before anything is printed. */
 static struct vmatlas_vma_list maps_list;
 
-/* struct vmatlas_residency, member by member, as "pages" in the document. */
-static const struct {
-	const char *key;
-	size_t offset;
-} maps_pages[] = {
-	{ "present", offsetof(struct vmatlas_residency, present) },
-	{ "swap", offsetof(struct vmatlas_residency, swap) },
-	{ "anon", offsetof(struct vmatlas_residency, anon) },
-	{ "file", offsetof(struct vmatlas_residency, file) },
-	{ "thp", offsetof(struct vmatlas_residency, thp) },
-	{ "hugetlb", offsetof(struct vmatlas_residency, hugetlb) },
-	{ "dirty", offsetof(struct vmatlas_residency, dirty) },
-	{ "young", offsetof(struct vmatlas_residency, young) },
-	{ "shared", offsetof(struct vmatlas_residency, shared) },
-	{ "cow", offsetof(struct vmatlas_residency, cow) },
-	{ "zero", offsetof(struct vmatlas_residency, zero) },
-	{ "soft_dirty", offsetof(struct vmatlas_residency, soft_dirty) },
-};
-
 /* The __u64 member at @offset of VMA @i. */
 static unsigned long long maps_field(const struct vmatlas_vma_list *list, size_t i,
 				     size_t offset)
@@ -204,30 +185,9 @@ static const struct argp maps_argp = {
 
 static void maps_write_vma(struct out_json *j, size_t i)
 {
-	const struct vmatlas_vma *vma = &maps_list.vmas[i];
 	const char *name = vmatlas_vma_name(&maps_list, i);
-	char perms[5], dev[24];
-	size_t k;
 
-	names_perms(vma->vm_flags, perms);
-	snprintf(dev, sizeof(dev), "%02x:%02x", vma->dev_major, vma->dev_minor);
-	out_json_object(j, NULL);
-	out_json_hex(j, "start", vma->start);
-	out_json_hex(j, "end", vma->end);
-	out_json_str(j, "perms", perms);
-	out_json_hex(j, "offset", vma->pgoff);
-	out_json_str(j, "dev", dev);
-	out_json_u64(j, "inode", vma->inode);
-	out_json_str(j, "path", name ? name : "");
-	out_json_str(j, "kind", names_kind(vma->kind));
-	names_json_bits(j, "flags", &names_vm, vma->vm_flags);
-	out_json_object(j, "pages");
-	for (k = 0; k < ARRAY_SIZE(maps_pages); k++)
-		out_json_u64(j, maps_pages[k].key,
-			     maps_field(&maps_list, i, offsetof(struct vmatlas_vma, res) +
-					maps_pages[k].offset));
-	out_json_close(j);
-	out_json_close(j);
+	names_json_vma(j, &maps_list.vmas[i], name ? name : "");
 }
 
 static void maps_write_json(FILE *out)

@@ -16,7 +16,7 @@ _vmatlas_pids()
 _vmatlas()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local cmds="info maps walk ptdump layout kaddr lab faults"
+	local cmds="info maps walk ptdump layout kaddr lab faults snapshot diff watch"
 	local cmd="" i at=0 args=0 tool=${COMP_WORDS[0]}
 
 	# The subcommand, and how many arguments (not options) follow it.
@@ -26,7 +26,7 @@ _vmatlas()
 			[ "$cmd" = faults ] && { at=$((i + 1)); break; }
 			;;
 		-s | -e | --start | --end | -p | --pid | -d | --duration | -a | --attach | -t | --top | \
-			-o | --output)
+			-o | --output | -i | --interval | -n | --count)
 			((i++))
 			;;
 		-*) ;;
@@ -80,6 +80,11 @@ _vmatlas()
 		return
 		;;
 	-o | --output)
+		# snapshot's file; maps's columns.
+		if [ "$cmd" = snapshot ]; then
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return
+		fi
 		# maps's columns: after the last comma, the next one.
 		local done=${cur%"${cur##*,}"} c words=""
 		for c in start end size perms offset dev inode kind present swap anon file thp \
@@ -89,7 +94,7 @@ _vmatlas()
 		COMPREPLY=($(compgen -W "$words" -- "$cur"))
 		return
 		;;
-	-s | -e | --start | --end | -d | --duration | -t | --top)
+	-s | -e | --start | --end | -d | --duration | -t | --top | -i | --interval | -n | --count)
 		return
 		;;
 	esac
@@ -100,8 +105,11 @@ _vmatlas()
 		return
 	fi
 	case $cmd in
-	maps | walk | ptdump)
+	maps | walk | ptdump | snapshot | watch)
 		[ "$args" = 0 ] && _vmatlas_pids "$cur"
+		;;
+	diff)
+		[ "$args" -lt 2 ] && COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
 		;;
 	lab)
 		[ "$args" = 0 ] && COMPREPLY=($(compgen -W "kmalloc vmalloc pages kmap" -- "$cur"))

@@ -5,14 +5,15 @@
  * names without their prefix (VM_READ is "read", as in maps's FLAGS column).
  * These names are a contract: change none of them.
  */
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <linux/vmatlas.h>
 
 #include "names.h"
 #include "output.h"
-
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#include "util.h"
 
 static const struct names_bit vm_bits[] = {
 	{ VMATLAS_VM_READ, "read" },
@@ -317,4 +318,55 @@ unsigned int names_lab_kind_value(const char *name)
 		if (lab_kind_names[kind] && !strcmp(name, lab_kind_names[kind]))
 			return kind;
 	return 0;
+}
+
+const struct names_member names_residency[] = {
+	{ "present", offsetof(struct vmatlas_residency, present) },
+	{ "swap", offsetof(struct vmatlas_residency, swap) },
+	{ "anon", offsetof(struct vmatlas_residency, anon) },
+	{ "file", offsetof(struct vmatlas_residency, file) },
+	{ "thp", offsetof(struct vmatlas_residency, thp) },
+	{ "hugetlb", offsetof(struct vmatlas_residency, hugetlb) },
+	{ "dirty", offsetof(struct vmatlas_residency, dirty) },
+	{ "young", offsetof(struct vmatlas_residency, young) },
+	{ "shared", offsetof(struct vmatlas_residency, shared) },
+	{ "cow", offsetof(struct vmatlas_residency, cow) },
+	{ "zero", offsetof(struct vmatlas_residency, zero) },
+	{ "soft_dirty", offsetof(struct vmatlas_residency, soft_dirty) },
+};
+
+const size_t names_residency_count = ARRAY_SIZE(names_residency);
+
+unsigned long long names_residency_get(const struct vmatlas_residency *res, size_t k)
+{
+	return *(const __u64 *)((const char *)res + names_residency[k].offset);
+}
+
+void names_residency_set(struct vmatlas_residency *res, size_t k, unsigned long long v)
+{
+	*(__u64 *)((char *)res + names_residency[k].offset) = v;
+}
+
+void names_json_vma(struct out_json *j, const struct vmatlas_vma *v, const char *path)
+{
+	char perms[5], dev[24];
+	size_t k;
+
+	names_perms(v->vm_flags, perms);
+	snprintf(dev, sizeof(dev), "%02x:%02x", v->dev_major, v->dev_minor);
+	out_json_object(j, NULL);
+	out_json_hex(j, "start", v->start);
+	out_json_hex(j, "end", v->end);
+	out_json_str(j, "perms", perms);
+	out_json_hex(j, "offset", v->pgoff);
+	out_json_str(j, "dev", dev);
+	out_json_u64(j, "inode", v->inode);
+	out_json_str(j, "path", path);
+	out_json_str(j, "kind", names_kind(v->kind));
+	names_json_bits(j, "flags", &names_vm, v->vm_flags);
+	out_json_object(j, "pages");
+	for (k = 0; k < names_residency_count; k++)
+		out_json_u64(j, names_residency[k].key, names_residency_get(&v->res, k));
+	out_json_close(j);
+	out_json_close(j);
 }

@@ -12,6 +12,8 @@
 
 struct out_json;
 struct vmatlas_page;
+struct vmatlas_residency;
+struct vmatlas_vma;
 
 struct names_bit {
 	unsigned long long bit;
@@ -55,6 +57,25 @@ unsigned long long names_json_to_bits(const struct names_table *table,
 
 /* A struct vmatlas_page as JSON: {"flags": [...], "mapcount", "refcount", "order"}. */
 struct json_object *names_page_to_json(const struct vmatlas_page *page);
+
+/* struct vmatlas_residency's members, by the names "pages" has in JSON. */
+struct names_member {
+	const char *key;
+	size_t offset;
+};
+
+extern const struct names_member names_residency[];
+extern const size_t names_residency_count;
+
+/* The residency member @k of @res. */
+unsigned long long names_residency_get(const struct vmatlas_residency *res, size_t k);
+void names_residency_set(struct vmatlas_residency *res, size_t k, unsigned long long v);
+
+/*
+ * A VMA as maps --json and snapshots have it ($defs/vma), an element of
+ * the array @j is writing; @path is its name, "" if none.
+ */
+void names_json_vma(struct out_json *j, const struct vmatlas_vma *v, const char *path);
 
 /* "rw-p": r, w, x from VMATLAS_VM_READ/WRITE/EXEC, then 's' or 'p' as /proc/PID/maps. */
 void names_perms(unsigned long long vm_flags, char perms[5]);

@@ -102,6 +102,9 @@ static const struct vmatlas_cmd *const vmatlas_cmds[] = {
 	&vmatlas_cmd_kaddr,
 	&vmatlas_cmd_lab,
 	&vmatlas_cmd_faults,
+	&vmatlas_cmd_snapshot,
+	&vmatlas_cmd_diff,
+	&vmatlas_cmd_watch,
 };
 
 /* The subcommand running, for error messages. */

@@ -42,8 +42,8 @@ expect_only()
 }
 
 echo "TAP version 13"
-echo "1..18"
-expect_only "faults info kaddr lab layout maps ptdump walk" ""
+echo "1..22"
+expect_only "diff faults info kaddr lab layout maps ptdump snapshot walk watch" ""
 expect_only "--help --version" --
 expect_only "ptdump" pt
 expect_only "--start" ptdump --st
@@ -61,4 +61,9 @@ expect "$$" maps -o start,end ""
 expect "--color" maps --co
 expect_only "always" maps --color = al
 expect_only "always auto never" maps --color =
+expect "$$" snapshot ""
+expect "--output" snapshot --ou
+snaps=$(dirname "$0")/snapshots
+expect_only "$snaps/a-b.txt $snaps/a.json" snapshot -o "$snaps/a"
+expect_only "$snaps/a.json" diff "$snaps/a"
 [ $bad = 0 ]

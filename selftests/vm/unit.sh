@@ -61,6 +61,7 @@ if make -s -C "$SRC_DIR" TOOLS_OUT="$out" KSFT_DIR="$ksft" BPF=0 tools \
 	done
 	run completion_test "$SRC_DIR/selftests/unit/completion_test.sh" "$out/vmatlas"
 	run cli_test "$SRC_DIR/selftests/unit/cli_test.sh" "$out/vmatlas"
+	run diff_test "$SRC_DIR/selftests/unit/diff_test.sh" "$out/vmatlas"
 else
 	nfail=$((nfail + 1))
 	failed="$failed

@@ -71,6 +71,17 @@ sample ptdump-stack "vmatlas ptdump $pid --start 0x${stack%-*} --end 0x${stack#*
 sample errors "!vmatlas maps 2" "!vmatlas walk 1 0x10" "!vmatlas walk 1 0xffffffffffffffff"
 kill $pid
 
+# An address space over time: a shell that, told to, reads a megabyte into a
+# variable (malloc(): a new anonymous mapping, its pages touched).
+mkfifo /tmp/samples.go
+sh -c 'read a </tmp/samples.go; x=$(head -c 1000000 /dev/zero | tr "\0" a); read b </tmp/samples.go' &
+shell=$!
+sleep 1
+sample diff "vmatlas snapshot -o /tmp/a.json $shell" "echo >/tmp/samples.go; sleep 2" \
+	"vmatlas snapshot -o /tmp/b.json $shell" "!vmatlas diff /tmp/a.json /tmp/b.json"
+kill $shell
+rm -f /tmp/samples.go /tmp/a.json /tmp/b.json
+
 sample layout "vmatlas layout"
 if [ "$arch" = aarch64 ]; then
 	sample layout-mmu "vmatlas layout | grep -A 4 '^mmu'"

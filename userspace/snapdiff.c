@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Comparing two snapshots. VMAs are matched by the ranges they overlap;
+ * pages by a sweep over the boundaries of both snapshots' runs, in which
+ * every stretch between two boundaries is one state before and one after,
+ * with frames that follow each other on both sides: one comparison tells
+ * for the whole stretch. Adjacent stretches that changed alike are joined.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snapdiff.h"
+
+static const char *const vma_changes[] = {
+	[VMA_ADDED] = "added", [VMA_REMOVED] = "removed", [VMA_GROWN] = "grown",
+	[VMA_SHRUNK] = "shrunk", [VMA_RESIZED] = "resized", [VMA_SPLIT] = "split",
+	[VMA_MERGED] = "merged", [VMA_MOVED] = "moved", [VMA_CHANGED] = "changed",
+};
+
+static const char *const page_changes[] = {
+	[PAGE_PRESENT] = "present", [PAGE_UNMAPPED] = "unmapped",
+	[PAGE_SWAPPED_OUT] = "swapped_out", [PAGE_SWAPPED_IN] = "swapped_in",
+	[PAGE_HUGE] = "huge", [PAGE_SPLIT] = "split", [PAGE_FRAME] = "frame",
+	[PAGE_OTHER] = "other",
+};
+
+const char *vma_change_name(enum vma_change what)
+{
+	return what < VMA_CHANGES ? vma_changes[what] : "unknown";
+}
+
+const char *page_change_name(enum page_change what)
+{
+	return what < PAGE_CHANGES ? page_changes[what] : "unknown";
+}
+
+static int vma_delta_add(struct snapdiff *d, enum vma_change what, const struct snap_vma *a,
+			 size_t na, const struct snap_vma *b, size_t nb)
+{
+	struct vma_delta *v = reallocarray(d->vmas, d->nvmas + 1, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	d->vmas = v;
+	d->vmas[d->nvmas++] = (struct vma_delta){ what, a, b, na, nb };
+	d->vma_count[what]++;
+	return 0;
+}
+
+static bool overlap(const struct snap_vma *x, const struct snap_vma *y)
+{
+	return x->start < y->end && y->start < x->end;
+}
+
+static bool inside(const struct snap_vma *x, const struct snap_vma *outer)
+{
+	return x->start >= outer->start && x->end <= outer->end;
+}
+
+/* The first VMA of @v[0..n) that ends above @start. */
+static size_t vma_from(const struct snap_vma *v, size_t n, unsigned long long start)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].end <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* How many of @v[first..n) overlap @x, all of them inside @x? */
+static size_t overlapping(const struct snap_vma *x, const struct snap_vma *v, size_t n,
+			  size_t *first, bool *all_inside)
+{
+	size_t i = vma_from(v, n, x->start), k = 0;
+
+	*first = i;
+	*all_inside = true;
+	for (; i < n && overlap(x, &v[i]); i++, k++)
+		if (!inside(&v[i], x))
+			*all_inside = false;
+	return k;
+}
+
+static bool same_mapping(const struct snap_vma *a, const struct snap_vma *b)
+{
+	return a->vm_flags == b->vm_flags && !strcmp(a->path, b->path);
+}
+
+/* What mremap() keeps: the permissions, the kind and the file. */
+#define SNAP_PERMS	(VMATLAS_VM_READ | VMATLAS_VM_WRITE | VMATLAS_VM_EXEC | VMATLAS_VM_MAYSHARE)
+
+static bool same_perms_and_file(const struct snap_vma *a, const struct snap_vma *b)
+{
+	return (a->vm_flags & SNAP_PERMS) == (b->vm_flags & SNAP_PERMS) && a->kind == b->kind &&
+	       !strcmp(a->path, b->path);
+}
+
+static int diff_vmas(const struct snapshot *a, const struct snapshot *b, struct snapdiff *d)
+{
+	bool *moved_b = calloc(b->nvmas + 1, sizeof(*moved_b));
+	size_t i, j, k, first;
+	bool all_inside;
+	int err = 0;
+
+	if (!moved_b)
+		return -ENOMEM;
+	for (i = 0; i < a->nvmas && !err; i++) {
+		const struct snap_vma *va = &a->vmas[i];
+
+		k = overlapping(va, b->vmas, b->nvmas, &first, &all_inside);
+		if (!k) {
+			/* Gone, or moved: an added VMA of the same size and mapping. */
+			for (j = 0; j < b->nvmas; j++) {
+				const struct snap_vma *vb = &b->vmas[j];
+				size_t f2;
+				bool in2;
+
+				if (moved_b[j] || vb->end - vb->start != va->end - va->start ||
+				    !same_perms_and_file(va, vb) ||
+				    overlapping(vb, a->vmas, a->nvmas, &f2, &in2))
+					continue;
+				moved_b[j] = true;
+				break;
+			}
+			if (j < b->nvmas)
+				err = vma_delta_add(d, VMA_MOVED, va, 1, &b->vmas[j], 1);
+			else
+				err = vma_delta_add(d, VMA_REMOVED, va, 1, NULL, 0);
+		} else if (k > 1 && all_inside) {
+			err = vma_delta_add(d, VMA_SPLIT, va, 1, &b->vmas[first], k);
+		} else if (k == 1) {
+			const struct snap_vma *vb = &b->vmas[first];
+			size_t ka, fa;
+			bool in_b;
+
+			/* One B VMA over several A ones is a merge, said once, below. */
+			ka = overlapping(vb, a->vmas, a->nvmas, &fa, &in_b);
+			if (ka > 1)
+				continue;
+			if (vb->start == va->start && vb->end == va->end) {
+				if (!same_mapping(va, vb))
+					err = vma_delta_add(d, VMA_CHANGED, va, 1, vb, 1);
+			} else if (vb->start != va->start && vb->end != va->end) {
+				err = vma_delta_add(d, VMA_RESIZED, va, 1, vb, 1);
+			} else {
+				err = vma_delta_add(d, vb->end - vb->start > va->end - va->start ?
+						       VMA_GROWN : VMA_SHRUNK, va, 1, vb, 1);
+			}
+		}
+	}
+	for (j = 0; j < b->nvmas && !err; j++) {
+		const struct snap_vma *vb = &b->vmas[j];
+
+		k = overlapping(vb, a->vmas, a->nvmas, &first, &all_inside);
+		if (!k && !moved_b[j])
+			err = vma_delta_add(d, VMA_ADDED, NULL, 0, vb, 1);
+		else if (k > 1 && all_inside)
+			err = vma_delta_add(d, VMA_MERGED, &a->vmas[first], k, vb, 1);
+		else if (k > 1)
+			err = vma_delta_add(d, VMA_RESIZED, &a->vmas[first], k, vb, 1);
+	}
+	free(moved_b);
+	return err;
+}
+
+/* What one side maps at @addr, from the run @r (NULL: nothing). */
+struct side {
+	enum snap_state state;
+	unsigned long long leaf, pfn;
+};
+
+static struct side side_at(const struct snapshot *s, const struct snap_run *r,
+			   unsigned long long addr)
+{
+	struct side x = { SNAP_NONE, 0, SNAP_NO_NUMBER };
+
+	if (!r)
+		return x;
+	x.state = r->state;
+	x.leaf = r->leaf_size;
+	if (r->pfn != SNAP_NO_NUMBER)
+		x.pfn = r->pfn + (addr - r->start) / s->page_size;
+	return x;
+}
+
+/* How the pages of a stretch changed; -1 if they did not. */
+static int page_change_of(struct side a, struct side b)
+{
+	if (a.state == b.state) {
+		if (a.state != SNAP_PRESENT)
+			return -1;
+		if (a.leaf != b.leaf)
+			return b.leaf > a.leaf ? PAGE_HUGE : PAGE_SPLIT;
+		if (a.pfn != SNAP_NO_NUMBER && b.pfn != SNAP_NO_NUMBER && a.pfn != b.pfn)
+			return PAGE_FRAME;
+		return -1;
+	}
+	if (a.state == SNAP_OTHER || b.state == SNAP_OTHER)
+		return PAGE_OTHER;
+	if (b.state == SNAP_NONE)
+		return PAGE_UNMAPPED;
+	if (b.state == SNAP_SWAP)
+		return PAGE_SWAPPED_OUT;
+	return a.state == SNAP_SWAP ? PAGE_SWAPPED_IN : PAGE_PRESENT;
+}
+
+static int page_delta_add(struct snapdiff *d, const struct snapshot *a, int what,
+			  unsigned long long x, unsigned long long y, struct side sa,
+			  struct side sb)
+{
+	struct page_delta *p = d->npages ? &d->pages[d->npages - 1] : NULL;
+
+	d->page_count[what] += (y - x) / a->page_size;
+	if (p && p->what == (enum page_change)what && p->end == x) {
+		p->end = y;
+		return 0;
+	}
+	if (d->npages == d->pages_room) {
+		size_t room = d->pages_room ? 2 * d->pages_room : 64;
+
+		p = reallocarray(d->pages, room, sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		d->pages = p;
+		d->pages_room = room;
+	}
+	d->pages[d->npages++] = (struct page_delta){
+		.what = what, .start = x, .end = y, .leaf_a = sa.leaf, .leaf_b = sb.leaf,
+		.pfn_a = sa.pfn, .pfn_b = sb.pfn,
+	};
+	return 0;
+}
+
+static int cmp_ull(const void *x, const void *y)
+{
+	unsigned long long a = *(const unsigned long long *)x, b = *(const unsigned long long *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static int diff_pages(const struct snapshot *a, const struct snapshot *b, struct snapdiff *d)
+{
+	size_t n = 2 * (a->nruns + b->nruns), nb = 0, i, ia = 0, ib = 0;
+	unsigned long long *bound = malloc((n + 1) * sizeof(*bound));
+	int err = 0;
+
+	if (!bound)
+		return -ENOMEM;
+	for (i = 0; i < a->nruns; i++) {
+		bound[nb++] = a->runs[i].start;
+		bound[nb++] = a->runs[i].end;
+	}
+	for (i = 0; i < b->nruns; i++) {
+		bound[nb++] = b->runs[i].start;
+		bound[nb++] = b->runs[i].end;
+	}
+	qsort(bound, nb, sizeof(*bound), cmp_ull);
+	for (i = 0; i + 1 < nb && !err; i++) {
+		unsigned long long x = bound[i], y = bound[i + 1];
+		const struct snap_run *ra = NULL, *rb = NULL;
+		struct side sa, sb;
+		int what;
+
+		if (x == y)
+			continue;
+		while (ia < a->nruns && a->runs[ia].end <= x)
+			ia++;
+		while (ib < b->nruns && b->runs[ib].end <= x)
+			ib++;
+		if (ia < a->nruns && a->runs[ia].start <= x)
+			ra = &a->runs[ia];
+		if (ib < b->nruns && b->runs[ib].start <= x)
+			rb = &b->runs[ib];
+		sa = side_at(a, ra, x);
+		sb = side_at(b, rb, x);
+		what = page_change_of(sa, sb);
+		if (what >= 0)
+			err = page_delta_add(d, a, what, x, y, sa, sb);
+	}
+	free(bound);
+	return err;
+}
+
+/* VMAs at the same range in both whose count of shared pages changed. */
+static int diff_shares(const struct snapshot *a, const struct snapshot *b, struct snapdiff *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < a->nvmas; i++) {
+		const struct snap_vma *va = &a->vmas[i];
+		struct share_delta *s;
+
+		j = vma_from(b->vmas, b->nvmas, va->start);
+		if (j == b->nvmas || b->vmas[j].start != va->start || b->vmas[j].end != va->end ||
+		    b->vmas[j].res.shared == va->res.shared)
+			continue;
+		s = reallocarray(d->shares, d->nshares + 1, sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		d->shares = s;
+		d->shares[d->nshares++] = (struct share_delta){ va, &b->vmas[j] };
+	}
+	return 0;
+}
+
+/**
+ * snapdiff() - what changed from @a to @b
+ * @a: the earlier snapshot
+ * @b: the later one, of the same page size
+ * @d: a zeroed diff; snapdiff_free() it whatever this returns
+ *
+ * Return: 0, -EINVAL if the page sizes differ, or -ENOMEM.
+ */
+int snapdiff(const struct snapshot *a, const struct snapshot *b, struct snapdiff *d)
+{
+	int err;
+
+	if (a->page_size != b->page_size)
+		return -EINVAL;
+	err = diff_vmas(a, b, d);
+	if (!err)
+		err = diff_pages(a, b, d);
+	if (!err)
+		err = diff_shares(a, b, d);
+	return err;
+}
+
+bool snapdiff_empty(const struct snapdiff *d)
+{
+	return !d->nvmas && !d->npages && !d->nshares;
+}
+
+void snapdiff_free(struct snapdiff *d)
+{
+	free(d->vmas);
+	free(d->pages);
+	free(d->shares);
+	memset(d, 0, sizeof(*d));
+}
