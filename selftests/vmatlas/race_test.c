@@ -319,6 +319,47 @@ static void *walker_main(void *arg)
 	return NULL;
 }
 
+/*
+ * The tool's snapshot of the churning target, over and over: each must be
+ * taken (exit 0) and be a file diff reads back whole, sorted and apart
+ * (diff of it against itself: exit 0).
+ */
+struct snapshotter {
+	struct race *r;
+	unsigned long long ok, bad;
+	char first_bad[600];
+};
+
+static void *snapshotter_main(void *arg)
+{
+	struct snapshotter *s = arg;
+	char pid[16], file[64];
+	const char *const take[] = { "snapshot", "-o", file, pid, NULL };
+	const char *const check[] = { "diff", file, file, NULL };
+	struct run_result res;
+	int rc;
+
+	snprintf(pid, sizeof(pid), "%d", s->r->pid[T_MAIN]);
+	snprintf(file, sizeof(file), "/tmp/race-snapshot.%d.json", getpid());
+	while (mono_s() < s->r->until) {
+		if (run_tool(&res, -1, take))
+			break;
+		rc = run_exit_code(&res);
+		run_result_free(&res);
+		if (rc == 0 && !run_tool(&res, -1, check)) {
+			rc = run_exit_code(&res) ? 100 + run_exit_code(&res) : 0;
+			run_result_free(&res);
+		}
+		if (rc == 0)
+			s->ok++;
+		else if (!s->bad++)
+			snprintf(s->first_bad, sizeof(s->first_bad), "exit %d: %.500s", rc,
+				 res.err);
+	}
+	unlink(file);
+	return NULL;
+}
+
 static pid_t start_exec_target(int *count_fd)
 {
 	int p[2];
@@ -367,7 +408,8 @@ TEST_F_TIMEOUT(race, walkers_against_a_churning_target_get_consistent_answers, 9
 	const char *secs_env = getenv("VMATLAS_RACE_SECONDS");
 	int secs = secs_env ? atoi(secs_env) : 60;
 	static struct walker walkers[RACE_WALKERS];
-	pthread_t threads[RACE_WALKERS];
+	static struct snapshotter snap;
+	pthread_t threads[RACE_WALKERS], snap_thread;
 	static struct race r = {
 		.dbg_lock = PTHREAD_MUTEX_INITIALIZER, .lock = PTHREAD_MUTEX_INITIALIZER,
 	};
@@ -405,6 +447,9 @@ TEST_F_TIMEOUT(race, walkers_against_a_churning_target_get_consistent_answers, 9
 		ASSERT_EQ(0, vx_open(&walkers[i].x));
 		ASSERT_EQ(0, pthread_create(&threads[i], NULL, walker_main, &walkers[i]));
 	}
+	snap.r = &r;
+	ASSERT_EQ(0, pthread_create(&snap_thread, NULL, snapshotter_main, &snap));
+	pthread_join(snap_thread, NULL);
 	for (i = 0; i < RACE_WALKERS; i++) {
 		pthread_join(threads[i], NULL);
 		vx_close(&walkers[i].x);
@@ -441,6 +486,9 @@ TEST_F_TIMEOUT(race, walkers_against_a_churning_target_get_consistent_answers, 9
 	}
 	if (r.no_debugfs)
 		ksft_print_msg("no debugfs views: not tested\n");
+	ksft_print_msg("vmatlas snapshot %6llu ok %llu bad\n", snap.ok, snap.bad);
+	EXPECT_LT(0, snap.ok) TH_LOG("no snapshot of the target was taken");
+	EXPECT_EQ(0, snap.bad) TH_LOG("%llu bad snapshots; first: %s", snap.bad, snap.first_bad);
 	EXPECT_EQ(0, r.bad) TH_LOG("%llu bad; first: %s", r.bad, r.first_bad);
 	EXPECT_LT(0, execs);
 	for (i = 0; i < OP_MAX; i++) {
