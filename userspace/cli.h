@@ -51,6 +51,7 @@ extern const struct vmatlas_cmd vmatlas_cmd_faults;
 extern const struct vmatlas_cmd vmatlas_cmd_snapshot;
 extern const struct vmatlas_cmd vmatlas_cmd_diff;
 extern const struct vmatlas_cmd vmatlas_cmd_watch;
+extern const struct vmatlas_cmd vmatlas_cmd_explain;
 
 /*
  * Exit statuses: 0 done, 1 an error (the device, the kernel, the target),

@@ -92,7 +92,7 @@ static int snapshot_gather(int fd)
 	int err = snapshot_take(fd, snapshot_args.pid, &snapshot_taken);
 
 	if (err)
-		return err == -ENOMEM ? vmatlas_error("%s", strerror(ENOMEM)) : err;
+		return vmatlas_error("%s", snapshot_strerror(err, snapshot_args.pid));
 	return snapshot_args.file ? snapshot_save(snapshot_args.file) : 0;
 }
 

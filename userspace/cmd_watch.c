@@ -120,7 +120,7 @@ static int watch_loop(int fd)
 
 	err = snapshot_take(fd, watch_args.pid, &s[0]);
 	if (err)
-		return vmatlas_error("%s", err == -ENOMEM ? strerror(ENOMEM) : vmatlas_strerror());
+		return vmatlas_error("%s", snapshot_strerror(err, watch_args.pid));
 	while (!watch_stopped() && (!watch_args.count || n++ < watch_args.count)) {
 		struct snapdiff d = {};
 
@@ -134,8 +134,7 @@ static int watch_loop(int fd)
 			break;
 		}
 		if (err) {
-			ret = vmatlas_error("%s", err == -ENOMEM ? strerror(ENOMEM) :
-					    vmatlas_strerror());
+			ret = vmatlas_error("%s", snapshot_strerror(err, watch_args.pid));
 			snapshot_free(&s[1]);
 			break;
 		}

@@ -16,7 +16,7 @@ _vmatlas_pids()
 _vmatlas()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local cmds="info maps walk ptdump layout kaddr lab faults snapshot diff watch"
+	local cmds="info maps walk ptdump layout kaddr lab faults snapshot diff watch explain"
 	local cmd="" i at=0 args=0 tool=${COMP_WORDS[0]}
 
 	# The subcommand, and how many arguments (not options) follow it.
@@ -116,6 +116,10 @@ _vmatlas()
 		;;
 	faults)
 		COMPREPLY=($(compgen -c -- "$cur"))
+		;;
+	explain)
+		[ "$args" = 0 ] && COMPREPLY=($(compgen -W "$("$tool" explain 2>/dev/null |
+			cut -d' ' -f1)" -- "$cur"))
 		;;
 	esac
 }

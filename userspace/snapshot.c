@@ -204,22 +204,45 @@ static int snap_take_vmas(int fd, struct snapshot *s)
 	return err;
 }
 
+/* Snapshot reads of the VMAs before one that is sorted and apart. */
+#define SNAP_TRIES	8
+
+static bool snap_vmas_apart(const struct snapshot *s)
+{
+	size_t i;
+
+	for (i = 1; i < s->nvmas; i++)
+		if (s->vmas[i].start < s->vmas[i - 1].end)
+			return false;
+	return true;
+}
+
+static void snap_free_vmas(struct snapshot *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nvmas; i++)
+		free(s->vmas[i].path);
+	free(s->vmas);
+	s->vmas = NULL;
+	s->nvmas = 0;
+}
+
 /**
  * snapshot_take() - read @pid's address space into @s
  * @fd: from vmatlas_open()
  * @pid: the process
  * @s: a zeroed snapshot; snapshot_free() it whatever this returns
  *
- * Return: 0 or a negative errno, explained by vmatlas_strerror() (ENOMEM
- * is not).
+ * Return: 0 or a negative errno, explained by snapshot_strerror().
  */
 int snapshot_take(int fd, int pid, struct snapshot *s)
 {
 	struct vmatlas_info info;
 	char path[64];
 	time_t now = time(NULL);
+	int err, tries;
 	FILE *f;
-	int err;
 
 	err = vmatlas_get_info(fd, &info);
 	if (err)
@@ -236,10 +259,43 @@ int snapshot_take(int fd, int pid, struct snapshot *s)
 			s->comm[strcspn(s->comm, "\n")] = '\0';
 		fclose(f);
 	}
-	err = snap_take_vmas(fd, s);
+	/*
+	 * The VMAs come in batches; a VMA that grew or merged between two
+	 * of them is seen twice, overlapping. Read again, as a seqcount
+	 * reader would, and give up after a few.
+	 */
+	for (tries = 0; tries < SNAP_TRIES; tries++) {
+		err = snap_take_vmas(fd, s);
+		if (err || snap_vmas_apart(s))
+			break;
+		snap_free_vmas(s);
+		err = -EAGAIN;
+	}
 	if (!err)
 		err = snap_take_runs(fd, s);
 	return err;
+}
+
+/**
+ * snapshot_strerror() - what a failure of snapshot_take() means
+ * @err: its return value
+ * @pid: the process it was about
+ */
+const char *snapshot_strerror(int err, int pid)
+{
+	static char buf[96];
+
+	if (err == -ENOMEM)
+		return strerror(ENOMEM);
+	if (err == -EAGAIN) {
+		if (pid)
+			snprintf(buf, sizeof(buf), "pid %d: ", pid);
+		else
+			buf[0] = '\0';
+		strcat(buf, "its VMAs kept changing while read; try again");
+		return buf;
+	}
+	return vmatlas_strerror();
 }
 
 static void snap_write_vma(struct out_json *j, const struct snap_vma *sv)
@@ -497,11 +553,7 @@ int snapshot_read(const char *path, struct snapshot *s, char *err, size_t len)
 
 void snapshot_free(struct snapshot *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->nvmas; i++)
-		free(s->vmas[i].path);
-	free(s->vmas);
+	snap_free_vmas(s);
 	free(s->runs);
 	memset(s, 0, sizeof(*s));
 }

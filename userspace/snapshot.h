@@ -64,6 +64,7 @@ int snapshot_take(int fd, int pid, struct snapshot *s);
 void snapshot_write(FILE *out, const struct snapshot *s);
 int snapshot_read(const char *path, struct snapshot *s, char *err, size_t len);
 void snapshot_free(struct snapshot *s);
+const char *snapshot_strerror(int err, int pid);
 const char *snap_state_name(enum snap_state state);
 
 #endif /* _VMATLAS_SNAPSHOT_H */

@@ -105,6 +105,7 @@ static const struct vmatlas_cmd *const vmatlas_cmds[] = {
 	&vmatlas_cmd_snapshot,
 	&vmatlas_cmd_diff,
 	&vmatlas_cmd_watch,
+	&vmatlas_cmd_explain,
 };
 
 /* The subcommand running, for error messages. */

@@ -42,8 +42,8 @@ expect_only()
 }
 
 echo "TAP version 13"
-echo "1..22"
-expect_only "diff faults info kaddr lab layout maps ptdump snapshot walk watch" ""
+echo "1..23"
+expect_only "diff explain faults info kaddr lab layout maps ptdump snapshot walk watch" ""
 expect_only "--help --version" --
 expect_only "ptdump" pt
 expect_only "--start" ptdump --st
@@ -66,4 +66,5 @@ expect "--output" snapshot --ou
 snaps=$(dirname "$0")/snapshots
 expect_only "$snaps/a-b.txt $snaps/a.json" snapshot -o "$snaps/a"
 expect_only "$snaps/a.json" diff "$snaps/a"
+expect_only "lazy" explain l
 [ $bad = 0 ]

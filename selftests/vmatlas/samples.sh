@@ -82,6 +82,8 @@ sample diff "vmatlas snapshot -o /tmp/a.json $shell" "echo >/tmp/samples.go; sle
 kill $shell
 rm -f /tmp/samples.go /tmp/a.json /tmp/b.json
 
+sample explain-lazy "vmatlas explain lazy"
+
 sample layout "vmatlas layout"
 if [ "$arch" = aarch64 ]; then
 	sample layout-mmu "vmatlas layout | grep -A 4 '^mmu'"

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmatlas explain NAME: act out a claim of the lecture notes on this kernel,
+ * tell what happened with this kernel's numbers, and check the claim. A
+ * claim that does not hold here is said loudly, and the exit status is 1.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "explain.h"
+#include "libvmatlas.h"
+#include "parse.h"
+
+static const struct scenario *const scenarios[] = {
+	&scenario_lazy,
+};
+
+static const char explain_doc[] =
+"Make a claim of the lecture notes on virtual memory happen on this kernel,\n"
+"tell it with this kernel's numbers, and check it: a claim that does not hold\n"
+"here is said loudly, and the exit status is 1.\n"
+"\n"
+"USAGE: vmatlas explain NAME\n"
+"       vmatlas explain          (the scenarios there are)\n"
+"\n"
+"EXAMPLES:\n"
+"    vmatlas explain lazy       # mmap() gives addresses; touching gives memory\n";
+
+static struct {
+	const char *name;
+} explain_args;
+
+static error_t explain_parse(int key, char *arg, struct argp_state *state)
+{
+	size_t i;
+
+	switch (key) {
+	case ARGP_KEY_ARG:
+		if (state->arg_num)
+			parse_error(state, "one scenario at a time, not '%s' too", arg);
+		for (i = 0; i < ARRAY_SIZE(scenarios); i++)
+			if (!strcmp(arg, scenarios[i]->name))
+				break;
+		if (i == ARRAY_SIZE(scenarios))
+			parse_error(state, "no scenario '%s'", arg);
+		explain_args.name = arg;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp explain_argp = {
+	.parser = explain_parse,
+	.args_doc = "[NAME]",
+	.doc = explain_doc,
+	.children = vmatlas_common_children,
+};
+
+void story_say(struct story *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+bool story_check(struct story *st, bool holds, const char *fmt, ...)
+{
+	va_list ap;
+
+	st->checks++;
+	if (!holds)
+		st->failed++;
+	printf(holds ? "  [holds] " : "  [DOES NOT HOLD HERE] ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	return holds;
+}
+
+int story_child_start(struct story_child *c, unsigned long long (*fn)(void *arg, char cmd),
+		      void *arg, unsigned long long *first)
+{
+	int to[2], from[2];
+	unsigned long long v;
+	char cmd;
+
+	if (pipe(to))
+		return -errno;
+	if (pipe(from)) {
+		close(to[0]);
+		close(to[1]);
+		return -errno;
+	}
+	fflush(stdout);
+	c->pid = fork();
+	if (c->pid < 0)
+		return -errno;
+	if (!c->pid) {
+		close(to[1]);
+		close(from[0]);
+		v = fn(arg, 0);
+		if (write(from[1], &v, sizeof(v)) != sizeof(v))
+			_exit(1);
+		while (read(to[0], &cmd, 1) == 1) {
+			v = fn(arg, cmd);
+			if (write(from[1], &v, sizeof(v)) != sizeof(v))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(to[0]);
+	close(from[1]);
+	c->cmd = to[1];
+	c->ack = from[0];
+	if (read(c->ack, first, sizeof(*first)) != sizeof(*first)) {
+		story_child_stop(c);
+		return -EIO;
+	}
+	return 0;
+}
+
+int story_child_do(struct story_child *c, char cmd, unsigned long long *answer)
+{
+	if (write(c->cmd, &cmd, 1) != 1 || read(c->ack, answer, sizeof(*answer)) != sizeof(*answer))
+		return -EIO;
+	return 0;
+}
+
+void story_child_stop(struct story_child *c)
+{
+	close(c->cmd);
+	close(c->ack);
+	kill(c->pid, SIGKILL);
+	waitpid(c->pid, NULL, 0);
+}
+
+unsigned long long story_pages(const struct snapshot *s, unsigned long long start,
+			       unsigned long long end, enum snap_state state,
+			       unsigned long long leaf_size)
+{
+	unsigned long long n = 0;
+	size_t i;
+
+	for (i = 0; i < s->nruns; i++) {
+		const struct snap_run *r = &s->runs[i];
+		unsigned long long lo = r->start > start ? r->start : start;
+		unsigned long long hi = r->end < end ? r->end : end;
+
+		if (lo < hi && r->state == state && (!leaf_size || r->leaf_size == leaf_size))
+			n += (hi - lo) / s->page_size;
+	}
+	return n;
+}
+
+unsigned long long story_minflt(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) ? 0 : (unsigned long long)ru.ru_minflt;
+}
+
+static int explain_run(int argc, char **argv)
+{
+	struct story st = {};
+	struct vmatlas_info info;
+	size_t i;
+	int err;
+
+	if (parse_args(&explain_argp, argc, argv, 0))
+		return VMATLAS_EXIT_USAGE;
+	if (!explain_args.name) {
+		for (i = 0; i < ARRAY_SIZE(scenarios); i++)
+			printf("%-12s %s\n", scenarios[i]->name, scenarios[i]->claim);
+		return 0;
+	}
+	for (i = 0; strcmp(scenarios[i]->name, explain_args.name); i++)
+		;
+	st.fd = vmatlas_open();
+	if (st.fd < 0)
+		return vmatlas_error("%s", vmatlas_strerror());
+	err = vmatlas_get_info(st.fd, &info);
+	if (err) {
+		vmatlas_close(st.fd);
+		return vmatlas_error("%s", vmatlas_strerror());
+	}
+	st.page_size = info.page_size;
+	printf("== %s: %s\n", scenarios[i]->name, scenarios[i]->claim);
+	printf("   (%s, %s, %llu-byte pages)\n\n", (const char *)info.release,
+	       (const char *)info.arch, st.page_size);
+	err = scenarios[i]->run(&st);
+	vmatlas_close(st.fd);
+	if (err)
+		return vmatlas_error("%s: %s", explain_args.name,
+				     err == -EIO ? strerror(EIO) : snapshot_strerror(err, 0));
+	printf("\n%u of %u checks hold%s\n", st.checks - st.failed, st.checks,
+	       st.failed ? ": THE CLAIM DOES NOT HOLD AS STATED ON THIS KERNEL" : "");
+	return st.failed ? VMATLAS_EXIT_ERROR : 0;
+}
+
+const struct vmatlas_cmd vmatlas_cmd_explain = {
+	.name = "explain",
+	.summary = "act out a claim of the lecture notes here, and check it",
+	.run = explain_run,
+};
