@@ -76,6 +76,10 @@ if mthp_possible; then
 fi
 
 echo
+echo "--- a claim of the lecture notes, acted out and checked ---"
+step vmatlas explain lazy
+
+echo
 echo "--- the kernel's own address space ---"
 step vmatlas layout
 # A kernel text address and a module address, from /proc/kallsyms and
