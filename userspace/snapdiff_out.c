@@ -20,6 +20,22 @@ static void diff_vma_text(FILE *out, const struct snap_vma *v)
 		*v->path ? " " : "", v->path);
 }
 
+/* "           flags +hugepage -nohugepage": the VM_* flags a VMA gained and lost. */
+static void diff_flags_text(FILE *out, const struct snap_vma *a, const struct snap_vma *b)
+{
+	unsigned long long gained = b->vm_flags & ~a->vm_flags, lost = a->vm_flags & ~b->vm_flags;
+	char buf[OUT_CELL_MAX];
+
+	if (!gained && !lost)
+		return;
+	fprintf(out, "           flags");
+	if (gained)
+		fprintf(out, " +%s", names_join_bits(buf, sizeof(buf), &names_vm, gained));
+	if (lost)
+		fprintf(out, " -%s", names_join_bits(buf, sizeof(buf), &names_vm, lost));
+	fprintf(out, "\n");
+}
+
 static void diff_write_vmas_text(FILE *out, const struct snapdiff *d)
 {
 	size_t i, k;
@@ -44,6 +60,8 @@ static void diff_write_vmas_text(FILE *out, const struct snapdiff *d)
 			diff_vma_text(out, &v->b[k]);
 			fprintf(out, "\n");
 		}
+		if (v->what == VMA_CHANGED)
+			diff_flags_text(out, v->a, v->b);
 	}
 }
 

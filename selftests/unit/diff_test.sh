@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # vmatlas diff on two snapshots written by hand (snapshots/a.json and
-# b.json: a process whose lazy pages appeared, whose VMA was split by
-# mprotect(), one removed, one moved by mremap(), one added, a THP
-# collapsed, a stack grown, a page swapped out, a frame replaced by COW):
+# b.json: a process whose lazy pages appeared in a VMA then given
+# MADV_HUGEPAGE, whose VMA was split by mprotect(), one removed, one moved
+# by mremap(), one added, a THP collapsed, a stack grown, a page swapped
+# out, a frame replaced by COW):
 # the text it prints (snapshots/a-b.txt, read line by line against the
 # fixtures), its JSON, its exit status as diff(1)'s, and what it says of
 # files that are not two snapshots of one kernel. TAP on stdout.
@@ -44,7 +45,8 @@ run diff "$dir/b.json" "$dir/a.json"
 	grep -q '^  merged   0x20000000-0x20001000 ' "$tmp/out" &&
 	grep -q '^  unmapped    0x10000000-0x10001000 1 page$' "$tmp/out" &&
 	grep -q '^  swapped_in  0x401000-0x402000 1 page$' "$tmp/out" &&
-	grep -q '^  split       0x70000000-0x70200000 512 pages, leaves 2M -> 4K$' "$tmp/out"
+	grep -q '^  split       0x70000000-0x70200000 512 pages, leaves 2M -> 4K$' "$tmp/out" &&
+	grep -q '^           flags -hugepage$' "$tmp/out"
 result $? "b against a: each change the other way round" "$(cat "$tmp/out")"
 
 run diff --json "$dir/a.json" "$dir/b.json"
@@ -53,7 +55,8 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 s = d["summary"]
 assert d["changed"] is True
-assert [s[k] for k in ("added", "removed", "grown", "split", "moved", "merged")] == [1, 1, 1, 1, 1, 0]
+assert [s[k] for k in ("added", "removed", "grown", "split", "moved", "merged", "changed")] == \
+	[1, 1, 1, 1, 1, 0, 1]
 assert s["pages"] == {"present": 5, "unmapped": 0, "swapped_out": 1, "swapped_in": 0,
 		      "huge": 512, "split": 0, "frame": 1, "other": 0}
 f = [p for p in d["pages"] if p["change"] == "frame"][0]
