@@ -25,8 +25,9 @@ static const char watch_doc[] =
 "\n"
 "USAGE: vmatlas watch [-i SECONDS] [-n COUNT] [--json] PID\n"
 "\n"
-"Intervals in which nothing changed print nothing. With --json, each change\n"
-"is one diff document. Exit status 0 when interrupted, done or the process\n"
+"Intervals in which nothing changed print nothing, nor those whose snapshot\n"
+"was refused because the VMAs kept changing while read. With --json, each\n"
+"change is one diff document. Exit status 0 when interrupted, done or the process\n"
 "exited; 1 if a snapshot failed otherwise.\n"
 "\n"
 "EXAMPLES:\n"
@@ -128,25 +129,21 @@ static int watch_loop(int fd)
 		if (watch_stopped())
 			break;
 		err = snapshot_take(fd, watch_args.pid, &s[1]);
-		/* The process is gone: what there was to see is seen. */
-		if (err == -ESRCH) {
-			snapshot_free(&s[1]);
-			break;
-		}
-		if (err) {
-			ret = vmatlas_error("%s", snapshot_strerror(err, watch_args.pid));
-			snapshot_free(&s[1]);
-			break;
-		}
-		if (snapdiff(&s[0], &s[1], &d)) {
-			ret = vmatlas_error("%s", strerror(ENOMEM));
-			snapdiff_free(&d);
-			snapshot_free(&s[1]);
-			break;
-		}
-		if (!snapdiff_empty(&d))
+		if (!err)
+			err = snapdiff(&s[0], &s[1], &d);
+		if (!err && !snapdiff_empty(&d))
 			watch_print(s, &d);
 		snapdiff_free(&d);
+		if (err) {
+			snapshot_free(&s[1]);
+			/* Refused as it kept changing: the next interval will tell. */
+			if (err == -EAGAIN)
+				continue;
+			/* ESRCH: the process is gone, what there was to see is seen. */
+			if (err != -ESRCH)
+				ret = vmatlas_error("%s", snapshot_strerror(err, watch_args.pid));
+			break;
+		}
 		snapshot_free(&s[0]);
 		s[0] = s[1];
 		memset(&s[1], 0, sizeof(s[1]));

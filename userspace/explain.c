@@ -99,17 +99,22 @@ int story_child_start(struct story_child *c, unsigned long long (*fn)(void *arg,
 	unsigned long long v;
 	char cmd;
 
+	int err;
+
 	if (pipe(to))
 		return -errno;
 	if (pipe(from)) {
-		close(to[0]);
-		close(to[1]);
-		return -errno;
+		err = -errno;
+		goto close_to;
 	}
 	fflush(stdout);
 	c->pid = fork();
-	if (c->pid < 0)
-		return -errno;
+	if (c->pid < 0) {
+		err = -errno;
+		close(from[0]);
+		close(from[1]);
+		goto close_to;
+	}
 	if (!c->pid) {
 		close(to[1]);
 		close(from[0]);
@@ -132,6 +137,10 @@ int story_child_start(struct story_child *c, unsigned long long (*fn)(void *arg,
 		return -EIO;
 	}
 	return 0;
+close_to:
+	close(to[0]);
+	close(to[1]);
+	return err;
 }
 
 int story_child_do(struct story_child *c, char cmd, unsigned long long *answer)

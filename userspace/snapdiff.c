@@ -102,71 +102,80 @@ static bool same_perms_and_file(const struct snap_vma *a, const struct snap_vma 
 	       !strcmp(a->path, b->path);
 }
 
+/*
+ * The VMA of @b that @va, found nowhere in @b, moved to: an added one (no
+ * VMA of @a under it) of the same size, permissions, kind and file, not
+ * taken yet by another. Return: its index, or @b->nvmas.
+ */
+static size_t moved_to(const struct snap_vma *va, const struct snapshot *a,
+		       const struct snapshot *b, const bool *taken)
+{
+	size_t j, first;
+	bool in;
+
+	for (j = 0; j < b->nvmas; j++) {
+		const struct snap_vma *vb = &b->vmas[j];
+
+		if (!taken[j] && vb->end - vb->start == va->end - va->start &&
+		    same_perms_and_file(va, vb) &&
+		    !overlapping(vb, a->vmas, a->nvmas, &first, &in))
+			break;
+	}
+	return j;
+}
+
+/* @va became @vb alone: the same, changed, or one or both ends moved. */
+static int one_to_one(struct snapdiff *d, const struct snap_vma *va, const struct snap_vma *vb)
+{
+	if (vb->start == va->start && vb->end == va->end)
+		return same_mapping(va, vb) ? 0 : vma_delta_add(d, VMA_CHANGED, va, 1, vb, 1);
+	if (vb->start != va->start && vb->end != va->end)
+		return vma_delta_add(d, VMA_RESIZED, va, 1, vb, 1);
+	return vma_delta_add(d, vb->end - vb->start > va->end - va->start ? VMA_GROWN : VMA_SHRUNK,
+			     va, 1, vb, 1);
+}
+
 static int diff_vmas(const struct snapshot *a, const struct snapshot *b, struct snapdiff *d)
 {
-	bool *moved_b = calloc(b->nvmas + 1, sizeof(*moved_b));
-	size_t i, j, k, first;
-	bool all_inside;
+	bool *taken = calloc(b->nvmas + 1, sizeof(*taken));
+	size_t i, j, k, ka, first, first_a;
+	bool all_inside, in_b;
 	int err = 0;
 
-	if (!moved_b)
+	if (!taken)
 		return -ENOMEM;
 	for (i = 0; i < a->nvmas && !err; i++) {
 		const struct snap_vma *va = &a->vmas[i];
 
 		k = overlapping(va, b->vmas, b->nvmas, &first, &all_inside);
 		if (!k) {
-			/* Gone, or moved: an added VMA of the same size and mapping. */
-			for (j = 0; j < b->nvmas; j++) {
-				const struct snap_vma *vb = &b->vmas[j];
-				size_t f2;
-				bool in2;
-
-				if (moved_b[j] || vb->end - vb->start != va->end - va->start ||
-				    !same_perms_and_file(va, vb) ||
-				    overlapping(vb, a->vmas, a->nvmas, &f2, &in2))
-					continue;
-				moved_b[j] = true;
-				break;
-			}
-			if (j < b->nvmas)
+			j = moved_to(va, a, b, taken);
+			if (j < b->nvmas) {
+				taken[j] = true;
 				err = vma_delta_add(d, VMA_MOVED, va, 1, &b->vmas[j], 1);
-			else
+			} else {
 				err = vma_delta_add(d, VMA_REMOVED, va, 1, NULL, 0);
+			}
 		} else if (k > 1 && all_inside) {
 			err = vma_delta_add(d, VMA_SPLIT, va, 1, &b->vmas[first], k);
 		} else if (k == 1) {
-			const struct snap_vma *vb = &b->vmas[first];
-			size_t ka, fa;
-			bool in_b;
-
 			/* One B VMA over several A ones is a merge, said once, below. */
-			ka = overlapping(vb, a->vmas, a->nvmas, &fa, &in_b);
-			if (ka > 1)
-				continue;
-			if (vb->start == va->start && vb->end == va->end) {
-				if (!same_mapping(va, vb))
-					err = vma_delta_add(d, VMA_CHANGED, va, 1, vb, 1);
-			} else if (vb->start != va->start && vb->end != va->end) {
-				err = vma_delta_add(d, VMA_RESIZED, va, 1, vb, 1);
-			} else {
-				err = vma_delta_add(d, vb->end - vb->start > va->end - va->start ?
-						       VMA_GROWN : VMA_SHRUNK, va, 1, vb, 1);
-			}
+			ka = overlapping(&b->vmas[first], a->vmas, a->nvmas, &first_a, &in_b);
+			if (ka == 1)
+				err = one_to_one(d, va, &b->vmas[first]);
 		}
 	}
 	for (j = 0; j < b->nvmas && !err; j++) {
 		const struct snap_vma *vb = &b->vmas[j];
 
 		k = overlapping(vb, a->vmas, a->nvmas, &first, &all_inside);
-		if (!k && !moved_b[j])
+		if (!k && !taken[j])
 			err = vma_delta_add(d, VMA_ADDED, NULL, 0, vb, 1);
-		else if (k > 1 && all_inside)
-			err = vma_delta_add(d, VMA_MERGED, &a->vmas[first], k, vb, 1);
 		else if (k > 1)
-			err = vma_delta_add(d, VMA_RESIZED, &a->vmas[first], k, vb, 1);
+			err = vma_delta_add(d, all_inside ? VMA_MERGED : VMA_RESIZED,
+					    &a->vmas[first], k, vb, 1);
 	}
-	free(moved_b);
+	free(taken);
 	return err;
 }
 

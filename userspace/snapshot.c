@@ -207,14 +207,15 @@ static int snap_take_vmas(int fd, struct snapshot *s)
 /* Snapshot reads of the VMAs before one that is sorted and apart. */
 #define SNAP_TRIES	8
 
-static bool snap_vmas_apart(const struct snapshot *s)
+/* The first VMA of @s that starts below the end of the one before it, or 0. */
+static size_t snap_vmas_overlap(const struct snapshot *s)
 {
 	size_t i;
 
 	for (i = 1; i < s->nvmas; i++)
 		if (s->vmas[i].start < s->vmas[i - 1].end)
-			return false;
-	return true;
+			return i;
+	return 0;
 }
 
 static void snap_free_vmas(struct snapshot *s)
@@ -266,7 +267,7 @@ int snapshot_take(int fd, int pid, struct snapshot *s)
 	 */
 	for (tries = 0; tries < SNAP_TRIES; tries++) {
 		err = snap_take_vmas(fd, s);
-		if (err || snap_vmas_apart(s))
+		if (err || !snap_vmas_overlap(s))
 			break;
 		snap_free_vmas(s);
 		err = -EAGAIN;
@@ -283,19 +284,17 @@ int snapshot_take(int fd, int pid, struct snapshot *s)
  */
 const char *snapshot_strerror(int err, int pid)
 {
+	static const char changing[] = "its VMAs kept changing while read; try again";
 	static char buf[96];
 
 	if (err == -ENOMEM)
 		return strerror(ENOMEM);
-	if (err == -EAGAIN) {
-		if (pid)
-			snprintf(buf, sizeof(buf), "pid %d: ", pid);
-		else
-			buf[0] = '\0';
-		strcat(buf, "its VMAs kept changing while read; try again");
-		return buf;
-	}
-	return vmatlas_strerror();
+	if (err != -EAGAIN)
+		return vmatlas_strerror();
+	if (!pid)
+		return changing;
+	snprintf(buf, sizeof(buf), "pid %d: %s", pid, changing);
+	return buf;
 }
 
 static void snap_write_vma(struct out_json *j, const struct snap_vma *sv)
@@ -493,9 +492,9 @@ static void snap_check_order(struct snap_reader *rd, const struct snapshot *s)
 	for (i = 0; i < s->nvmas; i++)
 		if (s->vmas[i].end <= s->vmas[i].start)
 			snap_bad(rd, "VMA 0x%llx-0x%llx: empty", s->vmas[i].start, s->vmas[i].end);
-	for (i = 1; i < s->nvmas; i++)
-		if (s->vmas[i].start < s->vmas[i - 1].end)
-			snap_bad(rd, "VMA 0x%llx: not after the one before it", s->vmas[i].start);
+	i = snap_vmas_overlap(s);
+	if (i)
+		snap_bad(rd, "VMA 0x%llx: not after the one before it", s->vmas[i].start);
 	for (i = 1; i < s->nruns; i++)
 		if (s->runs[i].start < s->runs[i - 1].end)
 			snap_bad(rd, "run 0x%llx: not after the one before it", s->runs[i].start);
