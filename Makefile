@@ -65,9 +65,10 @@ BPF_OUT := $(TOOLS_OUT)/bpf
 # __TARGET_ARCH_*): the tool's own, or arm64 for a cross build.
 BPF_ARCH ?= $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x86)
 BPF_SRCS := userspace/faults.c userspace/faults_proc.c userspace/faults_entry.c userspace/cmd_faults.c \
-	    userspace/faults_events.c userspace/faults_json.c
+	    userspace/faults_events.c userspace/faults_json.c userspace/explain_trace.c
+BPF_STUBS := userspace/cmd_faults_stub.c userspace/explain_trace_stub.c
 
-TOOL_SRCS := $(filter-out $(BPF_SRCS) userspace/cmd_faults_stub.c,$(wildcard userspace/*.c))
+TOOL_SRCS := $(filter-out $(BPF_SRCS) $(BPF_STUBS),$(wildcard userspace/*.c))
 TOOL_HDRS := $(wildcard userspace/*.h userspace/bpf/*.h include/uapi/linux/*.h)
 TOOL_DEPS :=
 ifeq ($(BPF),1)
@@ -76,7 +77,7 @@ TOOLS_CFLAGS += -I$(BPF_OUT)
 TOOLS_LIBS += $(TOOLS_BPF_LIBS)
 TOOL_DEPS += $(BPF_OUT)/faults.skel.h
 else
-TOOL_SRCS += userspace/cmd_faults_stub.c
+TOOL_SRCS += $(BPF_STUBS)
 endif
 
 # The tests run in the VMs; kselftest.h and kselftest_harness.h come from the

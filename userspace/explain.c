@@ -9,7 +9,9 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +23,7 @@
 
 static const struct scenario *const scenarios[] = {
 	&scenario_lazy,
+	&scenario_cow,
 };
 
 static const char explain_doc[] =
@@ -32,7 +35,8 @@ static const char explain_doc[] =
 "       vmatlas explain          (the scenarios there are)\n"
 "\n"
 "EXAMPLES:\n"
-"    vmatlas explain lazy       # mmap() gives addresses; touching gives memory\n";
+"    vmatlas explain lazy       # mmap() gives addresses; touching gives memory\n"
+"    vmatlas explain cow        # fork() shares frames until someone writes\n";
 
 static struct {
 	const char *name;
@@ -116,6 +120,8 @@ int story_child_start(struct story_child *c, unsigned long long (*fn)(void *arg,
 		goto close_to;
 	}
 	if (!c->pid) {
+		/* A child's own children (cow's) must not outlive it either. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(to[1]);
 		close(from[0]);
 		v = fn(arg, 0);
@@ -176,6 +182,61 @@ unsigned long long story_pages(const struct snapshot *s, unsigned long long star
 	return n;
 }
 
+int story_page(struct story *st, pid_t pid, unsigned long long addr, struct story_page *p)
+{
+	struct vmatlas_walk w;
+	const struct vmatlas_level *leaf;
+	int err = vmatlas_walk(st->fd, pid, addr, &w);
+
+	if (err) {
+		snprintf(st->why, sizeof(st->why), "%s", vmatlas_strerror());
+		return err;
+	}
+	if (w.out_flags & VMATLAS_OUT_PHYS_HIDDEN) {
+		snprintf(st->why, sizeof(st->why), "%s",
+			 "frames are what this scenario shows: run it as root (CAP_SYS_ADMIN)");
+		return -EPERM;
+	}
+	leaf = &w.levels[w.stop_level < VMATLAS_LEVELS ? w.stop_level : VMATLAS_LEVEL_PTE];
+	*p = (struct story_page){
+		.present = w.out_flags & VMATLAS_WALK_PRESENT,
+		.writable = leaf->bits & VMATLAS_ENT_WRITE,
+		.swapped = w.swap_kind == VMATLAS_SWP_SWAP,
+		.pfn = w.pfn,
+		.leaf_size = w.page_size,
+		.swap_offset = w.swap_offset,
+		.swap_type = w.swap_type,
+		.mapcount = (w.out_flags & VMATLAS_WALK_PAGE) ? w.page.mapcount : -1,
+		.pg_flags = (w.out_flags & VMATLAS_WALK_PAGE) ? w.page.flags : 0,
+	};
+	return 0;
+}
+
+unsigned int story_trace_count(struct json_object *doc, unsigned long long start,
+			       unsigned long long end, const char *class)
+{
+	struct json_object *events, *e, *v;
+	unsigned long long addr;
+	unsigned int n = 0;
+	size_t i;
+
+	if (!json_object_object_get_ex(doc, "events", &events))
+		return 0;
+	for (i = 0; i < json_object_array_length(events); i++) {
+		e = json_object_array_get_idx(events, i);
+		if (!json_object_object_get_ex(e, "addr", &v))
+			continue;
+		addr = strtoull(json_object_get_string(v), NULL, 16);
+		if (addr < start || addr >= end)
+			continue;
+		if (class && (!json_object_object_get_ex(e, "class", &v) ||
+			      strcmp(json_object_get_string(v), class)))
+			continue;
+		n++;
+	}
+	return n;
+}
+
 unsigned long long story_minflt(void)
 {
 	struct rusage ru;
@@ -213,6 +274,8 @@ static int explain_run(int argc, char **argv)
 	       (const char *)info.arch, st.page_size);
 	err = scenarios[i]->run(&st);
 	vmatlas_close(st.fd);
+	if (err && st.why[0])
+		return vmatlas_error("%s: %s", explain_args.name, st.why);
 	if (err)
 		return vmatlas_error("%s: %s", explain_args.name,
 				     err == -EIO ? strerror(EIO) : snapshot_strerror(err, 0));

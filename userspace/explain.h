@@ -9,12 +9,15 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include <json-c/json.h>
+
 #include "snapshot.h"
 
 struct story {
 	int fd;				/* /dev/vmatlas */
 	unsigned long long page_size;
 	unsigned int checks, failed;
+	char why[160];			/* why the scenario could not run, if it says */
 };
 
 struct scenario {
@@ -24,6 +27,7 @@ struct scenario {
 };
 
 extern const struct scenario scenario_lazy;
+extern const struct scenario scenario_cow;
 
 /* A line of the story; a check of the claim, said as it went. */
 __attribute__((format(printf, 2, 3)))
@@ -51,6 +55,41 @@ void story_child_stop(struct story_child *c);
 unsigned long long story_pages(const struct snapshot *s, unsigned long long start,
 			       unsigned long long end, enum snap_state state,
 			       unsigned long long leaf_size);
+
+/* What the page tables say of one page of a process. */
+struct story_page {
+	bool present, writable, swapped;
+	unsigned long long pfn, leaf_size;	/* present */
+	unsigned long long swap_offset;		/* swapped */
+	unsigned int swap_type;
+	int mapcount;				/* present, with a struct page; else -1 */
+	unsigned long long pg_flags;		/* VMATLAS_PG_* */
+};
+
+/*
+ * Walk @addr of @pid. Frames are what the scenarios show: without them (not
+ * CAP_SYS_ADMIN) this fails with -EPERM and says so in st->why.
+ */
+int story_page(struct story *st, pid_t pid, unsigned long long addr, struct story_page *p);
+
+/*
+ * The fault trace of one process of a scenario, where this vmatlas has BPF:
+ * started before the scenario acts, stopped after. Start returns 0, or
+ * -EOPNOTSUPP (no BPF in this build, or it could not attach here); stop
+ * returns the tracer's document (as "vmatlas faults --json --events"), or
+ * NULL. The caller puts the document.
+ */
+struct story_trace {
+	pid_t pid;
+	int out;
+};
+
+int story_trace_start(struct story_trace *t, pid_t pid);
+struct json_object *story_trace_stop(struct story_trace *t);
+
+/* Events of @doc at [@start, @end) of @class (NULL: any). */
+unsigned int story_trace_count(struct json_object *doc, unsigned long long start,
+			       unsigned long long end, const char *class);
 
 /* The minor faults of this process so far (getrusage()), for children. */
 unsigned long long story_minflt(void);

@@ -614,6 +614,8 @@ int faults_trace(const struct faults_opts *opts, struct json_object *doc)
 	}
 	signal(SIGINT, faults_on_signal);
 	signal(SIGTERM, faults_on_signal);
+	if (opts->on_ready)
+		opts->on_ready(opts->event_priv);
 	if (opts->argv) {
 		child = faults_spawn(opts->argv);
 		if (child < 0) {

@@ -36,6 +36,8 @@ struct faults_opts {
 	 */
 	void (*on_event)(struct json_object *event, void *priv);
 	void *event_priv;
+	/* If set: called once the programs are attached, before the wait. */
+	void (*on_ready)(void *priv);
 };
 
 /*

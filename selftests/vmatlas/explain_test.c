@@ -4,7 +4,9 @@
  * "[holds]") and says the numbers its claim is about, which the test works
  * out on its own from the page size; bad names are usage errors.
  */
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -39,6 +41,62 @@ TEST(lazy_holds_with_this_kernels_numbers)
 	EXPECT_NE(NULL, strstr(res.out, want)) TH_LOG("no '%s' in: %s", want, res.out);
 	snprintf(want, sizeof(want), "%llu minor faults for %llu touches", touched, touched);
 	EXPECT_NE(NULL, strstr(res.out, want)) TH_LOG("no '%s' in: %s", want, res.out);
+	run_result_free(&res);
+}
+
+/* Whether this vmatlas was built with its fault tracer. */
+static bool tool_has_bpf(void)
+{
+	const char *const args[] = { "--help", NULL };
+	struct run_result res;
+	bool has;
+
+	if (run_tool(&res, -1, args))
+		return false;
+	has = !strstr(res.out, "not in this build");
+	run_result_free(&res);
+	return has;
+}
+
+/* The hex number after @label in @s, or 0. */
+static unsigned long long frame_after(const char *s, const char *label)
+{
+	const char *at = strstr(s, label);
+
+	return at ? strtoull(at + strlen(label), NULL, 16) : 0;
+}
+
+/*
+ * The frames come from WALK, which walk_test holds to pagemap; here the
+ * story must hold together: the frame page 0 had before fork() is the one
+ * the parent keeps, and the child's is another.
+ */
+TEST(cow_holds_and_its_frames_agree)
+{
+	const char *const args[] = { "explain", "cow", NULL };
+	unsigned long long before, child, parent;
+	struct run_result res;
+
+	REQUIRE_DEVICE(return);
+	ASSERT_EQ(0, run_tool(&res, -1, args));
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
+	/* Where this vmatlas has BPF, the trace must have classified the write. */
+	if (tool_has_bpf()) {
+		EXPECT_EQ(8, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+		EXPECT_NE(NULL, strstr(res.out, "copy-on-write: 1 cow of 1")) TH_LOG("%s", res.out);
+	} else {
+		EXPECT_EQ(7, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+	}
+	EXPECT_EQ(0, occurrences(res.out, "DOES NOT HOLD")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "the same frames: 16 of 16 pages")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "one fault: 1 minor")) TH_LOG("%s", res.out);
+	before = frame_after(res.out, "page 0 is frame ");
+	child = frame_after(res.out, "a frame of its own: ");
+	parent = frame_after(res.out, "keeps the old one: ");
+	EXPECT_NE(0, before);
+	EXPECT_EQ(before, parent);
+	EXPECT_NE(before, child);
+	EXPECT_NE(0, child);
 	run_result_free(&res);
 }
 

@@ -83,6 +83,7 @@ kill $shell
 rm -f /tmp/samples.go /tmp/a.json /tmp/b.json
 
 sample explain-lazy "vmatlas explain lazy"
+sample explain-cow "vmatlas explain cow"
 
 sample layout "vmatlas layout"
 if [ "$arch" = aarch64 ]; then
