@@ -24,6 +24,8 @@
 static const struct scenario *const scenarios[] = {
 	&scenario_lazy,
 	&scenario_cow,
+	&scenario_stack,
+	&scenario_brk,
 };
 
 static const char explain_doc[] =
@@ -36,7 +38,9 @@ static const char explain_doc[] =
 "\n"
 "EXAMPLES:\n"
 "    vmatlas explain lazy       # mmap() gives addresses; touching gives memory\n"
-"    vmatlas explain cow        # fork() shares frames until someone writes\n";
+"    vmatlas explain cow        # fork() shares frames until someone writes\n"
+"    vmatlas explain stack      # the stack grows on demand, to its guard gap\n"
+"    vmatlas explain brk-vs-mmap  # small blocks from [heap], large ones mmap()ed\n";
 
 static struct {
 	const char *name;
@@ -180,6 +184,26 @@ unsigned long long story_pages(const struct snapshot *s, unsigned long long star
 			n += (hi - lo) / s->page_size;
 	}
 	return n;
+}
+
+const struct snap_vma *story_vma_at(const struct snapshot *s, unsigned long long addr)
+{
+	size_t i;
+
+	for (i = 0; i < s->nvmas; i++)
+		if (s->vmas[i].start <= addr && addr < s->vmas[i].end)
+			return &s->vmas[i];
+	return NULL;
+}
+
+const struct snap_vma *story_vma_kind(const struct snapshot *s, unsigned int kind)
+{
+	size_t i;
+
+	for (i = 0; i < s->nvmas; i++)
+		if (s->vmas[i].kind == kind)
+			return &s->vmas[i];
+	return NULL;
 }
 
 int story_page(struct story *st, pid_t pid, unsigned long long addr, struct story_page *p)

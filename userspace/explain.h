@@ -28,6 +28,8 @@ struct scenario {
 
 extern const struct scenario scenario_lazy;
 extern const struct scenario scenario_cow;
+extern const struct scenario scenario_stack;
+extern const struct scenario scenario_brk;
 
 /* A line of the story; a check of the claim, said as it went. */
 __attribute__((format(printf, 2, 3)))
@@ -55,6 +57,12 @@ void story_child_stop(struct story_child *c);
 unsigned long long story_pages(const struct snapshot *s, unsigned long long start,
 			       unsigned long long end, enum snap_state state,
 			       unsigned long long leaf_size);
+
+/* The VMA of @s that holds @addr, or NULL. */
+const struct snap_vma *story_vma_at(const struct snapshot *s, unsigned long long addr);
+
+/* The first VMA of @s of @kind (VMATLAS_KIND_*), or NULL. */
+const struct snap_vma *story_vma_kind(const struct snapshot *s, unsigned int kind);
 
 /* What the page tables say of one page of a process. */
 struct story_page {

@@ -100,6 +100,41 @@ TEST(cow_holds_and_its_frames_agree)
 	run_result_free(&res);
 }
 
+/*
+ * 64 pages below the bottom: the VMA's new start is there (maps's view of
+ * a growing stack is walk_test's), one page of them present, one fault; the
+ * guard gap admits a neighbour exactly its width away, not a page closer.
+ */
+TEST(stack_grows_to_the_touch_and_stops_at_the_gap)
+{
+	const char *const args[] = { "explain", "stack", NULL };
+	char want[96];
+	struct run_result res;
+
+	REQUIRE_DEVICE(return);
+	ASSERT_EQ(0, run_tool(&res, -1, args));
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
+	EXPECT_EQ(5, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+	snprintf(want, sizeof(want), "%ld KiB more", 64 * sysconf(_SC_PAGESIZE) / 1024);
+	EXPECT_NE(NULL, strstr(res.out, want)) TH_LOG("no '%s' in: %s", want, res.out);
+	EXPECT_NE(NULL, strstr(res.out, "1 of the 64 new pages present")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "wide: the stack grew")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "narrower: Segmentation fault")) TH_LOG("%s", res.out);
+	run_result_free(&res);
+}
+
+TEST(brk_vs_mmap_holds)
+{
+	const char *const args[] = { "explain", "brk-vs-mmap", NULL };
+	struct run_result res;
+
+	REQUIRE_DEVICE(return);
+	ASSERT_EQ(0, run_tool(&res, -1, args));
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
+	EXPECT_EQ(4, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+	run_result_free(&res);
+}
+
 TEST(scenarios_are_listed_and_unknown_ones_refused)
 {
 	const char *const list[] = { "explain", NULL };

@@ -84,6 +84,8 @@ rm -f /tmp/samples.go /tmp/a.json /tmp/b.json
 
 sample explain-lazy "vmatlas explain lazy"
 sample explain-cow "vmatlas explain cow"
+sample explain-stack "vmatlas explain stack"
+sample explain-brk "vmatlas explain brk-vs-mmap"
 
 sample layout "vmatlas layout"
 if [ "$arch" = aarch64 ]; then
