@@ -26,6 +26,8 @@ static const struct scenario *const scenarios[] = {
 	&scenario_cow,
 	&scenario_stack,
 	&scenario_brk,
+	&scenario_shared,
+	&scenario_swap,
 };
 
 static const char explain_doc[] =
@@ -40,7 +42,9 @@ static const char explain_doc[] =
 "    vmatlas explain lazy       # mmap() gives addresses; touching gives memory\n"
 "    vmatlas explain cow        # fork() shares frames until someone writes\n"
 "    vmatlas explain stack      # the stack grows on demand, to its guard gap\n"
-"    vmatlas explain brk-vs-mmap  # small blocks from [heap], large ones mmap()ed\n";
+"    vmatlas explain brk-vs-mmap  # small blocks from [heap], large ones mmap()ed\n"
+"    vmatlas explain shared     # two processes, two addresses, one frame\n"
+"    vmatlas explain swap       # out to swap and back through a fault\n";
 
 static struct {
 	const char *name;
@@ -234,6 +238,23 @@ int story_page(struct story *st, pid_t pid, unsigned long long addr, struct stor
 		.pg_flags = (w.out_flags & VMATLAS_WALK_PAGE) ? w.page.flags : 0,
 	};
 	return 0;
+}
+
+int story_do_traced(struct story *st, struct story_child *c, char cmd, pid_t pid,
+		    unsigned long long *answer, struct json_object **doc)
+{
+	struct story_trace t;
+	bool traced = !story_trace_start(&t, pid);
+	int err = story_child_do(c, cmd, answer);
+
+	*doc = traced ? story_trace_stop(&t) : NULL;
+	st->untraced = traced ? "the tracer failed" : "no BPF in this vmatlas, or none allowed";
+	return err;
+}
+
+void story_untraced(struct story *st)
+{
+	story_say(st, "  (No fault trace here: %s.)", st->untraced);
 }
 
 unsigned int story_trace_count(struct json_object *doc, unsigned long long start,

@@ -18,6 +18,7 @@ struct story {
 	unsigned long long page_size;
 	unsigned int checks, failed;
 	char why[160];			/* why the scenario could not run, if it says */
+	const char *untraced;		/* why story_do_traced() had no trace */
 };
 
 struct scenario {
@@ -30,6 +31,8 @@ extern const struct scenario scenario_lazy;
 extern const struct scenario scenario_cow;
 extern const struct scenario scenario_stack;
 extern const struct scenario scenario_brk;
+extern const struct scenario scenario_shared;
+extern const struct scenario scenario_swap;
 
 /* A line of the story; a check of the claim, said as it went. */
 __attribute__((format(printf, 2, 3)))
@@ -94,6 +97,14 @@ struct story_trace {
 
 int story_trace_start(struct story_trace *t, pid_t pid);
 struct json_object *story_trace_stop(struct story_trace *t);
+
+/*
+ * story_child_do(@c, @cmd) with the faults of @pid traced, where this
+ * vmatlas can: *@doc is the trace, or NULL and story_untraced() says why.
+ */
+int story_do_traced(struct story *st, struct story_child *c, char cmd, pid_t pid,
+		    unsigned long long *answer, struct json_object **doc);
+void story_untraced(struct story *st);
 
 /* Events of @doc at [@start, @end) of @class (NULL: any). */
 unsigned int story_trace_count(struct json_object *doc, unsigned long long start,

@@ -115,9 +115,7 @@ static int cow_run(struct story *st)
 	unsigned long long start, pid, faults;
 	struct json_object *doc = NULL;
 	struct story_child parent;
-	struct story_trace trace;
 	unsigned int same, cow, all;
-	bool traced;
 	int err;
 
 	err = story_child_start(&parent, cow_parent, &c, &start);
@@ -149,9 +147,7 @@ static int cow_run(struct story *st)
 		    "each frame is mapped twice: %u of %d pages", cow_mapped(pp, 2),
 		    COW_PAGES);
 
-	traced = !story_trace_start(&trace, pid);
-	err = story_child_do(&parent, 'c', &faults);
-	doc = traced ? story_trace_stop(&trace) : NULL;
+	err = story_do_traced(st, &parent, 'c', pid, &faults, &doc);
 	if (!err && faults == ~0ULL)
 		err = -EIO;
 	if (!err)
@@ -168,8 +164,7 @@ static int cow_run(struct story *st)
 			    all);
 	}
 	else
-		story_say(st, "  (No fault trace here: %s.)",
-			  traced ? "the tracer failed" : "no BPF in this vmatlas, or none allowed");
+		story_untraced(st);
 	story_check(st, cp[0].pfn != before.pfn && cp[0].writable && cp[0].mapcount == 1,
 		    "the child got a frame of its own: 0x%llx, %s, mapped %d time%s", cp[0].pfn,
 		    cp[0].writable ? "writable" : "read-only", cp[0].mapcount,

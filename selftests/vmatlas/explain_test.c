@@ -135,6 +135,33 @@ TEST(brk_vs_mmap_holds)
 	run_result_free(&res);
 }
 
+TEST(shared_holds)
+{
+	const char *const args[] = { "explain", "shared", NULL };
+	struct run_result res;
+
+	REQUIRE_DEVICE(return);
+	ASSERT_EQ(0, run_tool(&res, -1, args));
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
+	EXPECT_EQ(6, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "4 of 4 pages, 0 anonymous")) TH_LOG("%s", res.out);
+	run_result_free(&res);
+}
+
+/* The test VMs swap to zram: each page is read back through a major fault. */
+TEST(swap_holds)
+{
+	const char *const args[] = { "explain", "swap", NULL };
+	struct run_result res;
+
+	REQUIRE_DEVICE(return);
+	ASSERT_EQ(0, run_tool(&res, -1, args));
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
+	EXPECT_EQ(tool_has_bpf() ? 5 : 4, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "16 major, 0 minor")) TH_LOG("%s", res.out);
+	run_result_free(&res);
+}
+
 TEST(scenarios_are_listed_and_unknown_ones_refused)
 {
 	const char *const list[] = { "explain", NULL };

@@ -86,6 +86,8 @@ sample explain-lazy "vmatlas explain lazy"
 sample explain-cow "vmatlas explain cow"
 sample explain-stack "vmatlas explain stack"
 sample explain-brk "vmatlas explain brk-vs-mmap"
+sample explain-shared "vmatlas explain shared"
+sample explain-swap "vmatlas explain swap"
 
 sample layout "vmatlas layout"
 if [ "$arch" = aarch64 ]; then
