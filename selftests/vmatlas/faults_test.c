@@ -342,11 +342,32 @@ static int drop_page_cache(void)
 	return write_file("/proc/sys/vm/drop_caches", "3");
 }
 
+/* Major faults the trace counted outside the VMA at @region. */
+static long majors_elsewhere(struct json_object *doc, unsigned long long region)
+{
+	struct json_object *events = json_get(doc, "events");
+	long n = 0;
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(events); i++) {
+		struct json_object *e = json_object_array_get_idx(events, i);
+
+		if (json_hex(json_get(e, "vma"), "start") != region &&
+		    !strcmp(json_object_get_string(json_get(e, "counted")), "major"))
+			n++;
+	}
+	return n;
+}
+
+/* The trace's events as one line, for a failure's log. */
+#define TRACE(doc) json_object_to_json_string_ext(json_get(doc, "events"), JSON_C_TO_STRING_PLAIN)
+
 TEST_F(tracer, file_read_after_drop_caches_is_major_then_minor)
 {
 	size_t len = FILE_PAGES * getpagesize();
 	struct json_object *doc;
 	struct wl_result r;
+	long elsewhere;
 	char n[16], *buf;
 	int fd;
 
@@ -366,15 +387,23 @@ TEST_F(tracer, file_read_after_drop_caches_is_major_then_minor)
 	ASSERT_EQ(0, drop_page_cache());
 	doc = trace_workload("file", n, &r);
 	ASSERT_NE(NULL, doc);
-	EXPECT_LE(1, count_events(doc, r.region, "major", 0, "major"));
-	EXPECT_EQ(r.majflt, json_int(doc, "major"));
+	elsewhere = majors_elsewhere(doc, r.region);
+	EXPECT_LE(1, count_events(doc, r.region, "major", 0, "major")) TH_LOG("%s", TRACE(doc));
+	/*
+	 * The workload counts its own faults before it reports them; a major
+	 * fault after that (a page of its text, tmpfs and swapped out by an
+	 * earlier test's pressure) is the tracer's only, and not in the file.
+	 */
+	EXPECT_LE(r.majflt, json_int(doc, "major")) TH_LOG("%s", TRACE(doc));
+	EXPECT_GE(r.majflt + elsewhere, json_int(doc, "major"))
+		TH_LOG("rusage %llu, elsewhere %ld: %s", r.majflt, elsewhere, TRACE(doc));
 	EXPECT_LE(1, events_with_vma(doc, r.region, "file", "vmatlas-faults"));
 	json_object_put(doc);
 
 	doc = trace_workload("file", n, &r);
 	ASSERT_NE(NULL, doc);
-	EXPECT_EQ(0, count_events(doc, r.region, NULL, 0, "major"));
-	EXPECT_LE(1, count_events(doc, r.region, "page_cache", 0, "minor"));
+	EXPECT_EQ(0, count_events(doc, r.region, NULL, 0, "major")) TH_LOG("%s", TRACE(doc));
+	EXPECT_LE(1, count_events(doc, r.region, "page_cache", 0, "minor")) TH_LOG("%s", TRACE(doc));
 	json_object_put(doc);
 }
 
