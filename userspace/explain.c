@@ -28,6 +28,7 @@ static const struct scenario *const scenarios[] = {
 	&scenario_brk,
 	&scenario_shared,
 	&scenario_swap,
+	&scenario_thp,
 };
 
 static const char explain_doc[] =
@@ -44,7 +45,8 @@ static const char explain_doc[] =
 "    vmatlas explain stack      # the stack grows on demand, to its guard gap\n"
 "    vmatlas explain brk-vs-mmap  # small blocks from [heap], large ones mmap()ed\n"
 "    vmatlas explain shared     # two processes, two addresses, one frame\n"
-"    vmatlas explain swap       # out to swap and back through a fault\n";
+"    vmatlas explain swap       # out to swap and back through a fault\n"
+"    vmatlas explain thp        # one PMD leaf for a huge page, and its split\n";
 
 static struct {
 	const char *name;

@@ -33,6 +33,7 @@ extern const struct scenario scenario_stack;
 extern const struct scenario scenario_brk;
 extern const struct scenario scenario_shared;
 extern const struct scenario scenario_swap;
+extern const struct scenario scenario_thp;
 
 /* A line of the story; a check of the claim, said as it went. */
 __attribute__((format(printf, 2, 3)))

@@ -162,6 +162,22 @@ TEST(swap_holds)
 	run_result_free(&res);
 }
 
+TEST(thp_holds)
+{
+	const char *const args[] = { "explain", "thp", NULL };
+	long page = sysconf(_SC_PAGESIZE);
+	struct run_result res;
+	char want[96];
+
+	REQUIRE_DEVICE(return);
+	ASSERT_EQ(0, run_tool(&res, -1, args));
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
+	EXPECT_EQ(6, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+	snprintf(want, sizeof(want), "%ld present in %ld KiB leaves", page / 8, page * page / 8 / 1024);
+	EXPECT_NE(NULL, strstr(res.out, want)) TH_LOG("no '%s' in %s", want, res.out);
+	run_result_free(&res);
+}
+
 TEST(scenarios_are_listed_and_unknown_ones_refused)
 {
 	const char *const list[] = { "explain", NULL };

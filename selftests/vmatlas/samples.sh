@@ -88,6 +88,7 @@ sample explain-stack "vmatlas explain stack"
 sample explain-brk "vmatlas explain brk-vs-mmap"
 sample explain-shared "vmatlas explain shared"
 sample explain-swap "vmatlas explain swap"
+sample explain-thp "vmatlas explain thp"
 
 sample layout "vmatlas layout"
 if [ "$arch" = aarch64 ]; then
