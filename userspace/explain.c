@@ -29,6 +29,8 @@ static const struct scenario *const scenarios[] = {
 	&scenario_shared,
 	&scenario_swap,
 	&scenario_thp,
+	&scenario_kernel,
+	&scenario_highmem,
 };
 
 static const char explain_doc[] =
@@ -46,7 +48,9 @@ static const char explain_doc[] =
 "    vmatlas explain brk-vs-mmap  # small blocks from [heap], large ones mmap()ed\n"
 "    vmatlas explain shared     # two processes, two addresses, one frame\n"
 "    vmatlas explain swap       # out to swap and back through a fault\n"
-"    vmatlas explain thp        # one PMD leaf for a huge page, and its split\n";
+"    vmatlas explain thp        # one PMD leaf for a huge page, and its split\n"
+"    vmatlas explain kernel     # kmalloc() logical, vmalloc() virtual\n"
+"    vmatlas explain highmem    # 32-bit: RAM with no address until kmap\n";
 
 static struct {
 	const char *name;
@@ -316,6 +320,11 @@ static int explain_run(int argc, char **argv)
 		return vmatlas_error("%s", vmatlas_strerror());
 	}
 	st.page_size = info.page_size;
+	err = scenarios[i]->ready ? scenarios[i]->ready(&st) : 0;
+	if (err) {
+		vmatlas_close(st.fd);
+		return vmatlas_error("%s: %s", explain_args.name, st.why);
+	}
 	printf("== %s: %s\n", scenarios[i]->name, scenarios[i]->claim);
 	printf("   (%s, %s, %llu-byte pages)\n\n", (const char *)info.release,
 	       (const char *)info.arch, st.page_size);

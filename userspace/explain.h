@@ -24,6 +24,8 @@ struct story {
 struct scenario {
 	const char *name;
 	const char *claim;		/* what the notes say, in a line */
+	/* If set: whether it can run here, before it prints a thing; -errno and st->why. */
+	int (*ready)(struct story *st);
 	int (*run)(struct story *st);	/* 0, or a negative errno (setup failed) */
 };
 
@@ -34,6 +36,8 @@ extern const struct scenario scenario_brk;
 extern const struct scenario scenario_shared;
 extern const struct scenario scenario_swap;
 extern const struct scenario scenario_thp;
+extern const struct scenario scenario_kernel;
+extern const struct scenario scenario_highmem;
 
 /* A line of the story; a check of the claim, said as it went. */
 __attribute__((format(printf, 2, 3)))

@@ -6,10 +6,12 @@
  * (MADV_PAGEOUT, 5.4+), and reads them back.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "explain.h"
 
@@ -45,6 +47,27 @@ static void swap_faults(unsigned long long *minflt, unsigned long long *majflt)
 }
 
 /*
+ * MADV_PAGEOUT, until each page is out (mincore()), three times at most:
+ * a page still in a CPU's batch on its way to the LRU cannot be reclaimed
+ * yet, and the call drains only this CPU's. 0 or errno.
+ */
+static int swap_pageout(unsigned char *p, size_t len)
+{
+	unsigned char in[SWAP_PAGES];
+	int tries, i, resident = 1;
+
+	for (tries = 0; resident && tries < 3; tries++) {
+		if (madvise(p, len, MADV_PAGEOUT) || mincore(p, len, in))
+			return errno;
+		for (i = resident = 0; i < SWAP_PAGES; i++)
+			resident += in[i] & 1;
+		if (resident)
+			usleep(10000);
+	}
+	return 0;
+}
+
+/*
  * 0: map and write (the address); 'o': page out (0 or errno); 'r': read
  * back (major faults << 32 | minor ones), SWAP_BAD if a byte came back wrong.
  */
@@ -54,10 +77,18 @@ static unsigned long long swap_child(void *arg, char cmd)
 	struct swp *s = arg;
 	size_t len = SWAP_PAGES * s->page;
 	bool ok = true;
-	int i;
+	cpu_set_t set;
+	int i, cpu;
 
 	switch (cmd) {
 	case 0:
+		/* On one CPU: its batches are the ones MADV_PAGEOUT drains. */
+		cpu = sched_getcpu();
+		if (cpu >= 0) {
+			CPU_ZERO(&set);
+			CPU_SET(cpu, &set);
+			sched_setaffinity(0, sizeof(set), &set);
+		}
 		s->p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (s->p == MAP_FAILED)
 			return 0;
@@ -66,7 +97,7 @@ static unsigned long long swap_child(void *arg, char cmd)
 			memset(s->p + i * s->page, 0x10 + i, s->page);
 		return (unsigned long)s->p;
 	case 'o':
-		return madvise(s->p, len, MADV_PAGEOUT) ? errno : 0;
+		return swap_pageout(s->p, len);
 	case 'r':
 		swap_faults(&min0, &maj0);
 		for (i = 0; i < SWAP_PAGES; i++)
@@ -93,6 +124,15 @@ static int swap_look(struct story *st, pid_t pid, unsigned long long start, stru
 	return 0;
 }
 
+static int swap_ready(struct story *st)
+{
+	if (swap_on())
+		return 0;
+	snprintf(st->why, sizeof(st->why), "%s",
+		 "no swap is on here (/proc/swaps): swapon a device or a file first");
+	return -ENODEV;
+}
+
 static int swap_run(struct story *st)
 {
 	struct story_page in[SWAP_PAGES], out[SWAP_PAGES], back[SWAP_PAGES];
@@ -103,11 +143,6 @@ static int swap_run(struct story *st)
 	struct story_child child;
 	int i, err;
 
-	if (!swap_on()) {
-		snprintf(st->why, sizeof(st->why), "%s",
-			 "no swap is on here (/proc/swaps): swapon a device or a file first");
-		return -ENODEV;
-	}
 	err = story_child_start(&child, swap_child, &s, &start);
 	if (err)
 		return err;
@@ -168,5 +203,6 @@ out:
 const struct scenario scenario_swap = {
 	.name = "swap",
 	.claim = "a page out on swap leaves a swap entry, and a fault brings it back",
+	.ready = swap_ready,
 	.run = swap_run,
 };

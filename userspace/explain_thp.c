@@ -64,6 +64,18 @@ static void thp_setting(char *buf, size_t len)
 		snprintf(buf, len, "%.*s", (int)(b - a - 1), a + 1);
 }
 
+static int thp_ready(struct story *st)
+{
+	char setting[32];
+
+	thp_setting(setting, sizeof(setting));
+	if (setting[0] && strcmp(setting, "never"))
+		return 0;
+	snprintf(st->why, sizeof(st->why), "transparent huge pages are %s here",
+		 setting[0] ? "off (enabled: never)" : "not built in");
+	return -ENODEV;
+}
+
 static int thp_run(struct story *st)
 {
 	unsigned long long huge = st->page_size * (st->page_size / 8), start, faults, ok, base;
@@ -77,11 +89,6 @@ static int thp_run(struct story *st)
 	int i, err;
 
 	thp_setting(setting, sizeof(setting));
-	if (!setting[0] || !strcmp(setting, "never")) {
-		snprintf(st->why, sizeof(st->why), "transparent huge pages are %s here",
-			 setting[0] ? "off (enabled: never)" : "not built in");
-		return -ENODEV;
-	}
 	err = story_child_start(&child, thp_child, &t, &start);
 	if (err)
 		return err;
@@ -142,5 +149,6 @@ out:
 const struct scenario scenario_thp = {
 	.name = "thp",
 	.claim = "an aligned MADV_HUGEPAGE region is mapped by one PMD leaf, until split",
+	.ready = thp_ready,
 	.run = thp_run,
 };

@@ -178,6 +178,39 @@ TEST(thp_holds)
 	run_result_free(&res);
 }
 
+TEST(kernel_holds)
+{
+	const char *const args[] = { "explain", "kernel", NULL };
+	struct run_result res;
+
+	REQUIRE_DEVICE(return);
+	ASSERT_EQ(0, run_tool(&res, -1, args));
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
+	EXPECT_EQ(6, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+	run_result_free(&res);
+}
+
+/* Highmem is 32-bit's: /proc/meminfo says whether there is any. */
+TEST(highmem_holds_where_there_is_highmem)
+{
+	const char *const args[] = { "explain", "highmem", NULL };
+	struct run_result res;
+	char meminfo[8192];
+
+	REQUIRE_DEVICE(return);
+	ASSERT_LT(0, read_file("/proc/meminfo", meminfo, sizeof(meminfo)));
+	ASSERT_EQ(0, run_tool(&res, -1, args));
+	if (!strstr(meminfo, "HighTotal:") || strstr(meminfo, "HighTotal:             0 kB")) {
+		EXPECT_EQ(1, run_exit_code(&res));
+		EXPECT_EQ(0, res.out_len) TH_LOG("%s", res.out);
+		EXPECT_NE(NULL, strstr(res.err, "no highmem here")) TH_LOG("%s", res.err);
+	} else {
+		EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
+		EXPECT_EQ(6, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+	}
+	run_result_free(&res);
+}
+
 TEST(scenarios_are_listed_and_unknown_ones_refused)
 {
 	const char *const list[] = { "explain", NULL };

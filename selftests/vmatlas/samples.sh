@@ -89,6 +89,8 @@ sample explain-brk "vmatlas explain brk-vs-mmap"
 sample explain-shared "vmatlas explain shared"
 sample explain-swap "vmatlas explain swap"
 sample explain-thp "vmatlas explain thp"
+sample explain-kernel "vmatlas explain kernel"
+sample explain-highmem "vmatlas explain highmem"
 
 sample layout "vmatlas layout"
 if [ "$arch" = aarch64 ]; then
