@@ -19,11 +19,14 @@ struct story {
 	unsigned int checks, failed;
 	char why[160];			/* why the scenario could not run, if it says */
 	const char *untraced;		/* why story_do_traced() had no trace */
+	char **args;			/* what followed NAME, if the scenario takes it */
+	int nargs;
 };
 
 struct scenario {
 	const char *name;
 	const char *claim;		/* what the notes say, in a line */
+	const char *args_doc;		/* what it takes after its name, or NULL */
 	/* If set: whether it can run here, before it prints a thing; -errno and st->why. */
 	int (*ready)(struct story *st);
 	int (*run)(struct story *st);	/* 0, or a negative errno (setup failed) */
@@ -38,6 +41,7 @@ extern const struct scenario scenario_swap;
 extern const struct scenario scenario_thp;
 extern const struct scenario scenario_kernel;
 extern const struct scenario scenario_highmem;
+extern const struct scenario scenario_elf;
 
 /* A line of the story; a check of the claim, said as it went. */
 __attribute__((format(printf, 2, 3)))
@@ -110,6 +114,16 @@ struct json_object *story_trace_stop(struct story_trace *t);
 int story_do_traced(struct story *st, struct story_child *c, char cmd, pid_t pid,
 		    unsigned long long *answer, struct json_object **doc);
 void story_untraced(struct story *st);
+
+/*
+ * A check of what the trace saw: @holds, with @got of the @want faults
+ * traced. Where the kernel skipped the tracer (BPF's recursion guard, on a
+ * preemptible kernel: the document's "missed") and that explains the ones
+ * not seen, it is said, and is no failure of the claim.
+ */
+__attribute__((format(printf, 6, 7)))
+void story_check_traced(struct story *st, struct json_object *doc, bool holds, unsigned int want,
+			unsigned int got, const char *fmt, ...);
 
 /* Events of @doc at [@start, @end) of @class (NULL: any). */
 unsigned int story_trace_count(struct json_object *doc, unsigned long long start,

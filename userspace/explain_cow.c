@@ -164,9 +164,9 @@ static int cow_run(struct story *st)
 	if (doc) {
 		cow = story_trace_count(doc, start, start + st->page_size, "cow");
 		all = story_trace_count(doc, start, start + COW_PAGES * st->page_size, NULL);
-		story_check(st, cow == 1 && all == 1,
-			    "vmatlas faults classified it copy-on-write: %u cow of %u traced", cow,
-			    all);
+		story_check_traced(st, doc, cow == 1 && all == 1, 1, all,
+				   "vmatlas faults classified it copy-on-write: %u cow of %u traced",
+				   cow, all);
 	}
 	else
 		story_untraced(st);

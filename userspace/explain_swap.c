@@ -186,9 +186,11 @@ static int swap_run(struct story *st)
 	if (doc) {
 		traced_in = story_trace_count(doc, start, start + SWAP_PAGES * st->page_size,
 					      "swap_in");
-		story_check(st, traced_in == SWAP_PAGES,
-			    "vmatlas faults classified them swap-ins: %u of %d", traced_in,
-			    SWAP_PAGES);
+		story_check_traced(st, doc, traced_in == SWAP_PAGES, SWAP_PAGES,
+				   story_trace_count(doc, start, start + SWAP_PAGES * st->page_size,
+						     NULL),
+				   "vmatlas faults classified them swap-ins: %u of %d", traced_in,
+				   SWAP_PAGES);
 	} else {
 		story_untraced(st);
 	}

@@ -177,36 +177,42 @@ target_arch()
 	esac
 }
 
-# busybox-static of the target's architecture, unpacked under the cache: from
-# the host's archive, or that of the target's world for an architecture the
-# host does not have.
+# Debian package PKG of architecture ARCH, unpacked into DIR under the cache
+# (once): from the host's archive, or from that of the target's world for an
+# architecture the host does not have.
+deb_unpacked()
+{
+	local arch=$1 pkg=$2 dir=$3 root
+
+	[ -e "$dir/.complete" ] && return 0
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	case $arch in
+	amd64 | i386)
+		(cd "$dir" && apt-get download -q -o APT::Sandbox::User=root \
+			"$pkg:$arch" >/dev/null 2>&1) || return 1
+		;;
+	*)
+		root=$("$VM_DIR/suite.sh" root "$T_WORLD") || return 1
+		rm -rf "$root/tmp/deb"
+		mkdir -p "$root/tmp/deb"
+		"$VM_DIR/suite.sh" run "$T_WORLD" sh -c "cd /tmp/deb &&
+			apt-get download -q -o APT::Sandbox::User=root $pkg:$arch" \
+			>/dev/null 2>&1 || return 1
+		mv "$root"/tmp/deb/*.deb "$dir/"
+		;;
+	esac
+	dpkg -x "$dir"/"${pkg}"_*.deb "$dir" && touch "$dir/.complete"
+}
+
+# busybox-static of the target's architecture: its path.
 busybox_for()
 {
-	local arch=$1 dir=$VMATLAS_CACHE/busybox/$1 root
+	local dir=$VMATLAS_CACHE/busybox/$1
 
+	deb_unpacked "$1" busybox-static "$dir" || return 1
 	# Merged /usr (trixie) puts it in usr/bin.
 	[ -x "$dir/usr/bin/busybox" ] && { echo "$dir/usr/bin/busybox"; return; }
-	if [ ! -x "$dir/bin/busybox" ]; then
-		rm -rf "$dir"
-		mkdir -p "$dir"
-		case $arch in
-		amd64 | i386)
-			(cd "$dir" && apt-get download -q -o APT::Sandbox::User=root \
-				"busybox-static:$arch" >/dev/null 2>&1) || return 1
-			;;
-		*)
-			root=$("$VM_DIR/suite.sh" root "$T_WORLD") || return 1
-			rm -rf "$root/tmp/busybox"
-			mkdir -p "$root/tmp/busybox"
-			"$VM_DIR/suite.sh" run "$T_WORLD" sh -c "cd /tmp/busybox &&
-				apt-get download -q -o APT::Sandbox::User=root busybox-static:$arch" \
-				>/dev/null 2>&1 || return 1
-			mv "$root"/tmp/busybox/*.deb "$dir/"
-			;;
-		esac
-		dpkg -x "$dir"/busybox-static_*.deb "$dir"
-		[ -x "$dir/usr/bin/busybox" ] && { echo "$dir/usr/bin/busybox"; return; }
-	fi
 	echo "$dir/bin/busybox"
 }
 
@@ -279,6 +285,31 @@ build_dkms()
 		{ echo "the DKMS module's vermagic is not the kernel's"; return 1; }
 }
 
+# A dynamically linked program and what it loads, for "vmatlas explain elf"
+# (all else in the VM is static): coreutils' true of the target's
+# architecture, its C library and dynamic linker, from Debian's packages, the
+# interpreter's path made to resolve whether the package merged /usr or not.
+pack_dynamic_true()
+{
+	local root=$1 d=$VMATLAS_CACHE/debs/$T_ARCH interp ld
+
+	deb_unpacked "$T_ARCH" coreutils "$d/coreutils" &&
+		deb_unpacked "$T_ARCH" libc6 "$d/libc6" || return 1
+	mkdir -p "$root/usr/bin"
+	# bin/true before the /usr merge (bookworm), usr/bin/true after it.
+	cp "$(find "$d/coreutils" -path '*bin/true' -type f | head -1)" "$root/usr/bin/true" ||
+		return 1
+	(cd "$d/libc6" && find . \( -name 'ld-linux*.so*' -o -name 'libc.so.6' \) \
+		-exec cp -a --parents {} "$root/" \;) || return 1
+	interp=$(readelf -l "$root/usr/bin/true" | sed -n 's/.*interpreter: \(.*\)]/\1/p')
+	if [ ! -e "$root$interp" ]; then
+		ld=$(cd "$root" && find . -name "$(basename "$interp")" ! -type l | head -1)
+		[ -n "$ld" ] || return 1
+		mkdir -p "$root$(dirname "$interp")"
+		ln -sf "/${ld#./}" "$root$interp"
+	fi
+}
+
 # Pack the initramfs for the loaded target: busybox, /init, the module, the
 # tool, tests, and the kernel modules in VM_KMODS with their dependencies.
 pack_initramfs()
@@ -299,6 +330,7 @@ pack_initramfs()
 		cp "$out/dkms/vmatlas.ko" "$root/lib/vmatlas/dkms/"
 	fi
 	cp "$BUILD_DIR/$T_UARCH/vmatlas" "$BUILD_DIR/$T_UARCH/vmatlas-bench-space" "$root/bin/"
+	pack_dynamic_true "$root" || { log "cannot pack a dynamic true for $T_ARCH"; return 1; }
 	# make bench VMATLAS_BENCH_BASELINE=FILE: an earlier (static) build of the
 	# tool, timed beside this one in the same boot by "vmatlas-bench others".
 	if [ "$mode" = bench ] && [ -n "${VMATLAS_BENCH_BASELINE:-}" ]; then

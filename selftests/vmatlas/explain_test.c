@@ -44,6 +44,15 @@ TEST(lazy_holds_with_this_kernels_numbers)
 	run_result_free(&res);
 }
 
+/*
+ * Checks of the fault trace a preemptible kernel made the tracer miss (its
+ * "missed"): said, not failed, by the scenario; as faults_test allows them.
+ */
+static int skipped(const char *out)
+{
+	return occurrences(out, "the kernel skipped it");
+}
+
 /* Whether this vmatlas was built with its fault tracer. */
 static bool tool_has_bpf(void)
 {
@@ -82,8 +91,10 @@ TEST(cow_holds_and_its_frames_agree)
 	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
 	/* Where this vmatlas has BPF, the trace must have classified the write. */
 	if (tool_has_bpf()) {
-		EXPECT_EQ(8, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
-		EXPECT_NE(NULL, strstr(res.out, "copy-on-write: 1 cow of 1")) TH_LOG("%s", res.out);
+		EXPECT_EQ(8, occurrences(res.out, "[holds]") + skipped(res.out)) TH_LOG("%s", res.out);
+		if (!skipped(res.out))
+			EXPECT_NE(NULL, strstr(res.out, "copy-on-write: 1 cow of 1"))
+				TH_LOG("%s", res.out);
 	} else {
 		EXPECT_EQ(7, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
 	}
@@ -157,7 +168,8 @@ TEST(swap_holds)
 	REQUIRE_DEVICE(return);
 	ASSERT_EQ(0, run_tool(&res, -1, args));
 	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
-	EXPECT_EQ(tool_has_bpf() ? 5 : 4, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+	EXPECT_EQ(tool_has_bpf() ? 5 : 4, occurrences(res.out, "[holds]") + skipped(res.out))
+		TH_LOG("%s", res.out);
 	EXPECT_NE(NULL, strstr(res.out, "16 major, 0 minor")) TH_LOG("%s", res.out);
 	run_result_free(&res);
 }
@@ -208,6 +220,51 @@ TEST(highmem_holds_where_there_is_highmem)
 		EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
 		EXPECT_EQ(6, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
 	}
+	run_result_free(&res);
+}
+
+/*
+ * The static program is the tool itself; the VMs of 64-bit targets carry a
+ * dynamic one, coreutils' true (lib.sh), the i386 one none.
+ */
+TEST(elf_holds_for_a_static_and_a_dynamic_program)
+{
+	const char *const args[] = { "explain", "elf", NULL };
+	bool dynamic = !access("/usr/bin/true", X_OK);
+	struct run_result res;
+
+	REQUIRE_DEVICE(return);
+	ASSERT_EQ(0, run_tool(&res, -1, args));
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
+	EXPECT_EQ(0, occurrences(res.out, "DOES NOT HOLD")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, ": ELF")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, ", static")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "nothing but the program is mapped")) TH_LOG("%s", res.out);
+	EXPECT_EQ(dynamic ? 2 : 1, occurrences(res.out, "each LOAD segment is a VMA"))
+		TH_LOG("%s", res.out);
+	if (dynamic) {
+		EXPECT_NE(NULL, strstr(res.out, "dynamic linker too, and no library: 0"))
+			TH_LOG("%s", res.out);
+		EXPECT_NE(NULL, strstr(res.out, "libc.so.6")) TH_LOG("%s", res.out);
+	}
+	run_result_free(&res);
+}
+
+/* A program that is not one, or is not there: a line, no story. */
+TEST(elf_refuses_what_is_not_a_program)
+{
+	const char *const notelf[] = { "explain", "elf", "/proc/self/status", NULL };
+	const char *const none[] = { "explain", "elf", "/nonexistent", NULL };
+	struct run_result res;
+
+	REQUIRE_DEVICE(return);
+	ASSERT_EQ(0, run_tool(&res, -1, notelf));
+	EXPECT_EQ(1, run_exit_code(&res));
+	EXPECT_NE(NULL, strstr(res.err, "not an ELF file")) TH_LOG("%s", res.err);
+	run_result_free(&res);
+	ASSERT_EQ(0, run_tool(&res, -1, none));
+	EXPECT_EQ(1, run_exit_code(&res));
+	EXPECT_NE(NULL, strstr(res.err, "No such file")) TH_LOG("%s", res.err);
 	run_result_free(&res);
 }
 

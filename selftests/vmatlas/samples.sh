@@ -90,7 +90,11 @@ sample explain-shared "vmatlas explain shared"
 sample explain-swap "vmatlas explain swap"
 sample explain-thp "vmatlas explain thp"
 sample explain-kernel "vmatlas explain kernel"
-sample explain-highmem "vmatlas explain highmem"
+# Highmem is 32-bit's: elsewhere the scenario refuses in a line.
+if grep -q '^HighTotal: *[1-9]' /proc/meminfo; then
+	sample explain-highmem "vmatlas explain highmem"
+fi
+sample explain-elf "vmatlas explain elf"
 
 sample layout "vmatlas layout"
 if [ "$arch" = aarch64 ]; then

@@ -341,19 +341,28 @@ static __always_inline void vma_name(struct vm_area_struct *vma, struct vma_stat
 	}
 }
 
-static __always_inline void account_vma(struct vm_area_struct *vma, bool major, u64 latency)
+/*
+ * The record of @vma, made at the first fault in it that the tracer sees,
+ * counted or not: a retried fault's event, which user space may read
+ * before the retry ends, names its VMA too.
+ */
+static __always_inline struct vma_stat *vma_record(struct vm_area_struct *vma)
 {
 	u64 start = BPF_CORE_READ(vma, vm_start);
 	struct vma_stat *st = bpf_map_lookup_elem(&vmas, &start), zero = {};
 
-	if (!st) {
-		zero.end = BPF_CORE_READ(vma, vm_end);
-		vma_name(vma, &zero);
-		bpf_map_update_elem(&vmas, &start, &zero, BPF_NOEXIST);
-		st = bpf_map_lookup_elem(&vmas, &start);
-		if (!st)
-			return;
-	}
+	if (st)
+		return st;
+	zero.end = BPF_CORE_READ(vma, vm_end);
+	vma_name(vma, &zero);
+	bpf_map_update_elem(&vmas, &start, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&vmas, &start);
+}
+
+static __always_inline void account_vma(struct vma_stat *st, bool major, u64 latency)
+{
+	if (!st)
+		return;
 	__sync_fetch_and_add(&st->faults, 1);
 	if (major)
 		__sync_fetch_and_add(&st->major, 1);
@@ -392,6 +401,7 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 	unsigned int level_after, class, counted = 0;
 	struct fault_page page_after = { .mapcount = -1, .refcount = -1 };
 	struct fault_event *e;
+	struct vma_stat *st;
 
 	if (!s || !s->ts)
 		return 0;
@@ -406,11 +416,12 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 		level_after = leaf_lookup(vma, address, kf, &pte_after, &page_after);
 	class = classify(vma, flags, ret, s->level, s->pte, pte_after);
 	add(class, 1);
+	st = vma_record(vma);
 	/* mm_account_fault(): retries and errors are not faults of the task. */
 	if (!(ret & (VM_FAULT_RETRY | FAULT_ERROR))) {
 		counted = ((ret & VM_FAULT_MAJOR) || (flags & tried)) ? 2 : 1;
 		add(counted == 2 ? FC_COUNTED_MAJOR : FC_COUNTED_MINOR, 1);
-		account_vma(vma, counted == 2, latency);
+		account_vma(st, counted == 2, latency);
 		add_hist(latency);
 		if (want_pages)
 			count_page(address);
@@ -569,7 +580,7 @@ static __always_inline long on_user_fault(struct vm_area_struct *vma, struct use
 	else
 		class = FC_MINOR;
 	add(class, 1);
-	account_vma(vma, false, 0);
+	account_vma(vma_record(vma), false, 0);
 	if (want_pages)
 		count_page(f->address);
 	if (!want_events)
