@@ -77,10 +77,9 @@ static error_t explain_parse(int key, char *arg, struct argp_state *state)
 		}
 		for (i = 0; i < ARRAY_SIZE(scenarios); i++)
 			if (!strcmp(arg, scenarios[i]->name))
-				break;
-		if (i == ARRAY_SIZE(scenarios))
+				explain_args.sc = scenarios[i];
+		if (!explain_args.sc)
 			parse_error(state, "no scenario '%s'", arg);
-		explain_args.sc = scenarios[i];
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -288,8 +287,8 @@ void story_check_traced(struct story *st, struct json_object *doc, bool holds, u
 	if (json_object_object_get_ex(doc, "missed", &v))
 		missed = json_object_get_int64(v);
 	if (!holds && got < want && want - got <= missed) {
-		story_say(st, "  (%s: the tracer saw %u of %u, the kernel skipped it %lld times)", line,
-			  got, want, missed);
+		story_say(st, "  (%s: the tracer saw %u of %u,", line, got, want);
+		story_say(st, "   the kernel skipped it %lld times)", missed);
 		return;
 	}
 	story_check(st, holds, "%s", line);

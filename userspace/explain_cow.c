@@ -30,7 +30,7 @@ static unsigned long long cow_write(char *p)
 {
 	unsigned long long before = story_minflt();
 
-	*(volatile char *)p = 2;
+	__atomic_store_n(p, 2, __ATOMIC_RELAXED);
 	return story_minflt() - before;
 }
 
@@ -167,9 +167,9 @@ static int cow_run(struct story *st)
 		story_check_traced(st, doc, cow == 1 && all == 1, 1, all,
 				   "vmatlas faults classified it copy-on-write: %u cow of %u traced",
 				   cow, all);
-	}
-	else
+	} else {
 		story_untraced(st);
+	}
 	story_check(st, cp[0].pfn != before.pfn && cp[0].writable && cp[0].mapcount == 1,
 		    "the child got a frame of its own: 0x%llx, %s, mapped %d time%s", cp[0].pfn,
 		    cp[0].writable ? "writable" : "read-only", cp[0].mapcount,
@@ -189,7 +189,7 @@ static int cow_run(struct story *st)
 		  pp[0].pfn == before.pfn ? "no copy: nobody else maps frame" : "a copy, frame");
 	story_say(st, "0x%llx is now %s in the parent.%s", pp[0].pfn,
 		  pp[0].writable ? "writable" : "read-only",
-		  pp[0].pfn == before.pfn ? "" : " (The kernel could not tell it was the last user.)");
+		  pp[0].pfn == before.pfn ? "" : " (It could not tell it was the last user.)");
 out:
 	json_object_put(doc);
 	story_child_stop(&parent);

@@ -218,6 +218,7 @@ static void elf_bss(struct story *st, const struct prog *p)
 {
 	unsigned long long pg = st->page_size, from, to;
 	const struct snap_vma *v;
+	bool anon;
 	size_t i;
 
 	for (i = 0; i < p->e.nsegs; i++) {
@@ -228,8 +229,9 @@ static void elf_bss(struct story *st, const struct prog *p)
 		if (s->type != PT_LOAD || to <= from)
 			continue;
 		v = story_vma_at(&p->at_exec, from);
-		story_check(st, v && v->start == from && v->end >= to && !v->path[0] &&
-				(v->kind == VMATLAS_KIND_ANON || v->kind == VMATLAS_KIND_HEAP),
+		anon = v && !v->path[0] &&
+		       (v->kind == VMATLAS_KIND_ANON || v->kind == VMATLAS_KIND_HEAP);
+		story_check(st, anon && v->start == from && v->end >= to,
 			    ".bss past the file's last page is anonymous memory: 0x%llx-0x%llx",
 			    from, to);
 	}
@@ -241,6 +243,7 @@ static void elf_relro(struct story *st, const struct prog *p)
 	const struct elf_seg *r = elf_find(&p->e, PT_GNU_RELRO);
 	unsigned long long from, to;
 	const struct snap_vma *a, *b;
+	bool made_ro;
 
 	if (!r)
 		return;
@@ -250,8 +253,8 @@ static void elf_relro(struct story *st, const struct prog *p)
 		return;
 	a = story_vma_at(&p->at_exec, from);
 	b = story_vma_at(&p->at_exit, from);
-	story_check(st, a && b && (a->vm_flags & VMATLAS_VM_WRITE) &&
-			!(b->vm_flags & VMATLAS_VM_WRITE) && b->start == from && b->end >= to,
+	made_ro = a && b && (a->vm_flags & VMATLAS_VM_WRITE) && !(b->vm_flags & VMATLAS_VM_WRITE);
+	story_check(st, made_ro && b->start == from && b->end >= to,
 		    "GNU_RELRO 0x%llx-0x%llx: writable at exec, read-only after relocation", from,
 		    to);
 }
@@ -264,7 +267,7 @@ static void elf_tell(struct story *st, struct prog *p)
 
 	story_say(st, "\n%s: ELF%d, %s, %s%s", p->path, p->e.is64 ? 64 : 32,
 		  p->e.pie ? "position-independent" : "at fixed addresses",
-		  p->interp[0] ? "dynamic, interpreter " : "static", p->interp);
+		  p->interp[0] ? "dynamic, interpreter " : "static", p->e.interp);
 	elf_loads(st, p);
 	elf_bss(st, p);
 	n = elf_libraries(&p->at_exec, p, libs, sizeof(libs));
@@ -276,7 +279,8 @@ static void elf_tell(struct story *st, struct prog *p)
 			    n ? libs : "none");
 	} else {
 		n += elf_libraries(&p->at_exit, p, libs, sizeof(libs));
-		story_check(st, !n, "nothing but the program is mapped from a file, at exec or exit");
+		story_check(st, !n, "nothing but the program is mapped from a file, %s",
+			    "at exec or exit");
 	}
 	elf_relro(st, p);
 }
@@ -357,8 +361,9 @@ static int elf_defaults(struct story *st)
 		if (pick[i])
 			err = elf_one(st, pick[i]);
 		else
-			story_say(st, "\n(No %s program here to show: name one, vmatlas explain elf PROGRAM.)",
-				  i ? "dynamically linked" : "static");
+			story_say(st, "\n(No %s program here to show: %s.)",
+				  i ? "dynamically linked" : "static",
+				  "name one, vmatlas explain elf PROGRAM");
 	return err;
 }
 

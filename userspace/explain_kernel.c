@@ -108,6 +108,7 @@ static int kernel_vmalloc(struct story *st)
 	unsigned int i, follow = 0, alias = 0, high = 0;
 	struct vmatlas_kaddr k, v;
 	struct vmatlas_lab lab;
+	bool virt;
 	int err = kernel_lab(st, VMATLAS_LAB_VMALLOC, KERNEL_PAGES, &lab, pg);
 
 	if (!err)
@@ -124,7 +125,8 @@ static int kernel_vmalloc(struct story *st)
 		return err;
 	story_say(st, "\nvmalloc(%u pages) = 0x%llx, in %s:", KERNEL_PAGES, lab.va,
 		  names_region(lab.region));
-	story_check(st, lab.region == VMATLAS_REGION_VMALLOC && !(v.out_flags & VMATLAS_KADDR_LINEAR),
+	virt = lab.region == VMATLAS_REGION_VMALLOC && !(v.out_flags & VMATLAS_KADDR_LINEAR);
+	story_check(st, virt,
 		    "a virtual address: __pa() does not apply to it");
 	story_check(st, follow == KERNEL_PAGES,
 		    "its pages follow each other in virtual addresses: %u of %u", follow,
@@ -133,7 +135,7 @@ static int kernel_vmalloc(struct story *st)
 		    "each page keeps its logical address too, on the same frame: %u of %u", alias,
 		    KERNEL_PAGES - high);
 	if (high)
-		story_say(st, "(%u of them came from highmem, where pages have no logical address.)",
+		story_say(st, "(%u of them came from highmem: its pages have no logical address.)",
 			  high);
 	story_say(st, "Physically, %u of %u follow the one before: the frames come from anywhere.",
 		  kernel_adjacent(pg, KERNEL_PAGES, st->page_size), KERNEL_PAGES - 1);
@@ -211,6 +213,7 @@ static int highmem_run(struct story *st)
 	struct vmatlas_layout l;
 	struct vmatlas_lab lab;
 	int err = kernel_layout(st, &l);
+	bool agree;
 
 	if (err)
 		return err;
@@ -221,8 +224,9 @@ static int highmem_run(struct story *st)
 		    "the 3G/1G split: 3 GiB for each process, the top 1 GiB the kernel's");
 	story_say(st, "The direct map holds %llu MiB (to high_memory 0x%llx); the rest is beyond:",
 		  direct >> 20, l.high_memory);
-	story_check(st, l.highmem_bytes == kernel_meminfo("HighTotal") &&
-			l.lowmem_bytes == kernel_meminfo("LowTotal"),
+	agree = l.highmem_bytes == kernel_meminfo("HighTotal") &&
+		l.lowmem_bytes == kernel_meminfo("LowTotal");
+	story_check(st, agree,
 		    "low %llu MiB, high %llu MiB, as /proc/meminfo's LowTotal and HighTotal",
 		    l.lowmem_bytes >> 20, l.highmem_bytes >> 20);
 

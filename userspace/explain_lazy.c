@@ -33,7 +33,10 @@ static unsigned long long lazy_touch(char *p, unsigned long long page)
 	return story_minflt() - before;
 }
 
-/* The child: 0 maps the plain region, 't' touches it, 'H' maps, 'h' touches THP's. */
+/*
+ * The child: 0 maps the plain region, 't' touches it ('T' again), 'H' maps
+ * THP's, 'h' touches it.
+ */
 static unsigned long long lazy_child(void *arg, char cmd)
 {
 	struct lazy *l = arg;
@@ -49,6 +52,7 @@ static unsigned long long lazy_child(void *arg, char cmd)
 		madvise(l->plain, LAZY_BYTES, MADV_NOHUGEPAGE);
 		return (unsigned long)l->plain;
 	case 't':
+	case 'T':
 		return lazy_touch(l->plain, l->page);
 	case 'H':
 		p = mmap(NULL, LAZY_BYTES + l->huge, PROT_READ | PROT_WRITE,
@@ -140,6 +144,14 @@ static int lazy_run(struct story *st)
 	story_check(st, faults == touched,
 		    "each through one minor fault: %llu minor faults for %llu touches (getrusage)",
 		    faults, touched);
+
+	err = story_child_do(&child, 'T', &faults);
+	if (err)
+		goto out;
+	story_say(st, "\nIt writes the same %llu pages again. Lecture notes say a TLB miss",
+		  touched);
+	story_say(st, "is a page fault; here the MMU walks the page tables itself on a miss:");
+	story_check(st, !faults, "a present page costs no fault, TLB or not: %llu faults", faults);
 
 	lazy_thp_setting(thp, sizeof(thp));
 	err = story_child_do(&child, 'H', &start);

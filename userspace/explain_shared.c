@@ -40,7 +40,7 @@ static void shared_read(const char *p, unsigned long long page)
 	int i;
 
 	for (i = 0; i < SHARED_PAGES; i++)
-		(void)*(volatile const char *)(p + i * page);
+		(void)__atomic_load_n(p + i * page, __ATOMIC_RELAXED);
 }
 
 /*
@@ -91,7 +91,7 @@ static int shared_file(unsigned long long page)
 		return -errno;
 	unlink(path);
 	buf = malloc(page);
-	ok = buf != NULL;
+	ok = !!buf;
 	for (int i = 0; ok && i < SHARED_PAGES; i++) {
 		memset(buf, 'A' + i, page);
 		ok = write(fd, buf, page) == (ssize_t)page;
@@ -229,9 +229,9 @@ static int shared_run(struct story *st)
 		err = shared_compare(st, parent.pid, fa, pid, fb, &same, &twice, &anon);
 	if (err)
 		goto out;
-	story_say(st, "\nA file of %d pages, mapped MAP_SHARED by each on its own: at 0x%llx in the",
+	story_say(st, "\nA file of %d pages, mapped MAP_SHARED by each on its own: at 0x%llx",
 		  SHARED_PAGES, fa);
-	story_say(st, "parent, at 0x%llx in the forked child.", fb);
+	story_say(st, "in the parent, at 0x%llx in the forked child.", fb);
 	story_check(st, fa != fb && same == SHARED_PAGES && !anon,
 		    "the same page-cache frames: %u of %d pages, %u anonymous", same,
 		    SHARED_PAGES, anon);

@@ -43,7 +43,7 @@ static unsigned long long stack_bottom(void)
 
 static void stack_touch(unsigned long long addr)
 {
-	*(volatile char *)(unsigned long)addr = 1;
+	__atomic_store_n((char *)(unsigned long)addr, 1, __ATOMIC_RELAXED);
 }
 
 /*

@@ -101,7 +101,8 @@ static unsigned long long swap_child(void *arg, char cmd)
 	case 'r':
 		swap_faults(&min0, &maj0);
 		for (i = 0; i < SWAP_PAGES; i++)
-			ok &= s->p[i * s->page] == 0x10 + i && s->p[(i + 1) * s->page - 1] == 0x10 + i;
+			ok &= s->p[i * s->page] == 0x10 + i &&
+			      s->p[(i + 1) * s->page - 1] == 0x10 + i;
 		swap_faults(&min1, &maj1);
 		return ok ? (maj1 - maj0) << 32 | (min1 - min0) : SWAP_BAD;
 	}

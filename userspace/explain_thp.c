@@ -79,12 +79,15 @@ static int thp_ready(struct story *st)
 static int thp_run(struct story *st)
 {
 	unsigned long long huge = st->page_size * (st->page_size / 8), start, faults, ok, base;
-	unsigned long long n = huge / st->page_size, offs[3] = { 0, huge / 2, huge - st->page_size };
+	unsigned long long n = huge / st->page_size;
+	unsigned long long offs[3] = { 0, huge / 2, huge - st->page_size };
 	struct thp t = { .page = st->page_size, .huge = huge };
 	struct story_page pg[3], split[3];
 	struct snapshot a = {}, b = {};
+	const struct snap_vma *mid;
 	struct story_child child;
 	unsigned int follow = 0;
+	bool three;
 	char setting[32];
 	int i, err;
 
@@ -124,10 +127,10 @@ static int thp_run(struct story *st)
 			  split[i].pfn == base + offs[i] / st->page_size;
 	story_say(st, "\nmprotect(PROT_READ) of the page at 0x%llx, in the middle:",
 		  start + huge / 2);
-	story_check(st, story_vma_at(&b, start) != story_vma_at(&b, start + huge / 2) &&
-			story_vma_at(&b, start + huge / 2) !=
-				story_vma_at(&b, start + huge / 2 + st->page_size),
-		    "the VMA is split in three");
+	mid = story_vma_at(&b, start + huge / 2);
+	three = story_vma_at(&b, start) != mid &&
+		mid != story_vma_at(&b, start + huge / 2 + st->page_size);
+	story_check(st, three, "the VMA is split in three");
 	story_check(st, story_pages(&b, start, start + huge, SNAP_PRESENT, st->page_size) == n,
 		    "the PMD is split: %llu pages present in %llu KiB leaves",
 		    story_pages(&b, start, start + huge, SNAP_PRESENT, st->page_size),
@@ -135,8 +138,8 @@ static int thp_run(struct story *st)
 	story_check(st, follow == 3, "the frames did not move: first, middle and last page on %s",
 		    follow == 3 ? "the same frames" : "other frames");
 	if (split[0].pg_flags & VMATLAS_PG_LARGE)
-		story_say(st, "The memory is still one huge folio: the page tables split, the folio "
-			      "waits (deferred split).");
+		story_say(st, "%s\n%s", "The memory is still one huge folio: the page tables",
+			  "split, the folio waits (deferred split).");
 	else
 		story_say(st, "The folio was split too: its pages are single pages now.");
 out:

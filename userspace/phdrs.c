@@ -70,7 +70,7 @@ int elf_read(const char *path, struct elf_info *e, char *why, size_t len)
 	}
 	if ((type != ET_EXEC && type != ET_DYN) || phnum > ELF_MAX_SEGS ||
 	    phentsize != (e->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr))) {
-		err = elf_fail(why, len, ENOEXEC, path, "not a program (no usable program headers)");
+		err = elf_fail(why, len, ENOEXEC, path, "not a program (no program headers)");
 		goto out;
 	}
 	e->pie = type == ET_DYN;

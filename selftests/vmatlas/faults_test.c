@@ -398,13 +398,15 @@ TEST_F(tracer, file_read_after_drop_caches_is_major_then_minor)
 	EXPECT_GE(r.majflt + elsewhere, json_int(doc, "major"))
 		TH_LOG("rusage %llu, elsewhere %ld: %s", r.majflt, elsewhere, TRACE(doc));
 	/* Retried faults (the read waits for the disk) name their VMA too. */
-	EXPECT_LE(1, events_with_vma(doc, r.region, "file", "vmatlas-faults")) TH_LOG("%s", TRACE(doc));
+	EXPECT_LE(1, events_with_vma(doc, r.region, "file", "vmatlas-faults"))
+		TH_LOG("%s", TRACE(doc));
 	json_object_put(doc);
 
 	doc = trace_workload("file", n, &r);
 	ASSERT_NE(NULL, doc);
 	EXPECT_EQ(0, count_events(doc, r.region, NULL, 0, "major")) TH_LOG("%s", TRACE(doc));
-	EXPECT_LE(1, count_events(doc, r.region, "page_cache", 0, "minor")) TH_LOG("%s", TRACE(doc));
+	EXPECT_LE(1, count_events(doc, r.region, "page_cache", 0, "minor"))
+		TH_LOG("%s", TRACE(doc));
 	json_object_put(doc);
 }
 
