@@ -66,4 +66,10 @@ unsigned long vmatlas_layout_arch(struct vmatlas_layout *l);
  */
 void vmatlas_arch_mmu_regs(u64 *control, u64 *user_base, u64 *kernel_base);
 
+/*
+ * x86 segmentation as the calling thread runs on this CPU (struct
+ * vmatlas_segments, less size and flags); -EOPNOTSUPP where there is none.
+ */
+int vmatlas_arch_segments(struct vmatlas_segments *segs);
+
 #endif /* _VMATLAS_ARCH_H */

@@ -24,6 +24,7 @@ static_assert(sizeof(struct vmatlas_translate) == VMATLAS_TRANSLATE_SIZE_VER0);
 static_assert(sizeof(struct vmatlas_layout) == VMATLAS_LAYOUT_SIZE_VER1);
 static_assert(sizeof(struct vmatlas_kaddr) == VMATLAS_KADDR_SIZE_VER1);
 static_assert(sizeof(struct vmatlas_lab) == VMATLAS_LAB_SIZE_VER0);
+static_assert(sizeof(struct vmatlas_segments) == VMATLAS_SEGMENTS_SIZE_VER0);
 
 /*
  * Read a request that starts with its own __u32 size. Sizes below the first
@@ -391,6 +392,37 @@ out_free:
 	return ret;
 }
 
+static long vmatlas_ioctl_segments(struct file *file, void __user *uarg)
+{
+	struct vmatlas_segments *req;
+	int usize;
+	long ret;
+
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	usize = vmatlas_read_request(req, sizeof(*req),
+				     VMATLAS_SEGMENTS_SIZE_VER0, uarg);
+	ret = usize;
+	if (usize < 0)
+		goto out_free;
+	ret = -EINVAL;
+	if (req->flags)
+		goto out_free;
+	/* Nothing the caller wrote is handed back but @size. */
+	*req = (struct vmatlas_segments){ .size = req->size };
+	/* The GDT's address and its TSS's base are kernel addresses. */
+	ret = -EPERM;
+	if (!vmatlas_may_see_kernel(file))
+		goto out_free;
+	ret = vmatlas_arch_segments(req);
+	if (!ret)
+		ret = vmatlas_write_reply(uarg, req, sizeof(*req), usize);
+out_free:
+	kfree(req);
+	return ret;
+}
+
 /*
  * Dispatch on type and number, not on the whole command: the size _IOWR()
  * encodes would change whenever a struct grows, while the size field in the
@@ -422,6 +454,8 @@ static long vmatlas_ioctl(struct file *file, unsigned int cmd,
 		return vmatlas_ioctl_lab(file, uarg);
 	case _IOC_NR(VMATLAS_IOC_TRANSLATE):
 		return vmatlas_ioctl_translate(file, uarg);
+	case _IOC_NR(VMATLAS_IOC_SEGMENTS):
+		return vmatlas_ioctl_segments(file, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -316,4 +316,28 @@ static inline bool vmatlas_module_has_btf(void)
 #endif
 }
 
+/*
+ * x86 MSRs: rdmsrl() became rdmsrq() (6.16), each a macro (paravirt's or
+ * native), so the header says which there is.
+ */
+#ifdef CONFIG_X86
+#include <asm/msr.h>
+#include <asm/segment.h>
+#ifdef rdmsrq
+#define vmatlas_rdmsr(msr, val) rdmsrq(msr, val)
+#else
+#define vmatlas_rdmsr(msr, val) rdmsrl(msr, val)
+#endif
+
+/*
+ * The GDT entry getcpu() reads its CPU and node from: x86-64's since 4.19,
+ * i386's only in later kernels (6.1's has none). UINT_MAX: no such entry.
+ */
+#ifdef GDT_ENTRY_CPUNODE
+#define VMATLAS_GDT_CPUNODE GDT_ENTRY_CPUNODE
+#else
+#define VMATLAS_GDT_CPUNODE UINT_MAX
+#endif
+#endif
+
 #endif /* _VMATLAS_COMPAT_H */

@@ -32,6 +32,7 @@ static const struct scenario *const scenarios[] = {
 	&scenario_kernel,
 	&scenario_highmem,
 	&scenario_elf,
+	&scenario_segments,
 };
 
 static const char explain_doc[] =
@@ -53,7 +54,8 @@ static const char explain_doc[] =
 "    vmatlas explain kernel     # kmalloc() logical, vmalloc() virtual\n"
 "    vmatlas explain highmem    # 32-bit: RAM with no address until kmap\n"
 "    vmatlas explain elf        # program headers beside the VMAs they became\n"
-"    vmatlas explain elf /usr/bin/true   # ... of that program\n";
+"    vmatlas explain elf /usr/bin/true   # ... of that program\n"
+"    vmatlas explain segments   # x86: selector and offset, flat on Linux\n";
 
 static struct {
 	const struct scenario *sc;

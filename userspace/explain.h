@@ -42,6 +42,7 @@ extern const struct scenario scenario_thp;
 extern const struct scenario scenario_kernel;
 extern const struct scenario scenario_highmem;
 extern const struct scenario scenario_elf;
+extern const struct scenario scenario_segments;
 
 /* A line of the story; a check of the claim, said as it went. */
 __attribute__((format(printf, 2, 3)))

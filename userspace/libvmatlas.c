@@ -362,6 +362,24 @@ int vmatlas_layout(int fd, struct vmatlas_layout *out)
 }
 
 /**
+ * vmatlas_segments() - issue SEGMENTS: the GDT and the caller's segments
+ * @fd: from vmatlas_open()
+ * @out: filled in
+ *
+ * Return: 0 or a negative errno; -EOPNOTSUPP where there is no segmentation.
+ */
+int vmatlas_segments(int fd, struct vmatlas_segments *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->size = sizeof(*out);
+	if (vmatlas_ioctl(fd, VMATLAS_IOC_SEGMENTS, out) >= 0)
+		return 0;
+	if (errno == EOPNOTSUPP)
+		return vmatlas_fail(errno, "segments are x86's: this kernel's MMU has none");
+	return vmatlas_fail_kernel(errno);
+}
+
+/**
  * vmatlas_kaddr() - issue KADDR: what one kernel address is
  * @fd: from vmatlas_open()
  * @addr: any value

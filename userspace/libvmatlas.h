@@ -37,6 +37,8 @@ int vmatlas_list_runs(int fd, int pid, unsigned long long start, unsigned long l
  * lockdown=confidentiality (else -EPERM).
  */
 int vmatlas_layout(int fd, struct vmatlas_layout *out);
+/* x86 segmentation as the caller runs; -EOPNOTSUPP elsewhere. */
+int vmatlas_segments(int fd, struct vmatlas_segments *out);
 int vmatlas_kaddr(int fd, unsigned long long addr, struct vmatlas_kaddr *out);
 int vmatlas_lab(int fd, unsigned int kind, unsigned long long bytes, struct vmatlas_lab *out,
 		struct vmatlas_lab_page *pages, unsigned int room);

@@ -9,6 +9,10 @@ VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRC_DIR=$(cd "$VM_DIR/../.." && pwd)
 export VMATLAS_CACHE=${VMATLAS_CACHE:-$HOME/.cache/vmatlas}
 BUILD_DIR=${VMATLAS_BUILD:-$SRC_DIR/build/vm}
+# Where a run builds inside the suites' chroots, which every run shares: one
+# directory per build directory, so that two runs (two clones, or two
+# VMATLAS_BUILDs) never build in each other's tree.
+CHROOT_BUILD=/build/$(printf '%s' "$BUILD_DIR" | md5sum | cut -c1-8)
 # Kernel modules a scenario needs inside the VM: zram (swap, and a disk), ext4.
 VM_KMODS=${VM_KMODS:-zram ext4}
 
@@ -99,7 +103,7 @@ kbuild_in()
 		make -C "$KDIR" M="$dir" ARCH=x86 W=1 "$@" modules
 		return
 	fi
-	inner=/build/$T_NAME/$(basename "$dir")
+	inner=$CHROOT_BUILD/$T_NAME/$(basename "$dir")
 	rm -rf "$CHROOT$inner"
 	mkdir -p "$(dirname "$CHROOT$inner")"
 	cp -r "$dir" "$CHROOT$inner"
@@ -137,7 +141,7 @@ build_userspace()
 # vmlinux).
 cross_userspace()
 {
-	local uarch=$1 out=$BUILD_DIR/$1 world root btf="" ksft inner=/build/userspace-$1
+	local uarch=$1 out=$BUILD_DIR/$1 world root btf="" ksft inner=$CHROOT_BUILD/userspace-$1
 
 	world=$(. /etc/os-release && echo "$VERSION_CODENAME"):$(target_arch "$uarch")
 	root=$("$VM_DIR/suite.sh" root "$world") || return 1
@@ -258,7 +262,7 @@ ko_plain()
 # dkms_module.sh loads in the VM; the log is OUT/dkms.log.
 build_dkms()
 {
-	local out=$1 ver tree=/build/$T_NAME/dkms arch strip="" f
+	local out=$1 ver tree=$CHROOT_BUILD/$T_NAME/dkms arch strip="" f
 	local -a run=("$VM_DIR/suite.sh" run "$T_WORLD")
 
 	ver=$(cat "$SRC_DIR/VERSION")

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -268,6 +269,27 @@ TEST(elf_refuses_what_is_not_a_program)
 	ASSERT_EQ(0, run_tool(&res, -1, none));
 	EXPECT_EQ(1, run_exit_code(&res));
 	EXPECT_NE(NULL, strstr(res.err, "No such file")) TH_LOG("%s", res.err);
+	run_result_free(&res);
+}
+
+/* x86's: the arm64 kernel has no segments to show, and says so. */
+TEST(segments_hold_on_x86)
+{
+	const char *const args[] = { "explain", "segments", NULL };
+	struct run_result res;
+	struct utsname u;
+
+	REQUIRE_DEVICE(return);
+	ASSERT_EQ(0, uname(&u));
+	ASSERT_EQ(0, run_tool(&res, -1, args));
+	if (!strcmp(u.machine, "aarch64")) {
+		EXPECT_EQ(1, run_exit_code(&res));
+		EXPECT_EQ(0, res.out_len) TH_LOG("%s", res.out);
+		EXPECT_NE(NULL, strstr(res.err, "segments are x86's")) TH_LOG("%s", res.err);
+	} else {
+		EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
+		EXPECT_EQ(5, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+	}
 	run_result_free(&res);
 }
 

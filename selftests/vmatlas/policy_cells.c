@@ -86,7 +86,8 @@ static char process_facet(int fd, pid_t pid, char *page, char *why)
 
 static char kernel_facet(int fd, char *why)
 {
-	static const char *const names[] = { "LAYOUT", "KADDR", "LAB" };
+	static const char *const names[] = { "LAYOUT", "KADDR", "LAB", "SEGMENTS" };
+	static struct vmatlas_segments segs;
 	static struct vmatlas_layout layout;
 	struct vmatlas_kaddr k = { .size = sizeof(k), .addr = 0x1000 };
 	struct vmatlas_lab_page pg;
@@ -94,16 +95,22 @@ static char kernel_facet(int fd, char *why)
 		.size = sizeof(lab), .kind = VMATLAS_LAB_KMALLOC, .count = 1, .bytes = 64,
 		.pages_ptr = (uintptr_t)&pg, .entry_size = sizeof(pg),
 	};
-	int e[3];
+	int e[4];
 
 	memset(&layout, 0, sizeof(layout));
 	layout.size = sizeof(layout);
+	memset(&segs, 0, sizeof(segs));
+	segs.size = sizeof(segs);
 	e[0] = xioctl(fd, VMATLAS_IOC_LAYOUT, &layout);
 	e[1] = xioctl(fd, VMATLAS_IOC_KADDR, &k);
 	e[2] = xioctl(fd, VMATLAS_IOC_LAB, &lab);
+	e[3] = xioctl(fd, VMATLAS_IOC_SEGMENTS, &segs);
 	if (!e[0] && !layout.count)
 		e[0] = ENODATA;
-	return calls_outcome(e, names, 3, why);
+	/* Allowed where there is no segmentation: EOPNOTSUPP, after the policy said yes. */
+	if (e[3] == EOPNOTSUPP)
+		e[3] = 0;
+	return calls_outcome(e, names, 4, why);
 }
 
 /* Physical addresses: all shown, or all zero with the flags saying so. */

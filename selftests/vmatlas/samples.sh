@@ -95,6 +95,7 @@ if grep -q '^HighTotal: *[1-9]' /proc/meminfo; then
 	sample explain-highmem "vmatlas explain highmem"
 fi
 sample explain-elf "vmatlas explain elf"
+[ "$arch" = aarch64 ] || sample explain-segments "vmatlas explain segments"
 
 sample layout "vmatlas layout"
 if [ "$arch" = aarch64 ]; then

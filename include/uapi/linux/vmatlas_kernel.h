@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * vmatlas: the kernel address space: LAYOUT, KADDR, LAB.
+ * vmatlas: the kernel address space: LAYOUT, KADDR, LAB, SEGMENTS.
  *
  * Part of the ABI of <linux/vmatlas.h>, which includes it, under the same
  * rules; it includes <linux/vmatlas.h> in turn, so either may come first.
@@ -11,7 +11,7 @@
 #include <linux/vmatlas.h>
 
 /*
- * Kernel address space: LAYOUT, KADDR, LAB. Kernel addresses defeat KASLR:
+ * Kernel address space: LAYOUT, KADDR, LAB, SEGMENTS. Kernel addresses defeat KASLR:
  * these commands need CAP_SYS_ADMIN at open (EPERM), are refused when
  * kptr_restrict hides kernel pointers from the caller (EPERM) and under
  * lockdown=confidentiality (EPERM).
@@ -219,10 +219,102 @@ struct vmatlas_lab {
 
 #define VMATLAS_LAB_SIZE_VER0	56
 
+/* struct vmatlas_segment.flags: the descriptor's own bits */
+#define VMATLAS_SEG_PRESENT	(1U << 0)	/* P */
+#define VMATLAS_SEG_CODE_DATA	(1U << 1)	/* S: code or data, not a system segment */
+#define VMATLAS_SEG_LONG	(1U << 2)	/* L: 64-bit code */
+#define VMATLAS_SEG_BIG		(1U << 3)	/* D/B: 32-bit operands and stack */
+#define VMATLAS_SEG_GRAN_4K	(1U << 4)	/* G: the limit counts 4 KiB units */
+
+/* struct vmatlas_segment.role: what Linux keeps the entry for */
+#define VMATLAS_SEGROLE_OTHER		0
+#define VMATLAS_SEGROLE_KERNEL_CS	1
+#define VMATLAS_SEGROLE_KERNEL_DS	2
+#define VMATLAS_SEGROLE_USER_CS		3	/* the native user code segment */
+#define VMATLAS_SEGROLE_USER_DS		4	/* user data and stack */
+#define VMATLAS_SEGROLE_USER32_CS	5	/* x86-64: 32-bit (compat) user code */
+#define VMATLAS_SEGROLE_KERNEL32_CS	6	/* x86-64: 32-bit kernel code (EFI, boot) */
+#define VMATLAS_SEGROLE_TLS		7	/* a thread's TLS slot (set_thread_area) */
+#define VMATLAS_SEGROLE_TSS		8
+#define VMATLAS_SEGROLE_LDT		9
+#define VMATLAS_SEGROLE_PERCPU		10	/* i386: the kernel's per-CPU base (FS) */
+#define VMATLAS_SEGROLE_CPUNODE		11	/* x86-64: CPU and node number, for getcpu() */
+
+/**
+ * struct vmatlas_segment - one descriptor of a GDT
+ * @raw: its first 8 bytes, as the table holds them
+ * @base: where the segment starts (a 16-byte system descriptor's 64-bit base)
+ * @limit: offset of its last byte, granularity applied
+ * @index: its index in the GDT; the selector that loads it is @index << 3 | RPL
+ * @role: VMATLAS_SEGROLE_*
+ * @flags: VMATLAS_SEG_*
+ * @type: the 4-bit type field (code/data: accessed, writable or readable,
+ *	expand-down or conforming, code; system: 0x9/0xb TSS, 0x2 LDT)
+ * @dpl: its descriptor privilege level, 0 (kernel) to 3 (user)
+ * @reserved: 0
+ */
+struct vmatlas_segment {
+	__u64 raw;
+	__u64 base;
+	__u64 limit;
+	__u32 index;
+	__u32 role;
+	__u32 flags;
+	__u8 type;
+	__u8 dpl;
+	__u16 reserved;
+};
+
+#define VMATLAS_MAX_SEGMENTS	32
+
+/**
+ * struct vmatlas_segments - VMATLAS_IOC_SEGMENTS: x86 segmentation, as the
+ *	calling thread runs on this CPU (EOPNOTSUPP on other architectures)
+ * @size: (in/out) sizeof(struct vmatlas_segments)
+ * @flags: (in) must be 0
+ * @gdt_base: (out) this CPU's GDT, as SGDT reads it
+ * @gdt_limit: (out) its size in bytes, less one
+ * @count: (out) entries of @segs filled: the GDT's non-null descriptors
+ * @cpu: (out) the CPU it was read on
+ * @out_flags: (out) 0
+ * @cs: (out) the caller's selectors, as its user-mode instructions use them
+ * @ss: (out)
+ * @ds: (out)
+ * @es: (out)
+ * @fs: (out)
+ * @gs: (out)
+ * @reserved: 0
+ * @fs_base: (out) the caller's FS base: the linear address %fs:0 is
+ * @gs_base: (out) the caller's GS base
+ * @segs: (out) the descriptors, by index
+ */
+struct vmatlas_segments {
+	__u32 size;
+	__u32 flags;
+	__u64 gdt_base;
+	__u32 gdt_limit;
+	__u32 count;
+	__u32 cpu;
+	__u32 out_flags;
+	__u16 cs;
+	__u16 ss;
+	__u16 ds;
+	__u16 es;
+	__u16 fs;
+	__u16 gs;
+	__u32 reserved;
+	__u64 fs_base;
+	__u64 gs_base;
+	struct vmatlas_segment segs[VMATLAS_MAX_SEGMENTS];
+};
+
+#define VMATLAS_SEGMENTS_SIZE_VER0	(64 + 40 * 32)
+
 /* struct vmatlas_xlat.out_flags, beyond VMATLAS_OUT_*: VMATLAS_WALK_PRESENT */
 
 #define VMATLAS_IOC_LAYOUT	_IOWR(VMATLAS_IOCTL_MAGIC, 0x04, struct vmatlas_layout)
 #define VMATLAS_IOC_KADDR	_IOWR(VMATLAS_IOCTL_MAGIC, 0x05, struct vmatlas_kaddr)
 #define VMATLAS_IOC_LAB		_IOWR(VMATLAS_IOCTL_MAGIC, 0x06, struct vmatlas_lab)
+#define VMATLAS_IOC_SEGMENTS	_IOWR(VMATLAS_IOCTL_MAGIC, 0x08, struct vmatlas_segments)
 
 #endif /* _UAPI_LINUX_VMATLAS_KERNEL_H */
