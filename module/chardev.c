@@ -303,26 +303,49 @@ out_free:
 	return ret;
 }
 
+/* What every request starts with. */
+struct vmatlas_request_head {
+	u32 size;
+	u32 flags;
+};
+
+/*
+ * A kernel command's request of @ksize bytes (the first published had
+ * @min_size) in a new zeroed buffer: read, its flags 0, and the caller
+ * allowed kernel addresses. The buffer, to kfree(), with *@usize the
+ * caller's size; or an ERR_PTR.
+ */
+static void *vmatlas_kernel_request(struct file *file, const void __user *uarg,
+				    size_t ksize, size_t min_size, int *usize)
+{
+	struct vmatlas_request_head *head = kzalloc(ksize, GFP_KERNEL);
+	int err;
+
+	if (!head)
+		return ERR_PTR(-ENOMEM);
+	*usize = vmatlas_read_request(head, ksize, min_size, uarg);
+	err = *usize;
+	if (err >= 0 && head->flags)
+		err = -EINVAL;
+	else if (err >= 0 && !vmatlas_may_see_kernel(file))
+		err = -EPERM;
+	if (err < 0) {
+		kfree(head);
+		return ERR_PTR(err);
+	}
+	return head;
+}
+
 static long vmatlas_ioctl_layout(struct file *file, void __user *uarg)
 {
 	struct vmatlas_layout *req;
 	int usize;
 	long ret;
 
-	req = kzalloc(sizeof(*req), GFP_KERNEL);
-	if (!req)
-		return -ENOMEM;
-	usize = vmatlas_read_request(req, sizeof(*req),
-				     VMATLAS_LAYOUT_SIZE_VER0, uarg);
-	ret = usize;
-	if (usize < 0)
-		goto out_free;
-	ret = -EINVAL;
-	if (req->flags)
-		goto out_free;
-	ret = -EPERM;
-	if (!vmatlas_may_see_kernel(file))
-		goto out_free;
+	req = vmatlas_kernel_request(file, uarg, sizeof(*req),
+				     VMATLAS_LAYOUT_SIZE_VER0, &usize);
+	if (IS_ERR(req))
+		return PTR_ERR(req);
 	vmatlas_layout_get(req);
 	vmatlas_arch_mmu_regs(&req->mmu_control, &req->table_base_user,
 			      &req->table_base_kernel);
@@ -334,7 +357,6 @@ static long vmatlas_ioctl_layout(struct file *file, void __user *uarg)
 		req->out_flags |= VMATLAS_LAYOUT_TABLES_HIDDEN;
 	}
 	ret = vmatlas_write_reply(uarg, req, sizeof(*req), usize);
-out_free:
 	kfree(req);
 	return ret;
 }
@@ -398,27 +420,16 @@ static long vmatlas_ioctl_segments(struct file *file, void __user *uarg)
 	int usize;
 	long ret;
 
-	req = kzalloc(sizeof(*req), GFP_KERNEL);
-	if (!req)
-		return -ENOMEM;
-	usize = vmatlas_read_request(req, sizeof(*req),
-				     VMATLAS_SEGMENTS_SIZE_VER0, uarg);
-	ret = usize;
-	if (usize < 0)
-		goto out_free;
-	ret = -EINVAL;
-	if (req->flags)
-		goto out_free;
+	/* The GDT's address and its TSS's base are kernel addresses. */
+	req = vmatlas_kernel_request(file, uarg, sizeof(*req),
+				     VMATLAS_SEGMENTS_SIZE_VER0, &usize);
+	if (IS_ERR(req))
+		return PTR_ERR(req);
 	/* Nothing the caller wrote is handed back but @size. */
 	*req = (struct vmatlas_segments){ .size = req->size };
-	/* The GDT's address and its TSS's base are kernel addresses. */
-	ret = -EPERM;
-	if (!vmatlas_may_see_kernel(file))
-		goto out_free;
 	ret = vmatlas_arch_segments(req);
 	if (!ret)
 		ret = vmatlas_write_reply(uarg, req, sizeof(*req), usize);
-out_free:
 	kfree(req);
 	return ret;
 }
