@@ -122,7 +122,8 @@ $(BPF_OUT)/vmlinux.h:
 	@mkdir -p $(@D)
 	bpftool btf dump file $(VMLINUX_BTF) format c >$@
 
-$(BPF_OUT)/faults.bpf.o: userspace/bpf/faults.bpf.c userspace/bpf/faults.h $(BPF_OUT)/vmlinux.h
+$(BPF_OUT)/faults.bpf.o: userspace/bpf/faults.bpf.c userspace/bpf/faults.h \
+			 userspace/bpf/faults_vma.bpf.h $(BPF_OUT)/vmlinux.h
 	clang -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I$(BPF_OUT) -Iuserspace/bpf \
 		-c $< -o $@
 

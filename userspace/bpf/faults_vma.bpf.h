@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The fault tracer's record of each VMA it saw a fault in (faults.bpf.c
+ * includes it): its name, inode and end, made at the first fault, and the
+ * faults counted in it, which user space reads for its per-VMA table and
+ * to name each event's VMA.
+ */
+#ifndef _VMATLAS_FAULTS_VMA_BPF_H
+#define _VMATLAS_FAULTS_VMA_BPF_H
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, u64);
+	__type(value, struct vma_stat);
+} vmas SEC(".maps");
+
+static __always_inline void vma_name(struct vm_area_struct *vma, struct vma_stat *st)
+{
+	struct file *file = BPF_CORE_READ(vma, vm_file);
+	struct mm_struct *mm = BPF_CORE_READ(vma, vm_mm);
+	u64 start = BPF_CORE_READ(vma, vm_start), end = BPF_CORE_READ(vma, vm_end);
+
+	if (file) {
+		const unsigned char *name = BPF_CORE_READ(file, f_path.dentry, d_name.name);
+
+		bpf_probe_read_kernel_str(st->name, sizeof(st->name), name);
+		st->ino = BPF_CORE_READ(file, f_inode, i_ino);
+	} else if (start <= BPF_CORE_READ(mm, brk) && end >= BPF_CORE_READ(mm, start_brk)) {
+		__builtin_memcpy(st->name, "[heap]", 7);
+	} else if (start <= BPF_CORE_READ(mm, start_stack) &&
+		   end >= BPF_CORE_READ(mm, start_stack)) {
+		__builtin_memcpy(st->name, "[stack]", 8);
+	}
+}
+
+/*
+ * The record of @vma, made at the first fault in it that the tracer sees,
+ * counted or not: a retried fault's event, which user space may read
+ * before the retry ends, names its VMA too.
+ */
+static __always_inline struct vma_stat *vma_record(struct vm_area_struct *vma)
+{
+	u64 start = BPF_CORE_READ(vma, vm_start);
+	struct vma_stat *st = bpf_map_lookup_elem(&vmas, &start), zero = {};
+
+	if (st)
+		return st;
+	zero.end = BPF_CORE_READ(vma, vm_end);
+	vma_name(vma, &zero);
+	bpf_map_update_elem(&vmas, &start, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&vmas, &start);
+}
+
+static __always_inline void account_vma(struct vma_stat *st, bool major, u64 latency)
+{
+	if (!st)
+		return;
+	__sync_fetch_and_add(&st->faults, 1);
+	if (major)
+		__sync_fetch_and_add(&st->major, 1);
+	__sync_fetch_and_add(&st->latency_ns, latency);
+}
+
+#endif /* _VMATLAS_FAULTS_VMA_BPF_H */
