@@ -228,16 +228,21 @@ const struct snap_vma *story_vma_kind(const struct snapshot *s, unsigned int kin
 	return NULL;
 }
 
+int story_lib(struct story *st, int err)
+{
+	if (err)
+		snprintf(st->why, sizeof(st->why), "%s", vmatlas_strerror());
+	return err;
+}
+
 int story_page(struct story *st, pid_t pid, unsigned long long addr, struct story_page *p)
 {
 	struct vmatlas_walk w;
 	const struct vmatlas_level *leaf;
-	int err = vmatlas_walk(st->fd, pid, addr, &w);
+	int err = story_lib(st, vmatlas_walk(st->fd, pid, addr, &w));
 
-	if (err) {
-		snprintf(st->why, sizeof(st->why), "%s", vmatlas_strerror());
+	if (err)
 		return err;
-	}
 	if (w.out_flags & VMATLAS_OUT_PHYS_HIDDEN) {
 		snprintf(st->why, sizeof(st->why), "%s",
 			 "frames are what this scenario shows: run it as root (CAP_SYS_ADMIN)");
@@ -319,6 +324,23 @@ unsigned int story_trace_count(struct json_object *doc, unsigned long long start
 		n++;
 	}
 	return n;
+}
+
+void story_thp_mode(char *buf, size_t len)
+{
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+	char line[128] = "", *a, *b;
+
+	buf[0] = '\0';
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = '\0';
+		fclose(f);
+	}
+	a = strchr(line, '[');
+	b = a ? strchr(a, ']') : NULL;
+	if (b)
+		snprintf(buf, len, "%.*s", (int)(b - a - 1), a + 1);
 }
 
 unsigned long long story_minflt(void)

@@ -77,6 +77,9 @@ const struct snap_vma *story_vma_at(const struct snapshot *s, unsigned long long
 /* The first VMA of @s of @kind (VMATLAS_KIND_*), or NULL. */
 const struct snap_vma *story_vma_kind(const struct snapshot *s, unsigned int kind);
 
+/* @err, from a libvmatlas call: if not 0, its message goes to st->why. */
+int story_lib(struct story *st, int err);
+
 /* What the page tables say of one page of a process. */
 struct story_page {
 	bool present, writable, swapped;
@@ -129,6 +132,9 @@ void story_check_traced(struct story *st, struct json_object *doc, bool holds, u
 /* Events of @doc at [@start, @end) of @class (NULL: any). */
 unsigned int story_trace_count(struct json_object *doc, unsigned long long start,
 			       unsigned long long end, const char *class);
+
+/* The THP mode in force ("always", "madvise", "never"), "" if not built in. */
+void story_thp_mode(char *buf, size_t len);
 
 /* The minor faults of this process so far (getrusage()), for children. */
 unsigned long long story_minflt(void);

@@ -22,30 +22,13 @@
 static int kernel_lab(struct story *st, unsigned int kind, unsigned int pages,
 		      struct vmatlas_lab *lab, struct vmatlas_lab_page *pg)
 {
-	int err = vmatlas_lab(st->fd, kind, pages * st->page_size, lab, pg, pages);
+	int err = story_lib(st, vmatlas_lab(st->fd, kind, pages * st->page_size, lab, pg, pages));
 
-	if (!err && lab->count != pages)
+	if (!err && lab->count != pages) {
+		snprintf(st->why, sizeof(st->why), "the lab described %u of %u pages", lab->count,
+			 pages);
 		err = -EPROTO;
-	if (err)
-		snprintf(st->why, sizeof(st->why), "%s", vmatlas_strerror());
-	return err;
-}
-
-static int kernel_kaddr(struct story *st, unsigned long long addr, struct vmatlas_kaddr *k)
-{
-	int err = vmatlas_kaddr(st->fd, addr, k);
-
-	if (err)
-		snprintf(st->why, sizeof(st->why), "%s", vmatlas_strerror());
-	return err;
-}
-
-static int kernel_layout(struct story *st, struct vmatlas_layout *l)
-{
-	int err = vmatlas_layout(st->fd, l);
-
-	if (err)
-		snprintf(st->why, sizeof(st->why), "%s", vmatlas_strerror());
+	}
 	return err;
 }
 
@@ -81,7 +64,7 @@ static int kernel_kmalloc(struct story *st)
 	int err = kernel_lab(st, VMATLAS_LAB_KMALLOC, KERNEL_PAGES, &lab, pg);
 
 	for (i = 0; !err && i < KERNEL_PAGES; i++) {
-		err = kernel_kaddr(st, pg[i].va, &k);
+		err = story_lib(st, vmatlas_kaddr(st->fd, pg[i].va, &k));
 		logical += pg[i].va == pg[i].logical;
 		agree += (k.out_flags & VMATLAS_KADDR_AGREE) && k.phys == pg[i].phys;
 	}
@@ -112,13 +95,13 @@ static int kernel_vmalloc(struct story *st)
 	int err = kernel_lab(st, VMATLAS_LAB_VMALLOC, KERNEL_PAGES, &lab, pg);
 
 	if (!err)
-		err = kernel_kaddr(st, lab.va, &v);
+		err = story_lib(st, vmatlas_kaddr(st->fd, lab.va, &v));
 	for (i = 0; !err && i < KERNEL_PAGES; i++) {
 		follow += pg[i].va == lab.va + i * st->page_size;
 		high += !pg[i].logical;
 		if (!pg[i].logical)
 			continue;
-		err = kernel_kaddr(st, pg[i].logical, &k);
+		err = story_lib(st, vmatlas_kaddr(st->fd, pg[i].logical, &k));
 		alias += pg[i].logical != pg[i].va && k.phys == pg[i].phys;
 	}
 	if (err)
@@ -147,14 +130,14 @@ static int kernel_layout_ready(struct story *st)
 {
 	struct vmatlas_layout l;
 
-	return kernel_layout(st, &l);
+	return story_lib(st, vmatlas_layout(st->fd, &l));
 }
 
 static int kernel_run(struct story *st)
 {
 	const struct vmatlas_region *vm;
 	struct vmatlas_layout l;
-	int err = kernel_layout(st, &l);
+	int err = story_lib(st, vmatlas_layout(st->fd, &l));
 
 	if (err)
 		return err;
@@ -196,7 +179,7 @@ static unsigned long long kernel_meminfo(const char *key)
 static int highmem_ready(struct story *st)
 {
 	struct vmatlas_layout l;
-	int err = kernel_layout(st, &l);
+	int err = story_lib(st, vmatlas_layout(st->fd, &l));
 
 	if (err || l.highmem_bytes)
 		return err;
@@ -212,7 +195,7 @@ static int highmem_run(struct story *st)
 	unsigned int i, high = 0, none = 0, fixmap = 0, above = 0;
 	struct vmatlas_layout l;
 	struct vmatlas_lab lab;
-	int err = kernel_layout(st, &l);
+	int err = story_lib(st, vmatlas_layout(st->fd, &l));
 	bool agree;
 
 	if (err)

@@ -69,18 +69,6 @@ static unsigned long long lazy_child(void *arg, char cmd)
 	return 0;
 }
 
-static void lazy_thp_setting(char *buf, size_t len)
-{
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-
-	snprintf(buf, len, "not built in");
-	if (f) {
-		if (fgets(buf, len, f))
-			buf[strcspn(buf, "\n")] = '\0';
-		fclose(f);
-	}
-}
-
 /* Page changes @what of @d in [@start, @end): how many stretches, how many pages. */
 static void lazy_changes(const struct snapdiff *d, enum page_change what,
 			 unsigned long long start, unsigned long long end,
@@ -153,7 +141,9 @@ static int lazy_run(struct story *st)
 	story_say(st, "is a page fault; here the MMU walks the page tables itself on a miss:");
 	story_check(st, !faults, "a present page costs no fault, TLB or not: %llu faults", faults);
 
-	lazy_thp_setting(thp, sizeof(thp));
+	story_thp_mode(thp, sizeof(thp));
+	if (!thp[0])
+		snprintf(thp, sizeof(thp), "not built in");
 	err = story_child_do(&child, 'H', &start);
 	if (!err && !start)
 		err = -ENOMEM;

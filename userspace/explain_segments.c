@@ -43,13 +43,7 @@ static long seg_marker = 0x5e9;
 
 #if defined(__x86_64__)
 #define SEG_TLS_REG	"fs"
-static unsigned long seg_read(unsigned long off)
-{
-	unsigned long v;
-
-	asm volatile("mov %%fs:(%1), %0" : "=r"(v) : "r"(off));
-	return v;
-}
+#define SEG_TLS		1
 
 /* The base the kernel says it loaded, asked by a system call of its own. */
 static unsigned long long seg_base_syscall(const struct vmatlas_segments *s)
@@ -60,13 +54,7 @@ static unsigned long long seg_base_syscall(const struct vmatlas_segments *s)
 }
 #elif defined(__i386__)
 #define SEG_TLS_REG	"gs"
-static unsigned long seg_read(unsigned long off)
-{
-	unsigned long v;
-
-	asm volatile("movl %%gs:(%1), %0" : "=r"(v) : "r"(off));
-	return v;
-}
+#define SEG_TLS		1
 
 static unsigned long long seg_base_syscall(const struct vmatlas_segments *s)
 {
@@ -76,10 +64,7 @@ static unsigned long long seg_base_syscall(const struct vmatlas_segments *s)
 }
 #else
 #define SEG_TLS_REG	"-"
-static unsigned long seg_read(unsigned long off)
-{
-	return 0;
-}
+#define SEG_TLS		0
 
 static unsigned long long seg_base_syscall(const struct vmatlas_segments *s)
 {
@@ -87,20 +72,22 @@ static unsigned long long seg_base_syscall(const struct vmatlas_segments *s)
 }
 #endif
 
-static int seg_get(struct story *st, struct vmatlas_segments *s)
+/* The word at @off through the TLS segment: at linear base + @off. */
+static unsigned long seg_read(unsigned long off)
 {
-	int err = vmatlas_segments(st->fd, s);
+	unsigned long v = 0;
 
-	if (err)
-		snprintf(st->why, sizeof(st->why), "%s", vmatlas_strerror());
-	return err;
+#if SEG_TLS
+	asm volatile("mov %%" SEG_TLS_REG ":(%1), %0" : "=r"(v) : "r"(off));
+#endif
+	return v;
 }
 
 static int seg_ready(struct story *st)
 {
 	struct vmatlas_segments s;
 
-	return seg_get(st, &s);
+	return story_lib(st, vmatlas_segments(st->fd, &s));
 }
 
 static const char *seg_kind(const struct vmatlas_segment *g)
@@ -151,7 +138,7 @@ static int seg_run(struct story *st)
 	unsigned long long tls;
 	unsigned long off;
 	bool user;
-	int err = seg_get(st, &s);
+	int err = story_lib(st, vmatlas_segments(st->fd, &s));
 
 	if (err)
 		return err;

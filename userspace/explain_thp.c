@@ -46,29 +46,11 @@ static unsigned long long thp_child(void *arg, char cmd)
 	return 0;
 }
 
-/* The THP setting ("always", "madvise", "never"), or "" if there is none. */
-static void thp_setting(char *buf, size_t len)
-{
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-	char line[128] = "", *a, *b;
-
-	buf[0] = '\0';
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			line[0] = '\0';
-		fclose(f);
-	}
-	a = strchr(line, '[');
-	b = a ? strchr(a, ']') : NULL;
-	if (b)
-		snprintf(buf, len, "%.*s", (int)(b - a - 1), a + 1);
-}
-
 static int thp_ready(struct story *st)
 {
 	char setting[32];
 
-	thp_setting(setting, sizeof(setting));
+	story_thp_mode(setting, sizeof(setting));
 	if (setting[0] && strcmp(setting, "never"))
 		return 0;
 	snprintf(st->why, sizeof(st->why), "transparent huge pages are %s here",
@@ -91,7 +73,7 @@ static int thp_run(struct story *st)
 	char setting[32];
 	int i, err;
 
-	thp_setting(setting, sizeof(setting));
+	story_thp_mode(setting, sizeof(setting));
 	err = story_child_start(&child, thp_child, &t, &start);
 	if (err)
 		return err;
