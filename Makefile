@@ -46,7 +46,7 @@ endif
 ifeq ($(TOOLS_STATIC),1)
 TOOLS_LDFLAGS += -static
 endif
-TOOLS_LIBS := -ljson-c
+TOOLS_LIBS := -ljson-c -lm
 # libbpf and what it needs: a static link names them all (libelf 0.190 and
 # later were built with zstd).
 TOOLS_BPF_LIBS ?= -lbpf -lelf -lz $(if $(filter 1,$(TOOLS_STATIC)),$(shell \

@@ -52,6 +52,7 @@ extern const struct vmatlas_cmd vmatlas_cmd_snapshot;
 extern const struct vmatlas_cmd vmatlas_cmd_diff;
 extern const struct vmatlas_cmd vmatlas_cmd_watch;
 extern const struct vmatlas_cmd vmatlas_cmd_explain;
+extern const struct vmatlas_cmd vmatlas_cmd_atlas;
 
 /*
  * Exit statuses: 0 done, 1 an error (the device, the kernel, the target),
@@ -97,5 +98,11 @@ int vmatlas_parse_and_emit(const struct argp *argp, int argc, char **argv,
  */
 int vmatlas_parse_and_write(const struct argp *argp, int argc, char **argv,
 			    int (*gather)(int fd), void (*write_records)(FILE *out));
+
+/*
+ * Write @file whole or not at all: @write fills FILE.tmp, which is then
+ * renamed over @file. Return: 0, or the exit status after an error message.
+ */
+int vmatlas_save(const char *file, void (*write)(FILE *out, const void *priv), const void *priv);
 
 #endif /* _VMATLAS_CLI_H */

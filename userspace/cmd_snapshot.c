@@ -58,33 +58,9 @@ static const struct argp snapshot_argp = {
 	.children = vmatlas_common_children,
 };
 
-/* FILE.tmp written whole, then renamed over FILE: never half a snapshot. */
-static int snapshot_save(const char *file)
+static void snapshot_write_taken(FILE *out, const void *priv)
 {
-	size_t len = strlen(file) + 8;
-	char *tmp = malloc(len);
-	FILE *f;
-	int err = 0;
-
-	if (!tmp)
-		return vmatlas_error("%s: %s", file, strerror(ENOMEM));
-	snprintf(tmp, len, "%s.tmp", file);
-	f = fopen(tmp, "w");
-	if (!f) {
-		err = vmatlas_error("%s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	snapshot_write(f, &snapshot_taken);
-	if (ferror(f) | fclose(f)) {
-		err = vmatlas_error("%s: %s", tmp, strerror(errno ? errno : EIO));
-		unlink(tmp);
-	} else if (rename(tmp, file)) {
-		err = vmatlas_error("%s: %s", file, strerror(errno));
-		unlink(tmp);
-	}
-out:
-	free(tmp);
-	return err;
+	snapshot_write(out, priv);
 }
 
 static int snapshot_gather(int fd)
@@ -93,7 +69,8 @@ static int snapshot_gather(int fd)
 
 	if (err)
 		return vmatlas_error("%s", snapshot_strerror(err, snapshot_args.pid));
-	return snapshot_args.file ? snapshot_save(snapshot_args.file) : 0;
+	return snapshot_args.file ?
+	       vmatlas_save(snapshot_args.file, snapshot_write_taken, &snapshot_taken) : 0;
 }
 
 static void snapshot_print(FILE *out)

@@ -6,6 +6,7 @@
  * argp and shares --json and --verbose through vmatlas_common_argp.
  */
 #include <argp.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +107,7 @@ static const struct vmatlas_cmd *const vmatlas_cmds[] = {
 	&vmatlas_cmd_diff,
 	&vmatlas_cmd_watch,
 	&vmatlas_cmd_explain,
+	&vmatlas_cmd_atlas,
 };
 
 /* The subcommand running, for error messages. */
@@ -213,6 +215,35 @@ int vmatlas_parse_and_write(const struct argp *argp, int argc, char **argv,
 		setvbuf(stdout, NULL, _IOFBF, 64 * 1024);
 	write_records(stdout);
 	return out_flush();
+}
+
+/* FILE.tmp written whole, then renamed over FILE: never half a file. */
+int vmatlas_save(const char *file, void (*write)(FILE *out, const void *priv), const void *priv)
+{
+	size_t len = strlen(file) + 8;
+	char *tmp = malloc(len);
+	FILE *f;
+	int err = 0;
+
+	if (!tmp)
+		return vmatlas_error("%s: %s", file, strerror(ENOMEM));
+	snprintf(tmp, len, "%s.tmp", file);
+	f = fopen(tmp, "w");
+	if (!f) {
+		err = vmatlas_error("%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	write(f, priv);
+	if (ferror(f) | fclose(f)) {
+		err = vmatlas_error("%s: %s", tmp, strerror(errno ? errno : EIO));
+		unlink(tmp);
+	} else if (rename(tmp, file)) {
+		err = vmatlas_error("%s: %s", file, strerror(errno));
+		unlink(tmp);
+	}
+out:
+	free(tmp);
+	return err;
 }
 
 static void usage(FILE *out)

@@ -1,0 +1,603 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The atlas's rows, from a snapshot: which VMAs get a row of their own and
+ * which share one, the gaps between them, the kernel's regions, and for
+ * each user row what its bins hold: pages by state, faults, walks.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "atlas.h"
+#include "libvmatlas.h"
+#include "names.h"
+#include "output.h"
+#include "util.h"
+#include "walk_json.h"
+
+static const char *const atlas_row_types[] = {
+	[ATLAS_ROW_VMA] = "vma",
+	[ATLAS_ROW_GROUP] = "group",
+	[ATLAS_ROW_GAP] = "gap",
+	[ATLAS_ROW_REGION] = "region",
+};
+
+const char *atlas_row_type_name(enum atlas_row_type type)
+{
+	return atlas_row_types[type];
+}
+
+static struct atlas_row *atlas_row_add(struct atlas *a, enum atlas_row_type type,
+				       unsigned long long start, unsigned long long end)
+{
+	struct atlas_row *r;
+
+	if (a->nrows == a->room) {
+		size_t room = a->room ? 2 * a->room : 64;
+
+		r = reallocarray(a->rows, room, sizeof(*r));
+		if (!r)
+			return NULL;
+		a->rows = r;
+		a->room = room;
+	}
+	r = &a->rows[a->nrows++];
+	memset(r, 0, sizeof(*r));
+	r->type = type;
+	r->start = start;
+	r->end = end;
+	return r;
+}
+
+/* A row's pages: its bins split them as evenly as whole pages allow. */
+static unsigned long long row_pages(const struct atlas *a, const struct atlas_row *r)
+{
+	return (r->end - r->start) / a->s->page_size;
+}
+
+/* The first page (from the row's start) of bin @i; @i == nbins: the end. */
+static unsigned long long bin_first(unsigned long long pages, unsigned int nbins, unsigned int i)
+{
+	return (i * pages + nbins - 1) / nbins;
+}
+
+unsigned long long atlas_bin_addr(const struct atlas *a, const struct atlas_row *row,
+				  unsigned int i)
+{
+	return row->start + bin_first(row_pages(a, row), row->nbins, i) * a->s->page_size;
+}
+
+unsigned int atlas_cell_bin(const struct atlas_row *row, unsigned int c)
+{
+	return c * row->nbins / row->ncells;
+}
+
+/*
+ * Which VMAs share a row: none while there are few enough; else first the
+ * mappings of one file that touch, then any that touch, then those across
+ * the smallest gaps, until at most @max rows are left. @first[i] is set for
+ * the VMAs that start a row. Return: the rows.
+ */
+static size_t atlas_group(const struct snapshot *s, size_t max, bool *first)
+{
+	unsigned long long *gaps, limit;
+	size_t i, rows = s->nvmas, k = 0;
+	int pass;
+
+	for (i = 0; i < s->nvmas; i++)
+		first[i] = true;
+	for (pass = 0; pass < 2 && rows > max; pass++) {
+		for (i = 1; i < s->nvmas; i++) {
+			const struct snap_vma *p = &s->vmas[i - 1], *v = &s->vmas[i];
+			bool same = *v->path && !strcmp(p->path, v->path);
+
+			if (first[i] && p->end == v->start && (pass || same)) {
+				first[i] = false;
+				rows--;
+			}
+		}
+	}
+	if (rows <= max)
+		return rows;
+	/* Merge across the rows - max smallest gaps (ties merge too). */
+	gaps = calloc(rows, sizeof(*gaps));
+	if (!gaps)
+		return 0;
+	for (i = 1; i < s->nvmas; i++)
+		if (first[i])
+			gaps[k++] = s->vmas[i].start - s->vmas[i - 1].end;
+	qsort(gaps, k, sizeof(*gaps), cmp_ull);
+	limit = gaps[rows - max - 1];
+	free(gaps);
+	for (i = 1; i < s->nvmas; i++)
+		if (first[i] && s->vmas[i].start - s->vmas[i - 1].end <= limit) {
+			first[i] = false;
+			rows--;
+		}
+	return rows;
+}
+
+/* Bin counts of a row: one line of ATLAS_STATES per bin. */
+enum { ST_SWAP, ST_HUGE, ST_PRESENT, ST_OTHER, ST_NONE, ST_UNMAPPED, ATLAS_STATES };
+
+static const char atlas_state_char[ATLAS_STATES] = {
+	ATLAS_BIN_SWAP, ATLAS_BIN_HUGE, ATLAS_BIN_PRESENT, ATLAS_BIN_OTHER, ATLAS_BIN_NONE,
+	ATLAS_BIN_UNMAPPED,
+};
+
+/* Add @delta to state @st of every page of [@from, @to) (row-relative pages). */
+static void bins_add(long long (*cnt)[ATLAS_STATES], unsigned long long pages,
+		     unsigned int nbins, unsigned long long from, unsigned long long to,
+		     int st, long long delta)
+{
+	unsigned int i = from * nbins / pages;
+
+	for (; from < to; i++) {
+		unsigned long long end = bin_first(pages, nbins, i + 1);
+
+		if (end > to)
+			end = to;
+		cnt[i][st] += delta * (long long)(end - from);
+		from = end;
+	}
+}
+
+static int run_state(const struct snap_run *r, unsigned long long page_size)
+{
+	switch (r->state) {
+	case SNAP_PRESENT:
+		return r->leaf_size > page_size ? ST_HUGE : ST_PRESENT;
+	case SNAP_SWAP:
+		return ST_SWAP;
+	default:
+		return ST_OTHER;
+	}
+}
+
+/* The first run of @s that ends after @addr. */
+static size_t run_after(const struct snapshot *s, unsigned long long addr)
+{
+	size_t lo = 0, hi = s->nruns;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->runs[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The states of a user row's pages, binned; the row's totals. */
+static int atlas_fill_bins(struct atlas *a, struct atlas_row *row)
+{
+	const struct snapshot *s = a->s;
+	unsigned long long ps = s->page_size, pages = row_pages(a, row);
+	long long (*cnt)[ATLAS_STATES];
+	unsigned int i;
+	size_t v, k;
+	int st, best;
+
+	row->nbins = pages < ATLAS_BINS ? pages : ATLAS_BINS;
+	row->ncells = row->nbins < ATLAS_CELLS ? row->nbins : ATLAS_CELLS;
+	row->strip = malloc(row->nbins + 1);
+	cnt = calloc(row->nbins, sizeof(*cnt));
+	if (!row->strip || !cnt) {
+		free(cnt);
+		return -ENOMEM;
+	}
+	bins_add(cnt, pages, row->nbins, 0, pages, ST_UNMAPPED, 1);
+	for (v = row->first; v < row->first + row->count; v++) {
+		const struct snap_vma *sv = &s->vmas[v];
+		unsigned long long from = (sv->start - row->start) / ps;
+
+		bins_add(cnt, pages, row->nbins, from, (sv->end - row->start) / ps, ST_UNMAPPED, -1);
+		bins_add(cnt, pages, row->nbins, from, (sv->end - row->start) / ps, ST_NONE, 1);
+		row->pages.none += (sv->end - sv->start) / ps;
+		row->pages.shared += sv->res.shared;
+		/* Runs were read over the VMAs; count only what lies in one. */
+		for (k = run_after(s, sv->start); k < s->nruns && s->runs[k].start < sv->end; k++) {
+			const struct snap_run *r = &s->runs[k];
+			unsigned long long lo = r->start > sv->start ? r->start : sv->start;
+			unsigned long long hi = r->end < sv->end ? r->end : sv->end;
+			unsigned long long n = (hi - lo) / ps;
+
+			st = run_state(r, ps);
+			bins_add(cnt, pages, row->nbins, (lo - row->start) / ps,
+				 (hi - row->start) / ps, ST_NONE, -1);
+			bins_add(cnt, pages, row->nbins, (lo - row->start) / ps,
+				 (hi - row->start) / ps, st, 1);
+			row->pages.none -= n;
+			if (st == ST_SWAP)
+				row->pages.swap += n;
+			else if (st == ST_OTHER)
+				row->pages.other += n;
+			else
+				row->pages.present += n;
+			if (st == ST_HUGE)
+				row->pages.huge += n;
+		}
+	}
+	/* Most pages win; a tie goes to the state listed first. */
+	for (i = 0; i < row->nbins; i++) {
+		best = 0;
+		for (st = 1; st < ATLAS_STATES; st++)
+			if (cnt[i][st] > cnt[i][best])
+				best = st;
+		row->strip[i] = atlas_state_char[best];
+	}
+	row->strip[row->nbins] = '\0';
+	free(cnt);
+	return 0;
+}
+
+static int atlas_add_gap(struct atlas *a, unsigned long long start, unsigned long long end,
+			 unsigned int region)
+{
+	struct atlas_row *r;
+
+	if (start == end)
+		return 0;
+	r = atlas_row_add(a, ATLAS_ROW_GAP, start, end);
+	if (!r)
+		return -ENOMEM;
+	r->region = region;
+	return 0;
+}
+
+/**
+ * atlas_build() - the user rows of @s
+ * @a: a zeroed atlas; atlas_free() it whatever this returns
+ * @s: the snapshot, which must outlive @a
+ * @max_rows: VMAs beyond this many share rows
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int atlas_build(struct atlas *a, const struct snapshot *s, size_t max_rows)
+{
+	bool *first = calloc(s->nvmas ? s->nvmas : 1, sizeof(*first));
+	struct atlas_row *r = NULL;
+	size_t i, rows;
+	int err = 0;
+
+	a->s = s;
+	a->max_rows = max_rows;
+	if (!first)
+		return -ENOMEM;
+	rows = atlas_group(s, max_rows, first);
+	if (s->nvmas && !rows) {
+		free(first);
+		return -ENOMEM;
+	}
+	a->grouped = rows < s->nvmas;
+	err = atlas_add_gap(a, 0, s->nvmas ? s->vmas[0].start : 0, 0);
+	for (i = 0; i < s->nvmas && !err; i++) {
+		if (!first[i]) {
+			r->end = s->vmas[i].end;
+			r->count++;
+			r->type = ATLAS_ROW_GROUP;
+			continue;
+		}
+		if (i && (err = atlas_add_gap(a, s->vmas[i - 1].end, s->vmas[i].start, 0)))
+			break;
+		r = atlas_row_add(a, ATLAS_ROW_VMA, s->vmas[i].start, s->vmas[i].end);
+		if (!r) {
+			err = -ENOMEM;
+			break;
+		}
+		r->first = i;
+		r->count = 1;
+	}
+	free(first);
+	for (i = 0; i < a->nrows && !err; i++)
+		if (a->rows[i].type <= ATLAS_ROW_GROUP)
+			err = atlas_fill_bins(a, &a->rows[i]);
+	return err;
+}
+
+/* The regions drawn: the image's parts stand for the image, user space is the rows. */
+static bool atlas_region_drawn(const struct vmatlas_layout *l, unsigned int k)
+{
+	unsigned int id = l->regions[k].id, j;
+
+	if (id == VMATLAS_REGION_USER)
+		return false;
+	if (id != VMATLAS_REGION_KERNEL_IMAGE)
+		return true;
+	for (j = 0; j < l->count; j++)
+		if (l->regions[j].id == VMATLAS_REGION_KERNEL_TEXT)
+			return false;
+	return true;
+}
+
+/**
+ * atlas_add_kernel() - rows for the kernel's regions, above the user rows
+ * @a: built by atlas_build()
+ * @layout: from vmatlas_layout()
+ *
+ * Holes and the non-canonical range are gaps, like the unmapped user ranges;
+ * between user space's last VMA and the first region, a gap to TASK_SIZE.
+ * Return: 0 or -ENOMEM.
+ */
+int atlas_add_kernel(struct atlas *a, const struct vmatlas_layout *layout)
+{
+	unsigned long long at = a->nrows ? a->rows[a->nrows - 1].end : 0;
+	unsigned int k;
+	int err = 0;
+
+	a->layout = *layout;
+	a->kernel = true;
+	for (k = 0; k < layout->count && !err; k++) {
+		const struct vmatlas_region *reg = &layout->regions[k];
+		bool hole = reg->id == VMATLAS_REGION_HOLE || reg->id == VMATLAS_REGION_NONCANONICAL;
+		struct atlas_row *r;
+
+		if (!atlas_region_drawn(layout, k) || (reg->end && reg->end <= at))
+			continue;
+		/* Regions may nest (KASAN's shadow, vmemmap): draw each whole, in order. */
+		if (reg->start > at)
+			err = atlas_add_gap(a, at, reg->start, 0);
+		if (err)
+			break;
+		if (hole) {
+			err = atlas_add_gap(a, reg->start, reg->end, reg->id);
+		} else {
+			r = atlas_row_add(a, ATLAS_ROW_REGION, reg->start, reg->end);
+			if (!r)
+				return -ENOMEM;
+			r->region = reg->id;
+		}
+		at = reg->end;
+		if (!at)
+			break;
+	}
+	return err;
+}
+
+/* The user row (VMA or group) that holds @addr, or NULL. */
+static struct atlas_row *atlas_row_at(struct atlas *a, unsigned long long addr)
+{
+	size_t lo = 0, hi = a->nrows;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		struct atlas_row *r = &a->rows[mid];
+
+		if (r->end && r->end <= addr)
+			lo = mid + 1;
+		else if (r->start > addr)
+			hi = mid;
+		else
+			return r->type <= ATLAS_ROW_GROUP ? r : NULL;
+	}
+	return NULL;
+}
+
+/**
+ * atlas_add_faults() - bin the faults of a trace over the rows
+ * @a: built by atlas_build()
+ * @trace: a document of "vmatlas faults --events --json"
+ * @why: the reason, if this fails
+ * @len: its size
+ *
+ * A fault outside every row (another process's, or in a VMA since gone) is
+ * counted apart. Return: 0, -EINVAL (the document has no events), -ENOMEM.
+ */
+int atlas_add_faults(struct atlas *a, struct json_object *trace, char *why, size_t len)
+{
+	struct json_object *events = out_get(trace, "events");
+	size_t i, n;
+
+	if (!json_object_is_type(events, json_type_array)) {
+		snprintf(why, len, "no \"events\" array: trace with vmatlas faults --events --json");
+		return -EINVAL;
+	}
+	for (i = 0; i < a->nrows; i++) {
+		struct atlas_row *r = &a->rows[i];
+
+		if (r->type > ATLAS_ROW_GROUP)
+			continue;
+		r->faults = calloc(r->nbins, sizeof(*r->faults));
+		if (!r->faults)
+			return -ENOMEM;
+	}
+	n = json_object_array_length(events);
+	for (i = 0; i < n; i++) {
+		const char *hex = out_get_str(json_object_array_get_idx(events, i), "addr");
+		unsigned long long addr = hex ? strtoull(hex, NULL, 16) : 0;
+		struct atlas_row *r = hex ? atlas_row_at(a, addr) : NULL;
+		unsigned long long page;
+
+		if (!r) {
+			a->faults_out++;
+			continue;
+		}
+		page = (addr - r->start) / a->s->page_size;
+		r->faults[page * r->nbins / row_pages(a, r)]++;
+		r->nfaults++;
+		a->faults_in++;
+	}
+	a->traced = true;
+	return 0;
+}
+
+/* The address a cell's walk is of: its first page with an entry, else its first in a VMA. */
+static bool atlas_cell_addr(const struct atlas *a, const struct atlas_row *row, unsigned int c,
+			    unsigned long long *addr)
+{
+	const struct snapshot *s = a->s;
+	unsigned long long lo = atlas_bin_addr(a, row, atlas_cell_bin(row, c));
+	unsigned long long hi = c + 1 < row->ncells ?
+				atlas_bin_addr(a, row, atlas_cell_bin(row, c + 1)) : row->end;
+	size_t k = run_after(s, lo), v;
+
+	if (k < s->nruns && s->runs[k].start < hi) {
+		*addr = s->runs[k].start > lo ? s->runs[k].start : lo;
+		return true;
+	}
+	for (v = row->first; v < row->first + row->count; v++) {
+		const struct snap_vma *sv = &s->vmas[v];
+
+		if (sv->end > lo && sv->start < hi) {
+			*addr = sv->start > lo ? sv->start : lo;
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * atlas_add_walks() - walk one address of each hover cell of each user row
+ * @a: built by atlas_build() from a snapshot of a live process
+ * @fd: from vmatlas_open()
+ *
+ * An address whose VMA went away since the snapshot has a null walk.
+ * Return: 0, or a negative errno explained by vmatlas_strerror().
+ */
+int atlas_add_walks(struct atlas *a, int fd)
+{
+	struct vmatlas_walk w;
+	unsigned long long addr;
+	unsigned int c;
+	size_t i;
+	int err;
+
+	for (i = 0; i < a->nrows; i++) {
+		struct atlas_row *r = &a->rows[i];
+
+		if (r->type > ATLAS_ROW_GROUP)
+			continue;
+		r->walks = json_object_new_array();
+		if (!r->walks)
+			return -ENOMEM;
+		for (c = 0; c < r->ncells; c++) {
+			struct json_object *walk = NULL;
+
+			if (atlas_cell_addr(a, r, c, &addr)) {
+				err = vmatlas_walk(fd, a->s->pid, addr, &w);
+				if (err && err != -ENOMEM && err != -EFAULT)
+					return err;
+				if (!err)
+					walk = walk_to_json(&w);
+			}
+			json_object_array_add(r->walks, walk);
+		}
+	}
+	a->walked = true;
+	return 0;
+}
+
+void atlas_free(struct atlas *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nrows; i++) {
+		free(a->rows[i].strip);
+		free(a->rows[i].faults);
+		json_object_put(a->rows[i].walks);
+	}
+	free(a->rows);
+	memset(a, 0, sizeof(*a));
+}
+
+static struct json_object *atlas_vma_json(const struct snap_vma *v)
+{
+	struct json_object *o = json_object_new_object();
+	char perms[5];
+
+	names_perms(v->vm_flags, perms);
+	json_object_object_add(o, "start", out_hex(v->start));
+	json_object_object_add(o, "end", out_hex(v->end));
+	json_object_object_add(o, "perms", json_object_new_string(perms));
+	json_object_object_add(o, "kind", json_object_new_string(names_kind(v->kind)));
+	json_object_object_add(o, "path", json_object_new_string(v->path));
+	return o;
+}
+
+static struct json_object *atlas_pages_json(const struct atlas_pages *p)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "present", json_object_new_uint64(p->present));
+	json_object_object_add(o, "huge", json_object_new_uint64(p->huge));
+	json_object_object_add(o, "swap", json_object_new_uint64(p->swap));
+	json_object_object_add(o, "other", json_object_new_uint64(p->other));
+	json_object_object_add(o, "none", json_object_new_uint64(p->none));
+	json_object_object_add(o, "shared", json_object_new_uint64(p->shared));
+	return o;
+}
+
+static struct json_object *atlas_row_json(const struct atlas_row *r)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *faults = NULL;
+	bool user = r->type <= ATLAS_ROW_GROUP;
+	unsigned int i;
+
+	json_object_object_add(o, "type", json_object_new_string(atlas_row_type_name(r->type)));
+	json_object_object_add(o, "start", out_hex(r->start));
+	json_object_object_add(o, "end", out_hex(r->end));
+	json_object_object_add(o, "size", json_object_new_uint64(r->end - r->start));
+	json_object_object_add(o, "first", user ? json_object_new_uint64(r->first) : NULL);
+	json_object_object_add(o, "count", user ? json_object_new_uint64(r->count) : NULL);
+	json_object_object_add(o, "region", r->region ?
+				json_object_new_string(names_region(r->region)) : NULL);
+	json_object_object_add(o, "pages", user ? atlas_pages_json(&r->pages) : NULL);
+	json_object_object_add(o, "strip", user ? json_object_new_string(r->strip) : NULL);
+	if (r->faults) {
+		faults = json_object_new_array();
+		for (i = 0; i < r->nbins; i++)
+			json_object_array_add(faults, json_object_new_uint64(r->faults[i]));
+	}
+	json_object_object_add(o, "faults", faults);
+	json_object_object_add(o, "cells", user ? json_object_new_uint64(r->ncells) : NULL);
+	json_object_object_add(o, "walks", r->walks ? json_object_get(r->walks) : NULL);
+	return o;
+}
+
+/**
+ * atlas_to_json() - the atlas as $defs/atlas
+ * @a: the atlas
+ *
+ * Return: a new JSON object, for json_object_put().
+ */
+struct json_object *atlas_to_json(const struct atlas *a)
+{
+	const struct snapshot *s = a->s;
+	struct json_object *doc = json_object_new_object();
+	struct json_object *vmas = json_object_new_array();
+	struct json_object *rows = json_object_new_array();
+	struct json_object *faults = NULL;
+	size_t i;
+
+	json_object_object_add(doc, "pid", json_object_new_int(s->pid));
+	json_object_object_add(doc, "comm", json_object_new_string(s->comm));
+	json_object_object_add(doc, "time", json_object_new_string(s->time));
+	json_object_object_add(doc, "kernel", json_object_new_string(s->kernel));
+	json_object_object_add(doc, "arch", json_object_new_string(s->arch));
+	json_object_object_add(doc, "page_size", json_object_new_uint64(s->page_size));
+	json_object_object_add(doc, "phys_hidden", json_object_new_boolean(s->phys_hidden));
+	json_object_object_add(doc, "bins", json_object_new_uint64(ATLAS_BINS));
+	json_object_object_add(doc, "max_rows", json_object_new_uint64(a->max_rows));
+	json_object_object_add(doc, "grouped", json_object_new_boolean(a->grouped));
+	json_object_object_add(doc, "kernel_regions", json_object_new_boolean(a->kernel));
+	json_object_object_add(doc, "kernel_note", *a->kernel_note ?
+				json_object_new_string(a->kernel_note) : NULL);
+	if (a->traced) {
+		faults = json_object_new_object();
+		json_object_object_add(faults, "in_rows", json_object_new_uint64(a->faults_in));
+		json_object_object_add(faults, "outside", json_object_new_uint64(a->faults_out));
+	}
+	json_object_object_add(doc, "faults", faults);
+	for (i = 0; i < s->nvmas; i++)
+		json_object_array_add(vmas, atlas_vma_json(&s->vmas[i]));
+	json_object_object_add(doc, "vmas", vmas);
+	for (i = 0; i < a->nrows; i++)
+		json_object_array_add(rows, atlas_row_json(&a->rows[i]));
+	json_object_object_add(doc, "rows", rows);
+	return doc;
+}
