@@ -74,16 +74,32 @@ unsigned int atlas_cell_bin(const struct atlas_row *row, unsigned int c)
 	return c * row->nbins / row->ncells;
 }
 
+/* A gap between two rows: its size, then the VMA after it. */
+struct atlas_gap {
+	unsigned long long size;
+	size_t next;
+};
+
+static int atlas_gap_cmp(const void *x, const void *y)
+{
+	const struct atlas_gap *a = x, *b = y;
+
+	if (a->size != b->size)
+		return a->size < b->size ? -1 : 1;
+	return a->next < b->next ? -1 : a->next > b->next;
+}
+
 /*
  * Which VMAs share a row: none while there are few enough; else first the
  * mappings of one file that touch, then any that touch, then those across
- * the smallest gaps, until at most @max rows are left. @first[i] is set for
- * the VMAs that start a row. Return: the rows.
+ * the smallest gaps (the lowest first among equal ones), until @max rows
+ * are left. @first[i] is set for the VMAs that start a row.
+ * Return: the rows, 0 if out of memory.
  */
 static size_t atlas_group(const struct snapshot *s, size_t max, bool *first)
 {
-	unsigned long long *gaps, limit;
 	size_t i, rows = s->nvmas, k = 0;
+	struct atlas_gap *gaps;
 	int pass;
 
 	for (i = 0; i < s->nvmas; i++)
@@ -101,22 +117,17 @@ static size_t atlas_group(const struct snapshot *s, size_t max, bool *first)
 	}
 	if (rows <= max)
 		return rows;
-	/* Merge across the rows - max smallest gaps (ties merge too). */
 	gaps = calloc(rows, sizeof(*gaps));
 	if (!gaps)
 		return 0;
 	for (i = 1; i < s->nvmas; i++)
 		if (first[i])
-			gaps[k++] = s->vmas[i].start - s->vmas[i - 1].end;
-	qsort(gaps, k, sizeof(*gaps), cmp_ull);
-	limit = gaps[rows - max - 1];
+			gaps[k++] = (struct atlas_gap){ s->vmas[i].start - s->vmas[i - 1].end, i };
+	qsort(gaps, k, sizeof(*gaps), atlas_gap_cmp);
+	for (i = 0; i < rows - max; i++)
+		first[gaps[i].next] = false;
 	free(gaps);
-	for (i = 1; i < s->nvmas; i++)
-		if (first[i] && s->vmas[i].start - s->vmas[i - 1].end <= limit) {
-			first[i] = false;
-			rows--;
-		}
-	return rows;
+	return max;
 }
 
 /* Bin counts of a row: one line of ATLAS_STATES per bin. */

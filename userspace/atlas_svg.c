@@ -177,7 +177,7 @@ static void row_title(FILE *out, const struct atlas *a, const struct atlas_row *
 	const struct atlas_pages *p = &r->pages;
 	char perms[5];
 
-	fprintf(out, "<title>%#llx-%#llx ", r->start, r->end);
+	fprintf(out, "<title>0x%llx-0x%llx ", r->start, r->end);
 	if (r->type == ATLAS_ROW_VMA) {
 		const struct snap_vma *v = &a->s->vmas[r->first];
 
@@ -290,14 +290,14 @@ static void draw_row(FILE *out, const struct atlas *a, size_t i, unsigned int y,
 	unsigned int h = row_height(a, r), bar = h - 2;
 	const struct snap_vma *v = &a->s->vmas[r->first];
 
-	fprintf(out, "<g class=\"row %s\" id=\"row%zu\" data-row=\"%zu\" data-start=\"%#llx\" "
-		"data-end=\"%#llx\"", atlas_row_type_name(r->type), i, i, r->start, r->end);
+	fprintf(out, "<g class=\"row %s\" id=\"row%zu\" data-row=\"%zu\" data-start=\"0x%llx\" "
+		"data-end=\"0x%llx\"", atlas_row_type_name(r->type), i, i, r->start, r->end);
 	if (r->type <= ATLAS_ROW_GROUP)
 		fprintf(out, " data-present=\"%llu\" data-huge=\"%llu\" data-swap=\"%llu\"",
 			r->pages.present, r->pages.huge, r->pages.swap);
 	fputs(">", out);
 	row_title(out, a, r);
-	fprintf(out, "<text x=\"%d\" y=\"%u\" class=\"addr\">%#llx</text>", ADDR_RIGHT,
+	fprintf(out, "<text x=\"%d\" y=\"%u\" class=\"addr\">0x%llx</text>", ADDR_RIGHT,
 		y + h - 3, r->start);
 	if (r->type == ATLAS_ROW_GAP) {
 		draw_gap(out, r, y);

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "snapdiff.h"
-#include "util.h"
 
 static const char *const vma_changes[] = {
 	[VMA_ADDED] = "added", [VMA_REMOVED] = "removed", [VMA_GROWN] = "grown",
@@ -246,6 +245,13 @@ static int page_delta_add(struct snapdiff *d, const struct snapshot *a, int what
 		.pfn_a = sa.pfn, .pfn_b = sb.pfn,
 	};
 	return 0;
+}
+
+static int cmp_ull(const void *x, const void *y)
+{
+	unsigned long long a = *(const unsigned long long *)x, b = *(const unsigned long long *)y;
+
+	return a < b ? -1 : a > b;
 }
 
 static int diff_pages(const struct snapshot *a, const struct snapshot *b, struct snapdiff *d)

@@ -17,7 +17,7 @@ HOST_PKGS="build-essential gcc-multilib bc bison flex cpio xz-utils kmod dwarves
 	qemu-system-x86 qemu-system-arm busybox-static sparse pkg-config libjson-c-dev
 	clang clang-format llvm libbpf-dev bpftool libelf-dev zlib1g-dev perl python3
 	mmdebstrap zstd python3-sphinx cppcheck dkms
-	dpkg-dev debhelper dh-dkms fakeroot lintian"
+	dpkg-dev debhelper dh-dkms fakeroot lintian jq libxml2-utils chromium-headless-shell"
 I386_PKGS="libjson-c-dev:i386 libc6:i386"
 
 missing()

@@ -19,6 +19,7 @@
 
 #include "helpers.h"
 #include "procfs.h"
+#include "layout.h"
 #include "workload.h"
 
 /* ---- the workload side ---- */
@@ -288,6 +289,16 @@ static int wl_run(const char *mode, size_t n)
 	} else if (!strcmp(mode, "tree")) {
 		child = wl_tree(n, strtol(getenv("VMATLAS_WORKLOAD_DEPTH") ?: "6", NULL, 10));
 		region = NULL;
+	} else if (!strcmp(mode, "layout")) {
+		/* The tests' layout process, for a shell to look at: its pid, then until killed. */
+		struct layout l;
+
+		if (layout_start(&l))
+			return 94;
+		dprintf(out, "%d\n", l.pid);
+		close(out);
+		for (;;)
+			pause();
 	} else if (!strcmp(mode, "file")) {
 		fd = open(DISK_FILE, O_RDONLY);
 		if (fd < 0)

@@ -3,7 +3,8 @@
  * The fault tests' workload and how to run it under "vmatlas faults". The
  * workload is whichever test binary runs it: a constructor takes over when
  * VMATLAS_WORKLOAD names a mode (touch, cow, young, swap, file, bench, churn,
- * target, tree), does it, reports its own fault counts and exits.
+ * target, tree, layout), does it, reports its own fault counts and exits
+ * (layout: the pid of the tests' layout process, then it waits to be killed).
  */
 #ifndef _VMATLAS_TEST_WORKLOAD_H
 #define _VMATLAS_TEST_WORKLOAD_H

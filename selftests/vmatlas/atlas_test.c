@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmatlas atlas against the kernel's own view of the layout process: its
+ * rows are /proc/PID/maps's VMAs with the gaps between them; each row's
+ * page counts and every bin of its residency strip are what
+ * /proc/PID/pagemap says of those pages, its huge pages what smaps says;
+ * each walk's frame or swap slot is pagemap's; the kernel's rows are the
+ * layout's regions. With few rows allowed, neighbours share rows and
+ * every VMA is still in exactly one. The page carries the same data. The
+ * browser's side (DOM and screenshot against the data) is the unit gate's
+ * (selftests/unit/atlas_test.sh).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "kselftest_harness.h"
+#include "layout.h"
+#include "procfs.h"
+
+#define PM_SWAP_OFFSET(e)	(((e) & PM_PFN_MASK) >> 5)
+
+static const char *str(struct json_object *obj, const char *key)
+{
+	return json_object_get_string(json_get(obj, key));
+}
+
+static bool user_row(struct json_object *row)
+{
+	return !strcmp(str(row, "type"), "vma") || !strcmp(str(row, "type"), "group");
+}
+
+FIXTURE(layout) {
+	struct layout l;
+	char pid[16];
+	struct json_object *doc;
+};
+
+/* atlas --json with @extra (NULL-ended) before the PID, schema-checked. */
+static struct json_object *atlas_json(const char *pid, const char *extra)
+{
+	const char *const args[] = { "atlas", "--json", extra ? extra : pid, extra ? pid : NULL,
+				      NULL };
+	struct json_object *doc;
+	struct run_result res;
+
+	doc = run_tool_json(&res, args);
+	if (!doc)
+		fprintf(stderr, "# atlas: %s\n", res.err);
+	run_result_free(&res);
+	return doc;
+}
+
+FIXTURE_SETUP(layout)
+{
+	REQUIRE_DEVICE(return);
+	ASSERT_EQ(0, layout_start(&self->l));
+	snprintf(self->pid, sizeof(self->pid), "%d", self->l.pid);
+	self->doc = atlas_json(self->pid, NULL);
+	ASSERT_NE(NULL, self->doc);
+}
+
+FIXTURE_TEARDOWN(layout)
+{
+	if (!self->l.pid)
+		return;
+	layout_stop(&self->l);
+	json_object_put(self->doc);
+}
+
+/* A row per VMA of maps, in order; between two, a gap row exactly as wide. */
+TEST_F(layout, rows_are_proc_maps)
+{
+	struct json_object *rows = json_get(self->doc, "rows");
+	size_t i, nrows = json_object_array_length(rows);
+	unsigned long long prev_end = 0;
+	struct smaps_vma *s;
+	int n, j = 0;
+
+	n = smaps_read(self->l.pid, &s);
+	ASSERT_LT(0, n);
+	EXPECT_FALSE(json_object_get_boolean(json_get(self->doc, "grouped")));
+	for (i = 0; i < nrows; i++) {
+		struct json_object *r = json_object_array_get_idx(rows, i);
+		unsigned long long start = json_hex(r, "start");
+
+		if (!user_row(r)) {
+			/* A gap between VMAs (or below the first) goes on from the last. */
+			if (!strcmp(str(r, "type"), "gap") && start == prev_end)
+				prev_end = json_hex(r, "end");
+			continue;
+		}
+		while (j < n && !strcmp(s[j].name, "[vsyscall]"))
+			j++;
+		ASSERT_LT(j, n) TH_LOG("row %zu: more rows than maps has VMAs", i);
+		EXPECT_STREQ("vma", str(r, "type"));
+		EXPECT_EQ(s[j].start, start);
+		EXPECT_EQ(s[j].end, json_hex(r, "end"));
+		EXPECT_EQ(prev_end, start) TH_LOG("no gap row before 0x%llx", start);
+		prev_end = s[j].end;
+		j++;
+	}
+	while (j < n && !strcmp(s[j].name, "[vsyscall]"))
+		j++;
+	EXPECT_EQ(n, j) TH_LOG("maps has VMAs the rows do not");
+	free(s);
+}
+
+/* What most pages of a bin are, by pagemap: s(wap), p(resent), or '.'. */
+static char pagemap_class(int fd, unsigned long long from, unsigned long long to, long page,
+			  unsigned long long *present, unsigned long long *swap)
+{
+	unsigned long long p = 0, sw = 0, none = 0, a;
+
+	for (a = from; a < to; a += page) {
+		__u64 e = pagemap_entry(fd, a, page);
+
+		if (e & PM_PRESENT)
+			p++;
+		else if (e & PM_SWAP)
+			sw++;
+		else
+			none++;
+	}
+	*present += p;
+	*swap += sw;
+	/* The tool's tie order: swapped, present, nothing. */
+	if (sw >= p && sw >= none && sw)
+		return 's';
+	return p >= none ? 'p' : '.';
+}
+
+/* Every bin of every row, and every row's counts, from pagemap; huge pages from smaps. */
+TEST_F(layout, strips_are_pagemap)
+{
+	struct json_object *rows = json_get(self->doc, "rows");
+	size_t i, nrows = json_object_array_length(rows);
+	long page = self->l.page;
+	int fd = pagemap_open(self->l.pid), n, bins = 0;
+	struct smaps_vma *s;
+
+	ASSERT_LE(0, fd);
+	n = smaps_read(self->l.pid, &s);
+	ASSERT_LT(0, n);
+	for (i = 0; i < nrows; i++) {
+		struct json_object *r = json_object_array_get_idx(rows, i);
+		unsigned long long start = json_hex(r, "start"), end = json_hex(r, "end");
+		unsigned long long pages = (end - start) / page, present = 0, swap = 0;
+		const char *strip = str(r, "strip");
+		size_t b, nb;
+		struct smaps_vma *v;
+
+		if (!user_row(r))
+			continue;
+		nb = strlen(strip);
+		ASSERT_EQ(pages < 200 ? pages : 200, nb);
+		for (b = 0; b < nb; b++) {
+			unsigned long long f = (b * pages + nb - 1) / nb;
+			unsigned long long t = ((b + 1) * pages + nb - 1) / nb;
+			char want = pagemap_class(fd, start + f * page, start + t * page, page,
+						  &present, &swap);
+			char got = strip[b] == 'H' ? 'p' : strip[b];
+
+			EXPECT_EQ(want, got) TH_LOG("row 0x%llx, bin %zu of %zu", start, b, nb);
+			bins++;
+		}
+		EXPECT_EQ(present, json_int(json_get(r, "pages"), "present"))
+			TH_LOG("row 0x%llx: present pages", start);
+		EXPECT_EQ(swap, json_int(json_get(r, "pages"), "swap"))
+			TH_LOG("row 0x%llx: swapped pages", start);
+		v = smaps_find(s, n, start);
+		ASSERT_NE(NULL, v);
+		if (v->anon_huge) {
+			EXPECT_EQ(v->anon_huge * 1024 / page,
+				  json_int(json_get(r, "pages"), "huge"))
+				TH_LOG("row 0x%llx: AnonHugePages %llu kB", start, v->anon_huge);
+		}
+	}
+	TH_LOG("%d bins checked", bins);
+	close(fd);
+	free(s);
+}
+
+/* The walk behind each hover cell ends where pagemap says the page is. */
+TEST_F(layout, walks_are_pagemap)
+{
+	struct json_object *rows = json_get(self->doc, "rows");
+	size_t i, c, nrows = json_object_array_length(rows);
+	int fd = pagemap_open(self->l.pid), present = 0, swapped = 0;
+
+	ASSERT_LE(0, fd);
+	for (i = 0; i < nrows; i++) {
+		struct json_object *r = json_object_array_get_idx(rows, i);
+		struct json_object *walks = json_get(r, "walks");
+
+		if (!user_row(r))
+			continue;
+		ASSERT_NE(NULL, walks);
+		EXPECT_EQ(json_int(r, "cells"), json_object_array_length(walks));
+		for (c = 0; c < json_object_array_length(walks); c++) {
+			struct json_object *w = json_object_array_get_idx(walks, c);
+			unsigned long long addr = w ? json_hex(w, "addr") : 0;
+			__u64 e = w ? pagemap_entry(fd, addr, self->l.page) : 0;
+
+			/* Every cell of a lone VMA has pages of it. */
+			ASSERT_NE(NULL, w) TH_LOG("row 0x%llx, cell %zu", json_hex(r, "start"), c);
+			EXPECT_LE(json_hex(r, "start"), addr);
+			EXPECT_GT(json_hex(r, "end"), addr);
+			if (json_object_get_boolean(json_get(w, "present"))) {
+				EXPECT_TRUE(e & PM_PRESENT) TH_LOG("0x%llx", addr);
+				/* [vvar]'s PFN map: pagemap may hide its frame. */
+				if (e & PM_PFN_MASK) {
+					EXPECT_EQ(e & PM_PFN_MASK, json_hex(w, "pfn"))
+						TH_LOG("0x%llx", addr);
+				}
+				present++;
+			} else if (json_get(w, "swap")) {
+				EXPECT_TRUE(e & PM_SWAP) TH_LOG("0x%llx", addr);
+				EXPECT_EQ(PM_SWAP_OFFSET(e), json_hex(json_get(w, "swap"), "offset"));
+				swapped++;
+			} else {
+				EXPECT_FALSE(e & (PM_PRESENT | PM_SWAP)) TH_LOG("0x%llx", addr);
+			}
+		}
+	}
+	EXPECT_LT(0, present);
+	if (self->l.swap_out) {
+		EXPECT_LT(0, swapped);
+	}
+	close(fd);
+}
+
+/* The layout region @name from @start to @end, or NULL. */
+static struct json_object *region_of(struct json_object *regions, const char *name,
+				     unsigned long long start, unsigned long long end)
+{
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(regions); i++) {
+		struct json_object *reg = json_object_array_get_idx(regions, i);
+
+		if (!strcmp(name, str(reg, "name")) && json_hex(reg, "start") == start &&
+		    json_hex(reg, "end") == end)
+			return reg;
+	}
+	return NULL;
+}
+
+/* The kernel's rows: regions vmatlas layout lists, in address order, the direct map among them. */
+TEST_F(layout, kernel_rows_are_layout)
+{
+	static const char *const args[] = { "layout", "--json", NULL };
+	struct json_object *rows = json_get(self->doc, "rows"), *layout, *regions;
+	size_t i, nrows = json_object_array_length(rows), checked = 0;
+	unsigned long long last = 0;
+	struct run_result res;
+	bool direct = false;
+
+	layout = run_tool_json(&res, args);
+	ASSERT_NE(NULL, layout) TH_LOG("%s", res.err);
+	run_result_free(&res);
+	ASSERT_TRUE(json_object_get_boolean(json_get(self->doc, "kernel_regions")));
+	regions = json_get(layout, "regions");
+	for (i = 0; i < nrows; i++) {
+		struct json_object *r = json_object_array_get_idx(rows, i);
+		const char *name = str(r, "region");
+		bool hole;
+
+		if (!name)
+			continue;
+		hole = !strcmp(name, "hole") || !strcmp(name, "non_canonical");
+		EXPECT_NE(NULL, region_of(regions, name, json_hex(r, "start"), json_hex(r, "end")))
+			TH_LOG("row %s 0x%llx-0x%llx is no region of layout", name,
+			       json_hex(r, "start"), json_hex(r, "end"));
+		EXPECT_STREQ(hole ? "gap" : "region", str(r, "type"));
+		EXPECT_LE(last, json_hex(r, "start")) TH_LOG("%s: out of order", name);
+		last = json_hex(r, "start");
+		direct |= !strcmp(name, "direct_map");
+		checked++;
+	}
+	EXPECT_TRUE(direct);
+	EXPECT_LT(2, checked);
+	json_object_put(layout);
+}
+
+/* Sixteen rows at most: neighbours share them, each VMA in one, in order. */
+TEST_F(layout, few_rows_group_neighbours)
+{
+	struct json_object *doc = atlas_json(self->pid, "--rows=16"), *rows, *vmas;
+	size_t i, next = 0, user = 0;
+
+	ASSERT_NE(NULL, doc);
+	rows = json_get(doc, "rows");
+	vmas = json_get(doc, "vmas");
+	ASSERT_LT(16, json_object_array_length(vmas));
+	EXPECT_TRUE(json_object_get_boolean(json_get(doc, "grouped")));
+	for (i = 0; i < json_object_array_length(rows); i++) {
+		struct json_object *r = json_object_array_get_idx(rows, i);
+		size_t count = json_int(r, "count");
+		struct json_object *last;
+
+		if (!user_row(r))
+			continue;
+		user++;
+		EXPECT_EQ(next, json_int(r, "first"));
+		last = json_object_array_get_idx(vmas, next + count - 1);
+		ASSERT_NE(NULL, last);
+		EXPECT_EQ(json_hex(json_object_array_get_idx(vmas, next), "start"),
+			  json_hex(r, "start"));
+		EXPECT_EQ(json_hex(last, "end"), json_hex(r, "end"));
+		EXPECT_STREQ(count > 1 ? "group" : "vma", str(r, "type"));
+		next += count;
+	}
+	EXPECT_EQ(json_object_array_length(vmas), next);
+	EXPECT_GE(16, user);
+	json_object_put(doc);
+}
+
+/* The page and the picture: written whole, with a row element per row of the data. */
+TEST_F(layout, page_draws_every_row)
+{
+	static const char *const files[] = { "/tmp/vmatlas-atlas.html", "/tmp/vmatlas-atlas.svg" };
+	size_t nrows = json_object_array_length(json_get(self->doc, "rows")), k;
+	static char text[4 << 20];
+
+	for (k = 0; k < 2; k++) {
+		const char *const args[] = { "atlas", k ? "--no-kernel" : "--html", "-o", files[k],
+					      self->pid, NULL };
+		const char *at;
+		struct run_result res;
+		size_t rows = 0;
+		ssize_t len;
+
+		ASSERT_EQ(0, run_tool(&res, -1, args));
+		EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s", res.err);
+		EXPECT_STREQ("", res.out);
+		run_result_free(&res);
+		len = read_file(files[k], text, sizeof(text));
+		ASSERT_LT(0, len);
+		ASSERT_GT((ssize_t)sizeof(text), len);
+		for (at = text; (at = strstr(at, "<g class=\"row ")); at++)
+			rows++;
+		if (k) {
+			EXPECT_NE(NULL, strstr(text, "kernel space"));
+		} else {
+			EXPECT_EQ(nrows, rows);
+		}
+		EXPECT_NE(NULL, strstr(text, "</svg>"));
+		EXPECT_NE(0, access(k ? "/tmp/vmatlas-atlas.svg.tmp" : "/tmp/vmatlas-atlas.html.tmp",
+				    F_OK));
+		unlink(files[k]);
+	}
+}
+
+/* A process that is gone: one line, exit 1, no file. */
+TEST(dead_pid)
+{
+	static const char *const args[] = { "atlas", "-o", "/tmp/vmatlas-dead.svg", "999999",
+					    NULL };
+	struct run_result res;
+	struct stat st;
+
+	REQUIRE_DEVICE(return);
+	ASSERT_EQ(0, run_tool(&res, -1, args));
+	EXPECT_EQ(1, run_exit_code(&res));
+	EXPECT_EQ(1, count_lines(res.err)) TH_LOG("%s", res.err);
+	EXPECT_STREQ("", res.out);
+	EXPECT_NE(0, stat("/tmp/vmatlas-dead.svg", &st));
+	run_result_free(&res);
+}
+
+TEST_HARNESS_MAIN
