@@ -206,8 +206,10 @@ static int atlas_fill_bins(struct atlas *a, struct atlas_row *row)
 		const struct snap_vma *sv = &s->vmas[v];
 		unsigned long long from = (sv->start - row->start) / ps;
 
-		bins_add(cnt, pages, row->nbins, from, (sv->end - row->start) / ps, ST_UNMAPPED, -1);
-		bins_add(cnt, pages, row->nbins, from, (sv->end - row->start) / ps, ST_NONE, 1);
+		unsigned long long to = (sv->end - row->start) / ps;
+
+		bins_add(cnt, pages, row->nbins, from, to, ST_UNMAPPED, -1);
+		bins_add(cnt, pages, row->nbins, from, to, ST_NONE, 1);
 		row->pages.none += (sv->end - sv->start) / ps;
 		row->pages.shared += sv->res.shared;
 		/* Runs were read over the VMAs; count only what lies in one. */
@@ -293,7 +295,8 @@ int atlas_build(struct atlas *a, const struct snapshot *s, size_t max_rows)
 			r->type = ATLAS_ROW_GROUP;
 			continue;
 		}
-		if (i && (err = atlas_add_gap(a, s->vmas[i - 1].end, s->vmas[i].start, 0)))
+		err = i ? atlas_add_gap(a, s->vmas[i - 1].end, s->vmas[i].start, 0) : 0;
+		if (err)
 			break;
 		r = atlas_row_add(a, ATLAS_ROW_VMA, s->vmas[i].start, s->vmas[i].end);
 		if (!r) {
@@ -344,7 +347,8 @@ int atlas_add_kernel(struct atlas *a, const struct vmatlas_layout *layout)
 	a->kernel = true;
 	for (k = 0; k < layout->count && !err; k++) {
 		const struct vmatlas_region *reg = &layout->regions[k];
-		bool hole = reg->id == VMATLAS_REGION_HOLE || reg->id == VMATLAS_REGION_NONCANONICAL;
+		bool hole = reg->id == VMATLAS_REGION_HOLE ||
+			    reg->id == VMATLAS_REGION_NONCANONICAL;
 		struct atlas_row *r;
 
 		if (!atlas_region_drawn(layout, k) || (reg->end && reg->end <= at))
@@ -404,7 +408,8 @@ int atlas_add_faults(struct atlas *a, struct json_object *trace, char *why, size
 	size_t i, n;
 
 	if (!json_object_is_type(events, json_type_array)) {
-		snprintf(why, len, "no \"events\" array: trace with vmatlas faults --events --json");
+		snprintf(why, len, "%s",
+			 "no \"events\" array: trace with 'vmatlas faults --events --json'");
 		return -EINVAL;
 	}
 	for (i = 0; i < a->nrows; i++) {

@@ -168,11 +168,14 @@ void atlas_write_html(FILE *out, const struct atlas *a)
 	fprintf(out, ")</title>\n<style>\n%s</style>\n</head>\n<body>\n<div id=\"map\">\n",
 		html_style);
 	atlas_svg(out, a);
-	fputs("</div>\n<div id=\"side\">\n<div>Zoom <button id=\"zout\">&#8722;</button>"
-	      "<button id=\"z1\">1:1</button><button id=\"zin\">+</button> "
-	      "<span id=\"zoom\">100%</span> (or Ctrl+wheel)</div>\n"
-	      "<div id=\"panel\"><p>Move the mouse over a row to see the walk of an address "
-	      "under it, level by level; click a group to list its VMAs.</p></div>\n</div>\n",
+	fputs("</div>\n<div id=\"side\">\n", out);
+	fputs("<div>Zoom <button id=\"zout\">&#8722;</button><button id=\"z1\">1:1</button>\n",
+	      out);
+	fputs("<button id=\"zin\">+</button> <span id=\"zoom\">100%</span> (or Ctrl+wheel)</div>\n",
+	      out);
+	fputs("<div id=\"panel\"><p>Move the mouse over a row to see the walk of an address\n",
+	      out);
+	fputs("under it, level by level; click a group to list its VMAs.</p></div>\n</div>\n",
 	      out);
 	/* json-c writes '/' as "\/": the data cannot end the script element. */
 	fprintf(out, "<script type=\"application/json\" id=\"atlas-data\">%s</script>\n",

@@ -190,9 +190,12 @@ static void row_title(FILE *out, const struct atlas *a, const struct atlas_row *
 		fputs(r->region ? names_region(r->region) : "unmapped", out);
 	}
 	if (r->type <= ATLAS_ROW_GROUP)
-		fprintf(out, "\npages: %llu present (%llu under huge leaves), %llu swapped, "
-			"%llu shared, %llu not mapped%s%llu faults", p->present, p->huge, p->swap,
-			p->shared, p->none, r->faults ? "\ntrace: " : "", r->nfaults);
+		fprintf(out, "\npages: %llu present (%llu under huge leaves), %llu swapped, ",
+			p->present, p->huge, p->swap);
+	if (r->type <= ATLAS_ROW_GROUP)
+		fprintf(out, "%llu shared, %llu not mapped", p->shared, p->none);
+	if (r->faults)
+		fprintf(out, "\ntrace: %llu faults", r->nfaults);
 	fputs("</title>", out);
 }
 
@@ -213,9 +216,9 @@ static void row_strip(FILE *out, const struct atlas_row *r, unsigned int y, unsi
 			;
 		if (!fill)
 			continue;
-		fprintf(out, "<rect class=\"bin\" data-state=\"%c\" data-bins=\"%u-%u\" x=\"%.1f\" "
-			"y=\"%u\" width=\"%.1f\" height=\"%u\" fill=\"%s\"/>", r->strip[i], i, j,
-			bin_x(r, i), y, bin_x(r, j) - bin_x(r, i), h, fill);
+		fprintf(out,
+			"<rect class=\"bin\" data-state=\"%c\" data-bins=\"%u-%u\" x=\"%.1f\" y=\"%u\" width=\"%.1f\" height=\"%u\" fill=\"%s\"/>",
+			r->strip[i], i, j, bin_x(r, i), y, bin_x(r, j) - bin_x(r, i), h, fill);
 	}
 }
 
@@ -230,10 +233,9 @@ static void row_faults(FILE *out, const struct atlas_row *r, unsigned int y,
 		if (!r->faults[i])
 			continue;
 		op = 0.3 + 0.7 * log1p(r->faults[i]) / log1p(max);
-		fprintf(out, "<rect class=\"fault\" data-bin=\"%u\" data-n=\"%llu\" x=\"%.1f\" "
-			"y=\"%u\" width=\"%.1f\" height=\"5\" fill=\"#e03131\" "
-			"fill-opacity=\"%.2f\"/>", i, r->faults[i], bin_x(r, i), y,
-			bin_x(r, i + 1) - bin_x(r, i), op);
+		fprintf(out,
+			"<rect class=\"fault\" data-bin=\"%u\" data-n=\"%llu\" x=\"%.1f\" y=\"%u\" width=\"%.1f\" height=\"5\" fill=\"#e03131\" fill-opacity=\"%.2f\"/>",
+			i, r->faults[i], bin_x(r, i), y, bin_x(r, i + 1) - bin_x(r, i), op);
 	}
 }
 
@@ -249,9 +251,10 @@ static void row_members(FILE *out, const struct atlas *a, const struct atlas_row
 		double x0 = BAR_X + BAR_W * ((sv->start - r->start) / span);
 		double x1 = BAR_X + BAR_W * ((sv->end - r->start) / span);
 
-		fprintf(out, "<rect class=\"member\" data-vma=\"%zu\" x=\"%.2f\" y=\"%u\" "
-			"width=\"%.2f\" height=\"%u\" fill=\"%s\"/>", v, x0, y,
-			x1 - x0 < 0.5 ? 0.5 : x1 - x0, h, atlas_kind_fill(sv->kind, sv->vm_flags));
+		fprintf(out,
+			"<rect class=\"member\" data-vma=\"%zu\" x=\"%.2f\" y=\"%u\" width=\"%.2f\" height=\"%u\" fill=\"%s\"/>",
+			v, x0, y, x1 - x0 < 0.5 ? 0.5 : x1 - x0, h,
+			atlas_kind_fill(sv->kind, sv->vm_flags));
 	}
 }
 
@@ -264,9 +267,9 @@ static void row_cells(FILE *out, size_t i, const struct atlas_row *r, unsigned i
 		unsigned int b0 = atlas_cell_bin(r, c);
 		unsigned int b1 = c + 1 < r->ncells ? atlas_cell_bin(r, c + 1) : r->nbins;
 
-		fprintf(out, "<rect class=\"cell\" data-row=\"%zu\" data-cell=\"%u\" x=\"%.1f\" "
-			"y=\"%u\" width=\"%.1f\" height=\"%u\" fill=\"transparent\"/>", i, c,
-			bin_x(r, b0), y, bin_x(r, b1) - bin_x(r, b0), h);
+		fprintf(out,
+			"<rect class=\"cell\" data-row=\"%zu\" data-cell=\"%u\" x=\"%.1f\" y=\"%u\" width=\"%.1f\" height=\"%u\" fill=\"transparent\"/>",
+			i, c, bin_x(r, b0), y, bin_x(r, b1) - bin_x(r, b0), h);
 	}
 }
 
@@ -290,8 +293,9 @@ static void draw_row(FILE *out, const struct atlas *a, size_t i, unsigned int y,
 	unsigned int h = row_height(a, r), bar = h - 2;
 	const struct snap_vma *v = &a->s->vmas[r->first];
 
-	fprintf(out, "<g class=\"row %s\" id=\"row%zu\" data-row=\"%zu\" data-start=\"0x%llx\" "
-		"data-end=\"0x%llx\"", atlas_row_type_name(r->type), i, i, r->start, r->end);
+	fprintf(out,
+		"<g class=\"row %s\" id=\"row%zu\" data-row=\"%zu\" data-start=\"0x%llx\" data-end=\"0x%llx\"",
+		atlas_row_type_name(r->type), i, i, r->start, r->end);
 	if (r->type <= ATLAS_ROW_GROUP)
 		fprintf(out, " data-present=\"%llu\" data-huge=\"%llu\" data-swap=\"%llu\"",
 			r->pages.present, r->pages.huge, r->pages.swap);
@@ -304,9 +308,9 @@ static void draw_row(FILE *out, const struct atlas *a, size_t i, unsigned int y,
 		fputs("</g>\n", out);
 		return;
 	}
-	fprintf(out, "<rect class=\"bar\" x=\"%d\" y=\"%u\" width=\"%d\" height=\"%u\" "
-		"fill=\"%s\"/>", BAR_X, y + 1, BAR_W, bar,
-		r->type == ATLAS_ROW_REGION ? region_fill(r->region) :
+	fprintf(out,
+		"<rect class=\"bar\" x=\"%d\" y=\"%u\" width=\"%d\" height=\"%u\" fill=\"%s\"/>",
+		BAR_X, y + 1, BAR_W, bar, r->type == ATLAS_ROW_REGION ? region_fill(r->region) :
 		r->type == ATLAS_ROW_GROUP ? "#ffffff" : atlas_kind_fill(v->kind, v->vm_flags));
 	if (r->type == ATLAS_ROW_GROUP)
 		row_members(out, a, r, y + 1, bar);
@@ -338,18 +342,18 @@ static void draw_head(FILE *out, const struct atlas *a, unsigned long long user_
 		s->phys_hidden ? " Frames hidden (needs CAP_SYS_ADMIN)." : "");
 	fputs("</text>", out);
 	for (i = 0; i < ARRAY_SIZE(bin_legend); i++) {
-		fprintf(out, "<rect x=\"%u\" y=\"54\" width=\"12\" height=\"12\" fill=\"%s\" "
-			"stroke=\"#868e96\"/><text x=\"%u\" y=\"64\" class=\"legend\">%s</text>",
+		fprintf(out,
+			"<rect x=\"%u\" y=\"54\" width=\"12\" height=\"12\" fill=\"%s\" stroke=\"#868e96\"/><text x=\"%u\" y=\"64\" class=\"legend\">%s</text>",
 			x, bin_legend[i].fill, x + 16, bin_legend[i].name);
 		x += 24 + 7 * strlen(bin_legend[i].name);
 	}
 	if (a->traced)
-		fprintf(out, "<rect x=\"%u\" y=\"54\" width=\"12\" height=\"5\" fill=\"#e03131\"/>"
-			"<text x=\"%u\" y=\"64\" class=\"legend\">faults (%llu; %llu elsewhere)</text>",
+		fprintf(out,
+			"<rect x=\"%u\" y=\"54\" width=\"12\" height=\"5\" fill=\"#e03131\"/><text x=\"%u\" y=\"64\" class=\"legend\">faults (%llu; %llu elsewhere)</text>",
 			x, x + 16, a->faults_in, a->faults_out);
-	fprintf(out, "<text x=\"%d\" y=\"84\" class=\"sub\">Bars: the kind of mapping; "
-		"strip: what most pages of each 1/%u of the row are. Heights grow with the log "
-		"of the size; gaps are not to scale.</text>", BAR_X, ATLAS_BINS);
+	fprintf(out,
+		"<text x=\"%d\" y=\"84\" class=\"sub\">Bars: the kind of mapping; strip: what most pages of each 1/%u of the row are. Heights grow with the log of the size; gaps are not to scale.</text>",
+		BAR_X, ATLAS_BINS);
 }
 
 static void draw_section(FILE *out, unsigned int y, const char *name, const char *note)
@@ -363,13 +367,13 @@ static void draw_section(FILE *out, unsigned int y, const char *name, const char
 }
 
 static const char svg_style[] =
-"<style>"
-"text{font-family:'DejaVu Sans Mono',monospace;font-size:11px;fill:#212529}"
-".title{font-size:16px;font-weight:bold}.sub,.legend{font-size:11px;fill:#495057}"
-".section{font-size:13px;font-weight:bold}.addr{text-anchor:end;fill:#495057}"
-".gaptext{text-anchor:middle;fill:#868e96;font-size:10px}"
-".gapline{stroke:#ced4da;stroke-dasharray:4 3}.bar{stroke:#adb5bd;stroke-width:0.5}"
-".cell:hover{fill:#000;fill-opacity:0.08}"
+"<style>\n"
+"text{font-family:'DejaVu Sans Mono',monospace;font-size:11px;fill:#212529}\n"
+".title{font-size:16px;font-weight:bold}.sub,.legend{font-size:11px;fill:#495057}\n"
+".section{font-size:13px;font-weight:bold}.addr{text-anchor:end;fill:#495057}\n"
+".gaptext{text-anchor:middle;fill:#868e96;font-size:10px}\n"
+".gapline{stroke:#ced4da;stroke-dasharray:4 3}.bar{stroke:#adb5bd;stroke-width:0.5}\n"
+".cell:hover{fill:#000;fill-opacity:0.08}\n"
 "</style>\n";
 
 /**
@@ -394,9 +398,9 @@ void atlas_svg(FILE *out, const struct atlas *a)
 		for (b = 0; r->faults && b < r->nbins; b++)
 			max_faults = r->faults[b] > max_faults ? r->faults[b] : max_faults;
 	}
-	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%u\" "
-		"viewBox=\"0 0 %d %u\" data-rows=\"%zu\">\n", SVG_WIDTH, height, SVG_WIDTH, height,
-		a->nrows);
+	fprintf(out,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%u\" viewBox=\"0 0 %d %u\" data-rows=\"%zu\">\n",
+		SVG_WIDTH, height, SVG_WIDTH, height, a->nrows);
 	fputs(svg_style, out);
 	fprintf(out, "<rect width=\"%d\" height=\"%u\" fill=\"#ffffff\"/>\n", SVG_WIDTH, height);
 	draw_head(out, a, user_pages);

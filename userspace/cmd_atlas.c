@@ -170,14 +170,14 @@ static int atlas_trace(void)
 
 static void atlas_write(FILE *out, const void *priv)
 {
+	const int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			  JSON_C_TO_STRING_NOSLASHESCAPE;
 	const struct atlas *a = priv;
 	struct json_object *doc;
 
 	if (out_opts.json) {
 		doc = atlas_to_json(a);
-		fprintf(out, "%s\n", json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-								    JSON_C_TO_STRING_SPACED |
-								    JSON_C_TO_STRING_NOSLASHESCAPE));
+		fprintf(out, "%s\n", json_object_to_json_string_ext(doc, flags));
 		json_object_put(doc);
 	} else if (atlas_args.html) {
 		atlas_write_html(out, a);

@@ -16,7 +16,7 @@ _vmatlas_pids()
 _vmatlas()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local cmds="info maps walk ptdump layout kaddr lab faults snapshot diff watch explain"
+	local cmds="info maps walk ptdump layout kaddr lab faults snapshot diff watch explain atlas"
 	local cmd="" i at=0 args=0 tool=${COMP_WORDS[0]}
 
 	# The subcommand, and how many arguments (not options) follow it.
@@ -80,8 +80,8 @@ _vmatlas()
 		return
 		;;
 	-o | --output)
-		# snapshot's file; maps's columns.
-		if [ "$cmd" = snapshot ]; then
+		# snapshot's and atlas's file; maps's columns.
+		if [ "$cmd" = snapshot ] || [ "$cmd" = atlas ]; then
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return
 		fi
@@ -94,7 +94,13 @@ _vmatlas()
 		COMPREPLY=($(compgen -W "$words" -- "$cur"))
 		return
 		;;
-	-s | -e | --start | --end | -d | --duration | -t | --top | -i | --interval | -n | --count)
+	-s | --snapshot | -f | --faults)
+		# atlas's snapshot and trace; ptdump's -s START.
+		[ "$cmd" = atlas ] && COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	-e | --start | --end | -d | --duration | -t | --top | -i | --interval | -n | --count | \
+	-r | --rows)
 		return
 		;;
 	esac
@@ -105,7 +111,7 @@ _vmatlas()
 		return
 	fi
 	case $cmd in
-	maps | walk | ptdump | snapshot | watch)
+	maps | walk | ptdump | snapshot | watch | atlas)
 		[ "$args" = 0 ] && _vmatlas_pids "$cur"
 		;;
 	diff)

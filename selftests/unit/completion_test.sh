@@ -42,10 +42,11 @@ expect_only()
 }
 
 echo "TAP version 13"
-echo "1..23"
-expect_only "diff explain faults info kaddr lab layout maps ptdump snapshot walk watch" ""
+echo "1..24"
+expect_only "atlas diff explain faults info kaddr lab layout maps ptdump snapshot walk watch" ""
 expect_only "--help --version" --
 expect_only "ptdump" pt
+expect_only "--no-kernel" atlas --no
 expect_only "--start" ptdump --st
 expect "--json" walk --j
 expect "--end" ptdump --e

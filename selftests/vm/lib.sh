@@ -408,9 +408,12 @@ prepare_target()
 }
 
 # samples_extract CONSOLE DIR: the documentation's samples a test boot made
-# (samples.sh's "vmatlas-sample: NAME | LINE" lines), one DIR/NAME.txt each.
+# (samples.sh's "vmatlas-sample: NAME | LINE" lines), one DIR/NAME.txt each,
+# and its pictures ("vmatlas-file: NAME | BASE64" of a gzip), DIR/NAME each.
 samples_extract()
 {
+	local f
+
 	rm -rf "$2"
 	mkdir -p "$2"
 	tr -d '\r' <"$1" | awk -v dir="$2" '
@@ -418,7 +421,17 @@ samples_extract()
 			i = index($0, " | ")
 			if (i)
 				print substr($0, i + 3) >(dir "/" substr($0, 1, i - 1) ".txt")
+		}
+		sub(/^vmatlas-file: /, "") {
+			i = index($0, " | ")
+			if (i)
+				print substr($0, i + 3) >(dir "/" substr($0, 1, i - 1) ".b64")
 		}'
+	for f in "$2"/*.b64; do
+		[ -f "$f" ] || continue
+		base64 -d "$f" | gunzip >"${f%.b64}" || rm -f "${f%.b64}"
+		rm -f "$f"
+	done
 }
 
 # The kernel command line for the loaded target and mode.

@@ -3,8 +3,8 @@
 #
 # The unit gate, on the build machine: the tool's parsers and printers
 # (selftests/unit/*_unit.c), its bash completion and usage errors
-# (cli_test.sh), cppcheck over it, the documentation (Sphinx, warnings
-# fail), make install/uninstall staged in a DESTDIR against a kernel of the
+# (cli_test.sh), the atlas in Chromium (atlas_test.sh), cppcheck over
+# it, the documentation (Sphinx, warnings fail), make install/uninstall staged in a DESTDIR against a kernel of the
 # matrix the host can build for, the Debian packages (deb_test.sh), and
 # the documentation's samples (samples_test.sh).
 #
@@ -62,6 +62,7 @@ if make -s -C "$SRC_DIR" TOOLS_OUT="$out" KSFT_DIR="$ksft" BPF=0 tools \
 	run completion_test "$SRC_DIR/selftests/unit/completion_test.sh" "$out/vmatlas"
 	run cli_test "$SRC_DIR/selftests/unit/cli_test.sh" "$out/vmatlas"
 	run diff_test "$SRC_DIR/selftests/unit/diff_test.sh" "$out/vmatlas"
+	run atlas_test "$SRC_DIR/selftests/unit/atlas_test.sh" "$out/vmatlas"
 else
 	nfail=$((nfail + 1))
 	failed="$failed

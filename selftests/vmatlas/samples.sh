@@ -52,6 +52,14 @@ sample()
 	sed "s/^/vmatlas-sample: $name | /" "$out/$name.txt"
 }
 
+# file_sample NAME FILE: a picture the run made, for Documentation/samples/
+# as it is: gzip'ed and in base64 on the console, "vmatlas-file: NAME | LINE".
+file_sample()
+{
+	[ -s "$2" ] || { echo "# sample $1: no $2"; return 1; }
+	gzip -c "$2" | base64 | sed "s/^/vmatlas-file: $1 | /"
+}
+
 # A process to look at, as in the docs: a busybox sleep.
 sleep 600 &
 pid=$!
@@ -81,6 +89,27 @@ sample diff "vmatlas snapshot -o /tmp/a.json $shell" "echo >/tmp/samples.go; sle
 	"vmatlas snapshot -o /tmp/b.json $shell" "!vmatlas diff /tmp/a.json /tmp/b.json"
 kill $shell
 rm -f /tmp/samples.go /tmp/a.json /tmp/b.json
+
+# The atlas of the tests' layout process (every kind of mapping, huge pages,
+# swapped pages, a shared and a COW region), the workload of any test binary.
+rm -f /tmp/layout.pid
+VMATLAS_WORKLOAD=layout VMATLAS_WORKLOAD_OUT=/tmp/layout.pid /tests/atlas_test >/dev/null 2>&1 &
+wl=$!
+i=0
+while [ ! -s /tmp/layout.pid ] && [ $i -lt 60 ]; do
+	sleep 1
+	i=$((i + 1))
+done
+lp=$(cat /tmp/layout.pid 2>/dev/null)
+if [ -n "$lp" ]; then
+	sample atlas "vmatlas atlas -o /tmp/atlas.svg $lp" "vmatlas atlas --html -o /tmp/atlas.html $lp"
+	file_sample atlas.svg /tmp/atlas.svg
+	file_sample atlas.html /tmp/atlas.html
+else
+	echo "# sample atlas: the layout process did not start"
+fi
+kill $wl
+rm -f /tmp/layout.pid /tmp/atlas.svg /tmp/atlas.html
 
 sample explain-lazy "vmatlas explain lazy"
 sample explain-cow "vmatlas explain cow"
