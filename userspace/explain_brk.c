@@ -125,8 +125,11 @@ static int brk_run(struct story *st)
 	v = story_vma_at(&c, moved);
 	story_say(st, "\nmallopt(M_MMAP_THRESHOLD, %d KiB), and malloc(%d KiB) again:",
 		  BRK_THRESHOLD >> 10, BRK_LARGE >> 10);
-	story_check(st, v && v->kind == VMATLAS_KIND_HEAP, "0x%llx is in [heap] now: 0x%llx-0x%llx",
-		    moved, v ? v->start : 0, v ? v->end : 0);
+	/* The block's VMA may be one of several [heap] has: say the whole. */
+	hb = brk_heap(&c, &hb_start, &hb_end);
+	story_check(st, v && v->kind == VMATLAS_KIND_HEAP,
+		    "0x%llx is in [heap] now, which brk() grew to 0x%llx-0x%llx", moved,
+		    hb ? hb_start : 0, hb ? hb_end : 0);
 out:
 	story_child_stop(&child);
 	snapshot_free(&a);

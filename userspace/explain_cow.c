@@ -185,11 +185,14 @@ static int cow_run(struct story *st)
 		err = cow_look(st, parent.pid, 0, start, pp, cp, &same);
 	if (err)
 		goto out;
-	story_say(st, "\nThe parent writes page 0 too: %llu fault, and %s", faults,
-		  pp[0].pfn == before.pfn ? "no copy: nobody else maps frame" : "a copy, frame");
-	story_say(st, "0x%llx is now %s in the parent.%s", pp[0].pfn,
-		  pp[0].writable ? "writable" : "read-only",
-		  pp[0].pfn == before.pfn ? "" : " (It could not tell it was the last user.)");
+	story_say(st, "\nThe parent writes page 0 too: %llu fault, and %s: frame 0x%llx", faults,
+		  pp[0].pfn == before.pfn ? "no copy" : "a copy", pp[0].pfn);
+	if (pp[0].pfn == before.pfn)
+		story_say(st, "(nobody else maps it now) is %s in the parent.",
+			  pp[0].writable ? "writable" : "read-only");
+	else
+		story_say(st, "is %s in the parent (it could not tell it was the last user).",
+			  pp[0].writable ? "writable" : "read-only");
 out:
 	json_object_put(doc);
 	story_child_stop(&parent);

@@ -111,6 +111,24 @@ fi
 kill $wl
 rm -f /tmp/layout.pid /tmp/atlas.svg /tmp/atlas.html
 
+# The faults of a shell growing its heap (a megabyte read into a variable),
+# drawn over its address space; the tracer gets ten seconds to attach.
+if ! vmatlas --help 2>&1 | grep -q 'faults .*not in this build'; then
+	mkfifo /tmp/atlas.go
+	sh -c 'read a </tmp/atlas.go; x=$(head -c 1000000 /dev/zero | tr "\0" a); read b </tmp/atlas.go' &
+	shell=$!
+	vmatlas faults --events --json -d 16 -p $shell >/tmp/atlas-trace.json 2>/dev/null &
+	tracer=$!
+	sleep 10
+	echo >/tmp/atlas.go
+	wait $tracer
+	sample atlas-faults "vmatlas atlas -f /tmp/atlas-trace.json --no-kernel -o /tmp/atlas-faults.svg $shell"
+	file_sample atlas-faults.svg /tmp/atlas-faults.svg
+	echo >/tmp/atlas.go
+	wait $shell
+	rm -f /tmp/atlas.go /tmp/atlas-trace.json /tmp/atlas-faults.svg
+fi
+
 sample explain-lazy "vmatlas explain lazy"
 sample explain-cow "vmatlas explain cow"
 sample explain-stack "vmatlas explain stack"
@@ -146,7 +164,8 @@ sample lab-json "vmatlas lab --json kmalloc 8K"
 
 if ! vmatlas --help 2>&1 | grep -q 'faults .*not in this build'; then
 	sample faults-ls "vmatlas faults -- ls -d /"
-	sample faults-cow "vmatlas faults --events -- sh -c 'x=1; (x=2; echo child)' | grep -E 'TID|cow'"
+	# ": " after the subshell: ash runs a last command in place, without fork().
+	sample faults-cow "vmatlas faults --events -- sh -c 'x=1; (x=2; echo child); :' | grep -E 'TID|cow'"
 fi
 
 # arm64 with 4 KiB pages: 64 KiB folios with the contiguous hint.
