@@ -89,42 +89,76 @@ static int atlas_gap_cmp(const void *x, const void *y)
 	return a->next < b->next ? -1 : a->next > b->next;
 }
 
+/* How readily two neighbouring VMAs share a row: lower first. */
+enum { JOIN_FILE, JOIN_TOUCH, JOIN_GAP };
+
+static int atlas_join(const struct snapshot *s, size_t i)
+{
+	const struct snap_vma *p = &s->vmas[i - 1], *v = &s->vmas[i];
+
+	if (p->end != v->start)
+		return JOIN_GAP;
+	return *v->path && !strcmp(p->path, v->path) ? JOIN_FILE : JOIN_TOUCH;
+}
+
 /*
- * Which VMAs share a row: none while there are few enough; else first the
- * mappings of one file that touch, then any that touch, then those across
- * the smallest gaps (the lowest first among equal ones), until @max rows
- * are left. @first[i] is set for the VMAs that start a row.
+ * Join @need of the @m neighbours of kind @join into the rows before them,
+ * spread evenly over the address space, so that groups come out alike.
+ */
+static void atlas_join_evenly(const struct snapshot *s, bool *first, int join, size_t m,
+			      size_t need)
+{
+	size_t i, j = 0;
+
+	for (i = 1; i < s->nvmas; i++) {
+		if (atlas_join(s, i) != join)
+			continue;
+		if ((j + 1) * need / m > j * need / m)
+			first[i] = false;
+		j++;
+	}
+}
+
+/*
+ * Which VMAs share a row: none while there are few enough; else exactly as
+ * many as it takes to leave @max rows: first the mappings of one file that
+ * touch (a library's parts), then any that touch (thread stacks and their
+ * guards), each spread evenly when not all are needed, then those across
+ * the smallest gaps, the lowest first among equal ones. @first[i] is set
+ * for the VMAs that start a row.
  * Return: the rows, 0 if out of memory.
  */
 static size_t atlas_group(const struct snapshot *s, size_t max, bool *first)
 {
-	size_t i, rows = s->nvmas, k = 0;
+	size_t i, k = 0, need, m[JOIN_GAP] = {};
 	struct atlas_gap *gaps;
-	int pass;
+	int join;
 
 	for (i = 0; i < s->nvmas; i++)
 		first[i] = true;
-	for (pass = 0; pass < 2 && rows > max; pass++) {
-		for (i = 1; i < s->nvmas; i++) {
-			const struct snap_vma *p = &s->vmas[i - 1], *v = &s->vmas[i];
-			bool same = *v->path && !strcmp(p->path, v->path);
+	if (s->nvmas <= max)
+		return s->nvmas;
+	need = s->nvmas - max;
+	for (i = 1; i < s->nvmas; i++)
+		if (atlas_join(s, i) != JOIN_GAP)
+			m[atlas_join(s, i)]++;
+	for (join = JOIN_FILE; join < JOIN_GAP && need; join++) {
+		size_t n = m[join] < need ? m[join] : need;
 
-			if (first[i] && p->end == v->start && (pass || same)) {
-				first[i] = false;
-				rows--;
-			}
-		}
+		if (n)
+			atlas_join_evenly(s, first, join, m[join], n);
+		need -= n;
 	}
-	if (rows <= max)
-		return rows;
-	gaps = calloc(rows, sizeof(*gaps));
+	if (!need)
+		return max;
+	gaps = calloc(s->nvmas, sizeof(*gaps));
 	if (!gaps)
 		return 0;
 	for (i = 1; i < s->nvmas; i++)
-		if (first[i])
+		if (atlas_join(s, i) == JOIN_GAP)
 			gaps[k++] = (struct atlas_gap){ s->vmas[i].start - s->vmas[i - 1].end, i };
 	qsort(gaps, k, sizeof(*gaps), atlas_gap_cmp);
-	for (i = 0; i < rows - max; i++)
+	for (i = 0; i < need; i++)
 		first[gaps[i].next] = false;
 	free(gaps);
 	return max;

@@ -62,34 +62,34 @@ static const char *atlas_kind_fill(unsigned int kind, unsigned long long vm_flag
 	return kind < ARRAY_SIZE(kind_fill) && kind_fill[kind] ? kind_fill[kind] : UNKNOWN_FILL;
 }
 
-/* The kernel's regions by how an address in them becomes physical. */
-static const char *atlas_region_how(unsigned int region)
+/* How an address in a kernel region becomes physical: its label and colour. */
+enum { HOW_LOGICAL, HOW_IMAGE, HOW_VMEMMAP, HOW_VIRTUAL };
+
+static const struct {
+	const char *text, *fill;
+} region_hows[] = {
+	[HOW_LOGICAL] = { "logical: addr - PAGE_OFFSET", "#b8f0dc" },
+	[HOW_IMAGE] = { "the image: addr - its offset", "#ffe0b3" },
+	[HOW_VMEMMAP] = { "struct pages: walked", "#d6e0fb" },
+	[HOW_VIRTUAL] = { "virtual: walked", "#d6e0fb" },
+};
+
+static unsigned int region_how(unsigned int region)
 {
 	switch (region) {
 	case VMATLAS_REGION_DIRECT_MAP:
-		return "logical: phys = addr - PAGE_OFFSET";
+		return HOW_LOGICAL;
 	case VMATLAS_REGION_KERNEL_IMAGE:
 	case VMATLAS_REGION_KERNEL_TEXT:
 	case VMATLAS_REGION_KERNEL_RODATA:
 	case VMATLAS_REGION_KERNEL_DATA:
 	case VMATLAS_REGION_KERNEL_BSS:
-		return "the image: phys = addr - its offset";
+		return HOW_IMAGE;
 	case VMATLAS_REGION_VMEMMAP:
-		return "struct pages: page-table walk";
+		return HOW_VMEMMAP;
 	default:
-		return "virtual: page-table walk";
+		return HOW_VIRTUAL;
 	}
-}
-
-static const char *region_fill(unsigned int region)
-{
-	const char *how = atlas_region_how(region);
-
-	if (*how == 'l')
-		return "#b8f0dc";
-	if (*how == 't')
-		return "#ffe0b3";
-	return "#d6e0fb";
 }
 
 static const char *bin_fill(char state)
@@ -153,7 +153,7 @@ static void row_label(FILE *out, const struct atlas *a, const struct atlas_row *
 	out_format_size(size, sizeof(size), r->end - r->start, false);
 	if (r->type == ATLAS_ROW_REGION) {
 		fprintf(out, "%s  %s  (%s)", names_region(r->region), size,
-			atlas_region_how(r->region));
+			region_hows[region_how(r->region)].text);
 		return;
 	}
 	if (r->type == ATLAS_ROW_GROUP) {
@@ -292,6 +292,7 @@ static void draw_row(FILE *out, const struct atlas *a, size_t i, unsigned int y,
 	const struct atlas_row *r = &a->rows[i];
 	unsigned int h = row_height(a, r), bar = h - 2;
 	const struct snap_vma *v = &a->s->vmas[r->first];
+	const char *fill;
 
 	fprintf(out,
 		"<g class=\"row %s\" id=\"row%zu\" data-row=\"%zu\" data-start=\"0x%llx\" data-end=\"0x%llx\"",
@@ -308,10 +309,13 @@ static void draw_row(FILE *out, const struct atlas *a, size_t i, unsigned int y,
 		fputs("</g>\n", out);
 		return;
 	}
+	if (r->type == ATLAS_ROW_REGION)
+		fill = region_hows[region_how(r->region)].fill;
+	else
+		fill = r->type == ATLAS_ROW_GROUP ? "#ffffff" : atlas_kind_fill(v->kind, v->vm_flags);
 	fprintf(out,
 		"<rect class=\"bar\" x=\"%d\" y=\"%u\" width=\"%d\" height=\"%u\" fill=\"%s\"/>",
-		BAR_X, y + 1, BAR_W, bar, r->type == ATLAS_ROW_REGION ? region_fill(r->region) :
-		r->type == ATLAS_ROW_GROUP ? "#ffffff" : atlas_kind_fill(v->kind, v->vm_flags));
+		BAR_X, y + 1, BAR_W, bar, fill);
 	if (r->type == ATLAS_ROW_GROUP)
 		row_members(out, a, r, y + 1, bar);
 	if (r->type <= ATLAS_ROW_GROUP) {
@@ -352,7 +356,7 @@ static void draw_head(FILE *out, const struct atlas *a, unsigned long long user_
 			"<rect x=\"%u\" y=\"54\" width=\"12\" height=\"5\" fill=\"#e03131\"/><text x=\"%u\" y=\"64\" class=\"legend\">faults (%llu; %llu elsewhere)</text>",
 			x, x + 16, a->faults_in, a->faults_out);
 	fprintf(out,
-		"<text x=\"%d\" y=\"84\" class=\"sub\">Bars: the kind of mapping; strip: what most pages of each 1/%u of the row are. Heights grow with the log of the size; gaps are not to scale.</text>",
+		"<text x=\"%d\" y=\"84\" class=\"sub\">Bar: the kind of mapping. Strip: what most pages of each bin (1/%u of the row) are. Height: the log of the size. Gaps are not to scale.</text>",
 		BAR_X, ATLAS_BINS);
 }
 

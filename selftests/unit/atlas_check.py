@@ -102,8 +102,8 @@ def model(snap_path, atlas_path, trace_path=None):
     snap, atlas = json.load(open(snap_path)), json.load(open(atlas_path))
     ps, vmas = snap['page_size'], snap['vmas']
     user = [r for r in atlas['rows'] if r['type'] in ('vma', 'group')]
-    if len(vmas) > atlas['max_rows'] and len(user) > atlas['max_rows']:
-        bad('%d user rows, more than %d' % (len(user), atlas['max_rows']))
+    if len(vmas) > atlas['max_rows'] and len(user) != atlas['max_rows']:
+        bad('%d VMAs in %d user rows, not %d' % (len(vmas), len(user), atlas['max_rows']))
     if (len(vmas) <= atlas['max_rows']) != (len(user) == len(vmas)):
         bad('%d VMAs in %d rows (max %d)' % (len(vmas), len(user), atlas['max_rows']))
     nxt, prev_end = 0, 0
