@@ -311,8 +311,10 @@ static void draw_row(FILE *out, const struct atlas *a, size_t i, unsigned int y,
 	}
 	if (r->type == ATLAS_ROW_REGION)
 		fill = region_hows[region_how(r->region)].fill;
+	else if (r->type == ATLAS_ROW_GROUP)
+		fill = "#ffffff";
 	else
-		fill = r->type == ATLAS_ROW_GROUP ? "#ffffff" : atlas_kind_fill(v->kind, v->vm_flags);
+		fill = atlas_kind_fill(v->kind, v->vm_flags);
 	fprintf(out,
 		"<rect class=\"bar\" x=\"%d\" y=\"%u\" width=\"%d\" height=\"%u\" fill=\"%s\"/>",
 		BAR_X, y + 1, BAR_W, bar, fill);
