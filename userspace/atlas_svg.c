@@ -358,7 +358,7 @@ static void draw_head(FILE *out, const struct atlas *a, unsigned long long user_
 			"<rect x=\"%u\" y=\"54\" width=\"12\" height=\"5\" fill=\"#e03131\"/><text x=\"%u\" y=\"64\" class=\"legend\">faults (%llu; %llu elsewhere)</text>",
 			x, x + 16, a->faults_in, a->faults_out);
 	fprintf(out,
-		"<text x=\"%d\" y=\"84\" class=\"sub\">Bar: the kind of mapping. Strip: what most pages of each bin (1/%u of the row) are. Height: the log of the size. Gaps are not to scale.</text>",
+		"<text x=\"%d\" y=\"84\" class=\"sub\">Bar: the kind of mapping. Strip: what most pages of each bin (1/%d of the row) are. Height: the log of the size. Gaps are not to scale.</text>",
 		BAR_X, ATLAS_BINS);
 }
 
