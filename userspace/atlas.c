@@ -504,7 +504,8 @@ static bool atlas_cell_addr(const struct atlas *a, const struct atlas_row *row, 
  * @a: built by atlas_build() from a snapshot of a live process
  * @fd: from vmatlas_open()
  *
- * An address whose VMA went away since the snapshot has a null walk.
+ * An address whose VMA went away since the snapshot, or whose page tables
+ * kept changing under the walk, has a null walk.
  * Return: 0, or a negative errno explained by vmatlas_strerror().
  */
 int atlas_add_walks(struct atlas *a, int fd)
@@ -528,7 +529,8 @@ int atlas_add_walks(struct atlas *a, int fd)
 
 			if (atlas_cell_addr(a, r, c, &addr)) {
 				err = vmatlas_walk(fd, a->s->pid, addr, &w);
-				if (err && err != -ENOMEM && err != -EFAULT)
+				/* Gone, or its tables kept changing: no walk to show. */
+				if (err && err != -ENOMEM && err != -EFAULT && err != -EAGAIN)
 					return err;
 				if (!err)
 					walk = walk_to_json(&w);

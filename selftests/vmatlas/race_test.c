@@ -8,7 +8,8 @@
  * them back; fault in, collapse (MADV_COLLAPSE) and split THPs; share and
  * unshare hugetlb PMD tables; push pages to swap (MADV_PAGEOUT); fork
  * children that touch shared memory and exit. A second target re-executes
- * itself from a thread, forever. Every call must succeed or fail with an
+ * itself from a thread, forever. The tool's snapshot and atlas are taken of
+ * it meanwhile. Every call must succeed or fail with an
  * error a moving target explains (ioctls.h: vx_expected()), and every
  * success must be internally consistent. The harness fails the run on any
  * kernel report. VMATLAS_RACE_SECONDS sets the duration (default 60 s).
@@ -33,6 +34,7 @@
 #include "ioctls.h"
 #include "kselftest_harness.h"
 #include "race/race.h"
+#include "schema.h"
 
 #define RACE_WALKERS	3
 #define RACE_TEXT	(4 << 20)
@@ -320,48 +322,91 @@ static void *walker_main(void *arg)
 }
 
 /*
- * The tool's snapshot of the churning target, over and over: each must be
- * taken (exit 0) and be a file diff reads back whole, sorted and apart
- * (diff of it against itself: exit 0).
+ * The tool's snapshot and atlas of the churning target, in turn, over and
+ * over: each must be taken (exit 0), or refused whole because the VMAs
+ * kept changing; a snapshot must be a file diff reads back whole, sorted
+ * and apart (diff of it against itself: exit 0), an atlas a document the
+ * schema describes (its walks: of addresses that may have gone since).
  */
 struct snapshotter {
 	struct race *r;
-	unsigned long long ok, bad, refused;
+	unsigned long long ok, bad, refused, atlases;
 	char first_bad[600];
 };
+
+/*
+ * Run @args, then, if it exited 0, @check on its output @file ("schema": is
+ * it the document the schema describes). Return: -1 (the tool did not
+ * run), 0 (good), 1 (refused whole), 2 (bad: s->first_bad says why).
+ */
+static int snapshotter_take(struct snapshotter *s, const char *const args[],
+			    const char *const check[], const char *file)
+{
+	static char text[16 << 20];
+	struct json_object *doc;
+	struct run_result res;
+	char why[256];
+	int rc;
+
+	if (run_tool(&res, -1, args))
+		return -1;
+	rc = run_exit_code(&res);
+	/* Refused whole, as it should be when it cannot be had. */
+	if (rc == 1 && strstr(res.err, "kept changing while read")) {
+		run_result_free(&res);
+		return 1;
+	}
+	if (rc)
+		snprintf(s->first_bad, sizeof(s->first_bad), "%s: exit %d: %.500s", args[0], rc,
+			 res.err);
+	run_result_free(&res);
+	if (rc)
+		return 2;
+	if (!strcmp(check[0], "schema")) {
+		doc = read_file(file, text, sizeof(text)) > 0 ? parse_json_object(text) : NULL;
+		rc = doc && schema_valid_output(args[0], doc, why, sizeof(why)) ? 0 : 2;
+		if (rc)
+			snprintf(s->first_bad, sizeof(s->first_bad), "%s: %s", args[0],
+				 doc ? why : "not JSON");
+		json_object_put(doc);
+		return rc;
+	}
+	if (run_tool(&res, -1, check))
+		return -1;
+	rc = run_exit_code(&res);
+	if (rc)
+		snprintf(s->first_bad, sizeof(s->first_bad), "diff of a snapshot: exit %d: %.500s",
+			 rc, res.err);
+	run_result_free(&res);
+	return rc ? 2 : 0;
+}
 
 static void *snapshotter_main(void *arg)
 {
 	struct snapshotter *s = arg;
-	char pid[16], file[64];
+	char pid[16], file[64], atlas[64];
 	const char *const take[] = { "snapshot", "-o", file, pid, NULL };
+	const char *const draw[] = { "atlas", "--json", "-o", atlas, pid, NULL };
 	const char *const check[] = { "diff", file, file, NULL };
-	struct run_result res;
+	const char *const schema[] = { "schema", NULL };
+	unsigned long long n;
 	int rc;
 
 	snprintf(pid, sizeof(pid), "%d", s->r->pid[T_MAIN]);
 	snprintf(file, sizeof(file), "/tmp/race-snapshot.%d.json", getpid());
-	while (mono_s() < s->r->until) {
-		if (run_tool(&res, -1, take))
+	snprintf(atlas, sizeof(atlas), "/tmp/race-atlas.%d.json", getpid());
+	for (n = 0; mono_s() < s->r->until; n++) {
+		rc = n & 1 ? snapshotter_take(s, draw, schema, atlas) :
+			     snapshotter_take(s, take, check, file);
+		if (rc < 0)
 			break;
-		rc = run_exit_code(&res);
-		run_result_free(&res);
-		/* Refused whole, as it should be when it cannot be had. */
-		if (rc == 1 && strstr(res.err, "kept changing while read")) {
-			s->refused++;
-			continue;
-		}
-		if (rc == 0 && !run_tool(&res, -1, check)) {
-			rc = run_exit_code(&res) ? 100 + run_exit_code(&res) : 0;
-			run_result_free(&res);
-		}
-		if (rc == 0)
-			s->ok++;
-		else if (!s->bad++)
-			snprintf(s->first_bad, sizeof(s->first_bad), "exit %d: %.500s", rc,
-				 res.err);
+		s->ok += rc == 0;
+		s->refused += rc == 1;
+		s->bad += rc == 2;
+		s->atlases += n & 1;
 	}
 	unlink(file);
+	unlink(atlas);
 	return NULL;
 }
 
@@ -491,8 +536,8 @@ TEST_F_TIMEOUT(race, walkers_against_a_churning_target_get_consistent_answers, 9
 	}
 	if (r.no_debugfs)
 		ksft_print_msg("no debugfs views: not tested\n");
-	ksft_print_msg("vmatlas snapshot %6llu ok %llu refused (kept changing) %llu bad\n",
-		       snap.ok, snap.refused, snap.bad);
+	ksft_print_msg("vmatlas snapshot and atlas (%llu of them) %6llu ok %llu refused %llu bad\n",
+		       snap.atlases, snap.ok, snap.refused, snap.bad);
 	EXPECT_LT(0, snap.ok) TH_LOG("no snapshot of the target was taken");
 	EXPECT_EQ(0, snap.bad) TH_LOG("%llu bad snapshots; first: %s", snap.bad, snap.first_bad);
 	EXPECT_EQ(0, r.bad) TH_LOG("%llu bad; first: %s", r.bad, r.first_bad);
