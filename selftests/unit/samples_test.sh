@@ -34,6 +34,17 @@ orphans=$(find samples -name '*.txt' 2>/dev/null | sort | comm -23 - <(echo "$in
 [ -z "$orphans" ]
 result $? "every committed sample is shown somewhere" "not included: $orphans"
 
+# The tutorial quotes the samples' numbers in its prose: a refreshed sample
+# leaves them stale. Every hexadecimal number it quotes must be in a sample,
+# but for the notes' own example and those it works out from a sample's.
+derived="0xc0000001 0x80ad000 0x86dc000"
+stale=$(grep -o '``0x[0-9a-f]*``' tutorial.rst | tr -d '`' | sort -u | while read -r h; do
+	case " $derived " in *" $h "*) continue ;; esac
+	grep -rqiF -- "$h" samples/ || echo "$h"
+done)
+[ -z "$stale" ]
+result $? "every address the tutorial quotes is in a sample" "in no sample: $stale"
+
 # Each is a run: "$ COMMAND" first, then what it printed.
 bad_head=$(for f in $included; do [ -f "$f" ] && ! head -n 1 "$f" | grep -q '^\$ ' && echo "$f"; done)
 [ -z "$bad_head" ]
