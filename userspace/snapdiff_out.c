@@ -152,6 +152,7 @@ static void diff_json_vma(struct out_json *j, const struct snap_vma *v)
 	out_json_str(j, "perms", perms);
 	out_json_str(j, "kind", names_kind(v->kind));
 	out_json_str(j, "path", v->path);
+	names_json_bits(j, "flags", &names_vm, v->vm_flags);
 	out_json_u64(j, "shared", v->res.shared);
 	out_json_close(j);
 }

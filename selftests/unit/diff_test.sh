@@ -59,12 +59,14 @@ assert [s[k] for k in ("added", "removed", "grown", "split", "moved", "merged", 
 	[1, 1, 1, 1, 1, 0, 1]
 assert s["pages"] == {"present": 5, "unmapped": 0, "swapped_out": 1, "swapped_in": 0,
 		      "huge": 512, "split": 0, "frame": 1, "other": 0}
+c = [v for v in d["vmas"] if v["change"] == "changed"][0]
+assert set(c["after"][0]["flags"]) - set(c["before"][0]["flags"]) == {"hugepage"}
 f = [p for p in d["pages"] if p["change"] == "frame"][0]
 assert (f["pfn_before"], f["pfn_after"]) == ("0x500", "0x600")
 assert d["shared"] == [{"start": "0x400000", "end": "0x402000", "path": "/bin/workload",
 			"before": 0, "after": 2}]
 ' "$tmp/out"
-result $? "--json: the same changes, counted" "exit $rc"
+result $? "--json: the same changes, counted, the VM flags gained named" "exit $rc"
 
 run diff "$dir/a.json" "$tmp/none.json"
 [ $rc = 2 ] && [ ! -s "$tmp/out" ] &&
