@@ -102,26 +102,76 @@ static bool same_perms_and_file(const struct snap_vma *a, const struct snap_vma 
 	       !strcmp(a->path, b->path);
 }
 
+/* The first run of @s that ends above @addr. */
+static size_t run_from(const struct snapshot *s, unsigned long long addr)
+{
+	size_t lo = 0, hi = s->nruns;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->runs[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Does @vb hold @va's pages where @va had them: the first present page of
+ * @va, at the same offset in @vb, on the same frame? What mremap() does
+ * when it moves and resizes at once. Frames hidden: nobody can tell.
+ */
+static bool frames_follow(const struct snap_vma *va, const struct snapshot *a,
+			  const struct snap_vma *vb, const struct snapshot *b)
+{
+	size_t i = run_from(a, va->start), j;
+	unsigned long long at, off, pfn;
+
+	for (; i < a->nruns && a->runs[i].start < va->end; i++)
+		if (a->runs[i].state == SNAP_PRESENT && a->runs[i].pfn != SNAP_NO_NUMBER)
+			break;
+	if (i == a->nruns || a->runs[i].start >= va->end)
+		return false;
+	at = a->runs[i].start > va->start ? a->runs[i].start : va->start;
+	pfn = a->runs[i].pfn + (at - a->runs[i].start) / a->page_size;
+	off = at - va->start;
+	if (off >= vb->end - vb->start)
+		return false;
+	j = run_from(b, vb->start + off);
+	if (j == b->nruns || b->runs[j].start > vb->start + off ||
+	    b->runs[j].state != SNAP_PRESENT || b->runs[j].pfn == SNAP_NO_NUMBER)
+		return false;
+	return b->runs[j].pfn + (vb->start + off - b->runs[j].start) / b->page_size == pfn;
+}
+
 /*
  * The VMA of @b that @va, found nowhere in @b, moved to: an added one (no
- * VMA of @a under it) of the same size, permissions, kind and file, not
- * taken yet by another. Return: its index, or @b->nvmas.
+ * VMA of @a under it) of the same permissions, kind and file, not taken yet
+ * by another, and of the same size, or else holding @va's frames where @va
+ * had them (moved and resized). Return: its index, or @b->nvmas.
  */
 static size_t moved_to(const struct snap_vma *va, const struct snapshot *a,
 		       const struct snapshot *b, const bool *taken)
 {
 	size_t j, first;
+	int pass;
 	bool in;
 
-	for (j = 0; j < b->nvmas; j++) {
-		const struct snap_vma *vb = &b->vmas[j];
+	for (pass = 0; pass < 2; pass++) {
+		for (j = 0; j < b->nvmas; j++) {
+			const struct snap_vma *vb = &b->vmas[j];
+			bool sized = vb->end - vb->start == va->end - va->start;
 
-		if (!taken[j] && vb->end - vb->start == va->end - va->start &&
-		    same_perms_and_file(va, vb) &&
-		    !overlapping(vb, a->vmas, a->nvmas, &first, &in))
-			break;
+			if (taken[j] || !same_perms_and_file(va, vb) ||
+			    overlapping(vb, a->vmas, a->nvmas, &first, &in))
+				continue;
+			if (pass ? frames_follow(va, a, vb, b) : sized)
+				return j;
+		}
 	}
-	return j;
+	return b->nvmas;
 }
 
 /* @va became @vb alone: the same, changed, or one or both ends moved. */

@@ -321,9 +321,25 @@ TEST(diff_names_what_this_process_did)
 		  json_hex(json_object_array_get_idx(json_get(ch, "after"), 0), "start"));
 	json_object_put(doc);
 
+	/* Moved again and grown to 8 pages: still moved, known by its frame. */
+	ASSERT_EQ(hole + 44 * page, mremap(hole + 30 * page, 4 * page, 8 * page,
+					   MREMAP_MAYMOVE | MREMAP_FIXED, hole + 44 * page));
+	ASSERT_EQ(0, snapshot_self(c, err, sizeof(err))) TH_LOG("%s", err);
+	doc = diff_json(d, c, &rc);
+	ASSERT_NE(NULL, doc);
+	EXPECT_EQ(1, rc);
+	ASSERT_EQ(1, changes_in(doc, "vmas", "moved", (unsigned long)hole + 30 * page,
+				(unsigned long)hole + 34 * page, &ch));
+	after = json_object_array_get_idx(json_get(ch, "after"), 0);
+	EXPECT_EQ((unsigned long)hole + 44 * page, json_hex(after, "start"));
+	EXPECT_EQ((unsigned long)hole + 52 * page, json_hex(after, "end"));
+	EXPECT_EQ(0, changes_in(doc, "vmas", "added", (unsigned long)hole + 44 * page,
+				(unsigned long)hole + 52 * page, NULL));
+	json_object_put(doc);
+
 	munmap(region - page, (REGION_PAGES + 2) * page);
 	munmap(small - page, 6 * page);
-	munmap(hole + 30 * page, 4 * page);
+	munmap(hole + 44 * page, 8 * page);
 	unlink(a);
 	unlink(b);
 	unlink(c);
