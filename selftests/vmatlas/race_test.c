@@ -8,8 +8,8 @@
  * them back; fault in, collapse (MADV_COLLAPSE) and split THPs; share and
  * unshare hugetlb PMD tables; push pages to swap (MADV_PAGEOUT); fork
  * children that touch shared memory and exit. A second target re-executes
- * itself from a thread, forever. The tool's snapshot and atlas are taken of
- * it meanwhile. Every call must succeed or fail with an
+ * itself from a thread, forever. The tool's snapshot, atlas and watch look
+ * at it meanwhile. Every call must succeed or fail with an
  * error a moving target explains (ioctls.h: vx_expected()), and every
  * success must be internally consistent. The harness fails the run on any
  * kernel report. VMATLAS_RACE_SECONDS sets the duration (default 60 s).
@@ -322,11 +322,12 @@ static void *walker_main(void *arg)
 }
 
 /*
- * The tool's snapshot and atlas of the churning target, in turn, over and
- * over: each must be taken (exit 0), or refused whole because the VMAs
- * kept changing; a snapshot must be a file diff reads back whole, sorted
- * and apart (diff of it against itself: exit 0), an atlas a document the
- * schema describes (its walks: of addresses that may have gone since).
+ * The tool's snapshot, atlas and watch of the churning target, in turn,
+ * over and over: each must be taken (exit 0), or refused whole because the
+ * VMAs kept changing; a snapshot must be a file diff reads back whole,
+ * sorted and apart (diff of it against itself: exit 0), an atlas a document
+ * the schema describes (its walks: of addresses that may have gone since);
+ * watch must go through its intervals (a refused one is skipped).
  */
 struct snapshotter {
 	struct race *r;
@@ -362,6 +363,8 @@ static int snapshotter_take(struct snapshotter *s, const char *const args[],
 	run_result_free(&res);
 	if (rc)
 		return 2;
+	if (!check)
+		return 0;
 	if (!strcmp(check[0], "schema")) {
 		doc = read_file(file, text, sizeof(text)) > 0 ? parse_json_object(text) : NULL;
 		rc = doc && schema_valid_output(args[0], doc, why, sizeof(why)) ? 0 : 2;
@@ -387,6 +390,7 @@ static void *snapshotter_main(void *arg)
 	char pid[16], file[64], atlas[64];
 	const char *const take[] = { "snapshot", "-o", file, pid, NULL };
 	const char *const draw[] = { "atlas", "--json", "-o", atlas, pid, NULL };
+	const char *const watch[] = { "watch", "-i", "0.05", "-n", "4", "--json", pid, NULL };
 	const char *const check[] = { "diff", file, file, NULL };
 	const char *const schema[] = { "schema", NULL };
 	unsigned long long n;
@@ -396,14 +400,18 @@ static void *snapshotter_main(void *arg)
 	snprintf(file, sizeof(file), "/tmp/race-snapshot.%d.json", getpid());
 	snprintf(atlas, sizeof(atlas), "/tmp/race-atlas.%d.json", getpid());
 	for (n = 0; mono_s() < s->r->until; n++) {
-		rc = n & 1 ? snapshotter_take(s, draw, schema, atlas) :
-			     snapshotter_take(s, take, check, file);
+		if (n % 3 == 0)
+			rc = snapshotter_take(s, take, check, file);
+		else if (n % 3 == 1)
+			rc = snapshotter_take(s, draw, schema, atlas);
+		else
+			rc = snapshotter_take(s, watch, NULL, NULL);
 		if (rc < 0)
 			break;
 		s->ok += rc == 0;
 		s->refused += rc == 1;
 		s->bad += rc == 2;
-		s->atlases += n & 1;
+		s->atlases += n % 3 == 1;
 	}
 	unlink(file);
 	unlink(atlas);
@@ -536,7 +544,7 @@ TEST_F_TIMEOUT(race, walkers_against_a_churning_target_get_consistent_answers, 9
 	}
 	if (r.no_debugfs)
 		ksft_print_msg("no debugfs views: not tested\n");
-	ksft_print_msg("vmatlas snapshot and atlas (%llu of them) %6llu ok %llu refused %llu bad\n",
+	ksft_print_msg("vmatlas snapshot, atlas (%llu), watch %6llu ok %llu refused %llu bad\n",
 		       snap.atlases, snap.ok, snap.refused, snap.bad);
 	EXPECT_LT(0, snap.ok) TH_LOG("no snapshot of the target was taken");
 	EXPECT_EQ(0, snap.bad) TH_LOG("%llu bad snapshots; first: %s", snap.bad, snap.first_bad);
