@@ -58,6 +58,12 @@ stack_start=$(awk '/\[stack\]/ { split($1, a, "-"); print a[1] }' "/proc/$pid/ma
 echo
 echo "--- the page tables of its stack, as runs ---"
 step vmatlas ptdump "$pid" --start "0x$stack_start" --end "0x$stack_end"
+
+echo
+echo "--- the whole of it drawn: an SVG (--html: a page to explore) and its data ---"
+step vmatlas atlas -o /tmp/atlas.svg "$pid"
+step ls -l /tmp/atlas.svg
+shown 16 sh -c "vmatlas atlas --json $pid | grep -E '\"(type|start|strip)\"'"
 kill "$pid"
 
 # arm64 with 4 KiB pages: a 64 KiB folio (mTHP) fills an aligned run of 16
@@ -113,11 +119,12 @@ if vmatlas --help 2>&1 | grep -q 'faults .*not in this build'; then
 else
 	step vmatlas faults -- ls /
 
-	# A fork, then writes: copy-on-write breaks in the child. With the module's
+	# A fork, then writes: copy-on-write breaks in both. With the module's
 	# kfunc (6.12) the page's mapcount shows the sharing end (2 before, 1 after).
+	# ": " after the subshell: ash runs a last command in place, without fork().
 	echo
-	echo "\$ vmatlas faults --events -- sh -c 'x=1; (x=2; echo child)' | grep -E 'TID|cow'"
-	vmatlas faults --events -- sh -c 'x=1; (x=2; echo child)' >/tmp/demo.out 2>/dev/null ||
+	echo "\$ vmatlas faults --events -- sh -c 'x=1; (x=2; echo child); :' | grep -E 'TID|cow'"
+	vmatlas faults --events -- sh -c 'x=1; (x=2; echo child); :' >/tmp/demo.out 2>/dev/null ||
 		fail "vmatlas faults --events -- sh -c ..." $?
 	grep -E 'TID|cow' /tmp/demo.out | head -8
 fi
