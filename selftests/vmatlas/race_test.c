@@ -389,7 +389,7 @@ static void *snapshotter_main(void *arg)
 	struct snapshotter *s = arg;
 	char pid[16], file[64], atlas[64];
 	const char *const take[] = { "snapshot", "-o", file, pid, NULL };
-	const char *const draw[] = { "atlas", "--json", "-o", atlas, pid, NULL };
+	const char *const draw[] = { "atlas", "--json", "--rows=16", "-o", atlas, pid, NULL };
 	const char *const watch[] = { "watch", "-i", "0.05", "-n", "4", "--json", pid, NULL };
 	const char *const check[] = { "diff", file, file, NULL };
 	const char *const schema[] = { "schema", NULL };
