@@ -63,7 +63,12 @@ echo
 echo "--- the whole of it drawn: an SVG (--html: a page to explore) and its data ---"
 step vmatlas atlas -o /tmp/atlas.svg "$pid"
 step ls -l /tmp/atlas.svg
-shown 16 sh -c "vmatlas atlas --json $pid | grep -E '\"(type|start|strip)\"'"
+# Each VMA's residency strip as text (p present, H huge, s swapped, . nothing).
+echo
+echo "\$ vmatlas atlas --json $pid    # each VMA's start and its strip's first 64 bins"
+vmatlas atlas --json "$pid" >/tmp/demo.out || fail "vmatlas atlas --json $pid" $?
+awk -F'"' '/"rows"/ { r = 1 } r && $2 == "type" { t = $4 } r && $2 == "start" { s = $4 }
+	r && $2 == "strip" && t == "vma" { printf "%18s %s\n", s, substr($4, 1, 64) }' /tmp/demo.out
 kill "$pid"
 
 # arm64 with 4 KiB pages: a 64 KiB folio (mTHP) fills an aligned run of 16
