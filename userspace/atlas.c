@@ -386,8 +386,13 @@ int atlas_add_kernel(struct atlas *a, const struct vmatlas_layout *layout)
 
 		if (!atlas_region_drawn(layout, k) || (reg->end && reg->end <= at))
 			continue;
+		/* User space's last gap ends at TASK_SIZE; the kernel's side begins. */
+		if (at < layout->task_size && layout->task_size < reg->start) {
+			err = atlas_add_gap(a, at, layout->task_size, 0);
+			at = layout->task_size;
+		}
 		/* Regions may nest (KASAN's shadow, vmemmap): draw each whole, in order. */
-		if (reg->start > at)
+		if (!err && reg->start > at)
 			err = atlas_add_gap(a, at, reg->start, 0);
 		if (err)
 			break;
@@ -432,17 +437,28 @@ static struct atlas_row *atlas_row_at(struct atlas *a, unsigned long long addr)
  * @why: the reason, if this fails
  * @len: its size
  *
- * A fault outside every row (another process's, or in a VMA since gone) is
- * counted apart. Return: 0, -EINVAL (the document has no events), -ENOMEM.
+ * The trace must be of @a's process. Its events name threads, not
+ * processes: a traced command's children fault at addresses of their own,
+ * counted where they fall. A fault outside every row (in a VMA since gone,
+ * or a child's) is counted apart. Return: 0, -EINVAL (the document has no
+ * events, or is of another process), -ENOMEM.
  */
 int atlas_add_faults(struct atlas *a, struct json_object *trace, char *why, size_t len)
 {
 	struct json_object *events = out_get(trace, "events");
 	size_t i, n;
 
+	struct json_object *pid = out_get(trace, "pid");
+
 	if (!json_object_is_type(events, json_type_array)) {
 		snprintf(why, len, "%s",
 			 "no \"events\" array: trace with 'vmatlas faults --events --json'");
+		return -EINVAL;
+	}
+	/* Another process's addresses would fall in this one's rows. */
+	if (pid && json_object_get_int64(pid) != a->s->pid) {
+		snprintf(why, len, "a trace of pid %lld, not of pid %d",
+			 (long long)json_object_get_int64(pid), a->s->pid);
 		return -EINVAL;
 	}
 	for (i = 0; i < a->nrows; i++) {
@@ -530,7 +546,7 @@ int atlas_add_walks(struct atlas *a, int fd)
 			if (atlas_cell_addr(a, r, c, &addr)) {
 				err = vmatlas_walk(fd, a->s->pid, addr, &w);
 				/* Gone, or its tables kept changing: no walk to show. */
-				if (err && err != -ENOMEM && err != -EFAULT && err != -EAGAIN)
+				if (err && err != -ENOMEM && err != -EAGAIN)
 					return err;
 				if (!err)
 					walk = walk_to_json(&w);

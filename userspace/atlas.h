@@ -54,8 +54,8 @@ struct atlas_row {
 	char *strip;			/* @nbins ATLAS_BIN_* and a NUL */
 	unsigned long long *faults;	/* @nbins fault counts, NULL without a trace */
 	unsigned long long nfaults;
-	unsigned int ncells;		/* hover cells; each spans @nbins / @ncells bins */
-	struct json_object *walks;	/* @ncells walks ($defs/walk or null), or NULL */
+	unsigned int ncells;		/* hover cells, of about @nbins / @ncells bins each */
+	struct json_object *walks;	/* @ncells walks ($defs/walk_result or null), or NULL */
 };
 
 struct atlas {
@@ -78,7 +78,7 @@ int atlas_add_faults(struct atlas *a, struct json_object *trace, char *why, size
 int atlas_add_walks(struct atlas *a, int fd);
 void atlas_free(struct atlas *a);
 
-/* The first and last bin of cell @c of @row. */
+/* The first bin of hover cell @c of @row. */
 unsigned int atlas_cell_bin(const struct atlas_row *row, unsigned int c);
 /* The first address of bin @i of @row (page aligned). */
 unsigned long long atlas_bin_addr(const struct atlas *a, const struct atlas_row *row,

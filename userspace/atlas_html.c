@@ -117,9 +117,13 @@ static const char html_script[] =
 "}\n"
 "\n"
 "svg.addEventListener('mouseover', function (e) {\n"
-"  var t = e.target;\n"
-"  if (t.classList && t.classList.contains('cell'))\n"
+"  var t = e.target, g = t.closest ? t.closest('g.vma, g.group') : null;\n"
+"  if (t.classList && t.classList.contains('cell')) {\n"
 "    showWalk(+t.getAttribute('data-row'), +t.getAttribute('data-cell'));\n"
+"  } else if (g && !data.rows[+g.getAttribute('data-row')].walks) {\n"
+"    describe(+g.getAttribute('data-row'));\n"
+"    add(panel, 'p', 'Drawn from a snapshot: no walks.', 'walk-none');\n"
+"  }\n"
 "});\n"
 "svg.addEventListener('click', function (e) {\n"
 "  var g = e.target.closest ? e.target.closest('g.group') : null;\n"
@@ -153,6 +157,21 @@ static const char html_script[] =
 "document.body.setAttribute('data-ready', '1');\n"
 "})();\n";
 
+/*
+ * JSON text inside a <script> element: '<', '>' and '&' (which only strings
+ * hold) as \u escapes, so that no name can end the element or open
+ * "<!--<script", whose escaping would swallow the rest of the page.
+ */
+static void html_json(FILE *out, const char *json)
+{
+	for (; *json; json++) {
+		if (*json == '<' || *json == '>' || *json == '&')
+			fprintf(out, "\\u%04x", *json);
+		else
+			fputc(*json, out);
+	}
+}
+
 /**
  * atlas_write_html() - the atlas as a page that needs nothing else
  * @out: where to
@@ -177,9 +196,9 @@ void atlas_write_html(FILE *out, const struct atlas *a)
 	      out);
 	fputs("under it, level by level; click a group to list its VMAs.</p></div>\n</div>\n",
 	      out);
-	/* json-c writes '/' as "\/": the data cannot end the script element. */
-	fprintf(out, "<script type=\"application/json\" id=\"atlas-data\">%s</script>\n",
-		json_object_to_json_string_ext(data, JSON_C_TO_STRING_PLAIN));
+	fputs("<script type=\"application/json\" id=\"atlas-data\">", out);
+	html_json(out, json_object_to_json_string_ext(data, JSON_C_TO_STRING_PLAIN));
+	fputs("</script>\n", out);
 	fprintf(out, "<script>\n%s</script>\n</body>\n</html>\n", html_script);
 	json_object_put(data);
 }

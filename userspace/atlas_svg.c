@@ -102,9 +102,53 @@ static const char *bin_fill(char state)
 	return NULL;
 }
 
+/* The length of the valid UTF-8 sequence at @s (not U+FFFE, U+FFFF), or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+	unsigned int c;
+
+	if (*s < 0x80)
+		return 1;
+	if ((*s & 0xe0) == 0xc0 && *s >= 0xc2)
+		n = 2, c = *s & 0x1f;
+	else if ((*s & 0xf0) == 0xe0)
+		n = 3, c = *s & 0x0f;
+	else if ((*s & 0xf8) == 0xf0 && *s <= 0xf4)
+		n = 4, c = *s & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates, beyond U+10FFFF, and XML's two non-characters. */
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c == 0xfffe || c == 0xffff)
+		return 0;
+	return n;
+}
+
+/*
+ * File names are bytes, not text: what is not UTF-8, and control characters,
+ * which XML 1.0 has no place for, become '?'.
+ */
 void atlas_xml(FILE *out, const char *s)
 {
+	size_t n;
+
 	for (; *s; s++) {
+		n = utf8_len((const unsigned char *)s);
+		if (n > 1) {
+			fwrite(s, 1, n, out);
+			s += n - 1;
+			continue;
+		}
+		if (!n) {
+			fputc('?', out);
+			continue;
+		}
 		switch (*s) {
 		case '<':
 			fputs("&lt;", out);
@@ -119,7 +163,6 @@ void atlas_xml(FILE *out, const char *s)
 			fputs("&quot;", out);
 			break;
 		default:
-			/* Control characters have no place in XML 1.0. */
 			fputc((unsigned char)*s < ' ' ? '?' : *s, out);
 		}
 	}
@@ -141,6 +184,15 @@ static unsigned int row_height(const struct atlas *a, const struct atlas_row *r)
 			log++;
 		return 18 + (log < 14 ? log : 14);
 	}
+}
+
+/* The end of a long name, from a character's first byte on, after an ellipsis. */
+static void row_label_tail(FILE *out, const char *s)
+{
+	while ((*s & 0xc0) == 0x80)
+		s++;
+	fputs("…", out);
+	atlas_xml(out, s);
 }
 
 /* A row's label: what it is and how big. */
@@ -168,7 +220,7 @@ static void row_label(FILE *out, const struct atlas *a, const struct atlas_row *
 	else if (len <= LABEL_MAX)
 		atlas_xml(out, v->path);
 	else
-		fputs("…", out), atlas_xml(out, v->path + len - LABEL_MAX + 1);
+		row_label_tail(out, v->path + len - LABEL_MAX + 1);
 }
 
 /* A row's tooltip: all of it, for the SVG alone (the page shows more). */
@@ -342,8 +394,12 @@ static void draw_head(FILE *out, const struct atlas *a, unsigned long long user_
 	fputs(")</text>", out);
 	fprintf(out, "<text x=\"8\" y=\"42\" class=\"sub\">Linux ");
 	atlas_xml(out, s->kernel);
-	fprintf(out, " %s, %llu KiB pages, %s. %zu VMAs; %llu pages present, %llu swapped.%s%s",
-		s->arch, s->page_size >> 10, s->time, s->nvmas, user_pages[0], user_pages[1],
+	fputc(' ', out);
+	atlas_xml(out, s->arch);
+	fprintf(out, ", %llu KiB pages, ", s->page_size >> 10);
+	atlas_xml(out, s->time);
+	fprintf(out, ". %zu VMAs; %llu pages present, %llu swapped.%s%s", s->nvmas,
+		user_pages[0], user_pages[1],
 		a->grouped ? " Neighbours share rows." : "",
 		s->phys_hidden ? " Frames hidden (needs CAP_SYS_ADMIN)." : "");
 	fputs("</text>", out);

@@ -5,6 +5,7 @@
  * HTML page to explore.
  */
 #include <argp.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,7 @@ static const char atlas_doc[] =
 "(present, huge, swapped), and the kernel's regions above them.\n"
 "\n"
 "USAGE: vmatlas atlas [--html] [-o FILE] [-f TRACE] [-r ROWS] PID\n"
-"       vmatlas atlas [--html] [-o FILE] [-f TRACE] -s SNAPSHOT\n"
+"       vmatlas atlas [--html] [-o FILE] [-f TRACE] [-r ROWS] -s SNAPSHOT\n"
 "\n"
 "SVG by default; --html writes a page with zoom, where the mouse over a row\n"
 "shows the walk of an address under it, level by level; --json writes the\n"
@@ -66,6 +67,8 @@ static struct atlas atlas;
 
 static error_t atlas_parse(int key, char *arg, struct argp_state *state)
 {
+	char *end;
+
 	switch (key) {
 	case 'o':
 		atlas_args.file = arg;
@@ -80,7 +83,8 @@ static error_t atlas_parse(int key, char *arg, struct argp_state *state)
 		atlas_args.faults = arg;
 		return 0;
 	case 'r':
-		if (parse_size(arg, &atlas_args.rows) || atlas_args.rows < 16 ||
+		atlas_args.rows = strtoull(arg, &end, 10);
+		if (!isdigit((unsigned char)*arg) || *end || atlas_args.rows < 16 ||
 		    atlas_args.rows > 100000)
 			parse_error(state, "invalid ROWS '%s': from 16 to 100000", arg);
 		return 0;
@@ -91,6 +95,10 @@ static error_t atlas_parse(int key, char *arg, struct argp_state *state)
 		if (atlas_args.snapshot)
 			parse_error(state, "a PID or -s SNAPSHOT, not both");
 		return parse_pid_key(key, arg, state, &atlas_args.pid);
+	case ARGP_KEY_END:
+		if (atlas_args.html && out_opts.json)
+			parse_error(state, "--html or --json, not both");
+		return 0;
 	case ARGP_KEY_NO_ARGS:
 		if (atlas_args.snapshot)
 			return 0;

@@ -489,9 +489,19 @@ static void snap_check_order(struct snap_reader *rd, const struct snapshot *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->nvmas; i++)
+	unsigned long long mask = s->page_size - 1;
+
+	for (i = 0; i < s->nvmas; i++) {
 		if (s->vmas[i].end <= s->vmas[i].start)
 			snap_bad(rd, "VMA 0x%llx-0x%llx: empty", s->vmas[i].start, s->vmas[i].end);
+		if ((s->vmas[i].start | s->vmas[i].end) & mask)
+			snap_bad(rd, "VMA 0x%llx-0x%llx: not on page boundaries", s->vmas[i].start,
+				 s->vmas[i].end);
+	}
+	for (i = 0; i < s->nruns; i++)
+		if ((s->runs[i].start | s->runs[i].end) & mask)
+			snap_bad(rd, "run 0x%llx-0x%llx: not on page boundaries", s->runs[i].start,
+				 s->runs[i].end);
 	i = snap_vmas_overlap(s);
 	if (i)
 		snap_bad(rd, "VMA 0x%llx: not after the one before it", s->vmas[i].start);
@@ -528,7 +538,8 @@ int snapshot_read(const char *path, struct snapshot *s, char *err, size_t len)
 	snprintf(s->kernel, sizeof(s->kernel), "%s", snap_get_str(&rd, doc, "kernel"));
 	snprintf(s->arch, sizeof(s->arch), "%s", snap_get_str(&rd, doc, "arch"));
 	s->page_size = snap_get_u64(&rd, doc, "page_size");
-	if (!rd.bad && (!s->page_size || (s->page_size & (s->page_size - 1))))
+	/* The smallest base page of any architecture Linux runs on is 4 KiB. */
+	if (!rd.bad && (s->page_size < 4096 || (s->page_size & (s->page_size - 1))))
 		snap_bad(&rd, "\"page_size\": %llu is not a page size", s->page_size);
 	vmas = snap_get(&rd, doc, "vmas", json_type_array);
 	runs = snap_get(&rd, doc, "runs", json_type_array);

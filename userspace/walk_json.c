@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A translation of struct vmatlas_walk as JSON ($defs/walk): what vmatlas
+ * A translation of struct vmatlas_walk as JSON ($defs/walk_result): what vmatlas
  * walk prints, and what the atlas shows when the mouse is over an address.
  */
 #include <json-c/json.h>

@@ -9,7 +9,7 @@
 
 struct json_object;
 
-/* One translation as $defs/walk has it: the levels down to the leaf, the outcome. */
+/* One translation as $defs/walk_result has it: the levels down to the leaf, the outcome. */
 struct json_object *walk_to_json(const struct vmatlas_walk *w);
 
 /* What a level of a walk_to_json() was: "leaf", "folded", "empty", "bad" or "". */

@@ -36,17 +36,25 @@ def gen(out, n):
     while len(vmas) < n:
         addr += rnd.choice([0, 0, ps, 16 * ps, 1 << 21, 1 << 30])
         size = rnd.choice([1, 2, 8, 64, 512, 2048]) * ps
+        if size == 2048 * ps:
+            addr = (addr + (1 << 21) - 1) & ~((1 << 21) - 1)
         kind = rnd.choice(['anon', 'anon', 'file', 'guard', 'shm'])
         path = '/usr/lib/lib%d.so' % (len(vmas) // 4) if kind == 'file' else ''
         vmas.append({'start': hex(addr), 'end': hex(addr + size), 'perms': 'rw-p',
                      'offset': '0x0', 'dev': '00:00', 'inode': 0, 'path': path, 'kind': kind,
                      'flags': ['read', 'write'], 'pages': {}})
         a = addr
+        # An 8 MiB VMA on a 2 MiB boundary: a THP or two, PMD-mapped.
+        for _ in range(rnd.randrange(3) if size == 2048 * ps else 0):
+            runs.append({'start': hex(a), 'end': hex(a + (1 << 21)), 'state': 'present',
+                         'leaf_size': 1 << 21, 'pfn': hex(0x100000 + a // ps),
+                         'swap_type': None, 'swap_offset': None, 'flags': ['present', 'huge']})
+            a += 1 << 21
         while a < addr + size:
             k = rnd.randrange(1, size // ps + 1) * ps
             k = min(k, addr + size - a)
             state = rnd.choice(['present', 'present', 'swap', 'none', 'other'])
-            leaf = 1 << 21 if state == 'present' and k == 1 << 21 and a % (1 << 21) == 0 else ps
+            leaf = ps
             if state != 'none':
                 runs.append({'start': hex(a), 'end': hex(a + k), 'state': state, 'leaf_size': leaf,
                              'pfn': hex(0x1000 + a // ps) if state == 'present' else None,
@@ -251,17 +259,27 @@ def dom(dom_path, atlas_path, addr=None):
     return d
 
 
+def cell_of(atlas, addr):
+    """The row and hover cell holding addr, as the tool bins pages."""
+    ps = atlas['page_size']
+    for r, row in enumerate(atlas['rows']):
+        if row['strip'] is None or not hx(row['start']) <= addr < hx(row['end']):
+            continue
+        s, nb, nc = hx(row['start']), len(row['strip']), row['cells']
+        b = (addr - s) // ps * nb // ((hx(row['end']) - s) // ps)
+        return r, max(c for c in range(nc) if c * nb // nc <= b)
+    return None
+
+
 def check_panel(d, atlas, addr):
     """The walk the page shows for #addr=ADDR: the cell's, level by level."""
     r = int(d.panel_attrs.get('data-row', -1))
     c = int(d.panel_attrs.get('data-cell', -1))
-    if r < 0 or c < 0:
-        bad('the page shows no walk for #addr=%#x' % addr)
+    if (r, c) != cell_of(atlas, addr):
+        bad('#addr=%#x: the page shows row %d cell %d, not %s' % (addr, r, c,
+                                                                 cell_of(atlas, addr)))
         return
     row = atlas['rows'][r]
-    s, e = hx(row['start']), hx(row['end'])
-    if not s <= addr < e:
-        bad('#addr=%#x shows row %d (%s-%s)' % (addr, r, row['start'], row['end']))
     walk = row['walks'][c]
     want = [[lv['level'], str(lv['index']), lv['entry']] for lv in walk['levels']]
     got = [cells[:3] for cells in d.panel]
@@ -337,6 +355,14 @@ def main():
         model(*sys.argv[2:5])
     elif cmd == 'dom':
         dom(sys.argv[2], sys.argv[3], hx(sys.argv[4]) if len(sys.argv) > 4 else None)
+    elif cmd == 'addr':
+        # An address in a cell past the first of a row with walks: a walk's own.
+        atlas = json.load(open(sys.argv[2]))
+        for row in atlas['rows']:
+            for w in (row['walks'] or [])[1:]:
+                if w and w['present']:
+                    print(w['addr'])
+                    return
     elif cmd == 'png':
         png(sys.argv[2], sys.argv[3])
     for e in errors[:20]:
