@@ -17,7 +17,7 @@
 #include "output.h"
 #include "util.h"
 
-#define SVG_WIDTH	1120
+#define SVG_WIDTH	1180
 #define ADDR_RIGHT	152	/* the addresses end here */
 #define BAR_X		160
 #define BAR_W		640
@@ -69,7 +69,7 @@ static const struct {
 	const char *text, *fill;
 } region_hows[] = {
 	[HOW_LOGICAL] = { "logical: addr - PAGE_OFFSET", "#b8f0dc" },
-	[HOW_IMAGE] = { "the image: addr - its offset", "#ffe0b3" },
+	[HOW_IMAGE] = { "image: addr - its offset", "#ffe0b3" },
 	[HOW_VMEMMAP] = { "struct pages: walked", "#d6e0fb" },
 	[HOW_VIRTUAL] = { "virtual: walked", "#d6e0fb" },
 };
