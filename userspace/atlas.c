@@ -200,22 +200,6 @@ static int run_state(const struct snap_run *r, unsigned long long page_size)
 	}
 }
 
-/* The first run of @s that ends after @addr. */
-static size_t run_after(const struct snapshot *s, unsigned long long addr)
-{
-	size_t lo = 0, hi = s->nruns;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s->runs[mid].end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* The states of a user row's pages, binned; the row's totals. */
 static int atlas_fill_bins(struct atlas *a, struct atlas_row *row)
 {
@@ -246,7 +230,7 @@ static int atlas_fill_bins(struct atlas *a, struct atlas_row *row)
 		row->pages.none += (sv->end - sv->start) / ps;
 		row->pages.shared += sv->res.shared;
 		/* Runs were read over the VMAs; count only what lies in one. */
-		for (k = run_after(s, sv->start); k < s->nruns && s->runs[k].start < sv->end; k++) {
+		for (k = snap_run_after(s, sv->start); k < s->nruns && s->runs[k].start < sv->end; k++) {
 			const struct snap_run *r = &s->runs[k];
 			unsigned long long lo = r->start > sv->start ? r->start : sv->start;
 			unsigned long long hi = r->end < sv->end ? r->end : sv->end;
@@ -498,7 +482,7 @@ static bool atlas_cell_addr(const struct atlas *a, const struct atlas_row *row, 
 	unsigned long long lo = atlas_bin_addr(a, row, atlas_cell_bin(row, c));
 	unsigned long long hi = c + 1 < row->ncells ?
 				atlas_bin_addr(a, row, atlas_cell_bin(row, c + 1)) : row->end;
-	size_t k = run_after(s, lo), v;
+	size_t k = snap_run_after(s, lo), v;
 
 	if (k < s->nruns && s->runs[k].start < hi) {
 		*addr = s->runs[k].start > lo ? s->runs[k].start : lo;

@@ -102,22 +102,6 @@ static bool same_perms_and_file(const struct snap_vma *a, const struct snap_vma 
 	       !strcmp(a->path, b->path);
 }
 
-/* The first run of @s that ends above @addr. */
-static size_t run_from(const struct snapshot *s, unsigned long long addr)
-{
-	size_t lo = 0, hi = s->nruns;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s->runs[mid].end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /*
  * Does @vb hold @va's pages where @va had them: the first present page of
  * @va, at the same offset in @vb, on the same frame? What mremap() does
@@ -126,7 +110,7 @@ static size_t run_from(const struct snapshot *s, unsigned long long addr)
 static bool frames_follow(const struct snap_vma *va, const struct snapshot *a,
 			  const struct snap_vma *vb, const struct snapshot *b)
 {
-	size_t i = run_from(a, va->start), j;
+	size_t i = snap_run_after(a, va->start), j;
 	unsigned long long at, off, pfn;
 
 	for (; i < a->nruns && a->runs[i].start < va->end; i++)
@@ -139,7 +123,7 @@ static bool frames_follow(const struct snap_vma *va, const struct snapshot *a,
 	off = at - va->start;
 	if (off >= vb->end - vb->start)
 		return false;
-	j = run_from(b, vb->start + off);
+	j = snap_run_after(b, vb->start + off);
 	if (j == b->nruns || b->runs[j].start > vb->start + off ||
 	    b->runs[j].state != SNAP_PRESENT || b->runs[j].pfn == SNAP_NO_NUMBER)
 		return false;

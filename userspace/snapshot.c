@@ -34,6 +34,21 @@ const char *snap_state_name(enum snap_state state)
 	return state < ARRAY_SIZE(snap_states) ? snap_states[state] : "unknown";
 }
 
+size_t snap_run_after(const struct snapshot *s, unsigned long long addr)
+{
+	size_t lo = 0, hi = s->nruns;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->runs[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static struct snap_run *snap_run_add(struct snapshot *s)
 {
 	struct snap_run *r;

@@ -66,5 +66,7 @@ int snapshot_read(const char *path, struct snapshot *s, char *err, size_t len);
 void snapshot_free(struct snapshot *s);
 const char *snapshot_strerror(int err, int pid);
 const char *snap_state_name(enum snap_state state);
+/* The first run of @s that ends above @addr (@s->nruns if none). */
+size_t snap_run_after(const struct snapshot *s, unsigned long long addr);
 
 #endif /* _VMATLAS_SNAPSHOT_H */
