@@ -230,11 +230,14 @@ static int atlas_fill_bins(struct atlas *a, struct atlas_row *row)
 		row->pages.none += (sv->end - sv->start) / ps;
 		row->pages.shared += sv->res.shared;
 		/* Runs were read over the VMAs; count only what lies in one. */
-		for (k = snap_run_after(s, sv->start); k < s->nruns && s->runs[k].start < sv->end; k++) {
+		for (k = snap_run_after(s, sv->start); k < s->nruns; k++) {
 			const struct snap_run *r = &s->runs[k];
 			unsigned long long lo = r->start > sv->start ? r->start : sv->start;
 			unsigned long long hi = r->end < sv->end ? r->end : sv->end;
 			unsigned long long n = (hi - lo) / ps;
+
+			if (r->start >= sv->end)
+				break;
 
 			st = run_state(r, ps);
 			bins_add(cnt, pages, row->nbins, (lo - row->start) / ps,
