@@ -108,20 +108,20 @@ FIXTURE_TEARDOWN(translate)
 #define HW_MANAGED_BITS	(VMATLAS_ENT_ACCESSED | VMATLAS_ENT_DIRTY | VMATLAS_ENT_ARM64_RDONLY)
 
 /*
- * Do TRANSLATE (first @phys) and pagemap (first @pm) give @addr the same
- * frame? The stack, the heap and the code are not locked, and compaction
- * may move a page between the two looks: asked again a few times, they
- * must agree.
+ * Do TRANSLATE (first @phys) and pagemap (first @pm) give @addr of @pid the
+ * same frame? Compaction may move a page between the two looks, locked or
+ * not (compact_unevictable_allowed): asked again a few times, they must
+ * agree.
  */
-static bool same_frame(const struct vx *x, long page, int fd, unsigned long long addr,
-		       unsigned long long phys, __u64 pm)
+static bool same_frame(const struct vx *x, long page, pid_t pid, int fd,
+		       unsigned long long addr, unsigned long long phys, __u64 pm)
 {
 	struct vmatlas_translate req;
 	struct vmatlas_xlat e = { .addr = addr };
 	int tries;
 
 	for (tries = 0; (pm & PM_PFN_MASK) != phys / page; tries++) {
-		if (tries == 4 || xlat(x, &req, getpid(), &e, 1, sizeof(e)) || e.error)
+		if (tries == 4 || xlat(x, &req, pid, &e, 1, sizeof(e)) || e.error)
 			return false;
 		phys = e.phys;
 		pm = pagemap_entry(fd, addr, page);
@@ -176,7 +176,8 @@ TEST_F(translate, each_entry_is_what_walk_and_pagemap_say)
 		if (pm & PM_PRESENT) {
 			present++;
 			ASSERT_EQ(e->addr % self->page, e->phys % self->page);
-			ASSERT_TRUE(same_frame(&self->x, self->page, fd, e->addr, e->phys, pm))
+			ASSERT_TRUE(same_frame(&self->x, self->page, getpid(), fd, e->addr, e->phys,
+					       pm))
 				TH_LOG("%#llx: pagemap's frame %#llx, TRANSLATE's %#llx", e->addr,
 				       pm & PM_PFN_MASK, e->phys / self->page);
 		}
@@ -363,8 +364,10 @@ TEST_F(translate, another_process)
 
 		ASSERT_EQ(0, self->e[i].error);
 		ASSERT_TRUE(pm & PM_PRESENT);
-		ASSERT_EQ(pm & PM_PFN_MASK, self->e[i].phys / self->page) TH_LOG("%#llx",
-										 self->e[i].addr);
+		ASSERT_TRUE(same_frame(&self->x, self->page, pid, fd, self->e[i].addr,
+				       self->e[i].phys, pm))
+			TH_LOG("%#llx: pagemap's frame %#llx, TRANSLATE's %#llx", self->e[i].addr,
+			       pm & PM_PFN_MASK, self->e[i].phys / self->page);
 	}
 	close(fd);
 	close(go[1]);
