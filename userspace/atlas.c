@@ -171,10 +171,10 @@ static const char atlas_state_char[ATLAS_STATES] = {
 	ATLAS_BIN_UNMAPPED,
 };
 
-/* Add @delta to state @st of every page of [@from, @to) (row-relative pages). */
-static void bins_add(long long (*cnt)[ATLAS_STATES], unsigned long long pages,
-		     unsigned int nbins, unsigned long long from, unsigned long long to,
-		     int st, long long delta)
+/* Move the pages [@from, @to) (row-relative) from state @was to state @is. */
+static void bins_move(long long (*cnt)[ATLAS_STATES], unsigned long long pages,
+		      unsigned int nbins, unsigned long long from, unsigned long long to,
+		      int was, int is)
 {
 	unsigned int i = from * nbins / pages;
 
@@ -183,7 +183,8 @@ static void bins_add(long long (*cnt)[ATLAS_STATES], unsigned long long pages,
 
 		if (end > to)
 			end = to;
-		cnt[i][st] += delta * (long long)(end - from);
+		cnt[i][was] -= end - from;
+		cnt[i][is] += end - from;
 		from = end;
 	}
 }
@@ -218,45 +219,35 @@ static int atlas_fill_bins(struct atlas *a, struct atlas_row *row)
 		free(cnt);
 		return -ENOMEM;
 	}
-	bins_add(cnt, pages, row->nbins, 0, pages, ST_UNMAPPED, 1);
+	/* Every page starts unmapped: no VMA of the row holds it. */
+	for (i = 0; i < row->nbins; i++)
+		cnt[i][ST_UNMAPPED] = bin_first(pages, row->nbins, i + 1) -
+				      bin_first(pages, row->nbins, i);
 	for (v = row->first; v < row->first + row->count; v++) {
 		const struct snap_vma *sv = &s->vmas[v];
-		unsigned long long from = (sv->start - row->start) / ps;
 
-		unsigned long long to = (sv->end - row->start) / ps;
-
-		bins_add(cnt, pages, row->nbins, from, to, ST_UNMAPPED, -1);
-		bins_add(cnt, pages, row->nbins, from, to, ST_NONE, 1);
-		row->pages.none += (sv->end - sv->start) / ps;
+		bins_move(cnt, pages, row->nbins, (sv->start - row->start) / ps,
+			  (sv->end - row->start) / ps, ST_UNMAPPED, ST_NONE);
 		row->pages.shared += sv->res.shared;
 		/* Runs were read over the VMAs; count only what lies in one. */
 		for (k = snap_run_after(s, sv->start); k < s->nruns; k++) {
 			const struct snap_run *r = &s->runs[k];
 			unsigned long long lo = r->start > sv->start ? r->start : sv->start;
 			unsigned long long hi = r->end < sv->end ? r->end : sv->end;
-			unsigned long long n = (hi - lo) / ps;
 
 			if (r->start >= sv->end)
 				break;
-
-			st = run_state(r, ps);
-			bins_add(cnt, pages, row->nbins, (lo - row->start) / ps,
-				 (hi - row->start) / ps, ST_NONE, -1);
-			bins_add(cnt, pages, row->nbins, (lo - row->start) / ps,
-				 (hi - row->start) / ps, st, 1);
-			row->pages.none -= n;
-			if (st == ST_SWAP)
-				row->pages.swap += n;
-			else if (st == ST_OTHER)
-				row->pages.other += n;
-			else
-				row->pages.present += n;
-			if (st == ST_HUGE)
-				row->pages.huge += n;
+			bins_move(cnt, pages, row->nbins, (lo - row->start) / ps,
+				  (hi - row->start) / ps, ST_NONE, run_state(r, ps));
 		}
 	}
-	/* Most pages win; a tie goes to the state listed first. */
+	/* Most pages win; a tie goes to the state listed first. The row's totals. */
 	for (i = 0; i < row->nbins; i++) {
+		row->pages.present += cnt[i][ST_PRESENT] + cnt[i][ST_HUGE];
+		row->pages.huge += cnt[i][ST_HUGE];
+		row->pages.swap += cnt[i][ST_SWAP];
+		row->pages.other += cnt[i][ST_OTHER];
+		row->pages.none += cnt[i][ST_NONE];
 		best = 0;
 		for (st = 1; st < ATLAS_STATES; st++)
 			if (cnt[i][st] > cnt[i][best])
