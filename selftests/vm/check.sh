@@ -144,7 +144,7 @@ for r in $(for g in $gates; do echo "$BUILD_DIR/$g.result"; done) \
 	printf '%-18s %-24s %-8s %7s %7s %8s %5ss\n' "$name" \
 		"$(awk '$1 == "KERNEL" { print $2 }' "$r")" "$(awk '$1 == "PAGING" { print $2 }' "$r")" \
 		"$p" "$f" "$s" "$(awk '$1 == "SECONDS" { print $2 }' "$r")"
-	sed -n 's/^FAILED /    FAILED: /p; s/^SKIPPED /    SKIPPED: /p' "$r"
+	sed -n 's/^FAILED /    FAILED: /p; s/^WHY /        /p; s/^SKIPPED /    SKIPPED: /p' "$r"
 	total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
 done
 echo "logs: $BUILD_DIR/TARGET/console.log"

@@ -64,6 +64,29 @@ printf 'vmatlas-vm: run-exit 0\n[ 1.0] Call Trace:\n' | vm | RUN=1 expect demo_k
 printf 'vmatlas-vm: module load failed\nvmatlas-vm: run-exit 0\nvmatlas-vm: done\n' |
 	RUN=1 expect demo_module_not_loaded 1 1 0
 
+# A failed case's first diagnostics follow its FAILED line, another case's not.
+check_why()
+{
+	local got want='FAILED a: t.b
+WHY a_test.c:9:Expected 1 (1) == x (2)
+WHY a_test.c:9:at 0x1000'
+
+	got=$(printf '%s\n' 'vmatlas-vm: test-begin a' '#  RUN t.a ...' '# a_test.c:5:note' \
+		'#            OK  t.a' 'ok 1 t.a' '#  RUN t.b ...' \
+		'# a_test.c:9:Expected 1 (1) == x (2)' '# a_test.c:9:at 0x1000' \
+		'# b: Test failed' '#          FAIL  t.b' 'not ok 2 t.b' \
+		'vmatlas-vm: test-end a 1' | vm |
+		awk -v extra_pass=0 -v timed_out=0 -v run=0 -f "$dir/parse.awk" | grep -v '^[A-Z]* [0-9]')
+	if [ "$got" = "$want" ]; then
+		npass=$((npass + 1))
+	else
+		nfail=$((nfail + 1))
+		failed="$failed
+FAILED parse_test why: got '$got'"
+	fi
+}
+check_why
+
 # The matrix make check runs: every target whose last column says yes, read
 # by the same function check.sh uses (a column misread once ran nothing).
 check_matrix()

@@ -107,26 +107,37 @@ FIXTURE_TEARDOWN(translate)
 #define HW_MANAGED	(kernel_is_arm64() ? (1ULL << 10) | (1ULL << 7) : (1ULL << 5) | (1ULL << 6))
 #define HW_MANAGED_BITS	(VMATLAS_ENT_ACCESSED | VMATLAS_ENT_DIRTY | VMATLAS_ENT_ARM64_RDONLY)
 
+/* Do TRANSLATE's @e, WALK's @w (if any) and pagemap's @pm see the same page? */
+static bool agree(const struct vmatlas_xlat *e, const struct vmatlas_walk *w, __u64 pm,
+		  long page)
+{
+	if (w && w->phys != e->phys)
+		return false;
+	if (!(pm & PM_PRESENT))
+		return !(e->out_flags & VMATLAS_WALK_PRESENT);
+	return (e->out_flags & VMATLAS_WALK_PRESENT) && (pm & PM_PFN_MASK) == e->phys / page;
+}
+
 /*
- * Do TRANSLATE (first @phys) and pagemap (first @pm) give @addr of @pid the
- * same frame? Compaction may move a page between the two looks, locked or
- * not (compact_unevictable_allowed): asked again a few times, they must
- * agree.
+ * Compaction moves pages, locked ones too (compact_unevictable_allowed),
+ * between two looks at an address. Until TRANSLATE (@e, first the batch's
+ * entry), WALK (@w, if any) and pagemap agree on @e->addr's page, look at
+ * all three again, at most four times; pagemap's entry is returned.
  */
-static bool same_frame(const struct vx *x, long page, pid_t pid, int fd,
-		       unsigned long long addr, unsigned long long phys, __u64 pm)
+static __u64 settle(const struct vx *x, long page, pid_t pid, int fd, struct vmatlas_xlat *e,
+		    struct vmatlas_walk *w)
 {
 	struct vmatlas_translate req;
-	struct vmatlas_xlat e = { .addr = addr };
+	__u64 pm = pagemap_entry(fd, e->addr, page);
 	int tries;
 
-	for (tries = 0; (pm & PM_PFN_MASK) != phys / page; tries++) {
-		if (tries == 4 || xlat(x, &req, pid, &e, 1, sizeof(e)) || e.error)
-			return false;
-		phys = e.phys;
-		pm = pagemap_entry(fd, addr, page);
+	for (tries = 0; tries < 4 && !agree(e, w, pm, page); tries++) {
+		if (xlat(x, &req, pid, e, 1, sizeof(*e)) || e->error ||
+		    (w && vx_walk(x, w, pid, e->addr)))
+			break;
+		pm = pagemap_entry(fd, e->addr, page);
 	}
-	return true;
+	return pm;
 }
 
 /* Each entry as WALK says for that address alone, and pagemap for its frame. */
@@ -142,7 +153,7 @@ TEST_F(translate, each_entry_is_what_walk_and_pagemap_say)
 	fd = pagemap_open(getpid());
 	ASSERT_LE(0, fd);
 	for (i = 0; i < XLAT_ADDRS; i++) {
-		const struct vmatlas_xlat *e = &self->e[i];
+		struct vmatlas_xlat *e = &self->e[i];
 		int err = vx_walk(&self->x, &w, getpid(), self->addrs[i]);
 		__u64 pm;
 
@@ -154,6 +165,7 @@ TEST_F(translate, each_entry_is_what_walk_and_pagemap_say)
 			ASSERT_EQ(0, e->phys | e->page_size | e->entry | e->out_flags);
 			continue;
 		}
+		pm = settle(&self->x, self->page, getpid(), fd, e, &w);
 		EXPECT_EQ(w.phys, e->phys) TH_LOG("%#llx", e->addr);
 		EXPECT_EQ(w.page_size, e->page_size) TH_LOG("%#llx", e->addr);
 		EXPECT_EQ(w.stop_level, e->level) TH_LOG("%#llx", e->addr);
@@ -170,16 +182,14 @@ TEST_F(translate, each_entry_is_what_walk_and_pagemap_say)
 		EXPECT_EQ(w.swap_offset, e->swap_offset);
 		EXPECT_EQ(w.out_flags & ~VMATLAS_WALK_PAGE, e->out_flags) TH_LOG("%#llx", e->addr);
 
-		pm = pagemap_entry(fd, e->addr, self->page);
 		ASSERT_EQ(!!(pm & PM_PRESENT), !!(e->out_flags & VMATLAS_WALK_PRESENT))
 			TH_LOG("%#llx: pagemap %#llx", e->addr, pm);
 		if (pm & PM_PRESENT) {
 			present++;
 			ASSERT_EQ(e->addr % self->page, e->phys % self->page);
-			ASSERT_TRUE(same_frame(&self->x, self->page, getpid(), fd, e->addr, e->phys,
-					       pm))
-				TH_LOG("%#llx: pagemap's frame %#llx, TRANSLATE's %#llx", e->addr,
-				       pm & PM_PFN_MASK, e->phys / self->page);
+			ASSERT_EQ(pm & PM_PFN_MASK, e->phys / self->page)
+				TH_LOG("%#llx: pagemap's frame, TRANSLATE's %#llx", e->addr,
+				       e->phys / self->page);
 		}
 	}
 	close(fd);
@@ -360,14 +370,15 @@ TEST_F(translate, another_process)
 	fd = pagemap_open(pid);
 	ASSERT_LE(0, fd);
 	for (i = 0; i < 2 * XLAT_PAGES; i++) {
-		__u64 pm = pagemap_entry(fd, self->e[i].addr, self->page);
+		struct vmatlas_xlat *e = &self->e[i];
+		__u64 pm;
 
-		ASSERT_EQ(0, self->e[i].error);
+		ASSERT_EQ(0, e->error);
+		pm = settle(&self->x, self->page, pid, fd, e, NULL);
 		ASSERT_TRUE(pm & PM_PRESENT);
-		ASSERT_TRUE(same_frame(&self->x, self->page, pid, fd, self->e[i].addr,
-				       self->e[i].phys, pm))
-			TH_LOG("%#llx: pagemap's frame %#llx, TRANSLATE's %#llx", self->e[i].addr,
-			       pm & PM_PFN_MASK, self->e[i].phys / self->page);
+		ASSERT_EQ(pm & PM_PFN_MASK, e->phys / self->page)
+			TH_LOG("%#llx: pagemap's frame, TRANSLATE's %#llx", e->addr,
+			       e->phys / self->page);
 	}
 	close(fd);
 	close(go[1]);
