@@ -270,7 +270,7 @@ static long vmatlas_ioctl_ptdump(struct file *file, void __user *uarg)
 				     VMATLAS_PTDUMP_SIZE_VER0, uarg);
 	if (usize < 0)
 		return usize;
-	if (req.flags || !req.count ||
+	if ((req.flags & ~VMATLAS_PTDUMP_SHARING) || !req.count ||
 	    !vmatlas_entry_size_ok(req.entry_size, sizeof(struct vmatlas_run)))
 		return -EINVAL;
 
@@ -283,8 +283,8 @@ static long vmatlas_ioctl_ptdump(struct file *file, void __user *uarg)
 		ret = -ENOMEM;
 		goto out_put;
 	}
-	ret = vmatlas_ptdump_collect(&t, req.start, req.end, runs, count,
-				     &count, &next);
+	ret = vmatlas_ptdump_collect(&t, req.start, req.end, req.flags, runs,
+				     count, &count, &next);
 	req.out_flags = t.show_phys ? 0 : VMATLAS_OUT_PHYS_HIDDEN;
 out_put:
 	vmatlas_target_put(&t);

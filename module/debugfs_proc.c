@@ -170,8 +170,9 @@ static int vmatlas_ptdump_show(struct seq_file *m, void *unused)
 	}
 	do {
 		ret = vmatlas_ptdump_collect(&t, start,
-					     READ_ONCE(t.mm->task_size), runs,
-					     VMATLAS_RUNS_BATCH, &count, &next);
+					     READ_ONCE(t.mm->task_size), 0,
+					     runs, VMATLAS_RUNS_BATCH, &count,
+					     &next);
 		if (ret) {
 			seq_printf(m, "error %d\n", ret);
 			break;

@@ -9,6 +9,7 @@
  */
 #include <linux/mm.h>
 
+#include "compat.h"
 #include "trace.h"
 #include "vmatlas.h"
 
@@ -31,38 +32,104 @@ struct ptdump_walk {
 	unsigned int max;
 	unsigned int count;
 	bool show_phys;
+	bool sharing;
 };
+
+/* Pages [@start, @end) of @leaf, alike in @page_flags: a run, or more of one. */
+static int ptdump_add(struct ptdump_walk *pw, const struct vmatlas_leaf *leaf,
+		      unsigned long start, unsigned long end, u32 page_flags)
+{
+	u64 bits = vmatlas_entry_bits(leaf->entry, leaf->level, true) &
+		   RUN_ATTRS;
+	u64 phys = leaf->present && pw->show_phys ?
+			   PFN_PHYS(leaf->pfn) + (start - leaf->addr) :
+			   VMATLAS_NO_PHYS;
+	struct vmatlas_run *run = pw->count ? &pw->runs[pw->count - 1] : NULL;
+
+	if (run && run->end == start && run->bits == bits &&
+	    run->page_size == leaf->size && run->level == leaf->level &&
+	    run->page_flags == page_flags) {
+		if (run->phys != VMATLAS_NO_PHYS &&
+		    (phys == VMATLAS_NO_PHYS ||
+		     run->phys + (run->end - run->start) != phys))
+			run->phys = VMATLAS_NO_PHYS;
+		run->end = end;
+		return 0;
+	}
+	if (pw->count == pw->max) {
+		/* The walk goes on from here: the leaf's start, or this page. */
+		pw->w.next = start;
+		return 1;
+	}
+	run = &pw->runs[pw->count++];
+	run->start = start;
+	run->end = end;
+	run->phys = phys;
+	run->bits = bits;
+	run->page_size = leaf->size;
+	run->level = leaf->level;
+	run->page_flags = page_flags;
+	return 0;
+}
+
+static u32 page_sharing(struct page *page)
+{
+	return vmatlas_page_shared(page) ? VMATLAS_RUN_SHARED :
+					   VMATLAS_RUN_PRIVATE;
+}
+
+/*
+ * The pages of a present leaf, cut where their sharing changes. Map counts
+ * are read from the held folio (vmatlas_leaf_folio_get()); a lone reference
+ * is the one mapping (anonymous memory not shared), and a hugetlb folio is
+ * mapped as a whole. A leaf that changed meanwhile says neither.
+ */
+static int ptdump_sharing(struct ptdump_walk *pw,
+			  const struct vmatlas_leaf *leaf)
+{
+	unsigned long i, from = 0, nr = (leaf->end - leaf->addr) >> PAGE_SHIFT;
+	struct folio *folio;
+	struct page *page;
+	u32 cur, now;
+	bool zero;
+	int ret = 0;
+
+	page = vmatlas_leaf_page(pw->w.vma, leaf, &zero);
+	if (!page)
+		return ptdump_add(pw, leaf, leaf->addr, leaf->end, 0);
+	if (folio_ref_count(page_folio(page)) == 1)
+		return ptdump_add(pw, leaf, leaf->addr, leaf->end,
+				  VMATLAS_RUN_PRIVATE);
+	folio = vmatlas_leaf_folio_get(pw->w.mm, leaf, page);
+	if (!folio)
+		return ptdump_add(pw, leaf, leaf->addr, leaf->end, 0);
+	if (folio_test_hugetlb(folio))
+		nr = 1;
+	cur = page_sharing(page);
+	for (i = 1; i < nr && !ret; i++) {
+		now = page_sharing(vmatlas_nth_page(page, i));
+		if (now == cur)
+			continue;
+		ret = ptdump_add(pw, leaf, leaf->addr + (from << PAGE_SHIFT),
+				 leaf->addr + (i << PAGE_SHIFT), cur);
+		from = i;
+		cur = now;
+	}
+	if (!ret)
+		ret = ptdump_add(pw, leaf, leaf->addr + (from << PAGE_SHIFT),
+				 leaf->end, cur);
+	folio_put(folio);
+	return ret;
+}
 
 static int ptdump_leaf(struct vmatlas_walker *w,
 		       const struct vmatlas_leaf *leaf)
 {
 	struct ptdump_walk *pw = container_of(w, struct ptdump_walk, w);
-	u64 bits = vmatlas_entry_bits(leaf->entry, leaf->level, true) &
-		   RUN_ATTRS;
-	u64 phys = leaf->present && pw->show_phys ? PFN_PHYS(leaf->pfn) :
-						    VMATLAS_NO_PHYS;
-	struct vmatlas_run *run = pw->count ? &pw->runs[pw->count - 1] : NULL;
 
-	if (run && run->end == leaf->addr && run->bits == bits &&
-	    run->page_size == leaf->size && run->level == leaf->level) {
-		if (run->phys != VMATLAS_NO_PHYS &&
-		    (phys == VMATLAS_NO_PHYS ||
-		     run->phys + (run->end - run->start) != phys))
-			run->phys = VMATLAS_NO_PHYS;
-		run->end = leaf->end;
-		return 0;
-	}
-	if (pw->count == pw->max)
-		return 1;
-	run = &pw->runs[pw->count++];
-	run->start = leaf->addr;
-	run->end = leaf->end;
-	run->phys = phys;
-	run->bits = bits;
-	run->page_size = leaf->size;
-	run->level = leaf->level;
-	run->reserved = 0;
-	return 0;
+	if (pw->sharing && leaf->present)
+		return ptdump_sharing(pw, leaf);
+	return ptdump_add(pw, leaf, leaf->addr, leaf->end, 0);
 }
 
 /**
@@ -70,6 +137,7 @@ static int ptdump_leaf(struct vmatlas_walker *w,
  * @t: the target
  * @start: page-aligned first address
  * @end: page-aligned end
+ * @flags: VMATLAS_PTDUMP_*
  * @runs: room for @max runs
  * @max: at most this many runs
  * @count: runs filled
@@ -86,9 +154,9 @@ static int ptdump_leaf(struct vmatlas_walker *w,
  * Return: 0 or a negative errno (-EINVAL for a bad range, -EINTR, -EAGAIN).
  */
 int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start,
-			   unsigned long end, struct vmatlas_run *runs,
-			   unsigned int max, unsigned int *count,
-			   unsigned long *next)
+			   unsigned long end, u32 flags,
+			   struct vmatlas_run *runs, unsigned int max,
+			   unsigned int *count, unsigned long *next)
 {
 	struct ptdump_walk pw = {
 		.w = {
@@ -98,6 +166,7 @@ int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start,
 		.runs = runs,
 		.max = max,
 		.show_phys = t->show_phys,
+		.sharing = flags & VMATLAS_PTDUMP_SHARING,
 	};
 	struct vmatlas_cursor c;
 	struct vm_area_struct *vma;

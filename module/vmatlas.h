@@ -187,9 +187,9 @@ int vmatlas_translate_batch(struct vmatlas_target *t, struct vmatlas_xlat *x,
 #define VMATLAS_RUNS_BATCH 256 /* 12 KiB */
 
 int vmatlas_ptdump_collect(struct vmatlas_target *t, unsigned long start,
-			   unsigned long end, struct vmatlas_run *runs,
-			   unsigned int max, unsigned int *count,
-			   unsigned long *next);
+			   unsigned long end, u32 flags,
+			   struct vmatlas_run *runs, unsigned int max,
+			   unsigned int *count, unsigned long *next);
 
 /* kfunc.c: BPF kfuncs, where the module has BTF */
 int vmatlas_pte_get(u64 addr, u32 flags, void *pte, u32 pte__sz);

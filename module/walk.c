@@ -83,7 +83,10 @@ static void visit(struct vmatlas_walker *w, unsigned int level, u64 entry,
 	w->visit(w, level, entry, index, flags, table);
 }
 
-/* Hand one leaf to the callback; a non-zero return stops the walk at @addr. */
+/*
+ * Hand one leaf to the callback. A non-zero return stops the walk at
+ * @w->next: @addr, unless the callback took part of the leaf and moved it on.
+ */
 static int emit_leaf(struct vmatlas_walker *w, void *slot, unsigned int level,
 		     u64 entry, bool present, unsigned long pfn,
 		     unsigned long addr, unsigned long end, unsigned long size)
@@ -99,11 +102,8 @@ static int emit_leaf(struct vmatlas_walker *w, void *slot, unsigned int level,
 		.pfn = present ? pfn + ((addr & (size - 1)) >> PAGE_SHIFT) : 0,
 	};
 
-	if (w->leaf(w, &leaf)) {
-		w->next = addr;
-		return 1;
-	}
-	return 0;
+	w->next = addr;
+	return w->leaf(w, &leaf) ? 1 : 0;
 }
 
 static int walk_pte_range(struct vmatlas_walker *w, pmd_t *pmdp, pmd_t pmd,
@@ -350,7 +350,8 @@ static struct address_space *hugetlb_walk_lock(struct vm_area_struct *vma)
  * or huge leaves; vmatlas_walk_vma() uses that to hold the lock in chunks.
  *
  * Return: 0 when the range is done, 1 if @w->leaf stopped the walk (then
- * @w->next is the address of the leaf it refused), VMATLAS_WALK_PAUSED when
+ * @w->next is the address of the leaf it refused, or of the first page of
+ * it the callback did not take), VMATLAS_WALK_PAUSED when
  * the budget is spent (@w->next: where to go on), -EAGAIN if a PTE table
  * kept changing.
  */

@@ -283,6 +283,7 @@ static int vmatlas_fail_range(int err, int pid, unsigned long long start, unsign
  * @pid: the process
  * @start: page-aligned first address
  * @end: page-aligned end, above @start
+ * @flags: VMATLAS_PTDUMP_* to ask with
  * @fn: called for each run in address order; a non-zero return stops the loop
  * @priv: passed to @fn
  * @out_flags: set to the VMATLAS_OUT_* bits of the replies
@@ -291,8 +292,8 @@ static int vmatlas_fail_range(int err, int pid, unsigned long long start, unsign
  * vmatlas_strerror() is not changed).
  */
 int vmatlas_list_runs(int fd, int pid, unsigned long long start, unsigned long long end,
-		      int (*fn)(const struct vmatlas_run *run, void *priv), void *priv,
-		      unsigned int *out_flags)
+		      unsigned int flags, int (*fn)(const struct vmatlas_run *run, void *priv),
+		      void *priv, unsigned int *out_flags)
 {
 	struct vmatlas_run *runs = calloc(VMATLAS_PTDUMP_RUNS, sizeof(*runs));
 	unsigned long long from = start;
@@ -306,6 +307,7 @@ int vmatlas_list_runs(int fd, int pid, unsigned long long start, unsigned long l
 	do {
 		memset(&req, 0, sizeof(req));
 		req.size = sizeof(req);
+		req.flags = flags;
 		req.pid = pid;
 		req.count = VMATLAS_PTDUMP_RUNS;
 		req.start = from;
@@ -550,14 +552,15 @@ static int vmatlas_add_run(const struct vmatlas_run *run, void *priv)
  * @pid: the process
  * @start: page-aligned first address
  * @end: page-aligned end, above @start
- * @list: zeroed; the runs are appended and @list->out_flags set
+ * @list: zeroed but for @list->flags; the runs are appended and @list->out_flags set
  *
  * Return: 0 or a negative errno. Free @list with vmatlas_run_list_free() in either case.
  */
 int vmatlas_read_runs(int fd, int pid, unsigned long long start, unsigned long long end,
 		      struct vmatlas_run_list *list)
 {
-	return vmatlas_list_runs(fd, pid, start, end, vmatlas_add_run, list, &list->out_flags);
+	return vmatlas_list_runs(fd, pid, start, end, list->flags, vmatlas_add_run, list,
+				 &list->out_flags);
 }
 
 /**

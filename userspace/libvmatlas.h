@@ -29,8 +29,8 @@ int vmatlas_walk(int fd, int pid, unsigned long long addr, struct vmatlas_walk *
 int vmatlas_translate(int fd, int pid, struct vmatlas_xlat *x, unsigned int n,
 		      unsigned int *out_flags);
 int vmatlas_list_runs(int fd, int pid, unsigned long long start, unsigned long long end,
-		      int (*fn)(const struct vmatlas_run *run, void *priv), void *priv,
-		      unsigned int *out_flags);
+		      unsigned int flags, int (*fn)(const struct vmatlas_run *run, void *priv),
+		      void *priv, unsigned int *out_flags);
 
 /*
  * The kernel commands: they need CAP_SYS_ADMIN, kptr_restrict < 2 and no
@@ -62,11 +62,14 @@ int vmatlas_read_vmas(int fd, int pid, bool residency, struct vmatlas_vma_list *
 const char *vmatlas_vma_name(const struct vmatlas_vma_list *list, size_t i);
 void vmatlas_vma_list_free(struct vmatlas_vma_list *list);
 
-/* Every run of a range, gathered; @out_flags: the VMATLAS_OUT_* bits of the replies. */
+/*
+ * Every run of a range, gathered, asked with @flags (VMATLAS_PTDUMP_*);
+ * @out_flags: the VMATLAS_OUT_* bits of the replies.
+ */
 struct vmatlas_run_list {
 	struct vmatlas_run *runs;
 	size_t count, room;
-	unsigned int out_flags;
+	unsigned int flags, out_flags;
 	/* If set: called with the end of each run gathered and the count so far. */
 	void (*progress)(unsigned long long at, size_t count, void *priv);
 	void *progress_priv;

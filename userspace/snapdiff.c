@@ -22,7 +22,7 @@ static const char *const page_changes[] = {
 	[PAGE_PRESENT] = "present", [PAGE_UNMAPPED] = "unmapped",
 	[PAGE_SWAPPED_OUT] = "swapped_out", [PAGE_SWAPPED_IN] = "swapped_in",
 	[PAGE_HUGE] = "huge", [PAGE_SPLIT] = "split", [PAGE_FRAME] = "frame",
-	[PAGE_OTHER] = "other",
+	[PAGE_SHARED] = "shared", [PAGE_PRIVATE] = "private", [PAGE_OTHER] = "other",
 };
 
 const char *vma_change_name(enum vma_change what)
@@ -217,17 +217,19 @@ static int diff_vmas(const struct snapshot *a, const struct snapshot *b, struct 
 struct side {
 	enum snap_state state;
 	unsigned long long leaf, pfn;
+	unsigned int sharing;
 };
 
 static struct side side_at(const struct snapshot *s, const struct snap_run *r,
 			   unsigned long long addr)
 {
-	struct side x = { SNAP_NONE, 0, SNAP_NO_NUMBER };
+	struct side x = { SNAP_NONE, 0, SNAP_NO_NUMBER, 0 };
 
 	if (!r)
 		return x;
 	x.state = r->state;
 	x.leaf = r->leaf_size;
+	x.sharing = r->sharing;
 	if (r->pfn != SNAP_NO_NUMBER)
 		x.pfn = r->pfn + (addr - r->start) / s->page_size;
 	return x;
@@ -243,6 +245,9 @@ static int page_change_of(struct side a, struct side b)
 			return b.leaf > a.leaf ? PAGE_HUGE : PAGE_SPLIT;
 		if (a.pfn != SNAP_NO_NUMBER && b.pfn != SNAP_NO_NUMBER && a.pfn != b.pfn)
 			return PAGE_FRAME;
+		/* Known on both sides: a snapshot without it changes nothing. */
+		if (a.sharing && b.sharing && a.sharing != b.sharing)
+			return b.sharing == VMATLAS_RUN_SHARED ? PAGE_SHARED : PAGE_PRIVATE;
 		return -1;
 	}
 	if (a.state == SNAP_OTHER || b.state == SNAP_OTHER)

@@ -3,8 +3,8 @@
  * What changed between two snapshots of an address space: VMAs added,
  * removed, grown, shrunk, split, merged, moved or given other permissions;
  * pages that became present, were unmapped, swapped out or in, mapped by a
- * larger or smaller leaf, or given another frame; VMAs whose count of
- * shared pages changed.
+ * larger or smaller leaf, given another frame, or became shared or private;
+ * VMAs whose count of shared pages changed.
  */
 #ifndef _VMATLAS_SNAPDIFF_H
 #define _VMATLAS_SNAPDIFF_H
@@ -32,6 +32,8 @@ enum page_change {
 	PAGE_HUGE,		/* mapped by a larger leaf (a THP collapse) */
 	PAGE_SPLIT,		/* mapped by a smaller leaf (a THP split) */
 	PAGE_FRAME,		/* present before and after, in another frame */
+	PAGE_SHARED,		/* the same frame, now mapped more than once */
+	PAGE_PRIVATE,		/* the same frame, now mapped once */
 	PAGE_OTHER,		/* to or from migration, hwpoison, markers */
 	PAGE_CHANGES
 };

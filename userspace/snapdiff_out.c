@@ -83,6 +83,9 @@ static void diff_write_pages_text(FILE *out, const struct snapdiff *d, unsigned 
 				out_cell_size(lb, p->leaf_b));
 		else if (p->what == PAGE_FRAME)
 			fprintf(out, ", pfn 0x%llx -> 0x%llx", p->pfn_a, p->pfn_b);
+		else if ((p->what == PAGE_SHARED || p->what == PAGE_PRIVATE) &&
+			 p->pfn_b != SNAP_NO_NUMBER)
+			fprintf(out, ", pfn 0x%llx", p->pfn_b);
 		fprintf(out, "\n");
 	}
 	if (d->nshares)

@@ -90,7 +90,8 @@ static bool snap_run_extends(const struct snap_run *r, const struct snapshot *s,
 /*
  * The base pages of a ptdump run whose frames do not follow each other, or
  * whose entries are not present: TRANSLATE each, and cut runs where the
- * frame, the swap slot or the state do not go on.
+ * frame, the swap slot or the state do not go on. Their sharing is the ptdump
+ * run's: it was cut where that changed.
  */
 static int snap_translate_run(int fd, struct snapshot *s, const struct vmatlas_run *run)
 {
@@ -128,7 +129,8 @@ static int snap_translate_run(int fd, struct snapshot *s, const struct vmatlas_r
 			}
 			if (r && r->end == addr &&
 			    snap_run_extends(r, s, state, x[i].page_size, x[i].bits, pfn, type,
-					     off)) {
+					     off) &&
+			    r->sharing == (state == SNAP_PRESENT ? run->page_flags : 0)) {
 				r->end += s->page_size;
 				continue;
 			}
@@ -139,6 +141,7 @@ static int snap_translate_run(int fd, struct snapshot *s, const struct vmatlas_r
 				.start = addr, .end = addr + s->page_size,
 				.leaf_size = x[i].page_size, .pfn = pfn, .swap_offset = off,
 				.swap_type = type, .state = state, .bits = x[i].bits,
+				.sharing = state == SNAP_PRESENT ? run->page_flags : 0,
 			};
 		}
 	}
@@ -153,9 +156,19 @@ static int snap_take_runs(int fd, struct snapshot *s)
 
 	if (!s->nvmas)
 		return 0;
+	/* Who else maps each page; a module before VMATLAS_PTDUMP_SHARING refuses it. */
+	list.flags = VMATLAS_PTDUMP_SHARING;
 	err = vmatlas_read_runs(fd, s->pid, s->vmas[0].start, s->vmas[s->nvmas - 1].end, &list);
-	if (err)
+	if (err == -EINVAL) {
+		vmatlas_run_list_free(&list);
+		err = vmatlas_read_runs(fd, s->pid, s->vmas[0].start, s->vmas[s->nvmas - 1].end,
+					&list);
+	}
+	if (err) {
+		vmatlas_run_list_free(&list);
 		return err;
+	}
+	s->sharing = list.flags & VMATLAS_PTDUMP_SHARING;
 	s->phys_hidden = list.out_flags & VMATLAS_OUT_PHYS_HIDDEN;
 	for (i = 0; i < list.count && !err; i++) {
 		const struct vmatlas_run *run = &list.runs[i];
@@ -174,6 +187,7 @@ static int snap_take_runs(int fd, struct snapshot *s)
 			r->leaf_size = run->page_size;
 			r->state = SNAP_PRESENT;
 			r->bits = run->bits;
+			r->sharing = run->page_flags;
 			if (!s->phys_hidden)
 				r->pfn = run->phys / s->page_size;
 			continue;
@@ -339,6 +353,10 @@ static void snap_write_run(struct out_json *j, const struct snap_run *r)
 		out_json_null(j, "swap_offset");
 	}
 	names_json_bits(j, "flags", &names_ent, r->bits);
+	if (r->sharing)
+		out_json_bool(j, "shared", r->sharing == VMATLAS_RUN_SHARED);
+	else
+		out_json_null(j, "shared");
 	out_json_close(j);
 }
 
@@ -357,6 +375,7 @@ void snapshot_write(FILE *out, const struct snapshot *s)
 	out_json_str(&j, "arch", s->arch);
 	out_json_u64(&j, "page_size", s->page_size);
 	out_json_bool(&j, "phys_hidden", s->phys_hidden);
+	out_json_bool(&j, "sharing", s->sharing);
 	out_json_array(&j, "vmas");
 	for (i = 0; i < s->nvmas; i++)
 		snap_write_vma(&j, &s->vmas[i]);
@@ -475,7 +494,7 @@ static void snap_read_vma(struct snap_reader *rd, struct json_object *o, struct 
 
 static void snap_read_run(struct snap_reader *rd, struct json_object *o, struct snap_run *r)
 {
-	struct json_object *flags, *type;
+	struct json_object *flags, *type, *shared;
 	const char *state = snap_get_str(rd, o, "state");
 	unsigned int s;
 
@@ -495,6 +514,10 @@ static void snap_read_run(struct snap_reader *rd, struct json_object *o, struct 
 	flags = snap_get(rd, o, "flags", json_type_array);
 	if (flags)
 		r->bits = names_json_to_bits(&names_ent, flags);
+	/* Snapshots before sharing have no "shared": not known. */
+	if (json_object_object_get_ex(o, "shared", &shared) && shared)
+		r->sharing = json_object_get_boolean(shared) ? VMATLAS_RUN_SHARED :
+							       VMATLAS_RUN_PRIVATE;
 	if (r->end <= r->start)
 		snap_bad(rd, "run 0x%llx-0x%llx: empty", r->start, r->end);
 }
@@ -536,7 +559,7 @@ static void snap_check_order(struct snap_reader *rd, const struct snapshot *s)
 int snapshot_read(const char *path, struct snapshot *s, char *err, size_t len)
 {
 	struct snap_reader rd = { .err = err, .len = len };
-	struct json_object *doc, *vmas, *runs;
+	struct json_object *doc, *vmas, *runs, *sharing;
 	size_t i, n;
 
 	doc = json_object_from_file(path);
@@ -556,6 +579,9 @@ int snapshot_read(const char *path, struct snapshot *s, char *err, size_t len)
 	/* The smallest base page of any architecture Linux runs on is 4 KiB. */
 	if (!rd.bad && (s->page_size < 4096 || (s->page_size & (s->page_size - 1))))
 		snap_bad(&rd, "\"page_size\": %llu is not a page size", s->page_size);
+	/* Optional: snapshots before it did not say who else maps a page. */
+	if (json_object_object_get_ex(doc, "sharing", &sharing))
+		s->sharing = json_object_get_boolean(sharing);
 	vmas = snap_get(&rd, doc, "vmas", json_type_array);
 	runs = snap_get(&rd, doc, "runs", json_type_array);
 	if (!rd.bad) {

@@ -45,6 +45,8 @@ struct snap_run {
 	unsigned int swap_type;
 	enum snap_state state;
 	unsigned long long bits;	/* VMATLAS_ENT_* of the leaves */
+	/* PRESENT: VMATLAS_RUN_PRIVATE or _SHARED (mapped once, or more); 0 unknown. */
+	unsigned int sharing;
 };
 
 struct snapshot {
@@ -54,6 +56,7 @@ struct snapshot {
 	char kernel[72], arch[32];
 	unsigned long long page_size;
 	bool phys_hidden;		/* frames unknown: not CAP_SYS_ADMIN */
+	bool sharing;			/* runs say who else maps their pages */
 	struct snap_vma *vmas;
 	size_t nvmas;
 	struct snap_run *runs;

@@ -5,7 +5,8 @@
 # b.json: a process whose lazy pages appeared in a VMA then given
 # MADV_HUGEPAGE, whose VMA was split by mprotect(), one removed, one moved
 # by mremap(), one added, a THP collapsed, a stack grown, a page swapped
-# out, a frame replaced by COW):
+# out, a frame replaced by COW, a page that became shared and one that
+# became private; older runs say nothing of sharing):
 # the text it prints (snapshots/a-b.txt, read line by line against the
 # fixtures), its JSON, its exit status as diff(1)'s, and what it says of
 # files that are not two snapshots of one kernel. TAP on stdout.
@@ -46,6 +47,8 @@ run diff "$dir/b.json" "$dir/a.json"
 	grep -q '^  unmapped    0x10000000-0x10001000 1 page$' "$tmp/out" &&
 	grep -q '^  swapped_in  0x401000-0x402000 1 page$' "$tmp/out" &&
 	grep -q '^  split       0x70000000-0x70200000 512 pages, leaves 2M -> 4K$' "$tmp/out" &&
+	grep -q '^  private     0x400000-0x401000 1 page, pfn 0x100$' "$tmp/out" &&
+	grep -q '^  shared      0x20001000-0x20002000 1 page, pfn 0x700$' "$tmp/out" &&
 	grep -q '^           flags -hugepage$' "$tmp/out"
 result $? "b against a: each change the other way round" "$(cat "$tmp/out")"
 
@@ -58,11 +61,15 @@ assert d["changed"] is True
 assert [s[k] for k in ("added", "removed", "grown", "split", "moved", "merged", "changed")] == \
 	[1, 1, 1, 1, 1, 0, 1]
 assert s["pages"] == {"present": 5, "unmapped": 0, "swapped_out": 1, "swapped_in": 0,
-		      "huge": 512, "split": 0, "frame": 1, "other": 0}
+		      "huge": 512, "split": 0, "frame": 1, "shared": 1, "private": 1, "other": 0}
 c = [v for v in d["vmas"] if v["change"] == "changed"][0]
 assert set(c["after"][0]["flags"]) - set(c["before"][0]["flags"]) == {"hugepage"}
 f = [p for p in d["pages"] if p["change"] == "frame"][0]
 assert (f["pfn_before"], f["pfn_after"]) == ("0x500", "0x600")
+p = {x["change"]: (x["start"], x["end"], x["pfn_before"], x["pfn_after"]) for x in d["pages"]
+     if x["change"] in ("shared", "private")}
+assert p == {"shared": ("0x400000", "0x401000", "0x100", "0x100"),
+	     "private": ("0x20001000", "0x20002000", "0x700", "0x700")}
 assert d["shared"] == [{"start": "0x400000", "end": "0x402000", "path": "/bin/workload",
 			"before": 0, "after": 2}]
 ' "$tmp/out"

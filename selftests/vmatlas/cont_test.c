@@ -257,7 +257,7 @@ TEST_F(hugetlb_run, ptdump_shows_one_run_and_the_tool_its_tlb_size)
 	struct vmatlas_run runs[4];
 	struct json_object *doc, *r;
 
-	ASSERT_EQ(0, vx_ptdump(&self->x, &req, getpid(), uptr(self->p),
+	ASSERT_EQ(0, vx_ptdump(&self->x, &req, getpid(), 0, uptr(self->p),
 			       uptr(self->p) + self->size, runs, ARRAY_SIZE(runs)));
 	ASSERT_EQ(1, req.count);
 	EXPECT_EQ(uptr(self->p) + self->size, runs[0].end);

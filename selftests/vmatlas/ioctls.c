@@ -112,12 +112,13 @@ int vx_walk(const struct vx *x, struct vmatlas_walk *w, pid_t pid, unsigned long
 	return ioctl(x->fd, VMATLAS_IOC_WALK, w) ? -errno : 0;
 }
 
-int vx_ptdump(const struct vx *x, struct vmatlas_ptdump *req, pid_t pid,
+int vx_ptdump(const struct vx *x, struct vmatlas_ptdump *req, pid_t pid, unsigned int flags,
 	      unsigned long long start, unsigned long long end, struct vmatlas_run *runs,
 	      unsigned int count)
 {
 	memset(req, 0, sizeof(*req));
 	req->size = sizeof(*req);
+	req->flags = flags;
 	req->pid = pid;
 	req->count = count;
 	req->start = start;
@@ -479,8 +480,12 @@ int vx_ptdump_check(const struct vx *x, const struct vmatlas_ptdump *req,
 			return fail(why, len, "run %#llx: phys %#llx with bits %#llx hidden %d",
 				    r->start, r->phys,
 				    r->bits, hidden);
-		if (r->reserved)
-			return fail(why, len, "run %#llx: reserved set", r->start);
+		/* Sharing only when asked, of present pages, one answer or none. */
+		if (r->page_flags &&
+		    (!(req->flags & VMATLAS_PTDUMP_SHARING) || (r->bits & VMATLAS_ENT_SWAP) ||
+		     (r->page_flags != VMATLAS_RUN_PRIVATE && r->page_flags != VMATLAS_RUN_SHARED)))
+			return fail(why, len, "run %#llx: page_flags %#x, bits %#llx, asked %#x",
+				    r->start, r->page_flags, r->bits, req->flags);
 	}
 	if (req->next && (req->next <= start || req->next >= end || !aligned(x, req->next) ||
 			  (req->count && req->next < runs[req->count - 1].end)))

@@ -42,7 +42,8 @@ int vx_vmas(const struct vx *x, struct vmatlas_vmas *req, pid_t pid, unsigned lo
 	    unsigned int flags, struct vmatlas_vma *vmas, unsigned int count, char *names,
 	    unsigned int names_size);
 int vx_walk(const struct vx *x, struct vmatlas_walk *w, pid_t pid, unsigned long long addr);
-int vx_ptdump(const struct vx *x, struct vmatlas_ptdump *req, pid_t pid,
+/* PTDUMP of [@start, @end), asked with VMATLAS_PTDUMP_* @flags. */
+int vx_ptdump(const struct vx *x, struct vmatlas_ptdump *req, pid_t pid, unsigned int flags,
 	      unsigned long long start, unsigned long long end, struct vmatlas_run *runs,
 	      unsigned int count);
 int vx_translate(const struct vx *x, struct vmatlas_translate *req, pid_t pid,

@@ -121,7 +121,7 @@ static int walk_all(struct vx *x, pid_t pid, int how, unsigned long long top, ch
 		return ret;
 	case W_PTDUMP:
 		do {
-			ret = vx_ptdump(x, &pr, pid, start, top, runs, 64);
+			ret = vx_ptdump(x, &pr, pid, VMATLAS_PTDUMP_SHARING, start, top, runs, 64);
 			start = pr.next;
 		} while (!ret && start);
 		return ret;

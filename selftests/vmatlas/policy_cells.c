@@ -512,7 +512,7 @@ static const struct bytes_case cases[] = {
 	{ "WALK", call_walk, .vol = { PAGE_AT(vmatlas_walk) },
 	  .zero = { U32_AT(struct vmatlas_walk, reserved),
 		    U32_AT(struct vmatlas_walk, page.reserved) } },
-	{ "PTDUMP", call_ptdump, .ezero = { U32_AT(struct vmatlas_run, reserved) } },
+	{ "PTDUMP", call_ptdump, .ezero = { U32_AT(struct vmatlas_run, page_flags) } },
 	{ "TRANSLATE", call_translate, .ezero = { U32_AT(struct vmatlas_xlat, reserved) } },
 	{ "LAYOUT", call_layout, true, .zero = { REGION_RES } },
 	{ "KADDR", call_kaddr, true, .vol = { PAGE_AT(vmatlas_kaddr) },

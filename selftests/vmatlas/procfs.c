@@ -126,17 +126,28 @@ __u64 pagemap_entry(int fd, unsigned long long addr, long page)
 	return e;
 }
 
-__u64 kpage_flags(unsigned long long pfn)
+/* The 64-bit word of @pfn in a /proc/kpage* file; 0 on a read error. */
+static __u64 kpage_word(const char *file, unsigned long long pfn)
 {
-	int fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
-	__u64 flags = 0;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	__u64 word = 0;
 
 	if (fd < 0)
 		return 0;
-	if (pread(fd, &flags, sizeof(flags), (off_t)(pfn * sizeof(flags))) != sizeof(flags))
-		flags = 0;
+	if (pread(fd, &word, sizeof(word), (off_t)(pfn * sizeof(word))) != sizeof(word))
+		word = 0;
 	close(fd);
-	return flags;
+	return word;
+}
+
+__u64 kpage_flags(unsigned long long pfn)
+{
+	return kpage_word("/proc/kpageflags", pfn);
+}
+
+__u64 kpage_count(unsigned long long pfn)
+{
+	return kpage_word("/proc/kpagecount", pfn);
 }
 
 /*

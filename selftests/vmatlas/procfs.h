@@ -45,8 +45,12 @@ struct smaps_vma *smaps_find(struct smaps_vma *v, int n, unsigned long long star
 #define KPF_HUGE		17
 #define KPF_THP			22
 
+#define KPF_ZERO_PAGE		24
+
 /* The /proc/kpageflags word of @pfn (root only); 0 on a read error. */
 __u64 kpage_flags(unsigned long long pfn);
+/* How many times @pfn is mapped, from /proc/kpagecount (root only); 0 on a read error. */
+__u64 kpage_count(unsigned long long pfn);
 
 /* Open /proc/PID/pagemap; -errno on failure. */
 int pagemap_open(pid_t pid);

@@ -3,7 +3,8 @@
  * vmatlas ptdump against /proc/PID/pagemap: every page of every run is
  * present (or swapped) exactly when pagemap says so, physically contiguous
  * runs map the frames pagemap reports, and a dump taken one run per call
- * through the resume cursor equals a dump taken at once.
+ * through the resume cursor equals a dump taken at once. Who else maps each
+ * page (VMATLAS_PTDUMP_SHARING) is /proc/kpagecount's count, page by page.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -42,8 +45,9 @@ FIXTURE_TEARDOWN(layout)
 }
 
 /* All runs of [start, end) with at most @room runs per call; returns the count. */
-static int ptdump_ioctl(int fd, pid_t pid, unsigned long long start, unsigned long long end,
-			unsigned int room, struct vmatlas_run *runs, int max, int *calls)
+static int ptdump_flags(int fd, pid_t pid, unsigned int flags, unsigned long long start,
+			unsigned long long end, unsigned int room, struct vmatlas_run *runs,
+			int max, int *calls)
 {
 	struct vmatlas_ptdump req;
 	int n = 0;
@@ -52,6 +56,7 @@ static int ptdump_ioctl(int fd, pid_t pid, unsigned long long start, unsigned lo
 	do {
 		memset(&req, 0, sizeof(req));
 		req.size = sizeof(req);
+		req.flags = flags;
 		req.pid = pid;
 		req.start = start;
 		req.end = end;
@@ -65,6 +70,12 @@ static int ptdump_ioctl(int fd, pid_t pid, unsigned long long start, unsigned lo
 		(*calls)++;
 	} while (req.next);
 	return n;
+}
+
+static int ptdump_ioctl(int fd, pid_t pid, unsigned long long start, unsigned long long end,
+			unsigned int room, struct vmatlas_run *runs, int max, int *calls)
+{
+	return ptdump_flags(fd, pid, 0, start, end, room, runs, max, calls);
 }
 
 /* The members of the document and of a run, in order. */
@@ -202,6 +213,250 @@ TEST_F(layout, huge_sparse_range_is_bounded_and_resumable)
 	EXPECT_NE(0, req.next);
 	EXPECT_LT(runs[0].start, runs[1].start);
 	EXPECT_LE(runs[1].end, req.next);
+}
+
+/* The first run of [@start, @end), asked without sharing. */
+static int first_run(int fd, pid_t pid, unsigned long long start, unsigned long long end,
+		     struct vmatlas_run *run)
+{
+	int calls;
+
+	memset(run, 0, sizeof(*run));
+	return ptdump_flags(fd, pid, 0, start, end, 1, run, 1, &calls) > 0 ? 0 : -1;
+}
+
+/* What /proc says of the page at @addr: VMATLAS_RUN_* as the module should. */
+static unsigned int proc_sharing(int pm, unsigned long long addr, long page)
+{
+	__u64 e = pagemap_entry(pm, addr, page), pfn = e & PM_PFN_MASK;
+	__u64 count;
+
+	if (!(e & PM_PRESENT) || (kpage_flags(pfn) & BIT_ULL(KPF_ZERO_PAGE)))
+		return 0;
+	count = kpage_count(pfn);
+	/* pagemap's own word for it, where it is per page on every kernel. */
+	if (!(kpage_flags(pfn) & BIT_ULL(KPF_THP)) && !(e & PM_EXCLUSIVE) != !(count == 1))
+		return ~0U;
+	return count == 1 ? VMATLAS_RUN_PRIVATE : count > 1 ? VMATLAS_RUN_SHARED : ~0U;
+}
+
+/*
+ * Runs of [@start, @end) of @pid asked with VMATLAS_PTDUMP_SHARING, at once
+ * and one run per call (cut inside huge leaves too); both against
+ * proc_sharing(), page by page, into @flags (one word per page). Compaction
+ * and the deferred split may move or split pages between the looks: looked
+ * at again, at most thrice. Returns the pages that disagree.
+ */
+static int sharing_of(int fd, pid_t pid, unsigned long long start, unsigned long long end,
+		      long page, unsigned int *flags)
+{
+	static struct vmatlas_run all[4096], one[4096];
+	unsigned long long a;
+	int pm = pagemap_open(pid), n, m, calls, i, bad = 0, tries;
+
+	if (pm < 0)
+		return -1;
+	for (tries = 0; tries < 3; tries++) {
+		n = ptdump_flags(fd, pid, VMATLAS_PTDUMP_SHARING, start, end, 4096, all, 4096,
+				 &calls);
+		m = ptdump_flags(fd, pid, VMATLAS_PTDUMP_SHARING, start, end, 1, one, 4096,
+				 &calls);
+		bad = n <= 0 || n != m;
+		for (i = 0; !bad && i < n; i++)
+			bad = all[i].start != one[i].start || all[i].end != one[i].end ||
+			      all[i].page_flags != one[i].page_flags;
+		if (bad) {
+			fprintf(stderr, "# %d runs at once, %d one by one: not the same\n", n, m);
+			continue;
+		}
+		memset(flags, 0, (end - start) / page * sizeof(*flags));
+		for (i = 0; i < n; i++)
+			for (a = all[i].start; a < all[i].end; a += page)
+				flags[(a - start) / page] = all[i].page_flags;
+		for (a = start; a < end; a += page) {
+			unsigned int want = proc_sharing(pm, a, page);
+
+			if (flags[(a - start) / page] != want && bad++ < 4)
+				fprintf(stderr, "# %#llx: page_flags %#x, /proc says %#x\n", a,
+					flags[(a - start) / page], want);
+		}
+		if (!bad)
+			break;
+	}
+	close(pm);
+	return bad;
+}
+
+/* A child forked by sharing_child(): it ran @in_child, then waits for a byte. */
+struct sharing_child {
+	pid_t pid;
+	int go;
+};
+
+static int sharing_fork(struct sharing_child *c, void (*in_child)(void *), void *arg)
+{
+	int go[2], ready[2];
+	char b = 0;
+
+	if (pipe(go) || pipe(ready))
+		return -1;
+	c->pid = fork();
+	if (c->pid < 0)
+		return -1;
+	if (!c->pid) {
+		in_child(arg);
+		if (write(ready[1], &b, 1) != 1)
+			_exit(1);
+		read(go[0], &b, 1);
+		_exit(0);
+	}
+	close(go[0]);
+	close(ready[1]);
+	c->go = go[1];
+	b = read(ready[0], &b, 1) == 1 ? 0 : 1;
+	close(ready[0]);
+	return b ? -1 : 0;
+}
+
+static void sharing_reap(struct sharing_child *c)
+{
+	close(c->go);
+	waitpid(c->pid, NULL, 0);
+}
+
+struct sharing_area {
+	char *p;
+	long page;
+	size_t pages;
+};
+
+/* The child writes every fourth page: they are its own now, and the parent's. */
+static void write_every_fourth(void *arg)
+{
+	struct sharing_area *a = arg;
+	size_t i;
+
+	for (i = 0; i < a->pages; i += 4)
+		a->p[i * a->page] = 2;
+}
+
+/*
+ * After fork: private pages the child wrote are private in the parent
+ * again, the others shared; MAP_SHARED pages shared; the zero page neither.
+ */
+TEST(sharing_is_kpagecount_page_by_page)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t pages = 64, i;
+	unsigned long long start;
+	struct sharing_area a = { .page = page, .pages = pages };
+	struct sharing_child c;
+	unsigned int *flags = calloc(3 * pages, sizeof(*flags));
+	char *shared, sum = 0;
+	int fd;
+
+	REQUIRE_DEVICE(return);
+	fd = open("/dev/vmatlas", O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_NE(NULL, flags);
+	/* Private, written; shared, written; private, only read. Apart, in a row. */
+	a.p = mmap(NULL, 3 * pages * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		   -1, 0);
+	ASSERT_NE(MAP_FAILED, a.p);
+	shared = mmap(a.p + pages * page, pages * page, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	ASSERT_EQ(a.p + pages * page, shared);
+	ASSERT_EQ(0, madvise(a.p, 3 * pages * page, MADV_NOHUGEPAGE));
+	for (i = 0; i < 2 * pages; i++)
+		a.p[i * page] = 1;
+	for (i = 2 * pages; i < 3 * pages; i++)
+		sum += a.p[i * page];
+	ASSERT_EQ(0, sum);
+	ASSERT_EQ(0, sharing_fork(&c, write_every_fourth, &a));
+
+	start = (uintptr_t)a.p;
+	EXPECT_EQ(0, sharing_of(fd, getpid(), start, start + 3 * pages * page, page, flags));
+	/* The claims, not only the agreement: what fork and COW did. */
+	for (i = 0; i < pages; i++)
+		EXPECT_EQ(i % 4 ? VMATLAS_RUN_SHARED : VMATLAS_RUN_PRIVATE, flags[i])
+			TH_LOG("private page %zu", i);
+	for (i = pages; i < 2 * pages; i++)
+		EXPECT_EQ(VMATLAS_RUN_SHARED, flags[i]) TH_LOG("MAP_SHARED page %zu", i - pages);
+	for (i = 2 * pages; i < 3 * pages; i++)
+		EXPECT_EQ(0, flags[i]) TH_LOG("zero page %zu", i - 2 * pages);
+	/* The child's view: its written pages private, the rest shared. */
+	EXPECT_EQ(0, sharing_of(fd, c.pid, start, start + 2 * pages * page, page, flags));
+	EXPECT_EQ(VMATLAS_RUN_PRIVATE, flags[0]);
+	EXPECT_EQ(VMATLAS_RUN_SHARED, flags[1]);
+	sharing_reap(&c);
+	/* Alone again: every written page is this process's only. */
+	EXPECT_EQ(0, sharing_of(fd, getpid(), start, start + pages * page, page, flags));
+	for (i = 0; i < pages; i++)
+		EXPECT_EQ(VMATLAS_RUN_PRIVATE, flags[i]) TH_LOG("page %zu after the child", i);
+	munmap(a.p, 3 * pages * page);
+	free(flags);
+	close(fd);
+}
+
+/* The child keeps the first half of the parent's huge page mapped. */
+static void unmap_second_half(void *arg)
+{
+	struct sharing_area *a = arg;
+
+	munmap(a->p + a->pages / 2 * a->page, a->pages / 2 * a->page);
+}
+
+/*
+ * One PMD leaf whose pages are mapped differently: shared in its first
+ * half (the child maps it too, by PTEs), private in the second. The runs
+ * are cut inside the leaf, and a call with room for one run resumes there.
+ */
+TEST(sharing_cuts_a_huge_leaf)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned long huge = thp_size();
+	struct sharing_area a = { .page = page, .pages = huge / page };
+	struct vmatlas_run run;
+	struct sharing_child c;
+	unsigned long long start;
+	unsigned int *flags;
+	char *raw;
+	size_t i;
+	int fd;
+
+	REQUIRE_DEVICE(return);
+	if (!huge)
+		SKIP(return, "no transparent huge pages in this kernel");
+	fd = open("/dev/vmatlas", O_RDONLY);
+	ASSERT_LE(0, fd);
+	flags = calloc(a.pages, sizeof(*flags));
+	ASSERT_NE(NULL, flags);
+	raw = mmap(NULL, 2 * huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, raw);
+	a.p = (char *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
+	start = (uintptr_t)a.p;
+	madvise(a.p, huge, MADV_HUGEPAGE);
+	memset(a.p, 1, huge);
+	ASSERT_EQ(0, first_run(fd, getpid(), start, start + huge, &run));
+	if (run.level != VMATLAS_LEVEL_PMD) {
+		munmap(raw, 2 * huge);
+		free(flags);
+		close(fd);
+		SKIP(return, "no PMD leaf: transparent huge pages are off, or none was free");
+	}
+	ASSERT_EQ(0, sharing_fork(&c, unmap_second_half, &a));
+
+	EXPECT_EQ(0, sharing_of(fd, getpid(), start, start + huge, page, flags));
+	for (i = 0; i < a.pages; i++)
+		EXPECT_EQ(i < a.pages / 2 ? VMATLAS_RUN_SHARED : VMATLAS_RUN_PRIVATE, flags[i])
+			TH_LOG("page %zu of the huge page", i);
+	/* Still one leaf in the parent, described in two runs. */
+	ASSERT_EQ(0, first_run(fd, getpid(), start, start + huge, &run));
+	EXPECT_EQ(VMATLAS_LEVEL_PMD, run.level);
+	sharing_reap(&c);
+	munmap(raw, 2 * huge);
+	free(flags);
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

@@ -222,6 +222,8 @@ static void op_ptdump(struct walker *w, int tgt)
 	static __thread struct vmatlas_run runs[64];
 	unsigned long long start, end, pages, pg = page;
 	struct vmatlas_ptdump req;
+	/* Half the calls hold each page's folio to read its map count. */
+	unsigned int flags = vx_rnd(&w->s) % 2 ? VMATLAS_PTDUMP_SHARING : 0;
 	int calls = 0;
 
 	pick_range(w, tgt, &start, &end);
@@ -235,7 +237,7 @@ static void op_ptdump(struct walker *w, int tgt)
 	}
 	do {
 		unsigned int count = 1 + vx_rnd(&w->s) % 64;
-		int err = -vx_ptdump(&w->x, &req, w->pid, w->lo = start, w->hi = end, runs,
+		int err = -vx_ptdump(&w->x, &req, w->pid, flags, w->lo = start, w->hi = end, runs,
 				     count);
 		int bad = !err && vx_ptdump_check(&w->x, &req, start, end, count, runs, w->why,
 						  sizeof(w->why));

@@ -225,7 +225,7 @@ static int changes_in(struct json_object *doc, const char *key, const char *kind
 	return n;
 }
 
-/* The pages of @doc's page changes @kind that start in [@start, @end). */
+/* The pages of @doc's page changes @kind (NULL: any) that start in [@start, @end). */
 static long long changes_pages(struct json_object *doc, const char *kind,
 			       unsigned long long start, unsigned long long end)
 {
@@ -237,7 +237,7 @@ static long long changes_pages(struct json_object *doc, const char *kind,
 		struct json_object *p = json_object_array_get_idx(pages, i);
 
 		if (json_hex(p, "start") >= start && json_hex(p, "start") < end &&
-		    !strcmp(str(p, "change"), kind))
+		    (!kind || !strcmp(str(p, "change"), kind)))
 			n += json_int(p, "pages");
 	}
 	return n;
@@ -344,6 +344,96 @@ TEST(diff_names_what_this_process_did)
 	unlink(b);
 	unlink(c);
 	unlink(d);
+	rmdir(dir);
+}
+
+/* Tell a child waiting on @go[0] to go on; wait for its byte on @ack. */
+static int child_step(int go, int ack)
+{
+	char c = 0;
+
+	return write(go, &c, 1) == 1 && read(ack, &c, 1) == 1 ? 0 : -1;
+}
+
+/*
+ * fork() shares every written private page (same frames, mapped twice); the
+ * child's writes to a quarter of them (copy on write) and then its exit
+ * leave them private again. Each step's diff names exactly those pages.
+ */
+TEST(diff_names_pages_shared_by_fork_and_private_again)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char dir[] = "/tmp/snapXXXXXX", f[4][64], err[4096];
+	struct json_object *doc;
+	unsigned long long start, end;
+	int go[2], ack[2], i, rc = -1;
+	char *region, c = 0;
+	pid_t child;
+
+	REQUIRE_DEVICE(return);
+	ASSERT_NE(NULL, mkdtemp(dir));
+	for (i = 0; i < 4; i++)
+		snprintf(f[i], sizeof(f[i]), "%s/%c.json", dir, 'a' + i);
+	region = map_guarded(REGION_PAGES, page);
+	ASSERT_NE(NULL, region);
+	madvise(region, REGION_PAGES * page, MADV_NOHUGEPAGE);
+	start = (unsigned long)region;
+	end = start + REGION_PAGES * page;
+	for (i = 0; i < REGION_PAGES; i++)
+		region[i * page] = 1;
+	ASSERT_EQ(0, snapshot_self(f[0], err, sizeof(err))) TH_LOG("%s", err);
+	doc = json_object_from_file(f[0]);
+	ASSERT_NE(NULL, doc);
+	EXPECT_TRUE(json_object_get_boolean(json_get(doc, "sharing")));
+	json_object_put(doc);
+
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(ack));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		/* First wait, then write every fourth page, then wait, then exit. */
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		for (i = 0; i < REGION_PAGES; i += 4)
+			region[i * page] = 2;
+		if (write(ack[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	close(ack[1]);
+	ASSERT_EQ(0, snapshot_self(f[1], err, sizeof(err))) TH_LOG("%s", err);
+	doc = diff_json(f[0], f[1], &rc);
+	ASSERT_NE(NULL, doc);
+	EXPECT_EQ(1, rc);
+	EXPECT_EQ(REGION_PAGES, changes_pages(doc, "shared", start, end));
+	EXPECT_EQ(REGION_PAGES, changes_pages(doc, NULL, start, end));
+	json_object_put(doc);
+
+	ASSERT_EQ(0, child_step(go[1], ack[0]));
+	ASSERT_EQ(0, snapshot_self(f[2], err, sizeof(err))) TH_LOG("%s", err);
+	doc = diff_json(f[1], f[2], &rc);
+	ASSERT_NE(NULL, doc);
+	EXPECT_EQ(REGION_PAGES / 4, changes_pages(doc, "private", start, end));
+	EXPECT_EQ(REGION_PAGES / 4, changes_pages(doc, NULL, start, end));
+	json_object_put(doc);
+
+	/* The child gone, the others are this process's alone again. */
+	close(go[1]);
+	waitpid(child, NULL, 0);
+	ASSERT_EQ(0, snapshot_self(f[3], err, sizeof(err))) TH_LOG("%s", err);
+	doc = diff_json(f[2], f[3], &rc);
+	ASSERT_NE(NULL, doc);
+	EXPECT_EQ(REGION_PAGES * 3 / 4, changes_pages(doc, "private", start, end));
+	EXPECT_EQ(REGION_PAGES * 3 / 4, changes_pages(doc, NULL, start, end));
+	json_object_put(doc);
+
+	close(go[0]);
+	close(ack[0]);
+	munmap(region - page, (REGION_PAGES + 2) * page);
+	for (i = 0; i < 4; i++)
+		unlink(f[i]);
 	rmdir(dir);
 }
 

@@ -440,7 +440,8 @@ struct vmatlas_walk {
  * @bits: VMATLAS_ENT_* shared by every entry of the run
  * @page_size: size of each leaf in the run
  * @level: VMATLAS_LEVEL_* of the leaves
- * @reserved: must be 0
+ * @page_flags: VMATLAS_RUN_* of every page of the run, if the request asked
+ *	for them (VMATLAS_PTDUMP_SHARING); else 0
  */
 struct vmatlas_run {
 	__u64 start;
@@ -449,15 +450,25 @@ struct vmatlas_run {
 	__u64 bits;
 	__u64 page_size;
 	__u32 level;
-	__u32 reserved;
+	__u32 page_flags;
 };
+
+/*
+ * Who else maps the pages of a present run, the way /proc/PID/pagemap says
+ * it (PM_MMAP_EXCLUSIVE) and smaps counts Shared_* and Private_*: mapped
+ * once, or more than once (by another process, or twice by this one). The
+ * zero page, PFN maps and pages that changed while being looked at have
+ * neither bit. Like smaps counts, they need no privilege beyond the runs.
+ */
+#define VMATLAS_RUN_PRIVATE	(1U << 0)
+#define VMATLAS_RUN_SHARED	(1U << 1)
 
 #define VMATLAS_NO_PHYS		(~0ULL)
 
 /**
  * struct vmatlas_ptdump - VMATLAS_IOC_PTDUMP: page tables of a range as runs
  * @size: (in/out) sizeof(struct vmatlas_ptdump)
- * @flags: (in) must be 0
+ * @flags: (in) VMATLAS_PTDUMP_*
  * @pid: (in) the process
  * @count: (in) room in @runs_ptr, in entries; (out) runs filled
  * @start: (in) page-aligned first address
@@ -486,6 +497,13 @@ struct vmatlas_ptdump {
 };
 
 #define VMATLAS_PTDUMP_SIZE_VER0	56
+
+/*
+ * Also say, in each run's @page_flags, whether its pages are mapped once or
+ * more (VMATLAS_RUN_*): runs are then cut where that changes, inside a huge
+ * leaf too. Modules before it refuse the flag with -EINVAL.
+ */
+#define VMATLAS_PTDUMP_SHARING	(1U << 0)
 
 #define VMATLAS_IOC_VMAS	_IOWR(VMATLAS_IOCTL_MAGIC, 0x01, struct vmatlas_vmas)
 #define VMATLAS_IOC_WALK	_IOWR(VMATLAS_IOCTL_MAGIC, 0x02, struct vmatlas_walk)

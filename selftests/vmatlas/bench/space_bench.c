@@ -147,7 +147,7 @@ int bench_walk_all(int dev, pid_t pid, unsigned long start, unsigned long end)
 
 	ret = vmatlas_list_vmas(dev, pid, true, noop_vma, NULL);
 	if (!ret)
-		ret = vmatlas_list_runs(dev, pid, start, end, noop_run, NULL, &out_flags);
+		ret = vmatlas_list_runs(dev, pid, start, end, 0, noop_run, NULL, &out_flags);
 	return ret;
 }
 
