@@ -164,11 +164,11 @@ static size_t atlas_group(const struct snapshot *s, size_t max, bool *first)
 }
 
 /* Bin counts of a row: one line of ATLAS_STATES per bin. */
-enum { ST_SWAP, ST_HUGE, ST_PRESENT, ST_OTHER, ST_NONE, ST_UNMAPPED, ATLAS_STATES };
+enum { ST_SWAP, ST_SHARED, ST_HUGE, ST_PRESENT, ST_OTHER, ST_NONE, ST_UNMAPPED, ATLAS_STATES };
 
 static const char atlas_state_char[ATLAS_STATES] = {
-	ATLAS_BIN_SWAP, ATLAS_BIN_HUGE, ATLAS_BIN_PRESENT, ATLAS_BIN_OTHER, ATLAS_BIN_NONE,
-	ATLAS_BIN_UNMAPPED,
+	ATLAS_BIN_SWAP, ATLAS_BIN_SHARED, ATLAS_BIN_HUGE, ATLAS_BIN_PRESENT, ATLAS_BIN_OTHER,
+	ATLAS_BIN_NONE, ATLAS_BIN_UNMAPPED,
 };
 
 /* Move the pages [@from, @to) (row-relative) from state @was to state @is. */
@@ -193,6 +193,8 @@ static int run_state(const struct snap_run *r, unsigned long long page_size)
 {
 	switch (r->state) {
 	case SNAP_PRESENT:
+		if (r->sharing == VMATLAS_RUN_SHARED)
+			return ST_SHARED;
 		return r->leaf_size > page_size ? ST_HUGE : ST_PRESENT;
 	case SNAP_SWAP:
 		return ST_SWAP;
@@ -228,7 +230,8 @@ static int atlas_fill_bins(struct atlas *a, struct atlas_row *row)
 
 		bins_move(cnt, pages, row->nbins, (sv->start - row->start) / ps,
 			  (sv->end - row->start) / ps, ST_UNMAPPED, ST_NONE);
-		row->pages.shared += sv->res.shared;
+		if (!s->sharing)
+			row->pages.shared += sv->res.shared;
 		/* Runs were read over the VMAs; count only what lies in one. */
 		for (k = snap_run_after(s, sv->start); k < s->nruns; k++) {
 			const struct snap_run *r = &s->runs[k];
@@ -237,14 +240,20 @@ static int atlas_fill_bins(struct atlas *a, struct atlas_row *row)
 
 			if (r->start >= sv->end)
 				break;
+			st = run_state(r, ps);
 			bins_move(cnt, pages, row->nbins, (lo - row->start) / ps,
-				  (hi - row->start) / ps, ST_NONE, run_state(r, ps));
+				  (hi - row->start) / ps, ST_NONE, st);
+			/* Huge and shared: drawn shared, counted huge too. */
+			if (st == ST_SHARED && r->leaf_size > ps)
+				row->pages.huge += (hi - lo) / ps;
 		}
 	}
 	/* Most pages win; a tie goes to the state listed first. The row's totals. */
 	for (i = 0; i < row->nbins; i++) {
-		row->pages.present += cnt[i][ST_PRESENT] + cnt[i][ST_HUGE];
+		row->pages.present += cnt[i][ST_PRESENT] + cnt[i][ST_HUGE] + cnt[i][ST_SHARED];
 		row->pages.huge += cnt[i][ST_HUGE];
+		if (s->sharing)
+			row->pages.shared += cnt[i][ST_SHARED];
 		row->pages.swap += cnt[i][ST_SWAP];
 		row->pages.other += cnt[i][ST_OTHER];
 		row->pages.none += cnt[i][ST_NONE];

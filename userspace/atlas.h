@@ -26,6 +26,7 @@ struct json_object;
 
 /* What most of a bin's pages are, as the strip spells it. */
 #define ATLAS_BIN_SWAP		's'	/* swapped out */
+#define ATLAS_BIN_SHARED	'S'	/* present, mapped more than once (any leaf) */
 #define ATLAS_BIN_HUGE		'H'	/* present, under a PMD or PUD leaf */
 #define ATLAS_BIN_PRESENT	'p'	/* present, under a base-page leaf */
 #define ATLAS_BIN_OTHER		'o'	/* another non-present entry: migration, marker */
@@ -39,7 +40,11 @@ enum atlas_row_type {
 	ATLAS_ROW_REGION,	/* a region of the kernel's map */
 };
 
-/* Pages of a row by state; @present counts @huge too. */
+/*
+ * Pages of a row by state; @present counts @huge and @shared too, and @huge
+ * the shared pages under huge leaves. Without sharing in the snapshot,
+ * @shared is the VMAs' residency count (smaps' rule), not the runs'.
+ */
 struct atlas_pages {
 	unsigned long long present, huge, swap, other, none, shared;
 };

@@ -50,6 +50,7 @@ static const struct {
 } bin_legend[] = {
 	{ ATLAS_BIN_PRESENT, "#2b8a3e", "present" },
 	{ ATLAS_BIN_HUGE, "#5f3dc4", "present, huge leaf" },
+	{ ATLAS_BIN_SHARED, "#1971c2", "present, shared" },
 	{ ATLAS_BIN_SWAP, "#e8590c", "swapped out" },
 	{ ATLAS_BIN_OTHER, "#868e96", "other entry" },
 	{ ATLAS_BIN_UNMAPPED, "#ffffff", "no VMA" },

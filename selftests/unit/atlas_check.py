@@ -17,7 +17,7 @@ import sys
 import zlib
 
 FILL = {'p': (0x2b, 0x8a, 0x3e), 'H': (0x5f, 0x3d, 0xc4), 's': (0xe8, 0x59, 0x0c),
-        'o': (0x86, 0x8e, 0x96), ' ': (0xff, 0xff, 0xff)}
+        'S': (0x19, 0x71, 0xc2), 'o': (0x86, 0x8e, 0x96), ' ': (0xff, 0xff, 0xff)}
 errors = []
 
 
@@ -48,7 +48,8 @@ def gen(out, n):
         for _ in range(rnd.randrange(3) if size == 2048 * ps else 0):
             runs.append({'start': hex(a), 'end': hex(a + (1 << 21)), 'state': 'present',
                          'leaf_size': 1 << 21, 'pfn': hex(0x100000 + a // ps),
-                         'swap_type': None, 'swap_offset': None, 'flags': ['present', 'huge']})
+                         'swap_type': None, 'swap_offset': None, 'flags': ['present', 'huge'],
+                         'shared': rnd.random() < 0.3})
             a += 1 << 21
         while a < addr + size:
             k = rnd.randrange(1, size // ps + 1) * ps
@@ -60,7 +61,8 @@ def gen(out, n):
                              'pfn': hex(0x1000 + a // ps) if state == 'present' else None,
                              'swap_type': 0 if state == 'swap' else None,
                              'swap_offset': hex(a // ps) if state == 'swap' else None,
-                             'flags': ['present'] if state == 'present' else []})
+                             'flags': ['present'] if state == 'present' else [],
+                             'shared': rnd.random() < 0.3 if state == 'present' else None})
             a += k
         if rnd.random() < 0.3:
             for _ in range(rnd.randrange(1, 20)):
@@ -69,7 +71,7 @@ def gen(out, n):
     events.append({'addr': '0x8'})
     snap = {'snapshot': 1, 'pid': 7, 'comm': 'many', 'time': '2026-11-27T12:00:00Z',
             'kernel': '6.12.0', 'arch': 'x86_64', 'page_size': ps, 'phys_hidden': False,
-            'vmas': vmas, 'runs': runs}
+            'sharing': True, 'vmas': vmas, 'runs': runs}
     for v in vmas:
         v['pages'] = {k: 0 for k in ('present', 'swap', 'anon', 'file', 'thp', 'hugetlb',
                                      'dirty', 'young', 'shared', 'cow', 'zero', 'soft_dirty')}
@@ -78,7 +80,8 @@ def gen(out, n):
 
 
 def page_states(snap, lo, hi):
-    """Each page of [lo, hi): ' ' outside VMAs, '.' in one, then what its run says."""
+    """Each page of [lo, hi): ' ' outside VMAs, '.' in one, then what its run says
+    (X: shared under a huge leaf, drawn S, counted huge)."""
     ps = snap['page_size']
     st = [' '] * ((hi - lo) // ps)
     for v in snap['vmas']:
@@ -88,6 +91,8 @@ def page_states(snap, lo, hi):
     for r in snap['runs']:
         s, e = max(hx(r['start']), lo), min(hx(r['end']), hi)
         c = {'present': 'H' if r['leaf_size'] > ps else 'p', 'swap': 's'}.get(r['state'], 'o')
+        if r['state'] == 'present' and r.get('shared'):
+            c = 'X' if r['leaf_size'] > ps else 'S'
         for a in range(s, e, ps):
             if st[(a - lo) // ps] == '.':
                 st[(a - lo) // ps] = c
@@ -95,14 +100,14 @@ def page_states(snap, lo, hi):
 
 
 def strip_of(states, nbins):
-    """Most pages win; ties go to s, H, p, o, '.', ' ' in that order."""
-    n, out = len(states), ''
+    """Most pages win; ties go to s, S, H, p, o, '.', ' ' in that order."""
+    n, out, order = len(states), '', 'sSHpo. '
     for i in range(nbins):
         a, b = (i * n + nbins - 1) // nbins, ((i + 1) * n + nbins - 1) // nbins
-        cnt = {c: 0 for c in 'sHpo. '}
+        cnt = {c: 0 for c in order}
         for c in states[a:b]:
-            cnt[c] += 1
-        out += max('sHpo. ', key=lambda c: (cnt[c], -'sHpo. '.index(c)))
+            cnt['S' if c == 'X' else c] += 1
+        out += max(order, key=lambda c: (cnt[c], -order.index(c)))
     return out
 
 
@@ -138,8 +143,11 @@ def model(snap_path, atlas_path, trace_path=None):
             bad('row %s-%s: strip\n %r, want\n %r' % (r['start'], r['end'], r['strip'], want))
         p = r['pages']
         got = (p['present'], p['huge'], p['swap'], p['other'], p['none'])
-        want = (sum(c in 'pH' for c in states), states.count('H'), states.count('s'),
-                states.count('o'), states.count('.'))
+        want = (sum(c in 'pHSX' for c in states), sum(c in 'HX' for c in states),
+                states.count('s'), states.count('o'), states.count('.'))
+        if snap.get('sharing'):
+            got += (p['shared'],)
+            want += (sum(c in 'SX' for c in states),)
         if got != want:
             bad('row %s-%s: pages %s, want %s' % (r['start'], r['end'], got, want))
     if nxt != len(vmas):

@@ -40,6 +40,7 @@ struct smaps_vma *smaps_find(struct smaps_vma *v, int n, unsigned long long star
 #define PM_PRESENT	BIT_ULL(63)
 
 /* /proc/kpageflags bits (Documentation/admin-guide/mm/pagemap.rst) */
+#define KPF_ANON		12
 #define KPF_COMPOUND_HEAD	15
 #define KPF_COMPOUND_TAIL	16
 #define KPF_HUGE		17
