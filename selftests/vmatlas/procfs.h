@@ -41,6 +41,7 @@ struct smaps_vma *smaps_find(struct smaps_vma *v, int n, unsigned long long star
 
 /* /proc/kpageflags bits (Documentation/admin-guide/mm/pagemap.rst) */
 #define KPF_ANON		12
+#define KPF_SWAPBACKED		14
 #define KPF_COMPOUND_HEAD	15
 #define KPF_COMPOUND_TAIL	16
 #define KPF_HUGE		17
