@@ -47,7 +47,7 @@ cur != "" && /^ok [0-9]+ / {
 }
 # A case's diagnostics: kselftest's "# " lines but its own RUN/OK/FAIL ones.
 cur != "" && /^#  RUN / { ndiag = 0; next }
-cur != "" && /^# / && !/^# +(OK|FAIL|SKIP) / && !/: Test (failed|terminated)/ {
+cur != "" && /^# / && !/^# +(OK|FAIL|SKIP) / && !/: Test failed$/ {
 	if (ndiag < 3)
 		diag[++ndiag] = substr($0, 3, 200)
 	next

@@ -304,6 +304,8 @@ static int sharing_fork(struct sharing_child *c, void (*in_child)(void *), void 
 	if (c->pid < 0)
 		return -1;
 	if (!c->pid) {
+		/* Only the parent may hold the write end: its close() is the go. */
+		close(go[1]);
 		in_child(arg);
 		if (write(ready[1], &b, 1) != 1)
 			_exit(1);
@@ -330,14 +332,21 @@ struct sharing_area {
 	size_t pages;
 };
 
-/* The child writes every fourth page: they are its own now, and the parent's. */
+/*
+ * The child writes every fourth private page: they are its own now, and the
+ * parent's. It reads the shared ones: fork() copies no entries of shared
+ * memory, the child maps them at its first touch.
+ */
 static void write_every_fourth(void *arg)
 {
 	struct sharing_area *a = arg;
+	volatile char sum = 0;
 	size_t i;
 
 	for (i = 0; i < a->pages; i += 4)
 		a->p[i * a->page] = 2;
+	for (i = a->pages; i < 2 * a->pages; i++)
+		sum += a->p[i * a->page];
 }
 
 /*
