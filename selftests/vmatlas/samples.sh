@@ -158,6 +158,7 @@ else
 	sample kaddr "vmatlas kaddr $text $module 0x400000 0x8000000000000000"
 fi
 sample lab-kmalloc "vmatlas lab kmalloc 12K"
+sample lab-pages "vmatlas lab pages 12K"
 sample lab-vmalloc "vmatlas lab vmalloc 16K"
 sample lab-kmap "vmatlas lab kmap 8K"
 sample lab-json "vmatlas lab --json kmalloc 8K"
