@@ -2,9 +2,10 @@
 /*
  * explain lazy: mmap() hands out addresses, not memory. A child maps 64 MiB
  * and nothing of it is present; it writes one byte to every 16th page and
- * exactly those pages become present, each through one minor fault. Then
- * the same with MADV_HUGEPAGE, where THP makes one fault fill a whole PMD:
- * shown, not hidden.
+ * exactly those pages become present, each through one minor fault. A
+ * region mapped with MAP_POPULATE is the opposite: the kernel takes its
+ * faults inside mmap(). Then the same with MADV_HUGEPAGE, where THP makes
+ * one fault fill a whole PMD: shown, not hidden.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -17,11 +18,24 @@
 
 #define LAZY_BYTES	(64ULL << 20)
 #define LAZY_STEP	16		/* every 16th page is touched */
+/* Pre-faulted: below a PMD's size, so no THP can be in it. */
+#define LAZY_POPULATE	(1024ULL * 1024)
 
 struct lazy {
 	unsigned long long page, huge;
-	char *plain, *thp;
+	char *plain, *thp, *populated;
+	unsigned long long populate_faults;	/* taken inside mmap(MAP_POPULATE) */
 };
+
+/* Write one byte to each page of the pre-faulted region; the minor faults it took. */
+static unsigned long long lazy_touch_all(char *p, unsigned long long page)
+{
+	unsigned long long before = story_minflt(), off;
+
+	for (off = 0; off < LAZY_POPULATE; off += page)
+		p[off] = 1;
+	return story_minflt() - before;
+}
 
 /* Write one byte to every 16th page of @p; the minor faults it took. */
 static unsigned long long lazy_touch(char *p, unsigned long long page)
@@ -34,8 +48,9 @@ static unsigned long long lazy_touch(char *p, unsigned long long page)
 }
 
 /*
- * The child: 0 maps the plain region, 't' touches it ('T' again), 'H' maps
- * THP's, 'h' touches it.
+ * The child: 0 maps the plain region, 't' touches it ('T' again), 'P' maps
+ * one with MAP_POPULATE ('F': the faults that took), 'p' touches all of it,
+ * 'H' maps THP's, 'h' touches it.
  */
 static unsigned long long lazy_child(void *arg, char cmd)
 {
@@ -54,6 +69,19 @@ static unsigned long long lazy_child(void *arg, char cmd)
 	case 't':
 	case 'T':
 		return lazy_touch(l->plain, l->page);
+	case 'P':
+		l->populate_faults = story_minflt();
+		p = mmap(NULL, LAZY_POPULATE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		l->populate_faults = story_minflt() - l->populate_faults;
+		if (p == MAP_FAILED)
+			return 0;
+		l->populated = p;
+		return (unsigned long)p;
+	case 'F':
+		return l->populate_faults;
+	case 'p':
+		return lazy_touch_all(l->populated, l->page);
 	case 'H':
 		p = mmap(NULL, LAZY_BYTES + l->huge, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -84,6 +112,42 @@ static void lazy_changes(const struct snapdiff *d, enum page_change what,
 			(*stretches)++;
 			*pages += (d->pages[i].end - d->pages[i].start) / page;
 		}
+}
+
+/* MAP_POPULATE: every page present at once, the faults taken inside mmap(). */
+static int lazy_populated(struct story *st, struct story_child *child)
+{
+	unsigned long long start, faults, touch_faults, present;
+	unsigned long long pages = LAZY_POPULATE / st->page_size;
+	struct snapshot s = {};
+	int err;
+
+	err = story_child_do(child, 'P', &start);
+	if (!err && !start)
+		err = -ENOMEM;
+	if (!err)
+		err = story_child_do(child, 'F', &faults);
+	if (!err)
+		err = snapshot_take(st->fd, child->pid, &s);
+	if (err)
+		goto out;
+	present = story_pages(&s, start, start + LAZY_POPULATE, SNAP_PRESENT, 0);
+	story_say(st, "\nmmap(1 MiB, ..., MAP_PRIVATE|MAP_ANONYMOUS|MAP_POPULATE) = 0x%llx:",
+		  start);
+	story_say(st, "pre-faulting, as mlock() does too: the kernel touches every page itself.");
+	story_check(st, present == pages, "every page is present before any touch: %llu of %llu",
+		    present, pages);
+	story_check(st, faults == pages,
+		    "mmap() took the faults: %llu minor faults inside the call (getrusage)",
+		    faults);
+	err = story_child_do(child, 'p', &touch_faults);
+	if (err)
+		goto out;
+	story_check(st, !touch_faults, "then writing all %llu pages costs %llu faults", pages,
+		    touch_faults);
+out:
+	snapshot_free(&s);
+	return err;
 }
 
 static int lazy_run(struct story *st)
@@ -140,6 +204,10 @@ static int lazy_run(struct story *st)
 		  touched);
 	story_say(st, "is a page fault; here the MMU walks the page tables itself on a miss:");
 	story_check(st, !faults, "a present page costs no fault, TLB or not: %llu faults", faults);
+
+	err = lazy_populated(st, &child);
+	if (err)
+		goto out;
 
 	story_thp_mode(thp, sizeof(thp));
 	if (!thp[0])

@@ -28,13 +28,14 @@ TEST(lazy_holds_with_this_kernels_numbers)
 {
 	const char *const args[] = { "explain", "lazy", NULL };
 	unsigned long long touched = (64ULL << 20) / sysconf(_SC_PAGESIZE) / 16;
+	unsigned long long populated = (1ULL << 20) / sysconf(_SC_PAGESIZE);
 	char want[128];
 	struct run_result res;
 
 	REQUIRE_DEVICE(return);
 	ASSERT_EQ(0, run_tool(&res, -1, args));
 	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
-	EXPECT_EQ(4, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+	EXPECT_EQ(7, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
 	EXPECT_EQ(0, occurrences(res.out, "DOES NOT HOLD")) TH_LOG("%s", res.out);
 	snprintf(want, sizeof(want), "%llu pages touched", touched);
 	EXPECT_NE(NULL, strstr(res.out, want)) TH_LOG("no '%s' in: %s", want, res.out);
@@ -43,6 +44,14 @@ TEST(lazy_holds_with_this_kernels_numbers)
 	snprintf(want, sizeof(want), "%llu minor faults for %llu touches", touched, touched);
 	EXPECT_NE(NULL, strstr(res.out, want)) TH_LOG("no '%s' in: %s", want, res.out);
 	EXPECT_NE(NULL, strstr(res.out, "TLB or not: 0 faults")) TH_LOG("%s", res.out);
+	/* MAP_POPULATE: the same numbers, all taken inside mmap(). */
+	snprintf(want, sizeof(want), "present before any touch: %llu of %llu", populated,
+		 populated);
+	EXPECT_NE(NULL, strstr(res.out, want)) TH_LOG("no '%s' in: %s", want, res.out);
+	snprintf(want, sizeof(want), "%llu minor faults inside the call", populated);
+	EXPECT_NE(NULL, strstr(res.out, want)) TH_LOG("no '%s' in: %s", want, res.out);
+	snprintf(want, sizeof(want), "writing all %llu pages costs 0 faults", populated);
+	EXPECT_NE(NULL, strstr(res.out, want)) TH_LOG("no '%s' in: %s", want, res.out);
 	run_result_free(&res);
 }
 
