@@ -24,6 +24,7 @@
 static const struct scenario *const scenarios[] = {
 	&scenario_lazy,
 	&scenario_cow,
+	&scenario_threads,
 	&scenario_stack,
 	&scenario_brk,
 	&scenario_shared,

@@ -34,6 +34,7 @@ struct scenario {
 
 extern const struct scenario scenario_lazy;
 extern const struct scenario scenario_cow;
+extern const struct scenario scenario_threads;
 extern const struct scenario scenario_stack;
 extern const struct scenario scenario_brk;
 extern const struct scenario scenario_shared;

@@ -124,6 +124,26 @@ TEST(cow_holds_and_its_frames_agree)
 }
 
 /*
+ * A thread's stack is a new VMA of the process with a guard below, its
+ * writes are in the process's tables, and its TID walks to the same frame.
+ */
+TEST(threads_share_one_address_space)
+{
+	const char *const args[] = { "explain", "threads", NULL };
+	struct run_result res;
+
+	REQUIRE_DEVICE(return);
+	ASSERT_EQ(0, run_tool(&res, -1, args));
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
+	EXPECT_EQ(5, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+	EXPECT_EQ(0, occurrences(res.out, "DOES NOT HOLD")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "page tables: 8 of 8 pages present")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "16 of 16 pages mapped once")) TH_LOG("%s", res.out);
+	EXPECT_NE(0, frame_after(res.out, "the same frame ")) TH_LOG("%s", res.out);
+	run_result_free(&res);
+}
+
+/*
  * 64 pages below the bottom: the VMA's new start is there (maps's view of
  * a growing stack is walk_test's), one page of them present, one fault; the
  * guard gap admits a neighbour exactly its width away, not a page closer.
