@@ -131,6 +131,7 @@ fi
 
 sample explain-lazy "vmatlas explain lazy"
 sample explain-cow "vmatlas explain cow"
+sample explain-threads "vmatlas explain threads"
 sample explain-stack "vmatlas explain stack"
 sample explain-brk "vmatlas explain brk-vs-mmap"
 sample explain-shared "vmatlas explain shared"
