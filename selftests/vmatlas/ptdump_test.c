@@ -334,19 +334,18 @@ struct sharing_area {
 
 /*
  * The child writes every fourth private page: they are its own now, and the
- * parent's. It reads the shared ones: fork() copies no entries of shared
- * memory, the child maps them at its first touch.
+ * parent's. It writes the shared ones too: fork() copies no entries of
+ * shared memory, the child maps them (the same frames) at its first touch.
  */
 static void write_every_fourth(void *arg)
 {
 	struct sharing_area *a = arg;
-	volatile char sum = 0;
 	size_t i;
 
 	for (i = 0; i < a->pages; i += 4)
 		a->p[i * a->page] = 2;
 	for (i = a->pages; i < 2 * a->pages; i++)
-		sum += a->p[i * a->page];
+		a->p[i * a->page] = 3;
 }
 
 /*
