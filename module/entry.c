@@ -144,9 +144,19 @@ struct page *vmatlas_leaf_page(struct vm_area_struct *vma,
 	return page;
 }
 
-/* The leaf's entry read again, from where the walker read it or by a new lookup. */
-static bool leaf_unchanged(struct mm_struct *mm,
-			   const struct vmatlas_leaf *leaf)
+/**
+ * vmatlas_leaf_unchanged() - does the leaf's entry still say what it said?
+ * @mm: the address space the leaf was read from
+ * @leaf: a leaf the walker (or a lockless lookup) handed out
+ *
+ * The entry is read again, from where the walker read it (during its leaf
+ * callback) or by a new lockless lookup.
+ *
+ * Context: as vmatlas_leaf_folio_get().
+ * Return: true if it is the same entry.
+ */
+bool vmatlas_leaf_unchanged(struct mm_struct *mm,
+			    const struct vmatlas_leaf *leaf)
 {
 	struct vmatlas_leaf again;
 	unsigned long flags;
@@ -198,7 +208,7 @@ struct folio *vmatlas_leaf_folio_get(struct mm_struct *mm,
 
 	if (!folio_try_get(folio))
 		return NULL;
-	if (page_folio(page) != folio || !leaf_unchanged(mm, leaf)) {
+	if (page_folio(page) != folio || !vmatlas_leaf_unchanged(mm, leaf)) {
 		folio_put(folio);
 		return NULL;
 	}

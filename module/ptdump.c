@@ -7,6 +7,7 @@
  * dirty and soft-dirty are per-page state, not run attributes: WALK and the
  * residency counts show them.
  */
+#include <linux/hugetlb.h>
 #include <linux/mm.h>
 
 #include "compat.h"
@@ -72,53 +73,79 @@ static int ptdump_add(struct ptdump_walk *pw, const struct vmatlas_leaf *leaf,
 	return 0;
 }
 
-static u32 page_sharing(struct page *page)
+/* A hugetlb leaf in a PMD table other processes map too (PMD sharing). */
+static bool hugetlb_table_shared(const struct vmatlas_leaf *leaf)
 {
-	return vmatlas_page_shared(page) ? VMATLAS_RUN_SHARED :
-					   VMATLAS_RUN_PRIVATE;
+#ifdef CONFIG_HUGETLB_PAGE
+	return leaf->slot && leaf->level == VMATLAS_LEVEL_PMD &&
+	       hugetlb_pmd_shared(leaf->slot);
+#else
+	return false;
+#endif
 }
 
 /*
- * The pages of a present leaf, cut where their sharing changes. Map counts
- * are read from the held folio (vmatlas_leaf_folio_get()); a lone reference
- * is the one mapping (anonymous memory not shared), and a hugetlb folio is
- * mapped as a whole. A leaf that changed meanwhile says neither.
+ * The pages of a present leaf, cut where their sharing changes, as pagemap
+ * decides PM_MMAP_EXCLUSIVE: a hugetlb page is mapped as a whole, and is
+ * shared too when its PMD table is. Map counts are read from the held folio
+ * (vmatlas_leaf_folio_get()); an anonymous folio with a lone reference is
+ * the one mapping and is not held. Either way the entry is read again
+ * afterwards, as GUP-fast does: a leaf that changed meanwhile (split,
+ * unmapped, forked) says neither, as does a page nobody maps (a PFN map's)
+ * and a leaf of more pages than a table holds (a DAX PUD).
  */
 static int ptdump_sharing(struct ptdump_walk *pw,
 			  const struct vmatlas_leaf *leaf)
 {
-	unsigned long i, from = 0, nr = (leaf->end - leaf->addr) >> PAGE_SHIFT;
+	unsigned long i, from, nr = (leaf->end - leaf->addr) >> PAGE_SHIFT;
+	DECLARE_BITMAP(shared, PTRS_PER_PTE);
 	struct folio *folio;
 	struct page *page;
-	u32 cur, now;
-	bool zero;
+	bool zero, known;
 	int ret = 0;
+	u32 flags;
 
 	page = vmatlas_leaf_page(pw->w.vma, leaf, &zero);
 	if (!page)
 		return ptdump_add(pw, leaf, leaf->addr, leaf->end, 0);
-	if (folio_ref_count(page_folio(page)) == 1)
-		return ptdump_add(pw, leaf, leaf->addr, leaf->end,
-				  VMATLAS_RUN_PRIVATE);
+	folio = page_folio(page);
+	if (folio_test_anon(folio) && folio_ref_count(folio) == 1) {
+		smp_rmb(); /* the count, then the entry: as gup_fast_pte_range() */
+		flags = vmatlas_leaf_unchanged(pw->w.mm, leaf) ?
+				VMATLAS_RUN_PRIVATE :
+				0;
+		return ptdump_add(pw, leaf, leaf->addr, leaf->end, flags);
+	}
 	folio = vmatlas_leaf_folio_get(pw->w.mm, leaf, page);
 	if (!folio)
 		return ptdump_add(pw, leaf, leaf->addr, leaf->end, 0);
 	if (folio_test_hugetlb(folio))
 		nr = 1;
-	cur = page_sharing(page);
-	for (i = 1; i < nr && !ret; i++) {
-		now = page_sharing(vmatlas_nth_page(page, i));
-		if (now == cur)
-			continue;
-		ret = ptdump_add(pw, leaf, leaf->addr + (from << PAGE_SHIFT),
-				 leaf->addr + (i << PAGE_SHIFT), cur);
-		from = i;
-		cur = now;
+	known = nr <= PTRS_PER_PTE;
+	for (i = 0; known && i < nr; i++) {
+		struct page *p = vmatlas_nth_page(page, i);
+
+		known = vmatlas_page_mapcount(p) > 0;
+		__assign_bit(i, shared, vmatlas_page_shared(p));
 	}
-	if (!ret)
-		ret = ptdump_add(pw, leaf, leaf->addr + (from << PAGE_SHIFT),
-				 leaf->end, cur);
+	if (known && folio_test_hugetlb(folio) && hugetlb_table_shared(leaf))
+		__set_bit(0, shared);
+	smp_rmb(); /* the counts, then the entry */
+	known = known && vmatlas_leaf_unchanged(pw->w.mm, leaf);
 	folio_put(folio);
+	if (!known)
+		return ptdump_add(pw, leaf, leaf->addr, leaf->end, 0);
+	for (from = 0, i = 1; i <= nr && !ret; i++) {
+		if (i < nr && test_bit(i, shared) == test_bit(from, shared))
+			continue;
+		flags = test_bit(from, shared) ? VMATLAS_RUN_SHARED :
+						 VMATLAS_RUN_PRIVATE;
+		ret = ptdump_add(pw, leaf, leaf->addr + (from << PAGE_SHIFT),
+				 i == nr ? leaf->end :
+					   leaf->addr + (i << PAGE_SHIFT),
+				 flags);
+		from = i;
+	}
 	return ret;
 }
 

@@ -131,6 +131,8 @@ unsigned int vmatlas_swap_decode(u64 entry, unsigned int *type,
 struct page *vmatlas_leaf_page(struct vm_area_struct *vma,
 			       const struct vmatlas_leaf *leaf, bool *zero);
 void vmatlas_page_facts(struct page *page, bool zero, struct vmatlas_page *out);
+bool vmatlas_leaf_unchanged(struct mm_struct *mm,
+			    const struct vmatlas_leaf *leaf);
 struct folio *vmatlas_leaf_folio_get(struct mm_struct *mm,
 				     const struct vmatlas_leaf *leaf,
 				     struct page *page);

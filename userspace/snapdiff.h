@@ -32,8 +32,8 @@ enum page_change {
 	PAGE_HUGE,		/* mapped by a larger leaf (a THP collapse) */
 	PAGE_SPLIT,		/* mapped by a smaller leaf (a THP split) */
 	PAGE_FRAME,		/* present before and after, in another frame */
-	PAGE_SHARED,		/* the same frame, now mapped more than once */
-	PAGE_PRIVATE,		/* the same frame, now mapped once */
+	PAGE_SHARED,		/* now mapped more than once (the same frame, if known) */
+	PAGE_PRIVATE,		/* now mapped once (the same frame, if known) */
 	PAGE_OTHER,		/* to or from migration, hwpoison, markers */
 	PAGE_CHANGES
 };

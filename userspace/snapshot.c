@@ -69,6 +69,13 @@ static struct snap_run *snap_run_add(struct snapshot *s)
 	return r;
 }
 
+/* A run's sharing, of the bits this tool knows: one of them, or 0. */
+static unsigned int snap_sharing(unsigned int page_flags)
+{
+	page_flags &= VMATLAS_RUN_PRIVATE | VMATLAS_RUN_SHARED;
+	return page_flags == (VMATLAS_RUN_PRIVATE | VMATLAS_RUN_SHARED) ? 0 : page_flags;
+}
+
 /* Does @r go on with one more base page in @state at @pfn or @offset? */
 static bool snap_run_extends(const struct snap_run *r, const struct snapshot *s,
 			     enum snap_state state, unsigned long long leaf_size,
@@ -98,7 +105,7 @@ static int snap_translate_run(int fd, struct snapshot *s, const struct vmatlas_r
 	struct vmatlas_xlat x[512];
 	unsigned long long addr = run->start;
 	struct snap_run *r = NULL;
-	unsigned int i, n, flags;
+	unsigned int i, n, flags, sharing;
 	int err;
 
 	while (addr < run->end) {
@@ -127,10 +134,10 @@ static int snap_translate_run(int fd, struct snapshot *s, const struct vmatlas_r
 					type = x[i].swap_type;
 				}
 			}
-			if (r && r->end == addr &&
+			sharing = state == SNAP_PRESENT ? snap_sharing(run->page_flags) : 0;
+			if (r && r->end == addr && r->sharing == sharing &&
 			    snap_run_extends(r, s, state, x[i].page_size, x[i].bits, pfn, type,
-					     off) &&
-			    r->sharing == (state == SNAP_PRESENT ? run->page_flags : 0)) {
+					     off)) {
 				r->end += s->page_size;
 				continue;
 			}
@@ -141,7 +148,7 @@ static int snap_translate_run(int fd, struct snapshot *s, const struct vmatlas_r
 				.start = addr, .end = addr + s->page_size,
 				.leaf_size = x[i].page_size, .pfn = pfn, .swap_offset = off,
 				.swap_type = type, .state = state, .bits = x[i].bits,
-				.sharing = state == SNAP_PRESENT ? run->page_flags : 0,
+				.sharing = sharing,
 			};
 		}
 	}
@@ -187,7 +194,7 @@ static int snap_take_runs(int fd, struct snapshot *s)
 			r->leaf_size = run->page_size;
 			r->state = SNAP_PRESENT;
 			r->bits = run->bits;
-			r->sharing = run->page_flags;
+			r->sharing = snap_sharing(run->page_flags);
 			if (!s->phys_hidden)
 				r->pfn = run->phys / s->page_size;
 			continue;

@@ -189,6 +189,16 @@ static char bin_state(const unsigned long long n[C_STATES])
 	return name[best];
 }
 
+/* This process's own pagemap, opened once. */
+static int self_pagemap(void)
+{
+	static int fd = -1;
+
+	if (fd < 0)
+		fd = pagemap_open(getpid());
+	return fd;
+}
+
 /*
  * What most pages of a bin may be, by pagemap, kpageflags and kpagecount:
  * s(wapped), S (mapped more than once), H (under a huge leaf), p(resent) or
@@ -196,7 +206,11 @@ static char bin_state(const unsigned long long n[C_STATES])
  * @counts (C_STATES + 2 of them). A page of a file (not anonymous, not
  * shmem) may have been mapped once more or once less while the tool ran
  * than now: the tool and this test map the same libraries. So a base page
- * of a file mapped once now may have been S, and one mapped twice p.
+ * of a file mapped once now may have been S, and one mapped twice p. And
+ * the layout process is this one's fork: an anonymous page it still shared
+ * with this process when the tool read it may be this process's own copy
+ * since (it wrote its heap and stack), so one mapped once now, at an
+ * address this process maps too, may have been S.
  */
 static void pagemap_class(int fd, unsigned long long from, unsigned long long to, long page,
 			  unsigned long huge, char *may, unsigned long long *counts)
@@ -207,7 +221,7 @@ static void pagemap_class(int fd, unsigned long long from, unsigned long long to
 
 	for (a = from; a < to; a += page) {
 		__u64 e = pagemap_entry(fd, a, page), f;
-		bool hg, lib;
+		bool hg, either;
 
 		if (e & PM_SWAP) {
 			n[C_SWAP]++;
@@ -221,16 +235,19 @@ static void pagemap_class(int fd, unsigned long long from, unsigned long long to
 		pfn = e & PM_PFN_MASK;
 		f = pfn ? kpage_flags(pfn) : 1ULL << KPF_ZERO_PAGE;
 		cnt = f & 1ULL << KPF_ZERO_PAGE ? 0 : kpage_count(pfn);
-		lib = !hg && !(f & (1ULL << KPF_ANON | 1ULL << KPF_SWAPBACKED)) && cnt;
+		either = !hg && !(f & (1ULL << KPF_ANON | 1ULL << KPF_SWAPBACKED)) && cnt;
+		if (!hg && (f & 1ULL << KPF_ANON) && cnt == 1 &&
+		    (pagemap_entry(self_pagemap(), a, page) & PM_PRESENT))
+			either = true;	/* copied by this process since */
 		counts[C_PRESENT]++;
 		counts[C_HUGE] += hg;
 		if (cnt > 1) {
 			n[C_SHARED]++;
 			counts[C_SHARED]++;
-			down += lib && cnt == 2;
+			down += either && cnt == 2;
 		} else {
 			n[hg ? C_HUGE : C_PRESENT]++;
-			up += lib;
+			up += either;
 		}
 	}
 	counts[C_SWAP] += n[C_SWAP];

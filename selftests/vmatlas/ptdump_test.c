@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "ioctls.h"
 #include "kselftest_harness.h"
 #include "layout.h"
 #include "procfs.h"
@@ -225,6 +226,17 @@ static int first_run(int fd, pid_t pid, unsigned long long start, unsigned long 
 	return ptdump_flags(fd, pid, 0, start, end, 1, run, 1, &calls) > 0 ? 0 : -1;
 }
 
+/* The frame pagemap gives @addr of @pid, or 0. */
+static unsigned long long pagemap_pfn(pid_t pid, unsigned long long addr, long page)
+{
+	int pm = pagemap_open(pid);
+	__u64 e = pm < 0 ? 0 : pagemap_entry(pm, addr, page);
+
+	if (pm >= 0)
+		close(pm);
+	return e & PM_PRESENT ? e & PM_PFN_MASK : 0;
+}
+
 /* What /proc says of the page at @addr: VMATLAS_RUN_* as the module should. */
 static unsigned int proc_sharing(int pm, unsigned long long addr, long page)
 {
@@ -257,7 +269,7 @@ static int sharing_of(int fd, pid_t pid, unsigned long long start, unsigned long
 	if (pm < 0)
 		return -1;
 	for (tries = 0; tries < 3; tries++) {
-		n = ptdump_flags(fd, pid, VMATLAS_PTDUMP_SHARING, start, end, 4096, all, 4096,
+		n = ptdump_flags(fd, pid, VMATLAS_PTDUMP_SHARING, start, end, 1024, all, 4096,
 				 &calls);
 		m = ptdump_flags(fd, pid, VMATLAS_PTDUMP_SHARING, start, end, 1, one, 4096,
 				 &calls);
@@ -453,6 +465,14 @@ TEST(sharing_cuts_a_huge_leaf)
 		SKIP(return, "no PMD leaf: transparent huge pages are off, or none was free");
 	}
 	ASSERT_EQ(0, sharing_fork(&c, unmap_second_half, &a));
+	/* CONFIG_NO_PAGE_MAPCOUNT (6.15+) keeps no count per page of a large folio. */
+	if (kpage_count(pagemap_pfn(getpid(), start + huge - page, page)) != 1) {
+		sharing_reap(&c);
+		munmap(raw, 2 * huge);
+		free(flags);
+		close(fd);
+		SKIP(return, "this kernel counts the huge page's maps per folio, not per page");
+	}
 
 	EXPECT_EQ(0, sharing_of(fd, getpid(), start, start + huge, page, flags));
 	for (i = 0; i < a.pages; i++)
@@ -465,6 +485,76 @@ TEST(sharing_cuts_a_huge_leaf)
 	munmap(raw, 2 * huge);
 	free(flags);
 	close(fd);
+}
+
+/* The child writes the first byte of the hugetlb page: its entry is there. */
+static void write_first_byte(void *arg)
+{
+	struct sharing_area *a = arg;
+
+	a->p[0] = 2;
+}
+
+/* The only PTDUMP run of [@start, @start + @len) asked with sharing, or -1. */
+static int sharing_run(int fd, pid_t pid, unsigned long long start, unsigned long long len,
+		       struct vmatlas_run *run)
+{
+	int calls;
+
+	return ptdump_flags(fd, pid, VMATLAS_PTDUMP_SHARING, start, start + len, 1, run, 1,
+			    &calls) == 1 ? 0 : -1;
+}
+
+/*
+ * A hugetlb page two processes map, after fork(), through one PMD table
+ * (huge_pmd_share(): MAP_SHARED mappings of one file over the same 1 GiB-
+ * aligned range). Its map count says once, one entry maps it; the page is
+ * mapped by two processes all the same, as both walks show (the same
+ * frame), and PTDUMP must say shared in each.
+ */
+TEST(sharing_of_a_hugetlb_page_two_processes_map)
+{
+	unsigned long long hp = meminfo_kb("Hugepagesize:") * 1024, start;
+	struct sharing_area a = { .page = sysconf(_SC_PAGESIZE) };
+	struct vmatlas_walk wp, wc;
+	struct vmatlas_run run;
+	struct sharing_child c;
+	int mfd, fd;
+	struct vx x;
+
+	REQUIRE_DEVICE(return);
+	if (sizeof(void *) < 8)
+		SKIP(return, "no 1 GiB-aligned range for a 32-bit process");
+	if (hp != 512ULL * a.page || meminfo_kb("HugePages_Free:") < 1)
+		SKIP(return, "no free hugetlb page a PMD maps");
+	mfd = memfd_create("vmatlas-sharing", MFD_HUGETLB);
+	ASSERT_LE(0, mfd);
+	ASSERT_EQ(0, ftruncate(mfd, 1ULL << 30));
+	a.p = vx_map_aligned(1ULL << 30, 1ULL << 30, PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_NORESERVE, mfd);
+	close(mfd);
+	ASSERT_NE(NULL, a.p);
+	a.p[0] = 1;
+	start = (uintptr_t)a.p;
+	ASSERT_EQ(0, sharing_fork(&c, write_first_byte, &a));
+	ASSERT_EQ(0, vx_open(&x));
+	ASSERT_EQ(0, vx_walk(&x, &wp, getpid(), start));
+	ASSERT_EQ(0, vx_walk(&x, &wc, c.pid, start));
+	EXPECT_EQ(wp.phys, wc.phys);
+	EXPECT_NE(0, wp.phys);
+	TH_LOG("PMD table %s, map count %llu",
+	       wp.levels[VMATLAS_LEVEL_PMD].table == wc.levels[VMATLAS_LEVEL_PMD].table ?
+	       "shared" : "not shared", kpage_count(wp.phys / a.page));
+	fd = open("/dev/vmatlas", O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sharing_run(fd, getpid(), start, hp, &run));
+	EXPECT_EQ(VMATLAS_RUN_SHARED, run.page_flags);
+	ASSERT_EQ(0, sharing_run(fd, c.pid, start, hp, &run));
+	EXPECT_EQ(VMATLAS_RUN_SHARED, run.page_flags);
+	sharing_reap(&c);
+	close(fd);
+	vx_close(&x);
+	munmap(a.p, 1ULL << 30);
 }
 
 TEST_HARNESS_MAIN

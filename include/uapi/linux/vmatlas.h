@@ -473,7 +473,8 @@ struct vmatlas_run {
  * @count: (in) room in @runs_ptr, in entries; (out) runs filled
  * @start: (in) page-aligned first address
  * @end: (in) page-aligned end, above @start
- * @next: (out) where to continue (as @start), or 0 when @end was reached
+ * @next: (out) where to continue (as @start), or 0 when @end was reached;
+ *	with VMATLAS_PTDUMP_SHARING it may lie inside a huge leaf
  * @runs_ptr: (in) user array of @count entries of @entry_size bytes
  * @entry_size: (in) sizeof(struct vmatlas_run) as the caller knows it
  * @out_flags: (out) VMATLAS_OUT_*
