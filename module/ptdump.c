@@ -84,21 +84,54 @@ static bool hugetlb_table_shared(const struct vmatlas_leaf *leaf)
 #endif
 }
 
+/* Pages whose sharing is read, then checked, at a time: a bitmap on the stack. */
+#define SHARING_CHUNK 512
+
+/*
+ * Runs for pages [@base, @base + @n) of a leaf of @nr pages, by @shared (one
+ * bit per page from @base).
+ */
+static int ptdump_add_chunk(struct ptdump_walk *pw,
+			    const struct vmatlas_leaf *leaf, unsigned long base,
+			    unsigned long n, unsigned long nr,
+			    const unsigned long *shared)
+{
+	unsigned long i, from = 0, start, end;
+	int ret = 0;
+	u32 flags;
+
+	for (i = 1; i <= n && !ret; i++) {
+		if (i < n && test_bit(i, shared) == test_bit(from, shared))
+			continue;
+		start = leaf->addr + ((base + from) << PAGE_SHIFT);
+		end = leaf->addr + ((base + i) << PAGE_SHIFT);
+		if (base + i == nr)
+			end = leaf->end; /* a hugetlb leaf: one page of its size */
+		flags = test_bit(from, shared) ? VMATLAS_RUN_SHARED :
+						 VMATLAS_RUN_PRIVATE;
+		ret = ptdump_add(pw, leaf, start, end, flags);
+		from = i;
+	}
+	return ret;
+}
+
 /*
  * The pages of a present leaf, cut where their sharing changes, as pagemap
  * decides PM_MMAP_EXCLUSIVE: a hugetlb page is mapped as a whole, and is
  * shared too when its PMD table is. Map counts are read from the held folio
  * (vmatlas_leaf_folio_get()); an anonymous folio with a lone reference is
  * the one mapping and is not held. Either way the entry is read again
- * afterwards, as GUP-fast does: a leaf that changed meanwhile (split,
- * unmapped, forked) says neither, as does a page nobody maps (a PFN map's)
- * and a leaf of more pages than a table holds (a DAX PUD).
+ * afterwards, as GUP-fast does, each SHARING_CHUNK pages: pages read while
+ * the leaf changed (split, unmapped, forked) say neither, as does a page
+ * nobody maps (a PFN map's) and a leaf of more pages than a table holds (a
+ * DAX PUD).
  */
 static int ptdump_sharing(struct ptdump_walk *pw,
 			  const struct vmatlas_leaf *leaf)
 {
-	unsigned long i, from, nr = (leaf->end - leaf->addr) >> PAGE_SHIFT;
-	DECLARE_BITMAP(shared, PTRS_PER_PTE);
+	unsigned long nr = (leaf->end - leaf->addr) >> PAGE_SHIFT;
+	unsigned long i, n, base = 0;
+	DECLARE_BITMAP(shared, SHARING_CHUNK);
 	struct folio *folio;
 	struct page *page;
 	bool zero, known;
@@ -122,30 +155,28 @@ static int ptdump_sharing(struct ptdump_walk *pw,
 	if (folio_test_hugetlb(folio))
 		nr = 1;
 	known = nr <= PTRS_PER_PTE;
-	for (i = 0; known && i < nr; i++) {
-		struct page *p = vmatlas_nth_page(page, i);
+	while (known && base < nr && !ret) {
+		n = min_t(unsigned long, nr - base, SHARING_CHUNK);
+		for (i = 0; known && i < n; i++) {
+			struct page *p = vmatlas_nth_page(page, base + i);
 
-		known = vmatlas_page_mapcount(p) > 0;
-		__assign_bit(i, shared, vmatlas_page_shared(p));
+			known = vmatlas_page_mapcount(p) > 0;
+			__assign_bit(i, shared, vmatlas_page_shared(p));
+		}
+		if (known && folio_test_hugetlb(folio) &&
+		    hugetlb_table_shared(leaf))
+			__set_bit(0, shared);
+		smp_rmb(); /* the counts, then the entry */
+		known = known && vmatlas_leaf_unchanged(pw->w.mm, leaf);
+		if (known) {
+			ret = ptdump_add_chunk(pw, leaf, base, n, nr, shared);
+			base += n;
+		}
 	}
-	if (known && folio_test_hugetlb(folio) && hugetlb_table_shared(leaf))
-		__set_bit(0, shared);
-	smp_rmb(); /* the counts, then the entry */
-	known = known && vmatlas_leaf_unchanged(pw->w.mm, leaf);
 	folio_put(folio);
-	if (!known)
-		return ptdump_add(pw, leaf, leaf->addr, leaf->end, 0);
-	for (from = 0, i = 1; i <= nr && !ret; i++) {
-		if (i < nr && test_bit(i, shared) == test_bit(from, shared))
-			continue;
-		flags = test_bit(from, shared) ? VMATLAS_RUN_SHARED :
-						 VMATLAS_RUN_PRIVATE;
-		ret = ptdump_add(pw, leaf, leaf->addr + (from << PAGE_SHIFT),
-				 i == nr ? leaf->end :
-					   leaf->addr + (i << PAGE_SHIFT),
-				 flags);
-		from = i;
-	}
+	if (!known && !ret)
+		ret = ptdump_add(pw, leaf, leaf->addr + (base << PAGE_SHIFT),
+				 leaf->end, 0);
 	return ret;
 }
 
