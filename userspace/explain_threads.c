@@ -67,12 +67,14 @@ static unsigned long long threads_child(void *arg, char cmd)
 	switch (cmd) {
 	case 0:
 		/*
-		 * A page of hole below the region: the thread's stack, mapped
-		 * next and below, cannot merge with it into one VMA.
+		 * A page with no access below the region: the thread's stack,
+		 * mapped next and below, cannot merge with it into one VMA (a
+		 * hole would not do: a later one-page mapping may fill it).
 		 */
 		t->region = mmap(NULL, (THREADS_PAGES + 1) * t->page, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (t->region == MAP_FAILED || munmap(t->region, t->page) || pipe(t->stop))
+		if (t->region == MAP_FAILED || mprotect(t->region, t->page, PROT_NONE) ||
+		    pipe(t->stop))
 			return 0;
 		t->region += t->page;
 		madvise(t->region, THREADS_PAGES * t->page, MADV_NOHUGEPAGE);
