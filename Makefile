@@ -173,13 +173,17 @@ UNIT_BINS := $(patsubst selftests/unit/%.c,$(TOOLS_OUT)/unit/%,$(UNIT_SRCS))
 $(TOOLS_OUT)/unit/parse_unit: UNIT_LIB_SRCS := userspace/parse.c
 $(TOOLS_OUT)/unit/output_unit: UNIT_LIB_SRCS := userspace/output.c userspace/out_json.c
 $(TOOLS_OUT)/unit/schema_unit: UNIT_LIB_SRCS := selftests/vmatlas/schema.c
+# The device library alone: no json-c may be needed to link it.
+$(TOOLS_OUT)/unit/lib_unit: UNIT_LIB_SRCS := userspace/libvmatlas.c
+$(TOOLS_OUT)/unit/lib_unit: UNIT_LIBS :=
+UNIT_LIBS ?= -ljson-c
 
 $(TOOLS_OUT)/unit/%: selftests/unit/%.c $(TOOL_HDRS) userspace/parse.c userspace/output.c \
-		userspace/out_json.c selftests/vmatlas/schema.c selftests/vmatlas/schema.h selftests/vmatlas/sgr.h \
+		userspace/out_json.c userspace/libvmatlas.c selftests/vmatlas/schema.c selftests/vmatlas/schema.h selftests/vmatlas/sgr.h \
 		$(TOOLS_OUT)/gen/schema_text.h
 	@mkdir -p $(@D)
 	$(CC) $(UNIT_CFLAGS) -Iuserspace -Iselftests/vmatlas -I$(TOOLS_OUT)/gen -o $@ $< \
-		$(UNIT_LIB_SRCS) -ljson-c
+		$(UNIT_LIB_SRCS) $(UNIT_LIBS)
 
 unit: $(UNIT_BINS)
 	@for t in $(UNIT_BINS); do $$t || exit 1; done

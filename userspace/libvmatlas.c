@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "libvmatlas.h"
-#include "names.h"
+#include "util.h"
 
 static char vmatlas_errbuf[256];
 
@@ -35,6 +35,24 @@ static int vmatlas_fail(int err, const char *fmt, ...)
 const char *vmatlas_strerror(void)
 {
 	return vmatlas_errbuf;
+}
+
+static const char *const vmatlas_lab_kinds[] = {
+	[VMATLAS_LAB_KMALLOC] = "kmalloc",
+	[VMATLAS_LAB_VMALLOC] = "vmalloc",
+	[VMATLAS_LAB_PAGES] = "pages",
+	[VMATLAS_LAB_KMAP] = "kmap",
+};
+
+/**
+ * vmatlas_lab_kind() - the name of a LAB kind
+ * @kind: VMATLAS_LAB_*
+ *
+ * Return: "kmalloc", "vmalloc", "pages", "kmap", or NULL for another value.
+ */
+const char *vmatlas_lab_kind(unsigned int kind)
+{
+	return kind < ARRAY_SIZE(vmatlas_lab_kinds) ? vmatlas_lab_kinds[kind] : NULL;
 }
 
 /*
@@ -431,7 +449,7 @@ int vmatlas_lab(int fd, unsigned int kind, unsigned long long bytes, struct vmat
 	err = errno;
 	if (err == ENOMEM)
 		return vmatlas_fail(err, "the kernel could not allocate %llu bytes with %s",
-				    bytes, names_lab_kind(kind));
+				    bytes, vmatlas_lab_kind(kind));
 	if (err == EINVAL)
 		return vmatlas_fail(err, "lab: SIZE must be 1 to %u bytes", VMATLAS_LAB_MAX_BYTES);
 	return vmatlas_fail_kernel(err);

@@ -42,6 +42,8 @@ int vmatlas_segments(int fd, struct vmatlas_segments *out);
 int vmatlas_kaddr(int fd, unsigned long long addr, struct vmatlas_kaddr *out);
 int vmatlas_lab(int fd, unsigned int kind, unsigned long long bytes, struct vmatlas_lab *out,
 		struct vmatlas_lab_page *pages, unsigned int room);
+/* A LAB kind's name ("kmalloc", ...), or NULL. */
+const char *vmatlas_lab_kind(unsigned int kind);
 
 /*
  * Every VMA of a process, gathered before anything is printed. @names holds

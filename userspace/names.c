@@ -11,6 +11,7 @@
 
 #include <linux/vmatlas.h>
 
+#include "libvmatlas.h"
 #include "names.h"
 #include "output.h"
 #include "util.h"
@@ -180,13 +181,6 @@ static const char *const region_names[] = {
 	[VMATLAS_REGION_KASAN_SHADOW] = "kasan_shadow",
 };
 
-static const char *const lab_kind_names[] = {
-	[VMATLAS_LAB_KMALLOC] = "kmalloc",
-	[VMATLAS_LAB_VMALLOC] = "vmalloc",
-	[VMATLAS_LAB_PAGES] = "pages",
-	[VMATLAS_LAB_KMAP] = "kmap",
-};
-
 void names_append_bits(struct json_object *array, const struct names_table *table,
 		       unsigned long long bits)
 {
@@ -305,17 +299,21 @@ const char *names_region(unsigned int region)
 	return names_value(region_names, ARRAY_SIZE(region_names), region);
 }
 
+/* The LAB kinds' names are the device library's (libvmatlas needs no json-c). */
 const char *names_lab_kind(unsigned int kind)
 {
-	return names_value(lab_kind_names, ARRAY_SIZE(lab_kind_names), kind);
+	const char *name = vmatlas_lab_kind(kind);
+
+	return name ? name : "unknown";
 }
 
 unsigned int names_lab_kind_value(const char *name)
 {
 	unsigned int kind;
 
-	for (kind = 0; kind < ARRAY_SIZE(lab_kind_names); kind++)
-		if (lab_kind_names[kind] && !strcmp(name, lab_kind_names[kind]))
+	/* VMATLAS_LAB_* count from 1, with no gap. */
+	for (kind = 1; vmatlas_lab_kind(kind); kind++)
+		if (!strcmp(name, vmatlas_lab_kind(kind)))
 			return kind;
 	return 0;
 }

@@ -28,7 +28,8 @@ says()
 }
 
 echo "TAP version 13"
-echo "1..7"
+cmds=$("$tool" --help | awk '/^  [a-z]+ +[a-z(]/ { print $1 }')
+echo "1..$((8 + $(echo $cmds | wc -w)))"
 says "vmatlas: maps: unrecognized option '--bogus' ('vmatlas maps --help' says more)" \
 	maps --bogus 1
 says "vmatlas: maps: invalid option -- 'x' ('vmatlas maps --help' says more)" maps -x 1
@@ -56,5 +57,20 @@ result $? "vmatlas maps --json --bogus 1 says it as one JSON object" "exit $rc: 
 rc=$?
 [ $rc = 0 ] && [ ! -s "$tmp/err" ] && head -n 1 "$tmp/out" | grep -q '^Usage: vmatlas maps '
 result $? "vmatlas maps --help: usage on stdout, nothing on stderr" "exit $rc: $(cat "$tmp/err")"
+
+# Every subcommand's -h, as --help (a build without BPF refuses faults instead).
+[ "$(echo $cmds | wc -w)" -ge 13 ]
+result $? "vmatlas --help lists the subcommands" "$cmds"
+for c in $cmds; do
+	"$tool" "$c" -h >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$c" = faults ] && grep -q 'not in this build' "$tmp/err"; then
+		skip "vmatlas faults -h" "this build has no fault tracer"
+		continue
+	fi
+	[ $rc = 0 ] && [ ! -s "$tmp/err" ] && head -n 1 "$tmp/out" | grep -q "^Usage: vmatlas $c " &&
+		"$tool" "$c" --help | cmp -s - "$tmp/out"
+	result $? "vmatlas $c -h: its --help, on stdout" "exit $rc: $(cat "$tmp/err")"
+done
 
 [ $bad = 0 ]
