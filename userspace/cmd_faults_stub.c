@@ -7,7 +7,7 @@
 
 static int faults_unavailable(int argc, char **argv)
 {
-	return vmatlas_error("faults: this vmatlas was built without BPF support");
+	return vmatlas_error("this vmatlas was built without BPF support");
 }
 
 const struct vmatlas_cmd vmatlas_cmd_faults = {

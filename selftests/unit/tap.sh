@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # TAP for the unit gate's shell tests: result STATUS NAME [WHY] prints
 # "ok N NAME" or "not ok N NAME" (and "# WHY"); $bad counts the failures.
-# skip NAME WHY prints "ok N NAME # SKIP WHY", which counts as a skip.
 n=0 bad=0
 
 result()
@@ -15,10 +14,4 @@ result()
 	[ -n "${3:-}" ] && echo "# $3"
 	bad=$((bad + 1))
 	return 1
-}
-
-skip()
-{
-	n=$((n + 1))
-	echo "ok $n $1 # SKIP $2"
 }
