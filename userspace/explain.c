@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "explain.h"
 #include "libvmatlas.h"
+#include "output.h"
 #include "parse.h"
 
 static const struct scenario *const scenarios[] = {
@@ -96,15 +97,46 @@ static const struct argp explain_argp = {
 	.children = vmatlas_common_children,
 };
 
+/*
+ * A line of the story (@holds: 1 or 0 for a check, -1 for what it says): on
+ * stdout as it goes, or with --json kept for the document, without the blank
+ * lines that part paragraphs.
+ */
+static void story_line(struct story *st, int holds, const char *fmt, va_list ap)
+{
+	static const char *const mark[] = { "  [DOES NOT HOLD HERE] ", "  [holds] " };
+	struct json_object *line;
+	char *text, *t;
+	size_t len;
+
+	if (!st->lines) {
+		if (holds >= 0)
+			fputs(mark[holds], stdout);
+		vprintf(fmt, ap);
+		putchar('\n');
+		fflush(stdout);
+		return;
+	}
+	if (vasprintf(&text, fmt, ap) < 0)
+		return;
+	for (t = text; *t == '\n'; t++)
+		;
+	for (len = strlen(t); len && t[len - 1] == '\n'; len--)
+		;
+	line = json_object_new_object();
+	json_object_object_add(line, "text", json_object_new_string_len(t, len));
+	json_object_object_add(line, "holds", holds < 0 ? NULL : json_object_new_boolean(holds));
+	json_object_array_add(st->lines, line);
+	free(text);
+}
+
 void story_say(struct story *st, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	story_line(st, -1, fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
 }
 
 bool story_check(struct story *st, bool holds, const char *fmt, ...)
@@ -114,12 +146,9 @@ bool story_check(struct story *st, bool holds, const char *fmt, ...)
 	st->checks++;
 	if (!holds)
 		st->failed++;
-	printf(holds ? "  [holds] " : "  [DOES NOT HOLD HERE] ");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	story_line(st, holds, fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
 	return holds;
 }
 
@@ -351,21 +380,59 @@ unsigned long long story_minflt(void)
 	return getrusage(RUSAGE_SELF, &ru) ? 0 : (unsigned long long)ru.ru_minflt;
 }
 
+/* The scenarios there are: a line each, or with --json a document. */
+static int explain_list(void)
+{
+	struct json_object *doc, *list, *one;
+	size_t i;
+
+	if (!out_opts.json) {
+		for (i = 0; i < ARRAY_SIZE(scenarios); i++)
+			printf("%-12s %s\n", scenarios[i]->name, scenarios[i]->claim);
+		return 0;
+	}
+	doc = json_object_new_object();
+	list = json_object_new_array();
+	json_object_object_add(doc, "scenarios", list);
+	for (i = 0; i < ARRAY_SIZE(scenarios); i++) {
+		one = json_object_new_object();
+		json_object_object_add(one, "name", json_object_new_string(scenarios[i]->name));
+		json_object_object_add(one, "claim", json_object_new_string(scenarios[i]->claim));
+		json_object_array_add(list, one);
+	}
+	return out_emit(doc, NULL);
+}
+
+/* A story told with --json ($defs/explain): its lines, its checks, whether they held. */
+static int explain_emit(const struct scenario *sc, const struct vmatlas_info *info,
+			struct story *st)
+{
+	struct json_object *doc = json_object_new_object();
+
+	json_object_object_add(doc, "scenario", json_object_new_string(sc->name));
+	json_object_object_add(doc, "claim", json_object_new_string(sc->claim));
+	json_object_object_add(doc, "kernel", json_object_new_string((const char *)info->release));
+	json_object_object_add(doc, "arch", json_object_new_string((const char *)info->arch));
+	json_object_object_add(doc, "page_size", json_object_new_uint64(st->page_size));
+	json_object_object_add(doc, "lines", st->lines);
+	json_object_object_add(doc, "checks", json_object_new_uint64(st->checks));
+	json_object_object_add(doc, "held", json_object_new_uint64(st->checks - st->failed));
+	json_object_object_add(doc, "holds", json_object_new_boolean(!st->failed));
+	st->lines = NULL;
+	return out_emit(doc, NULL);
+}
+
 static int explain_run(int argc, char **argv)
 {
 	const struct scenario *sc;
 	struct story st = {};
 	struct vmatlas_info info;
-	size_t i;
 	int err;
 
 	if (parse_args(&explain_argp, argc, argv, 0))
 		return VMATLAS_EXIT_USAGE;
-	if (!explain_args.sc) {
-		for (i = 0; i < ARRAY_SIZE(scenarios); i++)
-			printf("%-12s %s\n", scenarios[i]->name, scenarios[i]->claim);
-		return 0;
-	}
+	if (!explain_args.sc)
+		return explain_list();
 	sc = explain_args.sc;
 	st.args = explain_args.args;
 	st.nargs = explain_args.nargs;
@@ -383,19 +450,28 @@ static int explain_run(int argc, char **argv)
 		vmatlas_close(st.fd);
 		return vmatlas_error("%s: %s", sc->name, st.why);
 	}
-	printf("== %s: %s\n", sc->name, sc->claim);
-	printf("   (%s, %s, %llu-byte pages)\n\n", (const char *)info.release,
-	       (const char *)info.arch, st.page_size);
+	if (out_opts.json) {
+		st.lines = json_object_new_array();
+	} else {
+		printf("== %s: %s\n", sc->name, sc->claim);
+		printf("   (%s, %s, %llu-byte pages)\n\n", (const char *)info.release,
+		       (const char *)info.arch, st.page_size);
+	}
 	err = sc->run(&st);
 	vmatlas_close(st.fd);
-	if (err && st.why[0])
-		return vmatlas_error("%s: %s", sc->name, st.why);
-	if (err)
+	if (err) {
+		json_object_put(st.lines);
+		if (st.why[0])
+			return vmatlas_error("%s: %s", sc->name, st.why);
 		return vmatlas_error("%s: %s", sc->name,
 				     err == -EIO ? strerror(EIO) : snapshot_strerror(err, 0));
-	printf("\n%u of %u checks hold%s\n", st.checks - st.failed, st.checks,
-	       st.failed ? ": THE CLAIM DOES NOT HOLD AS STATED ON THIS KERNEL" : "");
-	return st.failed ? VMATLAS_EXIT_ERROR : 0;
+	}
+	if (st.lines)
+		err = explain_emit(sc, &info, &st);
+	else
+		printf("\n%u of %u checks hold%s\n", st.checks - st.failed, st.checks,
+		       st.failed ? ": THE CLAIM DOES NOT HOLD AS STATED ON THIS KERNEL" : "");
+	return err ? err : st.failed ? VMATLAS_EXIT_ERROR : 0;
 }
 
 const struct vmatlas_cmd vmatlas_cmd_explain = {

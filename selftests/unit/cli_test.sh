@@ -29,7 +29,7 @@ says()
 
 echo "TAP version 13"
 cmds=$("$tool" --help | awk '/^  [a-z]+ +[a-z(]/ { print $1 }')
-echo "1..$((8 + $(echo $cmds | wc -w)))"
+echo "1..$((9 + $(echo $cmds | wc -w)))"
 says "vmatlas: maps: unrecognized option '--bogus' ('vmatlas maps --help' says more)" \
 	maps --bogus 1
 says "vmatlas: maps: invalid option -- 'x' ('vmatlas maps --help' says more)" maps -x 1
@@ -57,6 +57,16 @@ result $? "vmatlas maps --json --bogus 1 says it as one JSON object" "exit $rc: 
 rc=$?
 [ $rc = 0 ] && [ ! -s "$tmp/err" ] && head -n 1 "$tmp/out" | grep -q '^Usage: vmatlas maps '
 result $? "vmatlas maps --help: usage on stdout, nothing on stderr" "exit $rc: $(cat "$tmp/err")"
+
+# explain's listing needs no device: --json gives the text's names and claims.
+"$tool" explain >"$tmp/text" && "$tool" explain --json >"$tmp/out" && python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert set(d) == {"scenarios"}, d
+text = [l.split(None, 1) for l in open(sys.argv[2]).read().splitlines()]
+assert [[s["name"], s["claim"]] for s in d["scenarios"]] == text, (d, text)
+' "$tmp/out" "$tmp/text"
+result $? "vmatlas explain --json lists the scenarios the text lists" "$(cat "$tmp/out")"
 
 # Every subcommand's -h, as --help (a build without BPF refuses faults instead).
 [ "$(echo $cmds | wc -w)" -ge 13 ]

@@ -12,6 +12,7 @@
 
 static const char *const commands[] = {
 	"info", "maps", "walk", "ptdump", "layout", "kaddr", "lab", "faults", "error",
+	"explain", "explain_list",
 };
 
 /* As Documentation/tool.rst shows it. */
@@ -23,6 +24,16 @@ static const char *const commands[] = {
 			"\"start\": \"0x400000\", \"end\": \"0x401000\", \"size\": 4096, " \
 			"\"page_size\": 4096, \"tlb_size\": 4096, \"level\": \"pte\", " \
 			"\"flags\": [ \"present\", \"user\" ], \"phys\": null } ] }"
+
+/* explain --json with the first line's and the second's "holds" as given. */
+#define EXPLAIN_DOC(say, held) \
+			"{ \"scenario\": \"lazy\", \"claim\": \"c\", \"kernel\": \"6.12\", " \
+			"\"arch\": \"x86_64\", \"page_size\": 4096, \"lines\": [ " \
+			"{ \"text\": \"a\", \"holds\": " say " }, " \
+			"{ \"text\": \"b\", \"holds\": " held " }, " \
+			"{ \"text\": \"c\", \"holds\": false } ], " \
+			"\"checks\": 2, \"held\": 1, \"holds\": false }"
+#define EXPLAIN_LIST_DOC "{ \"scenarios\": [ { \"name\": \"lazy\", \"claim\": \"c\" } ] }"
 
 static const char info_doc[] = INFO_DOC;
 static const char ptdump_doc[] = PTDUMP_DOC;
@@ -68,6 +79,13 @@ TEST(documented_shapes_pass)
 			  why, sizeof(why))) TH_LOG("%s", why);
 	EXPECT_TRUE(check("error", "{ \"command\": null, \"error\": \"no such command\" }",
 			  why, sizeof(why))) TH_LOG("%s", why);
+	/* explain --json: a line that says, a check that held, one that did not. */
+	EXPECT_TRUE(check("explain", EXPLAIN_DOC("null", "true"), why, sizeof(why)))
+		TH_LOG("%s", why);
+	/* A check is true or false, and a line a string. */
+	EXPECT_FALSE(check("explain", EXPLAIN_DOC("null", "1"), why, sizeof(why)));
+	EXPECT_FALSE(check("explain", EXPLAIN_DOC("null", "\"yes\""), why, sizeof(why)));
+	EXPECT_TRUE(check("explain_list", EXPLAIN_LIST_DOC, why, sizeof(why))) TH_LOG("%s", why);
 }
 
 static const struct {

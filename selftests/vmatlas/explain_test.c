@@ -55,6 +55,72 @@ TEST(lazy_holds_with_this_kernels_numbers)
 	run_result_free(&res);
 }
 
+/* The text of @doc's check lines that held and hold @what, or NULL. */
+static const char *held_line(struct json_object *doc, const char *what)
+{
+	struct json_object *lines = json_get(doc, "lines");
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(lines); i++) {
+		struct json_object *l = json_object_array_get_idx(lines, i);
+		const char *text = json_object_get_string(json_get(l, "text"));
+
+		if (json_get(l, "holds") && json_object_get_boolean(json_get(l, "holds")) &&
+		    strstr(text, what))
+			return text;
+	}
+	return NULL;
+}
+
+/*
+ * --json: the same story as one document ($defs/explain), each check with
+ * whether it held; the listing too ($defs/explain_list), the text's names.
+ */
+TEST(lazy_as_json_is_the_same_story)
+{
+	const char *const args[] = { "explain", "--json", "lazy", NULL };
+	const char *const list[] = { "explain", "--json", NULL };
+	const char *const text[] = { "explain", NULL };
+	unsigned long long populated = (1ULL << 20) / sysconf(_SC_PAGESIZE);
+	struct run_result res, names;
+	struct json_object *doc, *sc;
+	char want[96];
+	size_t i;
+
+	REQUIRE_DEVICE(return);
+	ASSERT_EQ(0, run_tool(&res, -1, args));
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
+	doc = parse_tool_json(&res, res.out, "explain");
+	ASSERT_NE(NULL, doc) TH_LOG("%s", res.err);
+	EXPECT_STREQ("lazy", json_object_get_string(json_get(doc, "scenario")));
+	EXPECT_EQ(sysconf(_SC_PAGESIZE), json_int(doc, "page_size"));
+	EXPECT_EQ(7, json_int(doc, "checks"));
+	EXPECT_EQ(7, json_int(doc, "held"));
+	EXPECT_TRUE(json_object_get_boolean(json_get(doc, "holds")));
+	snprintf(want, sizeof(want), "%llu minor faults inside the call", populated);
+	EXPECT_NE(NULL, held_line(doc, want)) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, held_line(doc, "TLB or not: 0 faults")) TH_LOG("%s", res.out);
+	json_object_put(doc);
+	run_result_free(&res);
+
+	ASSERT_EQ(0, run_tool(&res, -1, list));
+	ASSERT_EQ(0, run_tool(&names, -1, text));
+	doc = parse_tool_json(&res, res.out, "explain_list");
+	ASSERT_NE(NULL, doc) TH_LOG("%s", res.err);
+	sc = json_get(doc, "scenarios");
+	EXPECT_EQ(occurrences(names.out, "\n"), json_object_array_length(sc));
+	for (i = 0; i < json_object_array_length(sc); i++) {
+		const char *name = json_object_get_string(json_get(json_object_array_get_idx(sc, i),
+								   "name"));
+
+		snprintf(want, sizeof(want), "%s ", name);
+		EXPECT_NE(NULL, strstr(names.out, want)) TH_LOG("%s", name);
+	}
+	json_object_put(doc);
+	run_result_free(&res);
+	run_result_free(&names);
+}
+
 /*
  * Checks of the fault trace a preemptible kernel made the tracer miss (its
  * "missed"): said, not failed, by the scenario; as faults_test allows them.
