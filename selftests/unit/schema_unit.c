@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "names.h"
 #include "schema.h"
 #include "kselftest_harness.h"
 
@@ -115,6 +116,30 @@ TEST(each_way_to_break_a_document_fails_where_it_broke)
 		EXPECT_EQ(0, strncmp(why, breaks[i].where, strlen(breaks[i].where)))
 			TH_LOG("'%s' for %s", why, breaks[i].where);
 	}
+}
+
+/* One run of a ptdump document with @flags as its entry bits. */
+#define RUN_DOC(flags)	"{ \"pid\": 1, \"phys_hidden\": true, \"runs\": [ { " \
+			"\"start\": \"0x1000\", \"end\": \"0x2000\", \"size\": 4096, " \
+			"\"page_size\": 4096, \"tlb_size\": 4096, \"level\": \"pte\", " \
+			"\"flags\": [ " flags " ], \"phys\": null } ] }"
+
+/*
+ * The entry bits the schema names are the tool's (names.c), each of them,
+ * and nothing else: a bit renamed on one side fails here.
+ */
+TEST(entry_bits_are_the_tools_names)
+{
+	char doc[512], why[256];
+	size_t i;
+
+	for (i = 0; i < names_ent.count; i++) {
+		snprintf(doc, sizeof(doc), RUN_DOC("\"%s\""), names_ent.bits[i].name);
+		EXPECT_TRUE(check("ptdump", doc, why, sizeof(why)))
+			TH_LOG("%s: %s", names_ent.bits[i].name, why);
+	}
+	EXPECT_FALSE(check("ptdump", RUN_DOC("\"present\", \"bogus\""), why, sizeof(why)));
+	EXPECT_FALSE(check("ptdump", RUN_DOC("\"anon\""), why, sizeof(why)));
 }
 
 TEST_HARNESS_MAIN
