@@ -377,13 +377,22 @@ TEST(cli_errors_say_what_is_wrong)
 		{ { "maps", "0", NULL }, "invalid PID" },
 	};
 	static struct run_result res;
+	char prefix[32];
 	size_t i;
 
 	REQUIRE_DEVICE(return);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *nl;
+
 		ASSERT_EQ(0, run_tool(&res, -1, cases[i].args));
 		EXPECT_NE(NULL, strstr(res.err, cases[i].says))
 			TH_LOG("'%s %s' said: %s", cases[i].args[0], cases[i].args[1], res.err);
+		/* One line, "vmatlas: SUBCOMMAND: ...", as tool.rst says. */
+		snprintf(prefix, sizeof(prefix), "vmatlas: %s: ", cases[i].args[0]);
+		EXPECT_EQ(0, strncmp(res.err, prefix, strlen(prefix))) TH_LOG("%s", res.err);
+		nl = strchr(res.err, '\n');
+		EXPECT_TRUE(nl && !nl[1]) TH_LOG("not one line: %s", res.err);
+		EXPECT_NE(0, run_exit_code(&res));
 		EXPECT_STREQ("", res.out);
 		run_result_free(&res);
 	}
