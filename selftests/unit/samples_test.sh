@@ -34,6 +34,16 @@ orphans=$(find samples -name '*.txt' 2>/dev/null | sort | comm -23 - <(echo "$in
 [ -z "$orphans" ]
 result $? "every committed sample is shown somewhere" "not included: $orphans"
 
+# The pictures and pages too: an image, or a download.
+shown=$(sed -n 's/^[[:space:]]*\.\. image:: \(samples\/.*\)$/\1/p; s/.*:download:`[^<`]*<\(samples\/[^>]*\)>`.*/\1/p' \
+	./*.rst | sort -u)
+pictures=$(find samples -name '*.svg' -o -name '*.html' 2>/dev/null | sort)
+unshown=$(comm -23 <(echo "$pictures") <(echo "$shown"))
+gone=$(for f in $shown; do [ -f "$f" ] || echo "$f"; done)
+[ -n "$pictures" ] && [ -z "$unshown" ] && [ -z "$gone" ]
+result $? "every committed picture is shown, and every one shown exists" \
+	"not shown: $unshown; missing: $gone"
+
 # The tutorial quotes the samples' numbers in its prose: a refreshed sample
 # leaves them stale. Every hexadecimal number it quotes must be in a sample,
 # but for the notes' own example and those it works out from a sample's.
