@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -104,6 +105,7 @@ int run_tool(struct run_result *res, uid_t uid, const char *const args[])
 {
 	posix_spawn_file_actions_t fa;
 	int out[2], err[2], ret;
+	struct rusage ru;
 	const char *argv[1024];
 	pid_t pid;
 
@@ -136,8 +138,9 @@ int run_tool(struct run_result *res, uid_t uid, const char *const args[])
 	close(out[1]);
 	close(err[1]);
 	drain(out[0], err[0], res);
-	if (waitpid(pid, &res->status, 0) < 0)
+	if (wait4(pid, &res->status, 0, &ru) < 0)
 		return -errno;
+	res->maxrss_kb = ru.ru_maxrss;
 	return 0;
 }
 

@@ -27,6 +27,7 @@ struct run_result {
 	char *out;		/* stdout, NUL-terminated; free with run_result_free() */
 	size_t out_len;
 	char err[4096];
+	long maxrss_kb;		/* run_tool(): the peak RSS of the tool and what it waited for */
 };
 
 /* The vmatlas tool under test: $VMATLAS_TOOL or "vmatlas" in PATH. */
