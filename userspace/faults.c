@@ -157,7 +157,16 @@ static void faults_probe_module(struct faults_module *m)
 struct faults_stream {
 	struct faults_bpf *skel;
 	const struct faults_opts *opts;
+	unsigned int burst;		/* events since ring_buffer__poll() last returned */
 };
+
+/*
+ * Events handled before ring_buffer__poll() is made to return: libbpf's
+ * consumes for as long as there are records, and under a flood of faults it
+ * would never come back to see the duration reached, the process gone or a
+ * signal.
+ */
+#define FAULTS_BURST	1024
 
 /*
  * One event, as JSON, handed to opts->on_event and released: nothing is
@@ -166,7 +175,7 @@ struct faults_stream {
  */
 static int faults_on_event(void *ctx, void *data, size_t len)
 {
-	const struct faults_stream *fs = ctx;
+	struct faults_stream *fs = ctx;
 	const struct fault_event *e = data;
 	unsigned long long start = e->vma_start;
 	struct json_object *o;
@@ -178,7 +187,10 @@ static int faults_on_event(void *ctx, void *data, size_t len)
 			      faults_syndrome);
 	fs->opts->on_event(o, fs->opts->event_priv);
 	json_object_put(o);
-	return 0;
+	if (++fs->burst < FAULTS_BURST)
+		return 0;
+	fs->burst = 0;
+	return -EAGAIN;	/* this one is consumed; the poll returns */
 }
 
 /* Sum of a per-CPU value: element @key of @map (array index or hash key). */
@@ -396,7 +408,10 @@ static int faults_wait(struct faults_bpf *skel, struct ring_buffer *rb,
 		}
 	}
 	if (rb) {
-		ring_buffer__consume(rb);
+		/* No new events, then every one left: a flood cannot outlast it. */
+		faults_bpf__detach(skel);
+		while (ring_buffer__consume(rb) == -EAGAIN)
+			;
 		opts->on_event(NULL, opts->event_priv);
 	}
 	if (progress_shown)

@@ -161,7 +161,11 @@ TEST_F_TIMEOUT(tracer, what_the_ring_buffer_drops_is_counted, 120)
 	run_result_free(&res);
 }
 
-/* A process that maps, touches and unmaps 64 pages, without end. */
+/*
+ * A process that maps, touches and unmaps 16 pages a millisecond, without
+ * end: thousands of faults a second, not so many that their events take
+ * the test's memory.
+ */
 static pid_t churner(void)
 {
 	long page = getpagesize();
@@ -172,13 +176,14 @@ static pid_t churner(void)
 	if (pid)
 		return pid;
 	for (;;) {
-		p = mmap(NULL, 64 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		p = mmap(NULL, 16 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 			 -1, 0);
 		if (p == MAP_FAILED)
 			_exit(1);
-		for (i = 0; i < 64; i++)
+		for (i = 0; i < 16; i++)
 			p[i * page] = 1;
-		munmap(p, 64 * page);
+		munmap(p, 16 * page);
+		usleep(1000);
 	}
 }
 
