@@ -76,20 +76,20 @@ static unsigned int snap_sharing(unsigned int page_flags)
 	return page_flags == (VMATLAS_RUN_PRIVATE | VMATLAS_RUN_SHARED) ? 0 : page_flags;
 }
 
-/* Does @r go on with one more base page in @state at @pfn or @offset? */
+/* Does @r go on with @page, the base page right after it, alike but for its frame? */
 static bool snap_run_extends(const struct snap_run *r, const struct snapshot *s,
-			     enum snap_state state, unsigned long long leaf_size,
-			     unsigned long long bits, unsigned long long pfn,
-			     unsigned int swap_type, unsigned long long offset)
+			     const struct snap_run *page)
 {
 	unsigned long long n = (r->end - r->start) / s->page_size;
 
-	if (r->state != state || r->leaf_size != leaf_size || r->bits != bits)
+	if (r->end != page->start || r->state != page->state ||
+	    r->leaf_size != page->leaf_size || r->bits != page->bits ||
+	    r->sharing != page->sharing)
 		return false;
-	if (r->pfn != SNAP_NO_NUMBER && r->pfn + n != pfn)
+	if (r->pfn != SNAP_NO_NUMBER && r->pfn + n != page->pfn)
 		return false;
 	if (r->swap_offset != SNAP_NO_NUMBER &&
-	    (r->swap_type != swap_type || r->swap_offset + n != offset))
+	    (r->swap_type != page->swap_type || r->swap_offset + n != page->swap_offset))
 		return false;
 	return true;
 }
@@ -105,7 +105,7 @@ static int snap_translate_run(int fd, struct snapshot *s, const struct vmatlas_r
 	struct vmatlas_xlat x[512];
 	unsigned long long addr = run->start;
 	struct snap_run *r = NULL;
-	unsigned int i, n, flags, sharing;
+	unsigned int i, n, flags;
 	int err;
 
 	while (addr < run->end) {
@@ -116,40 +116,36 @@ static int snap_translate_run(int fd, struct snapshot *s, const struct vmatlas_r
 		if (err)
 			return err;
 		for (i = 0; i < n; i++, addr += s->page_size) {
-			unsigned long long pfn = SNAP_NO_NUMBER, off = SNAP_NO_NUMBER;
-			enum snap_state state = SNAP_OTHER;
-			unsigned int type = 0;
+			struct snap_run page = {
+				.start = addr, .end = addr + s->page_size,
+				.leaf_size = x[i].page_size, .pfn = SNAP_NO_NUMBER,
+				.swap_offset = SNAP_NO_NUMBER, .state = SNAP_OTHER,
+				.bits = x[i].bits,
+			};
 
 			/* Gone between the two reads: the next snapshot will say. */
 			if (x[i].error || !x[i].page_size)
 				continue;
 			if (x[i].out_flags & VMATLAS_WALK_PRESENT) {
-				state = SNAP_PRESENT;
+				page.state = SNAP_PRESENT;
+				page.sharing = snap_sharing(run->page_flags);
 				if (!(flags & VMATLAS_OUT_PHYS_HIDDEN))
-					pfn = x[i].phys / s->page_size;
+					page.pfn = x[i].phys / s->page_size;
 			} else if (x[i].swap_kind == VMATLAS_SWP_SWAP) {
-				state = SNAP_SWAP;
+				page.state = SNAP_SWAP;
 				if (!(flags & VMATLAS_OUT_PHYS_HIDDEN)) {
-					off = x[i].swap_offset;
-					type = x[i].swap_type;
+					page.swap_offset = x[i].swap_offset;
+					page.swap_type = x[i].swap_type;
 				}
 			}
-			sharing = state == SNAP_PRESENT ? snap_sharing(run->page_flags) : 0;
-			if (r && r->end == addr && r->sharing == sharing &&
-			    snap_run_extends(r, s, state, x[i].page_size, x[i].bits, pfn, type,
-					     off)) {
-				r->end += s->page_size;
+			if (r && snap_run_extends(r, s, &page)) {
+				r->end = page.end;
 				continue;
 			}
 			r = snap_run_add(s);
 			if (!r)
 				return -ENOMEM;
-			*r = (struct snap_run){
-				.start = addr, .end = addr + s->page_size,
-				.leaf_size = x[i].page_size, .pfn = pfn, .swap_offset = off,
-				.swap_type = type, .state = state, .bits = x[i].bits,
-				.sharing = sharing,
-			};
+			*r = page;
 		}
 	}
 	return 0;
