@@ -171,7 +171,8 @@ UNIT_CFLAGS := $(filter-out -Wextra,$(TOOLS_CFLAGS)) -I$(KSFT_DIR)
 UNIT_SRCS := $(wildcard selftests/unit/*_unit.c)
 UNIT_BINS := $(patsubst selftests/unit/%.c,$(TOOLS_OUT)/unit/%,$(UNIT_SRCS))
 $(TOOLS_OUT)/unit/parse_unit: UNIT_LIB_SRCS := userspace/parse.c
-$(TOOLS_OUT)/unit/output_unit: UNIT_LIB_SRCS := userspace/output.c userspace/out_json.c
+$(TOOLS_OUT)/unit/output_unit: UNIT_LIB_SRCS := userspace/output.c userspace/out_json.c \
+	userspace/faults_events.c
 $(TOOLS_OUT)/unit/schema_unit: UNIT_LIB_SRCS := selftests/vmatlas/schema.c userspace/names.c \
 	userspace/output.c userspace/out_json.c userspace/libvmatlas.c
 # The device library alone: no json-c may be needed to link it.

@@ -20,8 +20,9 @@ static const char faults_doc[] =
 "Trace the page faults of a process, or of a command and every process it\n"
 "starts, from its first instruction.\n"
 "\n"
-"USAGE: vmatlas faults [-d SECONDS] [--events [-b SIZE]] [--json] -p PID\n"
-"       vmatlas faults [-d SECONDS] [--events [-b SIZE]] [--json] [--] COMMAND [ARG...]\n"
+"USAGE: vmatlas faults [-d SECONDS] [--events [-o COLUMNS] [-b SIZE]] [--json] -p PID\n"
+"       vmatlas faults [-d SECONDS] [--events [-o COLUMNS] [-b SIZE]] [--json]\n"
+"                      [--] COMMAND [ARG...]\n"
 "\n"
 "Each fault is counted as the kernel counts minflt and majflt, classified\n"
 "(first_touch, page_cache, cow, write_protect, swap_in, major, retry, sigsegv,\n"
@@ -33,18 +34,22 @@ static const char faults_doc[] =
 "page_fault_user tracepoint, last, sees user-mode faults start but not end.\n"
 "--events writes each fault as it comes (with --json, one a line in the\n"
 "document's \"events\" array); faults the ring buffer had no room for are\n"
-"counted as \"dropped\".\n"
+"counted as \"dropped\". Its columns, by default TIME_S TID ADDR ACCESS CLASS\n"
+"LAT_NS PFN_BEFORE PFN_AFTER: also IP, the faulting instruction; MAPS_BEFORE\n"
+"and MAPS_AFTER, the page's mapcount before and after.\n"
 "\n"
 "EXAMPLES:\n"
 "    vmatlas faults -p 1234              # until Ctrl-C\n"
 "    vmatlas faults -d 5 -p 1234         # for five seconds\n"
 "    vmatlas faults ls -l /              # a command, start to end\n"
-"    vmatlas faults --events --json -- ./a.out   # every fault, as JSON\n";
+"    vmatlas faults --events --json -- ./a.out   # every fault, as JSON\n"
+"    vmatlas faults -e -o addr,class,maps_before,maps_after -- ./a.out\n";
 
 static const struct argp_option faults_options[] = {
 	{ "pid", 'p', "PID", 0, "Trace this process", 0 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after this long", 0 },
 	{ "events", 'e', NULL, 0, "Report every fault as it comes, then the summary", 0 },
+	{ "output", 'o', "COLUMNS", 0, "The events' columns, comma-separated, or all", 0 },
 	{ "buffer", 'b', "SIZE", 0,
 	  "The events' ring buffer: a power of two of pages (default 4M)", 0 },
 	{ "top", 't', "N", 0,
@@ -56,11 +61,14 @@ static const struct argp_option faults_options[] = {
 };
 
 static struct faults_opts faults_args;
+/* --events' printer; its columns are chosen as the options are read. */
+static struct faults_events faults_ev;
+static bool faults_columns;	/* -o was given */
 
 static error_t faults_parse(int key, char *arg, struct argp_state *state)
 {
 	unsigned long long size;
-	char *end;
+	char *end, bad[32];
 
 	switch (key) {
 	case 'p':
@@ -74,6 +82,11 @@ static error_t faults_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'e':
 		faults_args.events = true;
+		return 0;
+	case 'o':
+		if (faults_events_columns(&faults_ev, arg, bad, sizeof(bad)))
+			parse_error(state, "unknown column '%s' in '%s'", bad, arg);
+		faults_columns = true;
 		return 0;
 	case 'b':
 		if (parse_size(arg, &size) || size < (unsigned long long)getpagesize() ||
@@ -110,6 +123,10 @@ static error_t faults_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (!faults_args.pid == !faults_args.argv)
 			parse_error(state, "give either -p PID or a COMMAND");
+		if (faults_columns && !faults_args.events)
+			parse_error(state, "-o chooses the columns of --events");
+		if (!faults_columns)
+			faults_events_columns(&faults_ev, NULL, bad, sizeof(bad));
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -213,7 +230,6 @@ static int faults_print_text(FILE *out, struct json_object *doc)
 
 static int faults_run(int argc, char **argv)
 {
-	struct faults_events events;
 	struct json_object *doc, *v;
 	int ret, status;
 
@@ -225,9 +241,10 @@ static int faults_run(int argc, char **argv)
 	/* Events on the terminal are progress enough. */
 	faults_args.progress = isatty(STDERR_FILENO) &&
 			       !(faults_args.events && isatty(STDOUT_FILENO));
-	events = (struct faults_events){ .out = stdout, .json = out_opts.json };
+	faults_ev.out = stdout;
+	faults_ev.json = out_opts.json;
 	faults_args.on_event = faults_events_on;
-	faults_args.event_priv = &events;
+	faults_args.event_priv = &faults_ev;
 	doc = json_object_new_object();
 	if (faults_trace(&faults_args, doc)) {
 		json_object_put(doc);
@@ -237,7 +254,7 @@ static int faults_run(int argc, char **argv)
 	status = json_object_object_get_ex(doc, "exit_status", &v) ? json_object_get_int(v) :
 		 json_object_object_get_ex(doc, "signal", &v) ? 128 + json_object_get_int(v) : 0;
 	if (faults_args.events) {
-		ret = faults_events_end(&events, doc);
+		ret = faults_events_end(&faults_ev, doc);
 		if (out_opts.json) {
 			json_object_put(doc);
 			return ret ?: status;

@@ -19,31 +19,70 @@ static const char kaddr_doc[] =
 "lies in, its physical address by __pa() arithmetic and by a walk of the\n"
 "kernel page tables, and whether the two agree.\n"
 "\n"
-"USAGE: vmatlas kaddr [--json] ADDR [ADDR...]\n"
+"USAGE: vmatlas kaddr [--flags] [-o COLUMNS] [--json] ADDR [ADDR...]\n"
 "\n"
 "ADDR is hexadecimal, with or without 0x. Any value will do: it is looked\n"
 "up, never read.\n"
+"\n"
+"The table's columns, by default ADDR REGION LOGICAL PHYS(__pa) PHYS(walk)\n"
+"AGREE SIZE LEVEL: also TLB, the size the TLB may cache it as; ENTRY, the\n"
+"leaf entry; FLAGS, its bits. A column is named by its header or by its\n"
+"member of the JSON document (phys_linear for PHYS(__pa), phys for PHYS(walk)).\n"
 "\n"
 VMATLAS_KERNEL_DOC
 "\n"
 "EXAMPLES:\n"
 "    vmatlas kaddr 0xffff888000100000          # direct map: both ways agree\n"
 "    vmatlas kaddr 0xffffc90000000000 0x1000   # vmalloc, a user address\n"
+"    vmatlas kaddr -f 0xffffffff81000000       # also the leaf's bits\n"
+"    vmatlas kaddr -o addr,size,entry,flags 0xffffffff81000000\n"
 "    vmatlas kaddr --json 0xffffffff81000000   # as a JSON document\n";
+
+static const struct argp_option kaddr_options[] = {
+	{ "flags", 'f', NULL, 0, "Add a FLAGS column: the bits of each leaf entry", 0 },
+	{ "output", 'o', "COLUMNS", 0, "The table's columns, comma-separated, or all", 0 },
+	{},
+};
 
 static struct {
 	unsigned long long *addrs;	/* room for every argument */
 	size_t naddrs;
+	bool flags;
+	/* The table's columns: -o's, else the default ones. */
+	struct out_column cols[OUT_COLS_MAX];
+	int ncols;
 } kaddr_args;
+
+/*
+ * By default what fits in 100 columns: where each address is, both ways to
+ * its physical address, the size and level of its leaf. --flags adds FLAGS.
+ */
+#define KADDR_DEFAULT	"addr,region,logical,phys_linear,phys,agree,size,level"
+
+static int kaddr_choose(const char *list, char *bad, size_t len);
 
 static error_t kaddr_parse(int key, char *arg, struct argp_state *state)
 {
+	char bad[32];
+
 	switch (key) {
+	case 'f':
+		kaddr_args.flags = true;
+		return 0;
+	case 'o':
+		if (kaddr_choose(arg, bad, sizeof(bad)) < 0)
+			parse_error(state, "unknown column '%s' in '%s'", bad, arg);
+		return 0;
 	case ARGP_KEY_ARG:
 		parse_addr_arg(state, arg, &kaddr_args.addrs[kaddr_args.naddrs++]);
 		return 0;
 	case ARGP_KEY_NO_ARGS:
 		parse_error(state, "missing ADDR");
+		return 0;
+	case ARGP_KEY_END:
+		if (!kaddr_args.ncols)
+			kaddr_choose(kaddr_args.flags ? KADDR_DEFAULT ",flags" : KADDR_DEFAULT, bad,
+				     sizeof(bad));
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -51,6 +90,7 @@ static error_t kaddr_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp kaddr_argp = {
+	.options = kaddr_options,
 	.parser = kaddr_parse,
 	.args_doc = "ADDR [ADDR...]",
 	.doc = kaddr_doc,
@@ -105,13 +145,22 @@ static const struct out_column kaddr_columns[] = {
 	{ "PHYS(walk)", "phys", OUT_RIGHT },
 	{ "AGREE", "agree", OUT_LEFT, kaddr_print_agree },
 	{ "SIZE", "page_size", OUT_RIGHT, out_print_size_cell },
+	{ "LEVEL", "level", OUT_LEFT },
+	{ "TLB", "tlb_size", OUT_RIGHT, out_print_size_cell },
+	{ "ENTRY", "entry", OUT_RIGHT },
 	{ "FLAGS", "flags", OUT_LEFT },
 };
 
+static int kaddr_choose(const char *list, char *bad, size_t len)
+{
+	kaddr_args.ncols = out_choose_columns(kaddr_columns, ARRAY_SIZE(kaddr_columns), list,
+					      kaddr_args.cols, bad, len);
+	return kaddr_args.ncols;
+}
+
 static int kaddr_print(FILE *out, struct json_object *doc)
 {
-	return out_print_table(out, out_get(doc, "results"), kaddr_columns,
-			       ARRAY_SIZE(kaddr_columns));
+	return out_print_table(out, out_get(doc, "results"), kaddr_args.cols, kaddr_args.ncols);
 }
 
 static int kaddr_gather(int fd, struct json_object *doc)

@@ -18,21 +18,24 @@
 static const char ptdump_doc[] =
 "Dump the page tables of a process as runs of leaves with the same attributes.\n"
 "\n"
-"USAGE: vmatlas ptdump [--start ADDR] [--end ADDR] [--json] PID\n"
+"USAGE: vmatlas ptdump [--start ADDR] [--end ADDR] [-o COLUMNS] [--json] PID\n"
 "\n"
 "ADDR is hexadecimal, with or without 0x, and page aligned. By default the\n"
 "range goes from the start of the first VMA to the end of the last one.\n"
 "TLB is what one TLB entry may hold: a leaf, or on arm64 a whole run of\n"
-"leaves with the contiguous hint (flag cont).\n"
+"leaves with the contiguous hint (flag cont). The table's columns, all by\n"
+"default: START END SIZE LEVEL TLB FLAGS PHYS.\n"
 "\n"
 "EXAMPLES:\n"
 "    vmatlas ptdump 1234                           # all VMAs of process 1234\n"
 "    vmatlas ptdump -s 0x400000 -e 0x600000 1234   # only that range\n"
+"    vmatlas ptdump -o start,size,level,phys 1234   # some columns\n"
 "    vmatlas ptdump --json 1234                    # as a JSON document\n";
 
 static const struct argp_option ptdump_options[] = {
 	{ "start", 's', "ADDR", 0, "First address (default: start of the first VMA)", 0 },
 	{ "end", 'e', "ADDR", 0, "End address (default: end of the last VMA)", 0 },
+	{ "output", 'o', "COLUMNS", 0, "The table's columns, comma-separated, or all", 0 },
 	{},
 };
 
@@ -40,10 +43,17 @@ static struct {
 	int pid;
 	unsigned long long start, end;
 	bool has_start, has_end;
+	/* The table's columns: -o's, else all. */
+	struct out_col cols[OUT_COLS_MAX];
+	int ncols;
 } ptdump_args;
+
+static int ptdump_choose(const char *list, char *bad, size_t len);
 
 static error_t ptdump_parse(int key, char *arg, struct argp_state *state)
 {
+	char bad[32];
+
 	switch (key) {
 	case 's':
 		parse_addr_arg(state, arg, &ptdump_args.start);
@@ -52,6 +62,14 @@ static error_t ptdump_parse(int key, char *arg, struct argp_state *state)
 	case 'e':
 		parse_addr_arg(state, arg, &ptdump_args.end);
 		ptdump_args.has_end = true;
+		return 0;
+	case 'o':
+		if (ptdump_choose(arg, bad, sizeof(bad)) < 0)
+			parse_error(state, "unknown column '%s' in '%s'", bad, arg);
+		return 0;
+	case ARGP_KEY_END:
+		if (!ptdump_args.ncols)
+			ptdump_choose("all", bad, sizeof(bad));
 		return 0;
 	default:
 		return parse_pid_key(key, arg, state, &ptdump_args.pid);
@@ -225,12 +243,19 @@ static const struct out_col ptdump_columns[] = {
 	{ "PHYS", OUT_LEFT, ptdump_cell_phys },
 };
 
+static int ptdump_choose(const char *list, char *bad, size_t len)
+{
+	ptdump_args.ncols = out_choose_cols(ptdump_columns, ARRAY_SIZE(ptdump_columns), list,
+					    ptdump_args.cols, bad, len);
+	return ptdump_args.ncols;
+}
+
 static void ptdump_write(FILE *out)
 {
 	if (out_opts.json)
 		ptdump_write_json(out);
 	else
-		out_write_table(out, ptdump_columns, ARRAY_SIZE(ptdump_columns), &ptdump_list,
+		out_write_table(out, ptdump_args.cols, ptdump_args.ncols, &ptdump_list,
 				ptdump_list.count);
 }
 

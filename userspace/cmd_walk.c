@@ -66,8 +66,9 @@ static const struct out_column walk_columns[] = {
 	{ "LEVEL", "level", OUT_LEFT },
 	{ "INDEX", "index", OUT_RIGHT },
 	{ "ENTRY", "entry", OUT_RIGHT },
-	{ "FLAGS", "flags", OUT_LEFT },
 	{ "NOTE", NULL, OUT_LEFT, walk_print_note },
+	/* Last: a list, which may run past 100 columns. */
+	{ "FLAGS", "flags", OUT_LEFT },
 };
 
 /* A leaf with the contiguous hint: the run one TLB entry may hold. */
@@ -128,10 +129,11 @@ static int walk_print_result(FILE *out, struct json_object *res)
 		return ret;
 	walk_print_outcome(out, res);
 	if (page) {
-		fputs("page: flags ", out);
+		fprintf(out, "page: mapcount %s refcount %s order %s flags ",
+			out_get_str(page, "mapcount"), out_get_str(page, "refcount"),
+			out_get_str(page, "order"));
 		out_print_value(out, out_get(page, "flags"));
-		fprintf(out, " mapcount %s refcount %s order %s\n", out_get_str(page, "mapcount"),
-			out_get_str(page, "refcount"), out_get_str(page, "order"));
+		fputc('\n', out);
 	}
 	return 0;
 }

@@ -148,7 +148,7 @@ static int threads_run(struct story *st)
 	before = story_vma_at(&a, var);
 	/* Its own VMA: nothing that was there before is in it. */
 	story_check(st, stack && !before && (stack->end <= start || stack->start >= end),
-		    "pthread_create() mapped the thread's stack in the process: 0x%llx in a new VMA 0x%llx-0x%llx (%llu KiB)",
+		    "its stack (0x%llx) is a new VMA: 0x%llx-0x%llx, %llu KiB",
 		    var, stack ? stack->start : 0, stack ? stack->end : 0,
 		    stack ? (stack->end - stack->start) >> 10 : 0);
 	guard = threads_below(&b, stack);

@@ -6,20 +6,112 @@
  * event on a line of its own, so that a reader can follow it as it grows
  * and the whole still parses when it ends.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "faults_events.h"
 #include "output.h"
+#include "util.h"
 
-#define FE_FORMAT	"%10s %7s %14s %14s  %-6s  %-13s %8s %10s %10s %11s %10s\n"
+/* A column of the text: fixed, as rows not yet seen cannot be measured. */
+struct fe_col {
+	const char *header;
+	int width;			/* negative: left-aligned */
+	/* The cell of @e, in @buf (OUT_NUM_MAX bytes) or a string @e holds. */
+	const char *(*cell)(const struct faults_events *fe, struct json_object *e,
+			    const char *path, char *buf);
+	const char *path;		/* the member of the event it shows */
+};
 
-/* An integer member as text, "-" for null: into @buf (OUT_NUM_MAX bytes). */
-static const char *fe_u64(struct json_object *e, const char *path, char *buf)
+/* An integer member as text, "-" for null. */
+static const char *fe_u64(const struct faults_events *fe, struct json_object *e,
+			  const char *path, char *buf)
 {
 	struct json_object *v = out_get(e, path);
 
 	return v ? out_cell_u64(buf, json_object_get_uint64(v)) : "-";
+}
+
+static const char *fe_str(const struct faults_events *fe, struct json_object *e,
+			  const char *path, char *buf)
+{
+	return out_get_str(e, path);
+}
+
+/* Seconds since the first event, to the microsecond. */
+static const char *fe_time(const struct faults_events *fe, struct json_object *e,
+			   const char *path, char *buf)
+{
+	snprintf(buf, OUT_NUM_MAX, "%.6f", (out_get_u64(e, path) - fe->t0) / 1e9);
+	return buf;
+}
+
+static const struct fe_col fe_cols[] = {
+	{ "TIME_S", 10, fe_time, "ts_ns" },
+	{ "TID", 7, fe_u64, "tid" },
+	{ "ADDR", 14, fe_str, "addr" },
+	{ "IP", 18, fe_str, "ip" },
+	{ "ACCESS", -6, fe_str, "access" },
+	{ "CLASS", -13, fe_str, "class" },
+	{ "LAT_NS", 8, fe_u64, "latency_ns" },
+	{ "PFN_BEFORE", 10, fe_str, "pte_before.pfn" },
+	{ "PFN_AFTER", 10, fe_str, "pte_after.pfn" },
+	{ "MAPS_BEFORE", 11, fe_u64, "pte_before.mapcount" },
+	{ "MAPS_AFTER", 10, fe_u64, "pte_after.mapcount" },
+};
+
+static_assert(ARRAY_SIZE(fe_cols) <= FE_COLS_MAX, "fe_cols");
+
+int faults_events_columns(struct faults_events *fe, const char *list, char *bad, size_t len)
+{
+	size_t i, n = 0, namelen;
+	const char *p = list ? list : FAULTS_EVENTS_DEFAULT;
+
+	if (!strcasecmp(p, "all")) {
+		for (i = 0; i < ARRAY_SIZE(fe_cols); i++)
+			fe->cols[n++] = i;
+		fe->ncols = n;
+		return 0;
+	}
+	for (;;) {
+		namelen = strcspn(p, ",");
+		for (i = 0; i < ARRAY_SIZE(fe_cols); i++)
+			if (strlen(fe_cols[i].header) == namelen &&
+			    !strncasecmp(fe_cols[i].header, p, namelen))
+				break;
+		if (i == ARRAY_SIZE(fe_cols) || n == FE_COLS_MAX) {
+			snprintf(bad, len, "%.*s", (int)namelen, p);
+			return -1;
+		}
+		fe->cols[n++] = i;
+		if (!p[namelen])
+			break;
+		p += namelen + 1;
+	}
+	fe->ncols = n;
+	return 0;
+}
+
+/* A line of the text: @e's cells, or the headers if @e is NULL. */
+static void fe_line(struct faults_events *fe, struct json_object *e)
+{
+	const struct fe_col *col;
+	char buf[OUT_NUM_MAX];
+	const char *text;
+	int i;
+
+	for (i = 0; i < fe->ncols; i++) {
+		col = &fe_cols[fe->cols[i]];
+		text = e ? col->cell(fe, e, col->path, buf) : col->header;
+		/* No blanks at the end of a line. */
+		if (i + 1 == fe->ncols && col->width < 0)
+			fputs(text, fe->out);
+		else
+			fprintf(fe->out, "%*s", col->width, text);
+		fputs(i + 1 < fe->ncols ? "  " : "\n", fe->out);
+	}
 }
 
 static void fe_begin(struct faults_events *fe)
@@ -28,23 +120,14 @@ static void fe_begin(struct faults_events *fe)
 	if (fe->json)
 		fputs("{\n  \"events\": [\n", fe->out);
 	else
-		fprintf(fe->out, FE_FORMAT, "TIME_S", "TID", "ADDR", "IP", "ACCESS", "CLASS",
-			"LAT_NS", "PFN_BEFORE", "PFN_AFTER", "MAPS_BEFORE", "MAPS_AFTER");
+		fe_line(fe, NULL);
 }
 
 static void fe_text(struct faults_events *fe, struct json_object *e)
 {
-	char tid[OUT_NUM_MAX], lat[OUT_NUM_MAX], mb[OUT_NUM_MAX], ma[OUT_NUM_MAX], t[32];
-	unsigned long long ts = out_get_u64(e, "ts_ns");
-
 	if (!fe->count)
-		fe->t0 = ts;
-	snprintf(t, sizeof(t), "%.6f", (ts - fe->t0) / 1e9);
-	fprintf(fe->out, FE_FORMAT, t, fe_u64(e, "tid", tid), out_get_str(e, "addr"),
-		out_get_str(e, "ip"), out_get_str(e, "access"), out_get_str(e, "class"),
-		fe_u64(e, "latency_ns", lat), out_get_str(e, "pte_before.pfn"),
-		out_get_str(e, "pte_after.pfn"), fe_u64(e, "pte_before.mapcount", mb),
-		fe_u64(e, "pte_after.mapcount", ma));
+		fe->t0 = out_get_u64(e, "ts_ns");
+	fe_line(fe, e);
 }
 
 void faults_events_on(struct json_object *event, void *priv)

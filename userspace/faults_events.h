@@ -9,9 +9,18 @@
 #define _VMATLAS_FAULTS_EVENTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include <json-c/json.h>
+
+#define FE_COLS_MAX	16
+
+/*
+ * The text's columns by default: what fits in 100 columns. -o adds IP,
+ * MAPS_BEFORE and MAPS_AFTER.
+ */
+#define FAULTS_EVENTS_DEFAULT	"time_s,tid,addr,access,class,lat_ns,pfn_before,pfn_after"
 
 struct faults_events {
 	FILE *out;
@@ -19,7 +28,17 @@ struct faults_events {
 	bool begun;			/* the header (or the document's head) is out */
 	unsigned long long count;
 	unsigned long long t0;		/* ts_ns of the first event */
+	/* The text's columns, in order: see faults_events_columns(). */
+	unsigned char cols[FE_COLS_MAX];
+	int ncols;
 };
+
+/*
+ * Choose the text's columns: @list names them (comma-separated headers, any
+ * case, or "all"); NULL: FAULTS_EVENTS_DEFAULT. Return: 0, or -1 with the
+ * first unknown name in @bad (@len bytes).
+ */
+int faults_events_columns(struct faults_events *fe, const char *list, char *bad, size_t len);
 
 /*
  * struct faults_opts's on_event: write @event (NULL: flush what was

@@ -298,31 +298,81 @@ static void out_write_row(const struct out_col *cols, size_t ncols, const void *
 				 cols[c].header;
 }
 
-int out_choose_cols(const struct out_col *all, size_t nall, const char *list,
-		    struct out_col *out, char *bad, size_t badlen)
+/*
+ * Whether the @len bytes at @name name a column: its header, or the JSON
+ * member it shows (@key, may be NULL), in any case.
+ */
+static bool out_col_named(const char *name, size_t len, const char *header, const char *key)
+{
+	return (strlen(header) == len && !strncasecmp(header, name, len)) ||
+	       (key && strlen(key) == len && !strncasecmp(key, name, len));
+}
+
+/*
+ * The indexes into a table's columns of those @list names, into @idx
+ * (OUT_COLS_MAX of them), for out_choose_cols() and out_choose_columns().
+ * @named(i, name, len): whether column i is called so.
+ */
+static int out_choose(size_t nall, const char *list, size_t *idx, char *bad, size_t badlen,
+		      const void *all, bool (*named)(const void *all, size_t i, const char *name,
+						     size_t len))
 {
 	size_t i, len, n = 0;
 	const char *p = list;
 
 	if (!strcasecmp(list, "all")) {
 		for (i = 0; i < nall && i < OUT_COLS_MAX; i++)
-			out[n++] = all[i];
+			idx[n++] = i;
 		return n;
 	}
 	for (;;) {
 		len = strcspn(p, ",");
 		for (i = 0; i < nall; i++)
-			if (strlen(all[i].header) == len && !strncasecmp(all[i].header, p, len))
+			if (named(all, i, p, len))
 				break;
 		if (i == nall || n == OUT_COLS_MAX) {
 			snprintf(bad, badlen, "%.*s", (int)len, p);
 			return -1;
 		}
-		out[n++] = all[i];
+		idx[n++] = i;
 		if (!p[len])
 			return n;
 		p += len + 1;
 	}
+}
+
+static bool out_col_is(const void *all, size_t i, const char *name, size_t len)
+{
+	return out_col_named(name, len, ((const struct out_col *)all)[i].header, NULL);
+}
+
+static bool out_column_is(const void *all, size_t i, const char *name, size_t len)
+{
+	const struct out_column *col = &((const struct out_column *)all)[i];
+
+	return out_col_named(name, len, col->header, col->key);
+}
+
+int out_choose_cols(const struct out_col *all, size_t nall, const char *list,
+		    struct out_col *out, char *bad, size_t badlen)
+{
+	size_t idx[OUT_COLS_MAX];
+	int i, n = out_choose(nall, list, idx, bad, badlen, all, out_col_is);
+
+	for (i = 0; i < n; i++)
+		out[i] = all[idx[i]];
+	return n;
+}
+
+int out_choose_columns(const struct out_column *all, size_t nall, const char *list,
+		       struct out_column *out, char *bad, size_t badlen)
+{
+	size_t idx[OUT_COLS_MAX];
+	int i, n = out_choose(nall, list, idx, bad, badlen, all, out_column_is);
+
+	for (i = 0; i < n; i++)
+		out[i] = all[idx[i]];
+	return n;
 }
 
 void out_write_table(FILE *out, const struct out_col *cols, size_t ncols, const void *rows,

@@ -168,6 +168,13 @@ struct out_column {
 };
 
 /*
+ * out_choose_cols() for out_print_table()'s columns: a column is named by
+ * its header or by its @key, the JSON member it shows ("phys_linear").
+ */
+int out_choose_columns(const struct out_column *all, size_t nall, const char *list,
+		       struct out_column *out, char *bad, size_t badlen);
+
+/*
  * Print @rows, a JSON array of objects, as a header line and one line a row,
  * each column as wide as its widest cell. Return: 0 or a negative errno.
  */

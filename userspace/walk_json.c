@@ -87,7 +87,10 @@ struct json_object *walk_to_json(const struct vmatlas_walk *w)
 	return obj;
 }
 
-/* What a level of the walk was: "leaf", "folded", "empty", "bad" or "". */
+/*
+ * What a level of the walk was: "leaf", "folded", "empty", "bad", or
+ * "table" (an entry pointing to the next level's table).
+ */
 const char *walk_note(struct json_object *level)
 {
 	size_t i;
@@ -95,5 +98,5 @@ const char *walk_note(struct json_object *level)
 	for (i = 0; i < ARRAY_SIZE(walk_level_flags); i++)
 		if (json_object_get_boolean(out_get(level, walk_level_flags[i].key)))
 			return walk_level_flags[i].note;
-	return "";
+	return "table";
 }

@@ -12,7 +12,7 @@ struct json_object;
 /* One translation as $defs/walk_result has it: the levels down to the leaf, the outcome. */
 struct json_object *walk_to_json(const struct vmatlas_walk *w);
 
-/* What a level of a walk_to_json() was: "leaf", "folded", "empty", "bad" or "". */
+/* What a level of a walk_to_json() was: "leaf", "folded", "empty", "bad", "table". */
 const char *walk_note(struct json_object *level);
 
 #endif /* _VMATLAS_WALK_JSON_H */

@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 /* The printer needs nothing of the front end (cli.h): it is not linked here. */
+#include "faults_events.h"
 #include "output.h"
 #include "sgr.h"
 #include "kselftest_harness.h"
@@ -85,6 +86,103 @@ TEST(columns_are_chosen_by_name)
 	EXPECT_EQ(-1, out_choose_cols(cols, ARRAY_SIZE(cols), "start,", out, bad, sizeof(bad)));
 	EXPECT_STREQ("", bad);
 	EXPECT_EQ(-1, out_choose_cols(cols, ARRAY_SIZE(cols), "", out, bad, sizeof(bad)));
+}
+
+/* out_print_table()'s columns are named by header or by the member they show. */
+static const struct out_column json_cols[] = {
+	{ "PHYS(__pa)", "phys_linear", OUT_RIGHT },
+	{ "PHYS(walk)", "phys", OUT_RIGHT },
+	{ "FLAGS", "flags", OUT_LEFT },
+};
+
+TEST(json_columns_are_chosen_by_header_or_member)
+{
+	struct out_column out[OUT_COLS_MAX];
+	char bad[32];
+
+	ASSERT_EQ(3, out_choose_columns(json_cols, ARRAY_SIZE(json_cols),
+					"flags,PHYS,phys(__PA)", out, bad, sizeof(bad)));
+	EXPECT_STREQ("FLAGS", out[0].header);
+	EXPECT_STREQ("PHYS(walk)", out[1].header);
+	EXPECT_STREQ("PHYS(__pa)", out[2].header);
+	EXPECT_EQ(-1, out_choose_columns(json_cols, ARRAY_SIZE(json_cols), "phys_", out, bad,
+					 sizeof(bad)));
+	EXPECT_STREQ("phys_", bad);
+	ASSERT_EQ(3, out_choose_columns(json_cols, ARRAY_SIZE(json_cols), "all", out, bad,
+					sizeof(bad)));
+}
+
+#define EVENTS_HEADER	"    TIME_S      TID            ADDR  ACCESS  CLASS            " \
+			"LAT_NS  PFN_BEFORE   PFN_AFTER\n"
+
+/*
+ * The widest event a 64-bit machine gives: a 5-level user address, a kernel
+ * instruction pointer, the longest class, frames of a 16 TiB machine.
+ */
+#define WIDE_EVENT	"{ \"ts_ns\": 1000000000000, \"tid\": 4194304, " \
+			"\"addr\": \"0xfffffffffff000\", \"ip\": \"0xffffffff81234567\", " \
+			"\"access\": \"write\", \"class\": \"write_protect\", " \
+			"\"latency_ns\": 99999999, " \
+			"\"pte_before\": { \"pfn\": \"0xfffffffff\", \"mapcount\": 1000 }, " \
+			"\"pte_after\": { \"pfn\": \"0xfffffffff\", \"mapcount\": 1000 } }"
+
+/* The lines faults --events writes for WIDE_EVENT under the columns @list. */
+static int event_lines(const char *list, char *text, size_t len)
+{
+	struct faults_events fe = {};
+	struct json_object *e = json_tokener_parse(WIDE_EVENT);
+	char bad[32];
+	FILE *f = fmemopen(text, len, "w");
+
+	if (!e || !f || faults_events_columns(&fe, list, bad, sizeof(bad)))
+		return -1;
+	fe.out = f;
+	faults_events_on(e, &fe);
+	faults_events_on(e, &fe);
+	fclose(f);
+	json_object_put(e);
+	return 0;
+}
+
+/* The longest line of @text. */
+static size_t widest(const char *text)
+{
+	size_t len, max = 0;
+
+	for (; *text; text += len + !!text[len]) {
+		len = strcspn(text, "\n");
+		if (len > max)
+			max = len;
+	}
+	return max;
+}
+
+TEST(event_lines_fit_100_columns_and_take_their_columns_from_o)
+{
+	char text[1024], bad[32];
+	struct faults_events fe = {};
+
+	ASSERT_EQ(0, event_lines(NULL, text, sizeof(text)));
+	EXPECT_EQ(0, strncmp(text, EVENTS_HEADER, strlen(EVENTS_HEADER))) TH_LOG("%s", text);
+	EXPECT_LE(widest(text), 100) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "0xfffffffffff000  write   write_protect  99999999"))
+		TH_LOG("%s", text);
+
+	ASSERT_EQ(0, event_lines("Class,ip,maps_after", text, sizeof(text)));
+	EXPECT_STREQ("CLASS                          IP  MAPS_AFTER\n"
+		     "write_protect  0xffffffff81234567        1000\n"
+		     "write_protect  0xffffffff81234567        1000\n", text);
+
+	ASSERT_EQ(0, event_lines("all", text, sizeof(text)));
+	EXPECT_EQ(0, strncmp(text, "    TIME_S      TID            ADDR                  IP", 53))
+		TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "MAPS_BEFORE  MAPS_AFTER\n")) TH_LOG("%s", text);
+	/* Time counts from the first event. */
+	EXPECT_NE(NULL, strstr(text, "\n  0.000000  4194304")) TH_LOG("%s", text);
+
+	EXPECT_EQ(-1, faults_events_columns(&fe, "addr,lat", bad, sizeof(bad)));
+	EXPECT_STREQ("lat", bad);
+	EXPECT_EQ(-1, faults_events_columns(&fe, "", bad, sizeof(bad)));
 }
 
 /* Rows of a small table: an address, a size and a name, coloured by name. */

@@ -60,6 +60,22 @@ bad_head=$(for f in $included; do [ -f "$f" ] && ! head -n 1 "$f" | grep -q '^\$
 [ -z "$bad_head" ]
 result $? "every sample starts with the command that made it" "$bad_head"
 
+# Output fits 100 columns: a line may run past only by one word that is
+# never cut, a path or a list of flags (with a '/' or a ','), and would fit
+# without it. The command line that made the sample is not output.
+wide=$(for f in $included; do
+	[ -f "$f" ] && awk -v f="$f" 'NR > 1 && length($0) > 100 {
+		long = 0
+		for (i = 1; i <= NF; i++)
+			if ($i ~ /[\/,]/ && length($i) > long)
+				long = length($i)
+		if (length($0) - long > 100)
+			print f ":" NR ": " length($0) " columns"
+	}' "$f"
+done)
+[ -z "$wide" ]
+result $? "every sample's output fits 100 columns, but for a path or a list" "$wide"
+
 # The VM's drift check (sh/drift.sh) on a committed sample changed as a new
 # boot changes it, and as a change of the tool would.
 s=samples/6.12-x86_64/faults-ls.txt

@@ -76,7 +76,8 @@ sample walk-json "vmatlas walk --json $pid $top"
 d=/sys/kernel/debug/vmatlas
 sample debugfs-walk "echo $pid >$d/pid" "echo 0x400000 >$d/addr" "cat $d/walk"
 sample ptdump-stack "vmatlas ptdump $pid --start 0x${stack%-*} --end 0x${stack#*-}"
-sample errors "!vmatlas maps 2" "!vmatlas walk 1 0x10" "!vmatlas walk 1 0xffffffffffffffff"
+sample errors "!vmatlas maps 2" "!vmatlas walk 1 0x10" "!vmatlas walk 1 0xffffffffffffffff" \
+	"!vmatlas kaddr -o addr,bogus 0xffffffff81000000"
 kill $pid
 
 # An address space over time: a shell that, told to, reads a megabyte into a
@@ -152,11 +153,13 @@ if [ "$arch" = aarch64 ]; then
 	image=$(vmatlas layout | awk '$1 == "kernel_image" { print $2 }')
 	text=$(vmatlas layout | awk '$1 == "kernel_text" { print $2 }')
 	sample kaddr "vmatlas kaddr $image $text"
+	sample kaddr-flags "vmatlas kaddr -o addr,region,tlb,flags $image $text"
 else
 	# A kernel function, this module, a user address, a non-address.
 	text=$(awk '$3 == "_printk" { print "0x" $1 }' /proc/kallsyms)
 	module=$(awk '$1 == "vmatlas" { print $6 }' /proc/modules)
 	sample kaddr "vmatlas kaddr $text $module 0x400000 0x8000000000000000"
+	sample kaddr-flags "vmatlas kaddr -o addr,region,size,flags $text $module 0x400000"
 fi
 sample lab-kmalloc "vmatlas lab kmalloc 12K"
 sample lab-pages "vmatlas lab pages 12K"
@@ -167,7 +170,7 @@ sample lab-json "vmatlas lab --json kmalloc 8K"
 if ! vmatlas --help 2>&1 | grep -q 'faults .*not in this build'; then
 	sample faults-ls "vmatlas faults -- ls -d /"
 	# ": " after the subshell: ash runs a last command in place, without fork().
-	sample faults-cow "vmatlas faults --events -- sh -c 'x=1; (x=2; echo child); :' | grep -E 'TID|cow'"
+	sample faults-cow "vmatlas faults --events -o time_s,tid,addr,class,pfn_before,pfn_after,maps_before,maps_after -- sh -c 'x=1; (x=2; echo child); :' | grep -E 'TID|cow'"
 fi
 
 # arm64 with 4 KiB pages: 64 KiB folios with the contiguous hint.

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The tables the tool prints without --json, the output people read: every
- * row of maps, walk and ptdump says what the JSON document of the same
+ * row of maps, walk, ptdump and kaddr says what the JSON document of the same
  * command says, cell by cell, and what /proc/PID/maps, smaps and pagemap
  * say, so that a broken table formatter (a column shifted or dropped, a row
  * lost, a total miscounted, a cell out of its column) fails.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,7 +358,7 @@ TEST_F(layout, maps_default_columns_fit_100_and_all_has_every_one)
 	run_result_free(&all);
 }
 
-/* What the NOTE column says of a level: its first flag of leaf, folded, none, bad. */
+/* What the NOTE column says of a level: its first flag of leaf, folded, none, bad; else table. */
 static const char *level_note(struct json_object *lvl)
 {
 	if (json_object_get_boolean(json_get(lvl, "leaf")))
@@ -368,7 +369,7 @@ static const char *level_note(struct json_object *lvl)
 		return "empty";
 	if (json_object_get_boolean(json_get(lvl, "bad")))
 		return "bad";
-	return "";
+	return "table";
 }
 
 /* "4 KiB", "2 MiB", "1 GiB" as a size in bytes; 0 if not that form. */
@@ -438,14 +439,13 @@ static void check_walk_block(struct __test_metadata *_metadata, const char **tex
 
 	ASSERT_TRUE(next_line(text, line, sizeof(line)));
 	words(line, hdr, sizeof(hdr));
-	EXPECT_STREQ("LEVEL INDEX ENTRY FLAGS NOTE", hdr);
+	EXPECT_STREQ("LEVEL INDEX ENTRY NOTE FLAGS", hdr);
 	for (i = 0; i < json_object_array_length(levels); i++) {
 		struct json_object *lvl = json_object_array_get_idx(levels, i);
 
-		note[0] = '\0';
 		ASSERT_TRUE(next_line(text, line, sizeof(line)));
-		k = sscanf(line, "%15s %lld %llx %511s %15s", name, &index, &entry, flags, note);
-		ASSERT_LE(4, k) TH_LOG("level row: '%s'", line);
+		k = sscanf(line, "%15s %lld %llx %15s %511s", name, &index, &entry, note, flags);
+		ASSERT_EQ(5, k) TH_LOG("level row: '%s'", line);
 		EXPECT_STREQ(json_object_get_string(json_get(lvl, "level")), name);
 		EXPECT_EQ(json_int(lvl, "index"), index) TH_LOG("row '%s'", line);
 		EXPECT_EQ(json_hex(lvl, "entry"), entry) TH_LOG("row '%s'", line);
@@ -489,8 +489,8 @@ static void check_walk_block(struct __test_metadata *_metadata, const char **tex
 	}
 	if (pg) {
 		ASSERT_TRUE(next_line(text, line, sizeof(line)));
-		k = sscanf(line, "page: flags %511s mapcount %lld refcount %lld order %lld", flags,
-			   &mapcount, &refcount, &order);
+		k = sscanf(line, "page: mapcount %lld refcount %lld order %lld flags %511s",
+			   &mapcount, &refcount, &order, flags);
 		ASSERT_EQ(4, k) TH_LOG("'%s'", line);
 		/*
 		 * Two runs, two looks at a page the kernel keeps working on: a
@@ -664,6 +664,164 @@ TEST_F(layout, ptdump_table_rows_are_the_json_runs_and_pagemap)
 	json_object_put(doc);
 	run_result_free(&tab);
 	run_result_free(&js);
+}
+
+/* -o: the columns it names, in that order, each cell the JSON run's. */
+TEST_F(layout, ptdump_o_chooses_the_columns)
+{
+	const char *const targs[] = { "ptdump", "-o", "phys,Level,start", self->pid, NULL };
+	const char *const jargs[] = { "ptdump", "--json", self->pid, NULL };
+	char line[1024], head[1024], hdr[128], lvl[16], phys[32], extra[8];
+	static struct run_result tab, js;
+	struct json_object *doc, *runs, *r;
+	unsigned long long start;
+	const char *text;
+	size_t rows = 0;
+	int n;
+
+	text = run_tool_text(&tab, targs);
+	ASSERT_NE(NULL, text);
+	doc = run_tool_json(&js, jargs);
+	ASSERT_NE(NULL, doc) TH_LOG("%s", js.err);
+	runs = json_get(doc, "runs");
+	ASSERT_TRUE(next_line(&text, head, sizeof(head)));
+	words(head, hdr, sizeof(hdr));
+	EXPECT_STREQ("PHYS LEVEL START", hdr);
+	while (next_line(&text, line, sizeof(line))) {
+		r = json_object_array_get_idx(runs, rows++);
+		ASSERT_NE(NULL, r) TH_LOG("more rows than runs: '%s'", line);
+		n = sscanf(line, "%31s %15s %llx %7s", phys, lvl, &start, extra);
+		ASSERT_EQ(3, n) TH_LOG("row '%s'", line);
+		EXPECT_STREQ(json_get(r, "phys") ? json_object_get_string(json_get(r, "phys")) :
+			     "-", phys);
+		EXPECT_STREQ(json_object_get_string(json_get(r, "level")), lvl);
+		EXPECT_EQ(json_hex(r, "start"), start) TH_LOG("row '%s'", line);
+	}
+	EXPECT_EQ(json_object_array_length(runs), rows);
+	json_object_put(doc);
+	run_result_free(&tab);
+	run_result_free(&js);
+}
+
+/* The addresses kaddr is shown: a kernel function, this process's code, a non-address. */
+static int kaddr_addrs(char addrs[3][24])
+{
+	unsigned long long text = kallsyms_addr("_printk");
+
+	if (!text)
+		text = kallsyms_addr("printk");
+	snprintf(addrs[0], 24, "%#llx", text);
+	snprintf(addrs[1], 24, "%#llx", (unsigned long long)(uintptr_t)kaddr_addrs);
+	snprintf(addrs[2], 24, "%s", kernel_is_64bit() ? "0x8000000000000000" : "0xfffff000");
+	return text ? 0 : -1;
+}
+
+/* A cell as kaddr's table writes the JSON value @v: "-" for null. */
+static const char *kaddr_cell(struct json_object *v, char *buf, size_t len)
+{
+	if (!v)
+		return "-";
+	if (json_object_is_type(v, json_type_boolean))
+		return json_object_get_boolean(v) ? "yes" : "no";
+	if (json_object_is_type(v, json_type_array)) {
+		json_join(v, buf, len);
+		return buf;
+	}
+	return json_object_get_string(v);
+}
+
+/*
+ * kaddr: by default the columns that fit 100 characters, each cell what the
+ * JSON result says (AGREE "NO" where they differ); -f adds FLAGS; -o names
+ * columns by header or JSON member.
+ */
+TEST(kaddr_table_rows_are_the_json_results)
+{
+	static const char *const dflt_keys[] = { "addr", "region", "logical", "phys_linear",
+						 "phys", "agree", "page_size", "level" };
+	char addrs[3][24], line[1024], head[1024], hdr[256], w[9][512], want[512];
+	const char *const jargs[] = { "kaddr", "--json", addrs[0], addrs[1], addrs[2], NULL };
+	const char *const targs[] = { "kaddr", addrs[0], addrs[1], addrs[2], NULL };
+	const char *const fargs[] = { "kaddr", "-f", addrs[0], addrs[1], addrs[2], NULL };
+	const char *const oargs[] = { "kaddr", "-o", "entry,TLB,phys_linear", addrs[0],
+				      addrs[1], addrs[2], NULL };
+	static struct run_result js, tab, fl, o;
+	struct json_object *doc, *results, *r, *v;
+	const char *text, *cell;
+	size_t i, k;
+	int n;
+
+	REQUIRE_DEVICE(return);
+	ASSERT_EQ(0, kaddr_addrs(addrs)) TH_LOG("no printk in /proc/kallsyms");
+	doc = run_tool_json(&js, jargs);
+	ASSERT_NE(NULL, doc) TH_LOG("%s", js.err);
+	results = json_get(doc, "results");
+	ASSERT_EQ(3, json_object_array_length(results));
+
+	text = run_tool_text(&tab, targs);
+	ASSERT_NE(NULL, text);
+	ASSERT_TRUE(next_line(&text, head, sizeof(head)));
+	words(head, hdr, sizeof(hdr));
+	EXPECT_STREQ("ADDR REGION LOGICAL PHYS(__pa) PHYS(walk) AGREE SIZE LEVEL", hdr);
+	for (i = 0; next_line(&text, line, sizeof(line)); i++) {
+		r = json_object_array_get_idx(results, i);
+		ASSERT_NE(NULL, r) TH_LOG("more rows than results: '%s'", line);
+		EXPECT_GE(100, (int)strlen(line)) TH_LOG("row '%s'", line);
+		n = sscanf(line, "%511s %511s %511s %511s %511s %511s %511s %511s %511s", w[0],
+			   w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8]);
+		ASSERT_EQ(8, n) TH_LOG("row '%s'", line);
+		check_columns(_metadata, head, line, "RLLRRLRL");
+		for (k = 0; k < ARRAY_SIZE(dflt_keys); k++) {
+			v = json_get(r, dflt_keys[k]);
+			if (!strcmp(dflt_keys[k], "page_size")) {
+				size_cell(json_object_get_uint64(v), want, sizeof(want));
+				cell = json_object_get_uint64(v) ? want : "-";
+			} else if (!strcmp(dflt_keys[k], "agree") && v) {
+				cell = json_object_get_boolean(v) ? "yes" : "NO";
+			} else {
+				cell = kaddr_cell(v, want, sizeof(want));
+			}
+			EXPECT_STREQ(cell, w[k]) TH_LOG("%s of '%s'", dflt_keys[k], line);
+		}
+	}
+	EXPECT_EQ(3, i);
+
+	text = run_tool_text(&fl, fargs);
+	ASSERT_NE(NULL, text);
+	ASSERT_TRUE(next_line(&text, head, sizeof(head)));
+	words(head, hdr, sizeof(hdr));
+	EXPECT_STREQ("ADDR REGION LOGICAL PHYS(__pa) PHYS(walk) AGREE SIZE LEVEL FLAGS", hdr);
+	for (i = 0; next_line(&text, line, sizeof(line)); i++) {
+		r = json_object_array_get_idx(results, i);
+		ASSERT_NE(NULL, r);
+		n = sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %511s", w[8]);
+		ASSERT_EQ(1, n) TH_LOG("row '%s'", line);
+		json_join(json_get(r, "flags"), want, sizeof(want));
+		EXPECT_STREQ(want, w[8]) TH_LOG("row '%s'", line);
+	}
+	EXPECT_EQ(3, i);
+
+	text = run_tool_text(&o, oargs);
+	ASSERT_NE(NULL, text);
+	ASSERT_TRUE(next_line(&text, head, sizeof(head)));
+	words(head, hdr, sizeof(hdr));
+	EXPECT_STREQ("ENTRY TLB PHYS(__pa)", hdr);
+	for (i = 0; next_line(&text, line, sizeof(line)); i++) {
+		r = json_object_array_get_idx(results, i);
+		ASSERT_NE(NULL, r);
+		n = sscanf(line, "%511s %511s %511s", w[0], w[1], w[2]);
+		ASSERT_EQ(3, n) TH_LOG("row '%s'", line);
+		EXPECT_STREQ(kaddr_cell(json_get(r, "entry"), want, sizeof(want)), w[0]);
+		size_cell(json_int(r, "tlb_size"), want, sizeof(want));
+		EXPECT_STREQ(json_int(r, "tlb_size") ? want : "-", w[1]) TH_LOG("'%s'", line);
+		EXPECT_STREQ(kaddr_cell(json_get(r, "phys_linear"), want, sizeof(want)), w[2]);
+	}
+	EXPECT_EQ(3, i);
+	json_object_put(doc);
+	run_result_free(&js);
+	run_result_free(&tab);
+	run_result_free(&fl);
+	run_result_free(&o);
 }
 
 TEST_HARNESS_MAIN
