@@ -15,7 +15,7 @@ trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..6"
+echo "1..7"
 krel=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' "$kdir/include/generated/utsrelease.h")
 # A copy of the tree: the module is built in place, as a user's install does.
 mkdir "$tmp/src"
@@ -46,6 +46,18 @@ result $? "the installed tool runs"
 MANWIDTH=80 man --warnings -l "$root/usr/share/man/man1/vmatlas.1" 2>"$tmp/man.err" |
 	grep -q '^NAME' && [ ! -s "$tmp/man.err" ]
 result $? "man reads vmatlas(1) without a warning"
+
+# Into the running system's tree (no DESTDIR), install and uninstall
+# refresh the module index for the kernel built for; into a staged tree they
+# do not (a package's maintainer scripts do, through dkms). Read from the
+# recipes make would run: a test must not write to this machine's /lib/modules.
+live=$(make -n -s -C "$tmp/src" KDIR="$kdir" PREFIX=/usr BPF=0 install-module uninstall \
+	2>/dev/null | grep -c "^depmod -a $krel\$")
+staged=$(make -n -s -C "$tmp/src" KDIR="$kdir" DESTDIR="$root" PREFIX=/usr BPF=0 \
+	install-module uninstall 2>/dev/null | grep -c "^depmod")
+[ "$live" = 2 ] && [ "$staged" = 0 ]
+result $? "depmod -a $krel after install and uninstall, not into a DESTDIR" \
+	"$live depmod without DESTDIR, $staged with"
 
 # Files of others beside ours (another header, module, manual page) stay.
 others="/usr/include/linux/other.h /lib/modules/$krel/updates/other.ko /usr/share/man/man1/other.1"

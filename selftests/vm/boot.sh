@@ -46,7 +46,7 @@ run_boot()
 	set -o pipefail
 	VM_RUNNER="timeout -k 10 1200" boot_vm "$mode" -display none -serial stdio -monitor none \
 		</dev/null 2>&1 | tee "$log" | tr -d '\r' |
-		sed -u -n '/^=== vmatlas\|^faults benchmark\|^space benchmark/,/^vmatlas-vm: done/{/^vmatlas-vm:/d;p}'
+		sed -u -n '/^=== vmatlas\|^faults benchmark\|^space benchmark/,/^vmatlas-vm: done/{/^vmatlas-vm:\|^vmatlas-sample:/d;p}'
 	[ $? = 124 ] && timed_out=1 || timed_out=0
 	set +o pipefail
 	awk -v run=1 -v timed_out=$timed_out -f "$VM_DIR/parse.awk" "$log" >"$T_OUT/$1.result"
@@ -82,5 +82,11 @@ n=0
 for b in $boots; do
 	n=$((n + 1))
 	VMATLAS_BENCH=${b%:*} VM_TCG_THREAD=${b##*:} run_boot bench$n || exit 1
+	# Its output as the documentation's samples, beside make check's.
+	samples_extract "$T_OUT/console.bench$n.log" "$T_OUT/bench-samples"
+	mkdir -p "$T_OUT/samples"
+	for f in "$T_OUT"/bench-samples/*.txt; do
+		[ -f "$f" ] && cp "$f" "$T_OUT/samples/" && log "sample $T_NAME/$(basename "$f" .txt)"
+	done
 done
-log "bench on $KREL: done, no kernel warning"
+log "bench on $KREL: done, no kernel warning; make samples SAMPLES=\"...\" commits its samples"

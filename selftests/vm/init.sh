@@ -128,11 +128,25 @@ bench)
 		[ "$freq" -gt 1 ] 2>/dev/null || freq=499
 		perf="/usr/bin/perf record -q -N -a -F $freq -o /tmp/perf.data --"
 	fi
+	# bench_run NAME CMD [PREFIX]: run the benchmark CMD (a command line,
+	# under PREFIX: perf), its output shown as it goes, then written again
+	# as the documentation's sample NAME ("$ CMD" first; "make samples
+	# SAMPLES=TARGET/NAME" commits it; bench_test.sh and
+	# bench_space_test.sh check its shape).
+	bench_run()
+	{
+		{ sh -c "${3:-} $2"; echo $? >/tmp/bench.rc; } 2>&1 | tee /tmp/bench.out
+		{ echo "\$ $2"; cat /tmp/bench.out; } | sed "s/^/vmatlas-sample: $1 | /"
+		return "$(cat /tmp/bench.rc)"
+	}
+	parts=${vmatlas_bench#space:}
+	case $parts in *residency*) space=bench-space ;; *) space=bench-space-${parts%%,*} ;; esac
 	case ${vmatlas_bench:-all} in
-	faults) vmatlas-bench && vmatlas-bench others ;;
-	others) vmatlas-bench others ;;
-	space) $perf vmatlas-bench-space ;;
-	space:*) $perf vmatlas-bench-space -o "${vmatlas_bench#space:}" ;;
+	faults) bench_run bench-faults vmatlas-bench &&
+		bench_run bench-others "vmatlas-bench others" ;;
+	others) bench_run bench-others "vmatlas-bench others" ;;
+	space) bench_run bench-space vmatlas-bench-space "$perf" ;;
+	space:*) bench_run "$space" "vmatlas-bench-space -o $parts" "$perf" ;;
 	*) vmatlas-bench && vmatlas-bench others && vmatlas-bench-space ;;
 	esac
 	rc=$?

@@ -354,6 +354,8 @@ pack_initramfs()
 	cp -r "$SRC_DIR/selftests/vmatlas/sh" "$root/tests/"
 	if [ "$mode" = test ] || [ "$mode" = bench ]; then
 		cp "$BUILD_DIR/$T_UARCH"/tests/* "$SRC_DIR"/selftests/vmatlas/*.sh "$root/tests/"
+		# What vmatlas-dkms ships as examples (examples_test.sh).
+		cp -r "$SRC_DIR/debian/examples" "$root/tests/"
 		# The documentation's samples, which samples.sh checks for drift.
 		if [ -d "$SRC_DIR/Documentation/samples" ]; then
 			cp -r "$SRC_DIR/Documentation/samples" "$root/tests/"

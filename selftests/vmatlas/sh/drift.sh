@@ -3,7 +3,8 @@
 # by the unit gate's samples_test.sh, which checks that it can say yes.)
 
 # sample_shape FILE: numbers (decimal, hex, sizes with a unit) become "#",
-# runs of blanks one blank: what stays the same from boot to boot.
+# runs of blanks one blank, a list of numbers one "#" (a benchmark's rounds):
+# what stays the same from boot to boot.
 sample_shape()
 {
 	awk '{
@@ -12,6 +13,7 @@ sample_shape()
 		gsub(/#(\.#)+/, "#")
 		gsub(/#[KMGTPE](iB)?/, "#")
 		gsub(/[ \t]+/, " ")
+		gsub(/#( #)+/, "#")
 		print
 	}' "$1"
 }
@@ -55,4 +57,27 @@ sample_drifted()
 		return 0
 	fi
 	return 1
+}
+
+# bench_sample NAME CMD FILE: FILE, what the benchmark command CMD printed
+# (the tests run small ones), as the sample NAME on the console (check.sh
+# keeps it). The documentation's are make bench's (full size, in parts:
+# NAME.txt, NAME-PART.txt): each this target has committed must still have
+# the shape of this run, but for its command line. Prints why not ("# "
+# lines); true when none drifted.
+bench_sample()
+{
+	{ echo "\$ $2"; cat "$3"; } >"${TMPDIR:-/tmp}/$1.txt"
+	sed "s/^/vmatlas-sample: $1 | /" "${TMPDIR:-/tmp}/$1.txt"
+	drifted=0
+	for f in "/tests/samples/${vmatlas_target:-unknown}/$1".txt \
+		"/tests/samples/${vmatlas_target:-unknown}/$1"-*.txt; do
+		[ -f "$f" ] || continue
+		{ head -n 1 "$f"; cat "$3"; } >"${TMPDIR:-/tmp}/$1.now"
+		if sample_drifted "$f" "${TMPDIR:-/tmp}/$1.now"; then
+			echo "# $(basename "$f") drifted"
+			drifted=1
+		fi
+	done
+	return $drifted
 }
