@@ -129,15 +129,15 @@ bench)
 		perf="/usr/bin/perf record -q -N -a -F $freq -o /tmp/perf.data --"
 	fi
 	# bench_run NAME CMD [PREFIX]: run the benchmark CMD (a command line,
-	# under PREFIX: perf), its output shown as it goes, then written again
-	# as the documentation's sample NAME ("$ CMD" first; "make samples
+	# under PREFIX: perf), its output shown as it goes, then its standard
+	# output written again as the documentation's sample NAME ("$ CMD" first; "make samples
 	# SAMPLES=TARGET/NAME" commits it; bench_test.sh and
 	# bench_space_test.sh check its shape).
 	bench_run()
 	{
-		{ sh -c "${3:-} $2"; echo $? >/tmp/bench.rc; } 2>&1 | tee /tmp/bench.out
-		{ echo "\$ $2"; cat /tmp/bench.out; } | sed "s/^/vmatlas-sample: $1 | /"
-		return "$(cat /tmp/bench.rc)"
+		{ sh -c "${3:-} $2" 2>&3; echo $? >/tmp/sample.rc; } 3>&2 | tee /tmp/sample.out
+		{ echo "\$ $2"; cat /tmp/sample.out; } | sed "s/^/vmatlas-sample: $1 | /"
+		return "$(cat /tmp/sample.rc)"
 	}
 	parts=${vmatlas_bench#space:}
 	case $parts in *residency*) space=bench-space ;; *) space=bench-space-${parts%%,*} ;; esac
