@@ -6,7 +6,6 @@
  * event on a line of its own, so that a reader can follow it as it grows
  * and the whole still parses when it ends.
  */
-#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -62,34 +61,20 @@ static const struct fe_col fe_cols[] = {
 	{ "MAPS_AFTER", 10, fe_u64, "pte_after.mapcount" },
 };
 
-static_assert(ARRAY_SIZE(fe_cols) <= FE_COLS_MAX, "fe_cols");
+static bool fe_col_is(const void *all, size_t i, const char *name, size_t len)
+{
+	const char *header = ((const struct fe_col *)all)[i].header;
+
+	return strlen(header) == len && !strncasecmp(header, name, len);
+}
 
 int faults_events_columns(struct faults_events *fe, const char *list, char *bad, size_t len)
 {
-	size_t i, n = 0, namelen;
-	const char *p = list ? list : FAULTS_EVENTS_DEFAULT;
+	int n = out_choose(ARRAY_SIZE(fe_cols), list ? list : FAULTS_EVENTS_DEFAULT, fe->cols,
+			   bad, len, fe_cols, fe_col_is);
 
-	if (!strcasecmp(p, "all")) {
-		for (i = 0; i < ARRAY_SIZE(fe_cols); i++)
-			fe->cols[n++] = i;
-		fe->ncols = n;
-		return 0;
-	}
-	for (;;) {
-		namelen = strcspn(p, ",");
-		for (i = 0; i < ARRAY_SIZE(fe_cols); i++)
-			if (strlen(fe_cols[i].header) == namelen &&
-			    !strncasecmp(fe_cols[i].header, p, namelen))
-				break;
-		if (i == ARRAY_SIZE(fe_cols) || n == FE_COLS_MAX) {
-			snprintf(bad, len, "%.*s", (int)namelen, p);
-			return -1;
-		}
-		fe->cols[n++] = i;
-		if (!p[namelen])
-			break;
-		p += namelen + 1;
-	}
+	if (n < 0)
+		return -1;
 	fe->ncols = n;
 	return 0;
 }

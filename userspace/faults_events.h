@@ -14,7 +14,7 @@
 
 #include <json-c/json.h>
 
-#define FE_COLS_MAX	16
+#include "output.h"
 
 /*
  * The text's columns by default: what fits in 100 columns. -o adds IP,
@@ -29,7 +29,7 @@ struct faults_events {
 	unsigned long long count;
 	unsigned long long t0;		/* ts_ns of the first event */
 	/* The text's columns, in order: see faults_events_columns(). */
-	unsigned char cols[FE_COLS_MAX];
+	size_t cols[OUT_COLS_MAX];
 	int ncols;
 };
 

@@ -308,14 +308,9 @@ static bool out_col_named(const char *name, size_t len, const char *header, cons
 	       (key && strlen(key) == len && !strncasecmp(key, name, len));
 }
 
-/*
- * The indexes into a table's columns of those @list names, into @idx
- * (OUT_COLS_MAX of them), for out_choose_cols() and out_choose_columns().
- * @named(i, name, len): whether column i is called so.
- */
-static int out_choose(size_t nall, const char *list, size_t *idx, char *bad, size_t badlen,
-		      const void *all, bool (*named)(const void *all, size_t i, const char *name,
-						     size_t len))
+int out_choose(size_t nall, const char *list, size_t *idx, char *bad, size_t badlen,
+	       const void *all, bool (*named)(const void *all, size_t i, const char *name,
+					      size_t len))
 {
 	size_t i, len, n = 0;
 	const char *p = list;

@@ -154,6 +154,15 @@ void out_write_table(FILE *out, const struct out_col *cols, size_t ncols, const 
 int out_choose_cols(const struct out_col *all, size_t nall, const char *list,
 		    struct out_col *out, char *bad, size_t badlen);
 
+/*
+ * What out_choose_cols() does, for any table of @nall columns: the indexes
+ * of the columns @list names into @idx (OUT_COLS_MAX of them). @named(@all,
+ * i, name, len): whether column i is called by the @len bytes at @name.
+ */
+int out_choose(size_t nall, const char *list, size_t *idx, char *bad, size_t badlen,
+	       const void *all, bool (*named)(const void *all, size_t i, const char *name,
+					      size_t len));
+
 /* @bytes as out_print_size() writes it, short, into @buf; "-" for 0. */
 const char *out_cell_size(char *buf, unsigned long long bytes);
 
