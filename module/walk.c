@@ -64,9 +64,17 @@ static phys_addr_t table_phys(u64 entry)
 static void visit(struct vmatlas_walker *w, unsigned int level, u64 entry,
 		  unsigned int index, unsigned int flags, phys_addr_t table)
 {
-	unsigned int top = vmatlas_arch_top_level(), l;
+	unsigned int top, l;
 
-	if (!w->visit || level < top)
+	/*
+	 * Most walks (residency, dumps, translations) have no visitor: this
+	 * runs for every entry of every table they read, and must cost them
+	 * no more than this test.
+	 */
+	if (!w->visit)
+		return;
+	top = vmatlas_arch_top_level();
+	if (level < top)
 		return;
 	flags |= VMATLAS_LVL_READ;
 	if (level == top && top != VMATLAS_LEVEL_PGD) {
