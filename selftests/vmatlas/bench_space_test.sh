@@ -68,12 +68,8 @@ check span_sides_agree_and_are_timed \
 
 # The documentation shows make bench's output: the same lines, bigger numbers.
 echo "$out" >/tmp/bench-space.out
-n=$((n + 1))
-if bench_sample bench-space "vmatlas-bench-space -n 500 -t 16 -g 1 -r 1" /tmp/bench-space.out
-then
-	echo "ok $n sample_bench-space"
-else
-	echo "not ok $n sample_bench-space"
-	fail=1
-fi
+bench_sample bench-space "vmatlas-bench-space -n 500 -t 16 -g 1 -r 1" /tmp/bench-space.out
+rc=$?
+bench_sample_result $((n + 1)) bench-space $rc
+[ $rc = 1 ] && fail=1
 exit ${fail:-0}

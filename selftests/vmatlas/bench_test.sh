@@ -49,16 +49,12 @@ else
 fi
 
 # The documentation shows make bench's output: the same lines, bigger numbers.
-if bench_sample bench-faults "vmatlas-bench 16384 1" /tmp/bench-faults.out; then
-	echo "ok 3 sample_bench-faults"
-else
-	echo "not ok 3 sample_bench-faults"
-	fail=1
-fi
-if bench_sample bench-others "vmatlas-bench others 4096 1" /tmp/bench-others.out; then
-	echo "ok 4 sample_bench-others"
-else
-	echo "not ok 4 sample_bench-others"
-	fail=1
-fi
+bench_sample bench-faults "vmatlas-bench 16384 1" /tmp/bench-faults.out
+rc=$?
+bench_sample_result 3 bench-faults $rc
+[ $rc = 1 ] && fail=1
+bench_sample bench-others "vmatlas-bench others 4096 1" /tmp/bench-others.out
+rc=$?
+bench_sample_result 4 bench-others $rc
+[ $rc = 1 ] && fail=1
 exit ${fail:-0}
