@@ -18,7 +18,8 @@
 #   make dkms-install    register the module source with DKMS (make dkms-uninstall
 #                        removes it, from every kernel it was built for)
 #   make samples         refresh Documentation/samples/ from the last make check's
-#                        VM runs (SAMPLES="TARGET/NAME ..." adds samples)
+#                        and make bench's VM runs (SAMPLES="TARGET/NAME ..." adds
+#                        samples: TARGET/bench-space, a benchmark's output)
 #   make style           checkpatch, clang-format, sparse and -Werror builds only
 #   make format          lay the module out with the kernel's .clang-format
 #   make unit            unit tests of the tool's parsers and printers, here
