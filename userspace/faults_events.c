@@ -8,7 +8,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "faults_events.h"
 #include "output.h"
@@ -61,17 +60,16 @@ static const struct fe_col fe_cols[] = {
 	{ "MAPS_AFTER", 10, fe_u64, "pte_after.mapcount" },
 };
 
-static bool fe_col_is(const void *all, size_t i, const char *name, size_t len)
+static const char *fe_col_names(const void *all, size_t i, const char **key)
 {
-	const char *header = ((const struct fe_col *)all)[i].header;
-
-	return strlen(header) == len && !strncasecmp(header, name, len);
+	*key = NULL;
+	return ((const struct fe_col *)all)[i].header;
 }
 
 int faults_events_columns(struct faults_events *fe, const char *list, char *bad, size_t len)
 {
 	int n = out_choose(ARRAY_SIZE(fe_cols), list ? list : FAULTS_EVENTS_DEFAULT, fe->cols,
-			   bad, len, fe_cols, fe_col_is);
+			   bad, len, fe_cols, fe_col_names);
 
 	if (n < 0)
 		return -1;

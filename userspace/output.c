@@ -309,11 +309,10 @@ static bool out_col_named(const char *name, size_t len, const char *header, cons
 }
 
 int out_choose(size_t nall, const char *list, size_t *idx, char *bad, size_t badlen,
-	       const void *all, bool (*named)(const void *all, size_t i, const char *name,
-					      size_t len))
+	       const void *all, const char *(*names)(const void *all, size_t i, const char **key))
 {
+	const char *p = list, *header, *key;
 	size_t i, len, n = 0;
-	const char *p = list;
 
 	if (!strcasecmp(list, "all")) {
 		for (i = 0; i < nall && i < OUT_COLS_MAX; i++)
@@ -322,9 +321,11 @@ int out_choose(size_t nall, const char *list, size_t *idx, char *bad, size_t bad
 	}
 	for (;;) {
 		len = strcspn(p, ",");
-		for (i = 0; i < nall; i++)
-			if (named(all, i, p, len))
+		for (i = 0; i < nall; i++) {
+			header = names(all, i, &key);
+			if (out_col_named(p, len, header, key))
 				break;
+		}
 		if (i == nall || n == OUT_COLS_MAX) {
 			snprintf(bad, badlen, "%.*s", (int)len, p);
 			return -1;
@@ -336,23 +337,25 @@ int out_choose(size_t nall, const char *list, size_t *idx, char *bad, size_t bad
 	}
 }
 
-static bool out_col_is(const void *all, size_t i, const char *name, size_t len)
+static const char *out_col_names(const void *all, size_t i, const char **key)
 {
-	return out_col_named(name, len, ((const struct out_col *)all)[i].header, NULL);
+	*key = NULL;
+	return ((const struct out_col *)all)[i].header;
 }
 
-static bool out_column_is(const void *all, size_t i, const char *name, size_t len)
+static const char *out_column_names(const void *all, size_t i, const char **key)
 {
 	const struct out_column *col = &((const struct out_column *)all)[i];
 
-	return out_col_named(name, len, col->header, col->key);
+	*key = col->key;
+	return col->header;
 }
 
 int out_choose_cols(const struct out_col *all, size_t nall, const char *list,
 		    struct out_col *out, char *bad, size_t badlen)
 {
 	size_t idx[OUT_COLS_MAX];
-	int i, n = out_choose(nall, list, idx, bad, badlen, all, out_col_is);
+	int i, n = out_choose(nall, list, idx, bad, badlen, all, out_col_names);
 
 	for (i = 0; i < n; i++)
 		out[i] = all[idx[i]];
@@ -363,7 +366,7 @@ int out_choose_columns(const struct out_column *all, size_t nall, const char *li
 		       struct out_column *out, char *bad, size_t badlen)
 {
 	size_t idx[OUT_COLS_MAX];
-	int i, n = out_choose(nall, list, idx, bad, badlen, all, out_column_is);
+	int i, n = out_choose(nall, list, idx, bad, badlen, all, out_column_names);
 
 	for (i = 0; i < n; i++)
 		out[i] = all[idx[i]];

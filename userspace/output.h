@@ -156,12 +156,12 @@ int out_choose_cols(const struct out_col *all, size_t nall, const char *list,
 
 /*
  * What out_choose_cols() does, for any table of @nall columns: the indexes
- * of the columns @list names into @idx (OUT_COLS_MAX of them). @named(@all,
- * i, name, len): whether column i is called by the @len bytes at @name.
+ * of the columns @list names into @idx (OUT_COLS_MAX of them). @names(@all,
+ * i, &key): column i's header, and in key the JSON member it shows or NULL;
+ * either names it, in any case.
  */
 int out_choose(size_t nall, const char *list, size_t *idx, char *bad, size_t badlen,
-	       const void *all, bool (*named)(const void *all, size_t i, const char *name,
-					      size_t len));
+	       const void *all, const char *(*names)(const void *all, size_t i, const char **key));
 
 /* @bytes as out_print_size() writes it, short, into @buf; "-" for 0. */
 const char *out_cell_size(char *buf, unsigned long long bytes);
