@@ -61,9 +61,13 @@ static const struct argp_option faults_options[] = {
 };
 
 static struct faults_opts faults_args;
-/* --events' printer; its columns are chosen as the options are read. */
+/* --events' printer; its columns are chosen as the options are read (-o). */
 static struct faults_events faults_ev;
-static bool faults_columns;	/* -o was given */
+
+static int faults_choose(const char *list, char *bad, size_t len)
+{
+	return faults_events_columns(&faults_ev, list, bad, len);
+}
 
 static error_t faults_parse(int key, char *arg, struct argp_state *state)
 {
@@ -84,9 +88,7 @@ static error_t faults_parse(int key, char *arg, struct argp_state *state)
 		faults_args.events = true;
 		return 0;
 	case 'o':
-		if (faults_events_columns(&faults_ev, arg, bad, sizeof(bad)))
-			parse_error(state, "unknown column '%s' in '%s'", bad, arg);
-		faults_columns = true;
+		parse_columns_arg(state, arg, faults_choose);
 		return 0;
 	case 'b':
 		if (parse_size(arg, &size) || size < (unsigned long long)getpagesize() ||
@@ -123,10 +125,10 @@ static error_t faults_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (!faults_args.pid == !faults_args.argv)
 			parse_error(state, "give either -p PID or a COMMAND");
-		if (faults_columns && !faults_args.events)
+		if (faults_ev.ncols && !faults_args.events)
 			parse_error(state, "-o chooses the columns of --events");
-		if (!faults_columns)
-			faults_events_columns(&faults_ev, NULL, bad, sizeof(bad));
+		if (!faults_ev.ncols)
+			faults_choose(NULL, bad, sizeof(bad));
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -70,8 +70,7 @@ static error_t kaddr_parse(int key, char *arg, struct argp_state *state)
 		kaddr_args.flags = true;
 		return 0;
 	case 'o':
-		if (kaddr_choose(arg, bad, sizeof(bad)) < 0)
-			parse_error(state, "unknown column '%s' in '%s'", bad, arg);
+		parse_columns_arg(state, arg, kaddr_choose);
 		return 0;
 	case ARGP_KEY_ARG:
 		parse_addr_arg(state, arg, &kaddr_args.addrs[kaddr_args.naddrs++]);

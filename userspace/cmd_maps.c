@@ -162,8 +162,7 @@ static error_t maps_parse(int key, char *arg, struct argp_state *state)
 		maps_args.flags = true;
 		return 0;
 	case 'o':
-		if (maps_choose(arg, bad, sizeof(bad)) < 0)
-			parse_error(state, "unknown column '%s' in '%s'", bad, arg);
+		parse_columns_arg(state, arg, maps_choose);
 		return 0;
 	case ARGP_KEY_END:
 		if (!maps_args.ncols)

@@ -64,8 +64,7 @@ static error_t ptdump_parse(int key, char *arg, struct argp_state *state)
 		ptdump_args.has_end = true;
 		return 0;
 	case 'o':
-		if (ptdump_choose(arg, bad, sizeof(bad)) < 0)
-			parse_error(state, "unknown column '%s' in '%s'", bad, arg);
+		parse_columns_arg(state, arg, ptdump_choose);
 		return 0;
 	case ARGP_KEY_END:
 		if (!ptdump_args.ncols)

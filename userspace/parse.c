@@ -216,6 +216,15 @@ void parse_addr_arg(struct argp_state *state, const char *arg, unsigned long lon
 		parse_error(state, "invalid address '%s'", arg);
 }
 
+void parse_columns_arg(struct argp_state *state, const char *arg,
+		       int (*choose)(const char *list, char *bad, size_t len))
+{
+	char bad[32];
+
+	if (choose(arg, bad, sizeof(bad)) < 0)
+		parse_error(state, "unknown column '%s' in '%s'", bad, arg);
+}
+
 error_t parse_no_args(int key, char *arg, struct argp_state *state)
 {
 	if (key != ARGP_KEY_ARG)

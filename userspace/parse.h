@@ -47,6 +47,13 @@ int parse_args(const struct argp *argp, int argc, char **argv, unsigned int flag
 void parse_pid_arg(struct argp_state *state, const char *arg, int *pid);
 void parse_addr_arg(struct argp_state *state, const char *arg, unsigned long long *addr);
 
+/*
+ * -o COLUMNS: @choose(@arg, bad, len) sets the table's columns, or returns a
+ * negative number with the first name that is no column in bad.
+ */
+void parse_columns_arg(struct argp_state *state, const char *arg,
+		       int (*choose)(const char *list, char *bad, size_t len));
+
 /* The argp parser of a subcommand that takes no argument. */
 error_t parse_no_args(int key, char *arg, struct argp_state *state);
 
