@@ -21,6 +21,7 @@
 
 #include "helpers.h"
 #include "kselftest_harness.h"
+#include "tables.h"
 #include "workload.h"
 
 #define STREAM_FIFO	"/tmp/vmatlas-stream.fifo"
@@ -235,19 +236,6 @@ TEST_F_TIMEOUT(tracer, memory_does_not_grow_with_the_events, 120)
 	if (many - few < 2 * 1024 * 1024 / 100)
 		SKIP(return, "too few events (%ld, then %ld) to tell", few, many);
 	EXPECT_LT(rss_many - rss_few, 2048);
-}
-
-/* The words of @line, one blank between, into @out (@len bytes). */
-static void words(const char *line, char *out, size_t len)
-{
-	size_t n = 0, w;
-
-	out[0] = '\0';
-	for (line += strspn(line, " "); *line && n + 1 < len; line += strspn(line, " ")) {
-		w = strcspn(line, " ");
-		n += snprintf(out + n, len - n, "%s%.*s", n ? " " : "", (int)w, line);
-		line += w;
-	}
 }
 
 /*

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The tables the tool prints without --json, the output people read: every
- * row of maps, walk, ptdump and kaddr says what the JSON document of the same
+ * row of maps, walk and ptdump says what the JSON document of the same
  * command says, cell by cell, and what /proc/PID/maps, smaps and pagemap
  * say, so that a broken table formatter (a column shifted or dropped, a row
  * lost, a total miscounted, a cell out of its column) fails.
  */
 #include <ctype.h>
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "kselftest_harness.h"
 #include "layout.h"
 #include "procfs.h"
+#include "tables.h"
 
 #define MAPS_COUNTS	11
 #define MAPS_HEADER	"START END PERMS OFFSET DEV INODE KIND PRESENT SWAP ANON FILE THP " \
@@ -53,75 +53,6 @@ FIXTURE_TEARDOWN(layout)
 		layout_stop(&self->l);
 }
 
-/* The next line of *@text into @line, without its '\n'; 0 at the end. */
-static int next_line(const char **text, char *line, size_t len)
-{
-	size_t n = strcspn(*text, "\n");
-
-	if (!**text)
-		return 0;
-	snprintf(line, len, "%.*s", (int)n, *text);
-	*text += n + !!(*text)[n];
-	return 1;
-}
-
-/* @line's words, separated by any blanks, joined by single spaces. */
-static void words(const char *line, char *out, size_t len)
-{
-	size_t at = 0;
-
-	while (*line && at + 1 < len) {
-		line += strspn(line, " ");
-		if (!*line)
-			break;
-		at += snprintf(out + at, len - at, "%s%.*s", at ? " " : "",
-			       (int)strcspn(line, " "), line);
-		line += strcspn(line, " ");
-	}
-	out[at < len ? at : len - 1] = '\0';
-}
-
-/* Where the @k-th word of @line (words end at blanks) starts and ends; 0 if none. */
-static int word_at(const char *line, int k, size_t *start, size_t *end)
-{
-	size_t at = 0;
-
-	for (;;) {
-		at += strspn(line + at, " ");
-		if (!line[at])
-			return 0;
-		*start = at;
-		at += strcspn(line + at, " ");
-		*end = at;
-		if (!k--)
-			return 1;
-	}
-}
-
-/*
- * Every cell of @line sits under its header in @hdr: in a column that
- * @align marks 'R' it ends where the header ends, in an 'L' column it starts
- * where the header starts. Only the first strlen(@align) columns, whose
- * cells are words: not the PATH that ends a maps row.
- */
-static void check_columns(struct __test_metadata *_metadata, const char *hdr, const char *line,
-			  const char *align)
-{
-	size_t hs, he, cs, ce;
-	bool right;
-	int k;
-
-	for (k = 0; align[k]; k++) {
-		ASSERT_TRUE(word_at(hdr, k, &hs, &he)) TH_LOG("header '%s'", hdr);
-		ASSERT_TRUE(word_at(line, k, &cs, &ce)) TH_LOG("column %d of '%s'", k, line);
-		right = align[k] == 'R';
-		EXPECT_EQ(right ? he : hs, right ? ce : cs)
-			TH_LOG("column %d of '%s' is not %s-aligned", k, line,
-			       right ? "right" : "left");
-	}
-}
-
-/* The run tool's stdout for @args, or NULL if it failed. */
 /* The /proc/PID/maps entries vmatlas lists: all but the vsyscall gate area. */
 static int proc_vmas(pid_t pid, struct smaps_vma **out)
 {
@@ -131,23 +62,6 @@ static int proc_vmas(pid_t pid, struct smaps_vma **out)
 		if (strcmp((*out)[i].name, "[vsyscall]"))
 			(*out)[k++] = (*out)[i];
 	return n < 0 ? n : k;
-}
-
-/* A SIZE cell of maps and ptdump: "4K", "64K", "2M", "1.5M" (one decimal, cut). */
-static void size_cell(unsigned long long b, char *out, size_t len)
-{
-	static const char units[] = "KMGTPE";
-	unsigned long long unit = 1024;
-	int i = 0;
-
-	while (i < 5 && b / unit >= 1024) {
-		unit <<= 10;
-		i++;
-	}
-	if (b % unit)
-		snprintf(out, len, "%llu.%llu%c", b / unit, b % unit * 10 / unit, units[i]);
-	else
-		snprintf(out, len, "%llu%c", b / unit, units[i]);
 }
 
 /*
@@ -192,7 +106,7 @@ static void check_maps_table(struct __test_metadata *_metadata, const char *text
 		}
 		path = line + at;
 		ASSERT_GT(nvmas, rows) TH_LOG("more rows than VMAs: '%s'", line);
-		check_columns(_metadata, head, line, align);
+		EXPECT_EQ(-1, table_misaligned(head, line, align)) TH_LOG("row '%s'", line);
 		/* As maps --json says. */
 		EXPECT_EQ(json_hex(v, "start"), start) TH_LOG("row '%s'", line);
 		EXPECT_EQ(json_hex(v, "end"), end) TH_LOG("row '%s'", line);
@@ -633,7 +547,7 @@ TEST_F(layout, ptdump_table_rows_are_the_json_runs_and_pagemap)
 		n = sscanf(line, "%llx %llx %31s %15s %31s %511s %31s", &start, &end, size, lvl,
 			   tlb, flags, phys);
 		ASSERT_EQ(7, n) TH_LOG("row '%s'", line);
-		check_columns(_metadata, head, line, "RRRLRLL");
+		EXPECT_EQ(-1, table_misaligned(head, line, "RRRLRLL")) TH_LOG("row '%s'", line);
 		EXPECT_EQ(json_hex(r, "start"), start) TH_LOG("row '%s'", line);
 		EXPECT_EQ(json_hex(r, "end"), end) TH_LOG("row '%s'", line);
 		size_cell(end - start, want, sizeof(want));
@@ -701,127 +615,6 @@ TEST_F(layout, ptdump_o_chooses_the_columns)
 	json_object_put(doc);
 	run_result_free(&tab);
 	run_result_free(&js);
-}
-
-/* The addresses kaddr is shown: a kernel function, this process's code, a non-address. */
-static int kaddr_addrs(char addrs[3][24])
-{
-	unsigned long long text = kallsyms_addr("_printk");
-
-	if (!text)
-		text = kallsyms_addr("printk");
-	snprintf(addrs[0], 24, "%#llx", text);
-	snprintf(addrs[1], 24, "%#llx", (unsigned long long)(uintptr_t)kaddr_addrs);
-	snprintf(addrs[2], 24, "%s", kernel_is_64bit() ? "0x8000000000000000" : "0xfffff000");
-	return text ? 0 : -1;
-}
-
-/* A cell as kaddr's table writes the JSON value @v: "-" for null. */
-static const char *kaddr_cell(struct json_object *v, char *buf, size_t len)
-{
-	if (!v)
-		return "-";
-	if (json_object_is_type(v, json_type_boolean))
-		return json_object_get_boolean(v) ? "yes" : "no";
-	if (json_object_is_type(v, json_type_array)) {
-		json_join(v, buf, len);
-		return buf;
-	}
-	return json_object_get_string(v);
-}
-
-/*
- * kaddr: by default the columns that fit 100 characters, each cell what the
- * JSON result says (AGREE "NO" where they differ); -f adds FLAGS; -o names
- * columns by header or JSON member.
- */
-TEST(kaddr_table_rows_are_the_json_results)
-{
-	static const char *const dflt_keys[] = { "addr", "region", "logical", "phys_linear",
-						 "phys", "agree", "page_size", "level" };
-	char addrs[3][24], line[1024], head[1024], hdr[256], w[9][512], want[512];
-	const char *const jargs[] = { "kaddr", "--json", addrs[0], addrs[1], addrs[2], NULL };
-	const char *const targs[] = { "kaddr", addrs[0], addrs[1], addrs[2], NULL };
-	const char *const fargs[] = { "kaddr", "-f", addrs[0], addrs[1], addrs[2], NULL };
-	const char *const oargs[] = { "kaddr", "-o", "entry,TLB,phys_linear", addrs[0],
-				      addrs[1], addrs[2], NULL };
-	static struct run_result js, tab, fl, o;
-	struct json_object *doc, *results, *r, *v;
-	const char *text, *cell;
-	size_t i, k;
-	int n;
-
-	REQUIRE_DEVICE(return);
-	ASSERT_EQ(0, kaddr_addrs(addrs)) TH_LOG("no printk in /proc/kallsyms");
-	doc = run_tool_json(&js, jargs);
-	ASSERT_NE(NULL, doc) TH_LOG("%s", js.err);
-	results = json_get(doc, "results");
-	ASSERT_EQ(3, json_object_array_length(results));
-
-	text = run_tool_text(&tab, targs);
-	ASSERT_NE(NULL, text);
-	ASSERT_TRUE(next_line(&text, head, sizeof(head)));
-	words(head, hdr, sizeof(hdr));
-	EXPECT_STREQ("ADDR REGION LOGICAL PHYS(__pa) PHYS(walk) AGREE SIZE LEVEL", hdr);
-	for (i = 0; next_line(&text, line, sizeof(line)); i++) {
-		r = json_object_array_get_idx(results, i);
-		ASSERT_NE(NULL, r) TH_LOG("more rows than results: '%s'", line);
-		EXPECT_GE(100, (int)strlen(line)) TH_LOG("row '%s'", line);
-		n = sscanf(line, "%511s %511s %511s %511s %511s %511s %511s %511s %511s", w[0],
-			   w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8]);
-		ASSERT_EQ(8, n) TH_LOG("row '%s'", line);
-		check_columns(_metadata, head, line, "RLLRRLRL");
-		for (k = 0; k < ARRAY_SIZE(dflt_keys); k++) {
-			v = json_get(r, dflt_keys[k]);
-			if (!strcmp(dflt_keys[k], "page_size")) {
-				size_cell(json_object_get_uint64(v), want, sizeof(want));
-				cell = json_object_get_uint64(v) ? want : "-";
-			} else if (!strcmp(dflt_keys[k], "agree") && v) {
-				cell = json_object_get_boolean(v) ? "yes" : "NO";
-			} else {
-				cell = kaddr_cell(v, want, sizeof(want));
-			}
-			EXPECT_STREQ(cell, w[k]) TH_LOG("%s of '%s'", dflt_keys[k], line);
-		}
-	}
-	EXPECT_EQ(3, i);
-
-	text = run_tool_text(&fl, fargs);
-	ASSERT_NE(NULL, text);
-	ASSERT_TRUE(next_line(&text, head, sizeof(head)));
-	words(head, hdr, sizeof(hdr));
-	EXPECT_STREQ("ADDR REGION LOGICAL PHYS(__pa) PHYS(walk) AGREE SIZE LEVEL FLAGS", hdr);
-	for (i = 0; next_line(&text, line, sizeof(line)); i++) {
-		r = json_object_array_get_idx(results, i);
-		ASSERT_NE(NULL, r);
-		n = sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %511s", w[8]);
-		ASSERT_EQ(1, n) TH_LOG("row '%s'", line);
-		json_join(json_get(r, "flags"), want, sizeof(want));
-		EXPECT_STREQ(want, w[8]) TH_LOG("row '%s'", line);
-	}
-	EXPECT_EQ(3, i);
-
-	text = run_tool_text(&o, oargs);
-	ASSERT_NE(NULL, text);
-	ASSERT_TRUE(next_line(&text, head, sizeof(head)));
-	words(head, hdr, sizeof(hdr));
-	EXPECT_STREQ("ENTRY TLB PHYS(__pa)", hdr);
-	for (i = 0; next_line(&text, line, sizeof(line)); i++) {
-		r = json_object_array_get_idx(results, i);
-		ASSERT_NE(NULL, r);
-		n = sscanf(line, "%511s %511s %511s", w[0], w[1], w[2]);
-		ASSERT_EQ(3, n) TH_LOG("row '%s'", line);
-		EXPECT_STREQ(kaddr_cell(json_get(r, "entry"), want, sizeof(want)), w[0]);
-		size_cell(json_int(r, "tlb_size"), want, sizeof(want));
-		EXPECT_STREQ(json_int(r, "tlb_size") ? want : "-", w[1]) TH_LOG("'%s'", line);
-		EXPECT_STREQ(kaddr_cell(json_get(r, "phys_linear"), want, sizeof(want)), w[2]);
-	}
-	EXPECT_EQ(3, i);
-	json_object_put(doc);
-	run_result_free(&js);
-	run_result_free(&tab);
-	run_result_free(&fl);
-	run_result_free(&o);
 }
 
 TEST_HARNESS_MAIN
