@@ -98,36 +98,55 @@ static const struct argp explain_argp = {
 };
 
 /*
- * A line of the story (@holds: 1 or 0 for a check, -1 for what it says): on
- * stdout as it goes, or with --json kept for the document, without the blank
- * lines that part paragraphs.
+ * A line of the story (@holds: 1 or 0 for a check, -1 for what it says),
+ * kept until the story ends: a story the kernel disturbed is told again
+ * (explain_run()), and only the last telling is shown.
  */
 static void story_line(struct story *st, int holds, const char *fmt, va_list ap)
 {
-	static const char *const mark[] = { "  [DOES NOT HOLD HERE] ", "  [holds] " };
 	struct json_object *line;
-	char *text, *t;
-	size_t len;
+	char *text;
 
-	if (!st->lines) {
-		if (holds >= 0)
-			fputs(mark[holds], stdout);
-		vprintf(fmt, ap);
-		putchar('\n');
-		fflush(stdout);
-		return;
-	}
 	if (vasprintf(&text, fmt, ap) < 0)
 		return;
-	for (t = text; *t == '\n'; t++)
-		;
-	for (len = strlen(t); len && t[len - 1] == '\n'; len--)
-		;
 	line = json_object_new_object();
-	json_object_object_add(line, "text", json_object_new_string_len(t, len));
+	json_object_object_add(line, "text", json_object_new_string(text));
 	json_object_object_add(line, "holds", holds < 0 ? NULL : json_object_new_boolean(holds));
 	json_object_array_add(st->lines, line);
 	free(text);
+}
+
+/* The story as text: each check marked, blank lines between paragraphs. */
+static void story_print(const struct story *st)
+{
+	static const char *const mark[] = { "  [DOES NOT HOLD HERE] ", "  [holds] " };
+	struct json_object *line, *holds;
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(st->lines); i++) {
+		line = json_object_array_get_idx(st->lines, i);
+		holds = out_get(line, "holds");
+		if (holds)
+			fputs(mark[json_object_get_boolean(holds)], stdout);
+		printf("%s\n", out_get_str(line, "text"));
+	}
+}
+
+/* For the document: the lines without the blank lines that part paragraphs. */
+static void story_trim(struct story *st)
+{
+	struct json_object *line;
+	const char *t;
+	size_t i, len;
+
+	for (i = 0; i < json_object_array_length(st->lines); i++) {
+		line = json_object_array_get_idx(st->lines, i);
+		for (t = out_get_str(line, "text"); *t == '\n'; t++)
+			;
+		for (len = strlen(t); len && t[len - 1] == '\n'; len--)
+			;
+		json_object_object_add(line, "text", json_object_new_string_len(t, len));
+	}
 }
 
 void story_say(struct story *st, const char *fmt, ...)
@@ -414,12 +433,66 @@ static int explain_emit(const struct scenario *sc, const struct vmatlas_info *in
 	json_object_object_add(doc, "kernel", json_object_new_string((const char *)info->release));
 	json_object_object_add(doc, "arch", json_object_new_string((const char *)info->arch));
 	json_object_object_add(doc, "page_size", json_object_new_uint64(st->page_size));
+	story_trim(st);
 	json_object_object_add(doc, "lines", st->lines);
 	json_object_object_add(doc, "checks", json_object_new_uint64(st->checks));
 	json_object_object_add(doc, "held", json_object_new_uint64(st->checks - st->failed));
 	json_object_object_add(doc, "holds", json_object_new_boolean(!st->failed));
 	st->lines = NULL;
 	return out_emit(doc, NULL);
+}
+
+/* Times a story is told when the kernel moved pages under a check that failed. */
+#define STORY_TELLINGS	3
+
+/*
+ * The pages the kernel has migrated since boot, or tried to: compaction,
+ * NUMA balancing, memory hot-remove. A page on the move is not present for
+ * that moment (a migration entry), and touching it faults.
+ */
+static unsigned long long story_migrations(void)
+{
+	unsigned long long n = 0, v;
+	char name[64];
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return 0;
+	while (fscanf(f, "%63s %llu", name, &v) == 2)
+		if (!strcmp(name, "pgmigrate_success") || !strcmp(name, "pgmigrate_fail"))
+			n += v;
+	fclose(f);
+	return n;
+}
+
+/*
+ * Tell the story of @sc: once, or again (up to STORY_TELLINGS times) while
+ * a check failed and the kernel migrated pages meanwhile, which the story's
+ * own counts cannot tell from what the claim is about. The last telling is
+ * the one shown, and says why it was told again.
+ */
+static int explain_tell(const struct scenario *sc, struct story *st)
+{
+	unsigned long long moved = 0, before;
+	int telling, err;
+
+	for (telling = 1;; telling++) {
+		st->lines = json_object_new_array();
+		st->checks = 0;
+		st->failed = 0;
+		st->untraced = NULL;
+		st->why[0] = 0;
+		if (moved)
+			story_say(st,
+				  "(Told again: %llu pages were migrated as a check failed.)\n",
+				  moved);
+		before = story_migrations();
+		err = sc->run(st);
+		moved = story_migrations() - before;
+		if (err || !st->failed || !moved || telling == STORY_TELLINGS)
+			return err;
+		json_object_put(st->lines);
+	}
 }
 
 static int explain_run(int argc, char **argv)
@@ -450,14 +523,7 @@ static int explain_run(int argc, char **argv)
 		vmatlas_close(st.fd);
 		return vmatlas_error("%s: %s", sc->name, st.why);
 	}
-	if (out_opts.json) {
-		st.lines = json_object_new_array();
-	} else {
-		printf("== %s: %s\n", sc->name, sc->claim);
-		printf("   (%s, %s, %llu-byte pages)\n\n", (const char *)info.release,
-		       (const char *)info.arch, st.page_size);
-	}
-	err = sc->run(&st);
+	err = explain_tell(sc, &st);
 	vmatlas_close(st.fd);
 	if (err) {
 		json_object_put(st.lines);
@@ -466,11 +532,17 @@ static int explain_run(int argc, char **argv)
 		return vmatlas_error("%s: %s", sc->name,
 				     err == -EIO ? strerror(EIO) : snapshot_strerror(err, 0));
 	}
-	if (st.lines)
+	if (out_opts.json) {
 		err = explain_emit(sc, &info, &st);
-	else
+	} else {
+		printf("== %s: %s\n", sc->name, sc->claim);
+		printf("   (%s, %s, %llu-byte pages)\n\n", (const char *)info.release,
+		       (const char *)info.arch, st.page_size);
+		story_print(&st);
+		json_object_put(st.lines);
 		printf("\n%u of %u checks hold%s\n", st.checks - st.failed, st.checks,
 		       st.failed ? ": THE CLAIM DOES NOT HOLD AS STATED ON THIS KERNEL" : "");
+	}
 	return err ? err : st.failed ? VMATLAS_EXIT_ERROR : 0;
 }
 

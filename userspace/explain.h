@@ -21,7 +21,7 @@ struct story {
 	const char *untraced;		/* why story_do_traced() had no trace */
 	char **args;			/* what followed NAME, if the scenario takes it */
 	int nargs;
-	struct json_object *lines;	/* with --json: what it said, for one document */
+	struct json_object *lines;	/* what it said, until the story ends */
 };
 
 struct scenario {

@@ -18,7 +18,10 @@
 
 #define LAZY_BYTES	(64ULL << 20)
 #define LAZY_STEP	16		/* every 16th page is touched */
-/* Pre-faulted: below a PMD's size, so no THP can be in it. */
+/*
+ * Pre-faulted: below a PMD's size, and between two PROT_NONE pages that no
+ * anonymous neighbour can merge across, so no THP can be in it.
+ */
 #define LAZY_POPULATE	(1024ULL * 1024)
 
 struct lazy {
@@ -70,9 +73,17 @@ static unsigned long long lazy_child(void *arg, char cmd)
 	case 'T':
 		return lazy_touch(l->plain, l->page);
 	case 'P':
+		/*
+		 * THP "always" would fill a PMD of a VMA merged with an
+		 * anonymous neighbour in one fault: fence it in first.
+		 */
+		p = mmap(NULL, LAZY_POPULATE + 2 * l->page, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p == MAP_FAILED)
+			return 0;
 		l->populate_faults = story_minflt();
-		p = mmap(NULL, LAZY_POPULATE, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		p = mmap(p + l->page, LAZY_POPULATE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_POPULATE, -1, 0);
 		l->populate_faults = story_minflt() - l->populate_faults;
 		if (p == MAP_FAILED)
 			return 0;
@@ -135,6 +146,7 @@ static int lazy_populated(struct story *st, struct story_child *child)
 	story_say(st, "\nmmap(1 MiB, ..., MAP_PRIVATE|MAP_ANONYMOUS|MAP_POPULATE) = 0x%llx:",
 		  start);
 	story_say(st, "pre-faulting, as mlock() does too: the kernel touches every page itself.");
+	story_say(st, "(Between two PROT_NONE pages: no VMA to merge with, too small for a THP.)");
 	story_check(st, present == pages, "every page is present before any touch: %llu of %llu",
 		    present, pages);
 	story_check(st, faults == pages,

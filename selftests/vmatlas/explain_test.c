@@ -24,6 +24,29 @@ static int occurrences(const char *s, const char *needle)
 	return n;
 }
 
+/*
+ * What a failed story says first: its checks that did not hold, on one line
+ * (a summary keeps only a failed case's first lines), then all it printed.
+ */
+static const char *why(const struct run_result *res)
+{
+	static char buf[1 << 16];
+	const char *s = res->out, *nl;
+	size_t n = 0;
+
+	while ((s = strstr(s, "[DOES NOT HOLD HERE]"))) {
+		nl = strchrnul(s, '\n');
+		n += snprintf(buf + n, sizeof(buf) - n, "%.*s | ", (int)(nl - s), s);
+		if (n >= sizeof(buf))
+			return res->out;
+		s = nl;
+	}
+	snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? "\n" : "", res->out);
+	if (res->err[0] && strlen(buf) + strlen(res->err) < sizeof(buf))
+		strcat(buf, res->err);
+	return buf;
+}
+
 TEST(lazy_holds_with_this_kernels_numbers)
 {
 	const char *const args[] = { "explain", "lazy", NULL };
@@ -34,9 +57,9 @@ TEST(lazy_holds_with_this_kernels_numbers)
 
 	REQUIRE_DEVICE(return);
 	ASSERT_EQ(0, run_tool(&res, -1, args));
-	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
-	EXPECT_EQ(7, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
-	EXPECT_EQ(0, occurrences(res.out, "DOES NOT HOLD")) TH_LOG("%s", res.out);
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s", why(&res));
+	EXPECT_EQ(7, occurrences(res.out, "[holds]")) TH_LOG("%s", why(&res));
+	EXPECT_EQ(0, occurrences(res.out, "DOES NOT HOLD")) TH_LOG("%s", why(&res));
 	snprintf(want, sizeof(want), "%llu pages touched", touched);
 	EXPECT_NE(NULL, strstr(res.out, want)) TH_LOG("no '%s' in: %s", want, res.out);
 	snprintf(want, sizeof(want), "%llu present, in %llu one-page stretches", touched, touched);
@@ -89,7 +112,7 @@ TEST(lazy_as_json_is_the_same_story)
 
 	REQUIRE_DEVICE(return);
 	ASSERT_EQ(0, run_tool(&res, -1, args));
-	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s", why(&res));
 	doc = parse_tool_json(&res, res.out, "explain");
 	ASSERT_NE(NULL, doc) TH_LOG("%s", res.err);
 	EXPECT_STREQ("lazy", json_object_get_string(json_get(doc, "scenario")));
@@ -165,18 +188,18 @@ TEST(cow_holds_and_its_frames_agree)
 
 	REQUIRE_DEVICE(return);
 	ASSERT_EQ(0, run_tool(&res, -1, args));
-	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s", why(&res));
 	/* Where this vmatlas has BPF, the trace must have classified the write. */
 	if (tool_has_bpf()) {
 		EXPECT_EQ(8, occurrences(res.out, "[holds]") + trace_misses(res.out))
-			TH_LOG("%s", res.out);
+			TH_LOG("%s", why(&res));
 		if (!trace_misses(res.out))
 			EXPECT_NE(NULL, strstr(res.out, "copy-on-write: 1 cow of 1"))
 				TH_LOG("%s", res.out);
 	} else {
-		EXPECT_EQ(7, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+		EXPECT_EQ(7, occurrences(res.out, "[holds]")) TH_LOG("%s", why(&res));
 	}
-	EXPECT_EQ(0, occurrences(res.out, "DOES NOT HOLD")) TH_LOG("%s", res.out);
+	EXPECT_EQ(0, occurrences(res.out, "DOES NOT HOLD")) TH_LOG("%s", why(&res));
 	EXPECT_NE(NULL, strstr(res.out, "the same frames: 16 of 16 pages")) TH_LOG("%s", res.out);
 	EXPECT_NE(NULL, strstr(res.out, "one fault: 1 minor")) TH_LOG("%s", res.out);
 	before = frame_after(res.out, "page 0 is frame ");
@@ -200,9 +223,9 @@ TEST(threads_share_one_address_space)
 
 	REQUIRE_DEVICE(return);
 	ASSERT_EQ(0, run_tool(&res, -1, args));
-	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
-	EXPECT_EQ(5, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
-	EXPECT_EQ(0, occurrences(res.out, "DOES NOT HOLD")) TH_LOG("%s", res.out);
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s", why(&res));
+	EXPECT_EQ(5, occurrences(res.out, "[holds]")) TH_LOG("%s", why(&res));
+	EXPECT_EQ(0, occurrences(res.out, "DOES NOT HOLD")) TH_LOG("%s", why(&res));
 	EXPECT_NE(NULL, strstr(res.out, "page tables: 8 of 8 pages present")) TH_LOG("%s", res.out);
 	EXPECT_NE(NULL, strstr(res.out, "16 of 16 pages mapped once")) TH_LOG("%s", res.out);
 	EXPECT_NE(0, frame_after(res.out, "the same frame ")) TH_LOG("%s", res.out);
@@ -222,8 +245,8 @@ TEST(stack_grows_to_the_touch_and_stops_at_the_gap)
 
 	REQUIRE_DEVICE(return);
 	ASSERT_EQ(0, run_tool(&res, -1, args));
-	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
-	EXPECT_EQ(5, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s", why(&res));
+	EXPECT_EQ(5, occurrences(res.out, "[holds]")) TH_LOG("%s", why(&res));
 	snprintf(want, sizeof(want), "%ld KiB more", 64 * sysconf(_SC_PAGESIZE) / 1024);
 	EXPECT_NE(NULL, strstr(res.out, want)) TH_LOG("no '%s' in: %s", want, res.out);
 	EXPECT_NE(NULL, strstr(res.out, "1 of the 64 new pages present")) TH_LOG("%s", res.out);
@@ -239,8 +262,8 @@ TEST(brk_vs_mmap_holds)
 
 	REQUIRE_DEVICE(return);
 	ASSERT_EQ(0, run_tool(&res, -1, args));
-	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
-	EXPECT_EQ(4, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s", why(&res));
+	EXPECT_EQ(4, occurrences(res.out, "[holds]")) TH_LOG("%s", why(&res));
 	run_result_free(&res);
 }
 
@@ -251,8 +274,8 @@ TEST(shared_holds)
 
 	REQUIRE_DEVICE(return);
 	ASSERT_EQ(0, run_tool(&res, -1, args));
-	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
-	EXPECT_EQ(6, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s", why(&res));
+	EXPECT_EQ(6, occurrences(res.out, "[holds]")) TH_LOG("%s", why(&res));
 	EXPECT_NE(NULL, strstr(res.out, "4 of 4 pages, 0 anonymous")) TH_LOG("%s", res.out);
 	run_result_free(&res);
 }
@@ -265,9 +288,9 @@ TEST(swap_holds)
 
 	REQUIRE_DEVICE(return);
 	ASSERT_EQ(0, run_tool(&res, -1, args));
-	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s", why(&res));
 	EXPECT_EQ(tool_has_bpf() ? 5 : 4, occurrences(res.out, "[holds]") + trace_misses(res.out))
-		TH_LOG("%s", res.out);
+		TH_LOG("%s", why(&res));
 	EXPECT_NE(NULL, strstr(res.out, "16 major, 0 minor")) TH_LOG("%s", res.out);
 	run_result_free(&res);
 }
@@ -281,8 +304,8 @@ TEST(thp_holds)
 
 	REQUIRE_DEVICE(return);
 	ASSERT_EQ(0, run_tool(&res, -1, args));
-	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
-	EXPECT_EQ(6, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s", why(&res));
+	EXPECT_EQ(6, occurrences(res.out, "[holds]")) TH_LOG("%s", why(&res));
 	snprintf(want, sizeof(want), "%ld present in %ld KiB leaves", page / 8,
 		 page * page / 8 / 1024);
 	EXPECT_NE(NULL, strstr(res.out, want)) TH_LOG("no '%s' in %s", want, res.out);
@@ -296,8 +319,8 @@ TEST(kernel_holds)
 
 	REQUIRE_DEVICE(return);
 	ASSERT_EQ(0, run_tool(&res, -1, args));
-	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
-	EXPECT_EQ(6, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s", why(&res));
+	EXPECT_EQ(6, occurrences(res.out, "[holds]")) TH_LOG("%s", why(&res));
 	run_result_free(&res);
 }
 
@@ -316,8 +339,8 @@ TEST(highmem_holds_where_there_is_highmem)
 		EXPECT_EQ(0, res.out_len) TH_LOG("%s", res.out);
 		EXPECT_NE(NULL, strstr(res.err, "no highmem here")) TH_LOG("%s", res.err);
 	} else {
-		EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
-		EXPECT_EQ(6, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+		EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s", why(&res));
+		EXPECT_EQ(6, occurrences(res.out, "[holds]")) TH_LOG("%s", why(&res));
 	}
 	run_result_free(&res);
 }
@@ -334,8 +357,8 @@ TEST(elf_holds_for_a_static_and_a_dynamic_program)
 
 	REQUIRE_DEVICE(return);
 	ASSERT_EQ(0, run_tool(&res, -1, args));
-	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
-	EXPECT_EQ(0, occurrences(res.out, "DOES NOT HOLD")) TH_LOG("%s", res.out);
+	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s", why(&res));
+	EXPECT_EQ(0, occurrences(res.out, "DOES NOT HOLD")) TH_LOG("%s", why(&res));
 	EXPECT_NE(NULL, strstr(res.out, ": ELF")) TH_LOG("%s", res.out);
 	EXPECT_NE(NULL, strstr(res.out, ", static")) TH_LOG("%s", res.out);
 	EXPECT_NE(NULL, strstr(res.out, "nothing but the program is mapped")) TH_LOG("%s", res.out);
@@ -382,8 +405,8 @@ TEST(segments_hold_on_x86)
 		EXPECT_EQ(0, res.out_len) TH_LOG("%s", res.out);
 		EXPECT_NE(NULL, strstr(res.err, "segments are x86's")) TH_LOG("%s", res.err);
 	} else {
-		EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s%s", res.out, res.err);
-		EXPECT_EQ(5, occurrences(res.out, "[holds]")) TH_LOG("%s", res.out);
+		EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s", why(&res));
+		EXPECT_EQ(5, occurrences(res.out, "[holds]")) TH_LOG("%s", why(&res));
 	}
 	run_result_free(&res);
 }
