@@ -64,7 +64,7 @@ static struct faults_opts faults_args;
 /* --events' printer; its columns are chosen as the options are read (-o). */
 static struct faults_events faults_ev;
 
-static int faults_choose(const char *list, char *bad, size_t len)
+static int faults_choose(void *table, const char *list, char *bad, size_t len)
 {
 	return faults_events_columns(&faults_ev, list, bad, len);
 }
@@ -88,7 +88,7 @@ static error_t faults_parse(int key, char *arg, struct argp_state *state)
 		faults_args.events = true;
 		return 0;
 	case 'o':
-		parse_columns_arg(state, arg, faults_choose);
+		parse_columns_arg(state, arg, faults_choose, NULL);
 		return 0;
 	case 'b':
 		if (parse_size(arg, &size) || size < (unsigned long long)getpagesize() ||
@@ -128,7 +128,7 @@ static error_t faults_parse(int key, char *arg, struct argp_state *state)
 		if (faults_ev.ncols && !faults_args.events)
 			parse_error(state, "-o chooses the columns of --events");
 		if (!faults_ev.ncols)
-			faults_choose(NULL, bad, sizeof(bad));
+			faults_choose(NULL, NULL, bad, sizeof(bad));
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

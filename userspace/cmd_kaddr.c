@@ -47,10 +47,6 @@ static const struct argp_option kaddr_options[] = {
 static struct {
 	unsigned long long *addrs;	/* room for every argument */
 	size_t naddrs;
-	bool flags;
-	/* The table's columns: -o's, else the default ones. */
-	struct out_column cols[OUT_COLS_MAX];
-	int ncols;
 } kaddr_args;
 
 /*
@@ -59,29 +55,52 @@ static struct {
  */
 #define KADDR_DEFAULT	"addr,region,logical,phys_linear,phys,agree,size,level"
 
-static int kaddr_choose(const char *list, char *bad, size_t len);
+static void kaddr_print_logical(FILE *out, struct json_object *logical)
+{
+	fputs(json_object_get_boolean(logical) ? "yes" : "no", out);
+}
+
+/* "-" when there is nothing to compare; a disagreement stands out. */
+static void kaddr_print_agree(FILE *out, struct json_object *agree)
+{
+	if (!agree)
+		fputc('-', out);
+	else
+		fputs(json_object_get_boolean(agree) ? "yes" : "NO", out);
+}
+
+static const struct out_column kaddr_columns[] = {
+	{ "ADDR", "addr", OUT_RIGHT },
+	{ "REGION", "region", OUT_LEFT },
+	{ "LOGICAL", "logical", OUT_LEFT, kaddr_print_logical },
+	{ "PHYS(__pa)", "phys_linear", OUT_RIGHT },
+	{ "PHYS(walk)", "phys", OUT_RIGHT },
+	{ "AGREE", "agree", OUT_LEFT, kaddr_print_agree },
+	{ "SIZE", "page_size", OUT_RIGHT, out_print_size_cell },
+	{ "LEVEL", "level", OUT_LEFT },
+	{ "TLB", "tlb_size", OUT_RIGHT, out_print_size_cell },
+	{ "ENTRY", "entry", OUT_RIGHT },
+	{ "FLAGS", "flags", OUT_LEFT },
+};
+
+static struct out_choice kaddr_cols = {
+	kaddr_columns, ARRAY_SIZE(kaddr_columns), KADDR_DEFAULT
+};
 
 static error_t kaddr_parse(int key, char *arg, struct argp_state *state)
 {
-	char bad[32];
-
 	switch (key) {
 	case 'f':
-		kaddr_args.flags = true;
+		kaddr_cols.fallback = KADDR_DEFAULT ",flags";
 		return 0;
 	case 'o':
-		parse_columns_arg(state, arg, kaddr_choose);
+		parse_columns_arg(state, arg, out_choice_set, &kaddr_cols);
 		return 0;
 	case ARGP_KEY_ARG:
 		parse_addr_arg(state, arg, &kaddr_args.addrs[kaddr_args.naddrs++]);
 		return 0;
 	case ARGP_KEY_NO_ARGS:
 		parse_error(state, "missing ADDR");
-		return 0;
-	case ARGP_KEY_END:
-		if (!kaddr_args.ncols)
-			kaddr_choose(kaddr_args.flags ? KADDR_DEFAULT ",flags" : KADDR_DEFAULT, bad,
-				     sizeof(bad));
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -122,44 +141,9 @@ static struct json_object *kaddr_to_json(const struct vmatlas_kaddr *k)
 	return obj;
 }
 
-static void kaddr_print_logical(FILE *out, struct json_object *logical)
-{
-	fputs(json_object_get_boolean(logical) ? "yes" : "no", out);
-}
-
-/* "-" when there is nothing to compare; a disagreement stands out. */
-static void kaddr_print_agree(FILE *out, struct json_object *agree)
-{
-	if (!agree)
-		fputc('-', out);
-	else
-		fputs(json_object_get_boolean(agree) ? "yes" : "NO", out);
-}
-
-static const struct out_column kaddr_columns[] = {
-	{ "ADDR", "addr", OUT_RIGHT },
-	{ "REGION", "region", OUT_LEFT },
-	{ "LOGICAL", "logical", OUT_LEFT, kaddr_print_logical },
-	{ "PHYS(__pa)", "phys_linear", OUT_RIGHT },
-	{ "PHYS(walk)", "phys", OUT_RIGHT },
-	{ "AGREE", "agree", OUT_LEFT, kaddr_print_agree },
-	{ "SIZE", "page_size", OUT_RIGHT, out_print_size_cell },
-	{ "LEVEL", "level", OUT_LEFT },
-	{ "TLB", "tlb_size", OUT_RIGHT, out_print_size_cell },
-	{ "ENTRY", "entry", OUT_RIGHT },
-	{ "FLAGS", "flags", OUT_LEFT },
-};
-
-static int kaddr_choose(const char *list, char *bad, size_t len)
-{
-	kaddr_args.ncols = out_choose_columns(kaddr_columns, ARRAY_SIZE(kaddr_columns), list,
-					      kaddr_args.cols, bad, len);
-	return kaddr_args.ncols;
-}
-
 static int kaddr_print(FILE *out, struct json_object *doc)
 {
-	return out_print_table(out, out_get(doc, "results"), kaddr_args.cols, kaddr_args.ncols);
+	return out_print_choice(out, out_get(doc, "results"), &kaddr_cols);
 }
 
 static int kaddr_gather(int fd, struct json_object *doc)

@@ -18,7 +18,7 @@ static const char lab_doc[] =
 "Allocate memory in the kernel, show where every page of it lies, virtually and\n"
 "physically, and free it before returning.\n"
 "\n"
-"USAGE: vmatlas lab [--json] KIND SIZE\n"
+"USAGE: vmatlas lab [-o COLUMNS] [--json] KIND SIZE\n"
 "\n"
 "KIND is how the kernel allocates:\n"
 "    kmalloc   kmalloc(): logical addresses, physically contiguous\n"
@@ -28,13 +28,17 @@ static const char lab_doc[] =
 "\n"
 "SIZE is 1 to 4M bytes: decimal, hexadecimal with 0x, or with a K or M suffix.\n"
 "\n"
+"The pages' columns, all shown by default: PAGE (its index), VA, PHYS,\n"
+"LOGICAL (its address in the direct map, if it has one) and REGION.\n"
+"\n"
 VMATLAS_KERNEL_DOC
 "\n"
 "EXAMPLES:\n"
-"    vmatlas lab kmalloc 12K       # 3 pages, one physically contiguous block\n"
-"    vmatlas lab vmalloc 1M        # 256 pages from wherever they were free\n"
-"    vmatlas lab kmap 16K          # highmem pages on a 32-bit kernel\n"
-"    vmatlas lab --json pages 8K   # the same as a JSON document\n";
+"    vmatlas lab kmalloc 12K          # 3 pages, physically contiguous\n"
+"    vmatlas lab vmalloc 1M           # 256 pages from wherever they were free\n"
+"    vmatlas lab kmap 16K             # highmem pages on a 32-bit kernel\n"
+"    vmatlas lab -o va,phys pages 8K  # where each page is, alone\n"
+"    vmatlas lab --json pages 8K      # the same as a JSON document\n";
 
 /* Pages a lab allocation can span. */
 #define LAB_ROOM	(VMATLAS_LAB_MAX_BYTES / 4096)
@@ -60,9 +64,35 @@ static void lab_parse_kind(struct argp_state *state, const char *arg)
 		parse_error(state, "unknown kind '%s': kmalloc, vmalloc, pages or kmap", arg);
 }
 
+static void lab_print_logical(FILE *out, struct json_object *page)
+{
+	out_print_value(out, out_get(page, "logical"));
+	if (json_object_get_boolean(out_get(page, "highmem")))
+		fputs(" (highmem)", out);
+}
+
+/* The rows are {"index": N, "page": the page's object}. */
+static const struct out_column lab_columns[] = {
+	{ "PAGE", "index", OUT_RIGHT },
+	{ "VA", "page.va", OUT_RIGHT },
+	{ "PHYS", "page.phys", OUT_RIGHT },
+	{ "LOGICAL", "page", OUT_LEFT, lab_print_logical },
+	{ "REGION", "page.region", OUT_LEFT },
+};
+
+static struct out_choice lab_cols = { lab_columns, ARRAY_SIZE(lab_columns), NULL };
+
+static const struct argp_option lab_options[] = {
+	{ "output", 'o', "COLUMNS", 0, "The pages' columns, comma-separated, or all", 0 },
+	{},
+};
+
 static error_t lab_parse(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
+	case 'o':
+		parse_columns_arg(state, arg, out_choice_set, &lab_cols);
+		return 0;
 	case ARGP_KEY_ARG:
 		if (state->arg_num > 1)
 			parse_error(state, "unexpected argument '%s'", arg);
@@ -81,6 +111,7 @@ static error_t lab_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp lab_argp = {
+	.options = lab_options,
 	.parser = lab_parse,
 	.args_doc = "KIND SIZE",
 	.doc = lab_doc,
@@ -132,12 +163,6 @@ static void lab_to_json(const struct vmatlas_lab *lab, const struct vmatlas_lab_
 }
 
 /* The logical address of a page, or "-"; highmem pages say so. */
-static void lab_print_logical(FILE *out, struct json_object *page)
-{
-	out_print_value(out, out_get(page, "logical"));
-	if (json_object_get_boolean(out_get(page, "highmem")))
-		fputs(" (highmem)", out);
-}
 
 /* Every page was mapped at its logical address: no highmem among them. */
 static bool lab_all_logical(struct json_object *pages)
@@ -153,15 +178,6 @@ static bool lab_all_logical(struct json_object *pages)
 	}
 	return n > 0;
 }
-
-/* The rows are {"index": N, "page": the page's object}. */
-static const struct out_column lab_columns[] = {
-	{ "PAGE", "index", OUT_RIGHT },
-	{ "VA", "page.va", OUT_RIGHT },
-	{ "PHYS", "page.phys", OUT_RIGHT },
-	{ "LOGICAL", "page", OUT_LEFT, lab_print_logical },
-	{ "REGION", "page.region", OUT_LEFT },
-};
 
 static int lab_print(FILE *out, struct json_object *doc)
 {
@@ -184,7 +200,7 @@ static int lab_print(FILE *out, struct json_object *doc)
 		out_get_str(doc, "kind"), out_get_u64(doc, "size"), out_get_str(doc, "va"),
 		out_get_str(doc, "region"), npages, npages == 1 ? "" : "s",
 		json_object_get_boolean(out_get(doc, "contiguous")) ? "" : "not ");
-	ret = out_print_table(out, rows, lab_columns, ARRAY_SIZE(lab_columns));
+	ret = out_print_choice(out, rows, &lab_cols);
 	json_object_put(rows);
 	if (ret)
 		return ret;

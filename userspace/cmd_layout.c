@@ -20,19 +20,18 @@ static const char layout_doc[] =
 "direct map, vmalloc, vmemmap, the modules and the kernel image lie, and\n"
 "what KASLR moved.\n"
 "\n"
-"USAGE: vmatlas layout [--json]\n"
+"USAGE: vmatlas layout [-o COLUMNS] [--json]\n"
+"\n"
+"The regions' columns, all shown by default: REGION START END SIZE. A column\n"
+"is named by its header or by its member of the JSON document (name for\n"
+"REGION).\n"
 "\n"
 VMATLAS_KERNEL_DOC
 "\n"
 "EXAMPLES:\n"
-"    vmatlas layout          # key addresses, then every region, lowest first\n"
-"    vmatlas layout --json   # the same as a JSON document\n";
-
-static const struct argp layout_argp = {
-	.parser = parse_no_args,
-	.doc = layout_doc,
-	.children = vmatlas_common_children,
-};
+"    vmatlas layout                 # key addresses, then every region\n"
+"    vmatlas layout -o region,size  # how large each region is\n"
+"    vmatlas layout --json          # the same as a JSON document\n";
 
 /*
  * The sizes of the regions are taken modulo the size of the address space:
@@ -168,6 +167,29 @@ static const struct out_column layout_columns[] = {
 	{ "SIZE", "size", OUT_RIGHT, out_print_size_cell },
 };
 
+static struct out_choice layout_cols = { layout_columns, ARRAY_SIZE(layout_columns), NULL };
+
+static const struct argp_option layout_options[] = {
+	{ "output", 'o', "COLUMNS", 0, "The regions' columns, comma-separated, or all", 0 },
+	{},
+};
+
+static error_t layout_parse(int key, char *arg, struct argp_state *state)
+{
+	if (key == 'o') {
+		parse_columns_arg(state, arg, out_choice_set, &layout_cols);
+		return 0;
+	}
+	return parse_no_args(key, arg, state);
+}
+
+static const struct argp layout_argp = {
+	.options = layout_options,
+	.parser = layout_parse,
+	.doc = layout_doc,
+	.children = vmatlas_common_children,
+};
+
 static int layout_print(FILE *out, struct json_object *doc)
 {
 	static const char *const addrs[] = {
@@ -185,8 +207,7 @@ static int layout_print(FILE *out, struct json_object *doc)
 	layout_print_line(out, "highmem", "%llu MiB", out_get_u64(doc, "highmem_bytes") >> 20);
 	layout_print_mmu(out, out_get(doc, "mmu"));
 	fputc('\n', out);
-	return out_print_table(out, out_get(doc, "regions"), layout_columns,
-			       ARRAY_SIZE(layout_columns));
+	return out_print_choice(out, out_get(doc, "regions"), &layout_cols);
 }
 
 static int layout_gather(int fd, struct json_object *doc)

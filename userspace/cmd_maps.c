@@ -146,7 +146,7 @@ static const struct out_col maps_columns[] = {
 #define MAPS_DEFAULT_FLAGS	"start,size,perms,present,swap,kind,flags,path"
 
 /* Choose the table's columns from @list; -1 with the unknown name in @bad. */
-static int maps_choose(const char *list, char *bad, size_t len)
+static int maps_choose(void *table, const char *list, char *bad, size_t len)
 {
 	maps_args.ncols = out_choose_cols(maps_columns, ARRAY_SIZE(maps_columns), list,
 					  maps_args.cols, bad, len);
@@ -162,11 +162,11 @@ static error_t maps_parse(int key, char *arg, struct argp_state *state)
 		maps_args.flags = true;
 		return 0;
 	case 'o':
-		parse_columns_arg(state, arg, maps_choose);
+		parse_columns_arg(state, arg, maps_choose, NULL);
 		return 0;
 	case ARGP_KEY_END:
 		if (!maps_args.ncols)
-			maps_choose(maps_args.flags ? MAPS_DEFAULT_FLAGS : MAPS_DEFAULT, bad,
+			maps_choose(NULL, maps_args.flags ? MAPS_DEFAULT_FLAGS : MAPS_DEFAULT, bad,
 				    sizeof(bad));
 		return 0;
 	default:

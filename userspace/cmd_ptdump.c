@@ -48,7 +48,7 @@ static struct {
 	int ncols;
 } ptdump_args;
 
-static int ptdump_choose(const char *list, char *bad, size_t len);
+static int ptdump_choose(void *table, const char *list, char *bad, size_t len);
 
 static error_t ptdump_parse(int key, char *arg, struct argp_state *state)
 {
@@ -64,11 +64,11 @@ static error_t ptdump_parse(int key, char *arg, struct argp_state *state)
 		ptdump_args.has_end = true;
 		return 0;
 	case 'o':
-		parse_columns_arg(state, arg, ptdump_choose);
+		parse_columns_arg(state, arg, ptdump_choose, NULL);
 		return 0;
 	case ARGP_KEY_END:
 		if (!ptdump_args.ncols)
-			ptdump_choose("all", bad, sizeof(bad));
+			ptdump_choose(NULL, "all", bad, sizeof(bad));
 		return 0;
 	default:
 		return parse_pid_key(key, arg, state, &ptdump_args.pid);
@@ -242,7 +242,7 @@ static const struct out_col ptdump_columns[] = {
 	{ "PHYS", OUT_LEFT, ptdump_cell_phys },
 };
 
-static int ptdump_choose(const char *list, char *bad, size_t len)
+static int ptdump_choose(void *table, const char *list, char *bad, size_t len)
 {
 	ptdump_args.ncols = out_choose_cols(ptdump_columns, ARRAY_SIZE(ptdump_columns), list,
 					    ptdump_args.cols, bad, len);

@@ -18,13 +18,17 @@
 static const char walk_doc[] =
 "Translate addresses of a process through its page tables, level by level.\n"
 "\n"
-"USAGE: vmatlas walk [--json] PID ADDR [ADDR...]\n"
+"USAGE: vmatlas walk [-o COLUMNS] [--json] PID ADDR [ADDR...]\n"
 "\n"
 "ADDR is hexadecimal, with or without 0x, as /proc/PID/maps prints it.\n"
+"\n"
+"Each level's columns, all shown by default: LEVEL INDEX ENTRY NOTE FLAGS.\n"
+"NOTE says what the entry is: table, leaf, folded, empty or bad.\n"
 "\n"
 "EXAMPLES:\n"
 "    vmatlas walk 1234 0x601000              # one address of process 1234\n"
 "    vmatlas walk 1234 0x601000 0x7ffc1000   # two addresses, a block each\n"
+"    vmatlas walk -o level,entry 1234 601000 # the entries alone\n"
 "    vmatlas walk --json 1234 0x601000       # the same as a JSON document\n";
 
 static struct {
@@ -33,9 +37,33 @@ static struct {
 	size_t naddrs;
 } walk_args;
 
+static void walk_print_note(FILE *out, struct json_object *level)
+{
+	fputs(walk_note(level), out);
+}
+
+static const struct out_column walk_columns[] = {
+	{ "LEVEL", "level", OUT_LEFT },
+	{ "INDEX", "index", OUT_RIGHT },
+	{ "ENTRY", "entry", OUT_RIGHT },
+	{ "NOTE", NULL, OUT_LEFT, walk_print_note },
+	/* Last: a list, which may run past 100 columns. */
+	{ "FLAGS", "flags", OUT_LEFT },
+};
+
+static struct out_choice walk_cols = { walk_columns, ARRAY_SIZE(walk_columns), NULL };
+
+static const struct argp_option walk_options[] = {
+	{ "output", 'o', "COLUMNS", 0, "Each level's columns, comma-separated, or all", 0 },
+	{},
+};
+
 static error_t walk_parse(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
+	case 'o':
+		parse_columns_arg(state, arg, out_choice_set, &walk_cols);
+		return 0;
 	case ARGP_KEY_ARG:
 		if (!state->arg_num)
 			return parse_pid_key(key, arg, state, &walk_args.pid);
@@ -51,24 +79,11 @@ static error_t walk_parse(int key, char *arg, struct argp_state *state)
 }
 
 static const struct argp walk_argp = {
+	.options = walk_options,
 	.parser = walk_parse,
 	.args_doc = "PID ADDR [ADDR...]",
 	.doc = walk_doc,
 	.children = vmatlas_common_children,
-};
-
-static void walk_print_note(FILE *out, struct json_object *level)
-{
-	fputs(walk_note(level), out);
-}
-
-static const struct out_column walk_columns[] = {
-	{ "LEVEL", "level", OUT_LEFT },
-	{ "INDEX", "index", OUT_RIGHT },
-	{ "ENTRY", "entry", OUT_RIGHT },
-	{ "NOTE", NULL, OUT_LEFT, walk_print_note },
-	/* Last: a list, which may run past 100 columns. */
-	{ "FLAGS", "flags", OUT_LEFT },
 };
 
 /* A leaf with the contiguous hint: the run one TLB entry may hold. */
@@ -124,7 +139,7 @@ static int walk_print_result(FILE *out, struct json_object *res)
 	names_perms(names_json_to_bits(&names_vm, out_get(res, "vma.flags")), perms);
 	fprintf(out, "%s in VMA %s-%s %s\n", out_get_str(res, "addr"),
 		out_get_str(res, "vma.start"), out_get_str(res, "vma.end"), perms);
-	ret = out_print_table(out, out_get(res, "levels"), walk_columns, ARRAY_SIZE(walk_columns));
+	ret = out_print_choice(out, out_get(res, "levels"), &walk_cols);
 	if (ret)
 		return ret;
 	walk_print_outcome(out, res);

@@ -80,15 +80,30 @@ _vmatlas()
 		return
 		;;
 	-o | --output)
-		# snapshot's and atlas's file; maps's columns.
-		if [ "$cmd" = snapshot ] || [ "$cmd" = atlas ]; then
+		# snapshot's and atlas's file; the other commands' columns.
+		local done=${cur%"${cur##*,}"} c cols words=""
+		case $cmd in
+		snapshot | atlas)
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return
-		fi
-		# maps's columns: after the last comma, the next one.
-		local done=${cur%"${cur##*,}"} c words=""
-		for c in start end size perms offset dev inode kind present swap anon file thp \
-			hugetlb dirty young shared cow zero flags path all; do
+			;;
+		maps)
+			cols="start end size perms offset dev inode kind present swap anon file thp"
+			cols="$cols hugetlb dirty young shared cow zero flags path" ;;
+		ptdump) cols="start end size level tlb flags phys" ;;
+		kaddr)
+			cols="addr region logical phys_linear phys agree size level tlb entry"
+			cols="$cols flags" ;;
+		walk) cols="level index entry note flags" ;;
+		layout) cols="region start end size" ;;
+		lab) cols="page va phys logical region" ;;
+		faults)
+			cols="time_s tid addr ip access class lat_ns pfn_before pfn_after"
+			cols="$cols maps_before maps_after" ;;
+		*) return ;;
+		esac
+		# After the last comma, the next column.
+		for c in $cols all; do
 			words="$words $done$c"
 		done
 		COMPREPLY=($(compgen -W "$words" -- "$cur"))

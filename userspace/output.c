@@ -287,6 +287,23 @@ out:
 	return ret;
 }
 
+int out_choice_set(void *choice, const char *list, char *bad, size_t badlen)
+{
+	struct out_choice *c = choice;
+
+	c->n = out_choose_columns(c->all, c->nall, list, c->cols, bad, badlen);
+	return c->n;
+}
+
+int out_print_choice(FILE *out, struct json_object *rows, struct out_choice *c)
+{
+	char bad[32];
+
+	if (c->n <= 0 && out_choice_set(c, c->fallback ?: "all", bad, sizeof(bad)) < 0)
+		return -EINVAL;
+	return out_print_table(out, rows, c->cols, c->n);
+}
+
 /* The cells of row @row of @rows (0: the header) into @cells, formatted in @bufs. */
 static void out_write_row(const struct out_col *cols, size_t ncols, const void *rows,
 			  size_t row, const char **cells, char (*bufs)[OUT_CELL_MAX])

@@ -191,6 +191,27 @@ int out_print_table(FILE *out, struct json_object *rows, const struct out_column
 		    size_t ncols);
 
 /*
+ * The columns -o chooses of an out_print_table() table: @all of them, the
+ * default ones (@fallback, a list as -o takes; NULL: all), the chosen ones.
+ */
+struct out_choice {
+	const struct out_column *all;
+	size_t nall;
+	const char *fallback;
+	struct out_column cols[OUT_COLS_MAX];
+	int n;
+};
+
+/*
+ * out_choose_columns() of @choice's columns into it, a struct out_choice
+ * (untyped, to be parse_columns_arg()'s @choose). Return: as that does.
+ */
+int out_choice_set(void *choice, const char *list, char *bad, size_t badlen);
+
+/* out_print_table() of the columns chosen in @c, else of its default ones. */
+int out_print_choice(FILE *out, struct json_object *rows, struct out_choice *c);
+
+/*
  * Print @doc and release it. JSON mode: the document. Text mode: what
  * @print_text writes (it returns 0 or a negative errno). Nothing reaches
  * stdout unless all of the text was written.

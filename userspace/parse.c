@@ -217,11 +217,12 @@ void parse_addr_arg(struct argp_state *state, const char *arg, unsigned long lon
 }
 
 void parse_columns_arg(struct argp_state *state, const char *arg,
-		       int (*choose)(const char *list, char *bad, size_t len))
+		       int (*choose)(void *table, const char *list, char *bad, size_t len),
+		       void *table)
 {
 	char bad[32];
 
-	if (choose(arg, bad, sizeof(bad)) < 0)
+	if (choose(table, arg, bad, sizeof(bad)) < 0)
 		parse_error(state, "unknown column '%s' in '%s'", bad, arg);
 }
 

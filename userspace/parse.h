@@ -48,11 +48,12 @@ void parse_pid_arg(struct argp_state *state, const char *arg, int *pid);
 void parse_addr_arg(struct argp_state *state, const char *arg, unsigned long long *addr);
 
 /*
- * -o COLUMNS: @choose(@arg, bad, len) sets the table's columns, or returns a
- * negative number with the first name that is no column in bad.
+ * -o COLUMNS: @choose(@table, @arg, bad, len) sets the table's columns, or
+ * returns a negative number with the first name that is no column in bad.
  */
 void parse_columns_arg(struct argp_state *state, const char *arg,
-		       int (*choose)(const char *list, char *bad, size_t len));
+		       int (*choose)(void *table, const char *list, char *bad, size_t len),
+		       void *table);
 
 /* The argp parser of a subcommand that takes no argument. */
 error_t parse_no_args(int key, char *arg, struct argp_state *state);

@@ -42,7 +42,7 @@ expect_only()
 }
 
 echo "TAP version 13"
-echo "1..24"
+echo "1..33"
 expect_only "atlas diff explain faults info kaddr lab layout maps ptdump snapshot walk watch" ""
 expect_only "--help --version" --
 expect_only "ptdump" pt
@@ -59,6 +59,18 @@ expect "ls" faults -e -- l
 expect_only "" walk 1 ""
 expect_only "start,path start,perms start,present" maps -o start,p
 expect "$$" maps -o start,end ""
+expect_only "level,all level,entry level,flags level,index level,level level,note" walk -o level,
+expect_only "region" layout -o re
+# Every column offered is one the command takes: its -o refuses no name.
+for cmd in maps ptdump kaddr walk layout lab faults; do
+	cols=$(complete_words "$cmd" -o "")
+	refused=
+	for c in $cols; do
+		"$tool" "$cmd" -o "$c" 2>&1 | grep -q "unknown column" && refused="$refused $c"
+	done
+	[ -n "$cols" ] && [ -z "$refused" ]
+	result $? "$cmd -o: the columns offered are $cmd's" "refused:$refused (of: $cols)"
+done
 expect "--color" maps --co
 expect_only "always" maps --color = al
 expect_only "always auto never" maps --color =

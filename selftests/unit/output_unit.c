@@ -112,6 +112,35 @@ TEST(json_columns_are_chosen_by_header_or_member)
 					sizeof(bad)));
 }
 
+/* The header line of @rows printed with @c's columns, in @buf. */
+static const char *choice_header(struct out_choice *c, char *buf, size_t len)
+{
+	struct json_object *rows = json_tokener_parse("[]");
+	FILE *f = fmemopen(buf, len, "w");
+
+	if (!f || out_print_choice(f, rows, c))
+		snprintf(buf, len, "(failed)");
+	if (f)
+		fclose(f);
+	json_object_put(rows);
+	return buf;
+}
+
+/* A table -o chose prints those columns; one it did not, its default or all. */
+TEST(a_choice_prints_the_chosen_else_the_default_columns)
+{
+	struct out_choice all = { json_cols, ARRAY_SIZE(json_cols), NULL };
+	struct out_choice some = { json_cols, ARRAY_SIZE(json_cols), "flags,phys_linear" };
+	char buf[256], bad[32];
+
+	EXPECT_STREQ("PHYS(__pa)  PHYS(walk)  FLAGS\n", choice_header(&all, buf, sizeof(buf)));
+	EXPECT_STREQ("FLAGS  PHYS(__pa)\n", choice_header(&some, buf, sizeof(buf)));
+	ASSERT_EQ(1, out_choice_set(&some, "Phys", bad, sizeof(bad)));
+	EXPECT_STREQ("PHYS(walk)\n", choice_header(&some, buf, sizeof(buf)));
+	EXPECT_EQ(-1, out_choice_set(&some, "phys,nope", bad, sizeof(bad)));
+	EXPECT_STREQ("nope", bad);
+}
+
 #define EVENTS_HEADER	"    TIME_S      TID            ADDR  ACCESS  CLASS            " \
 			"LAT_NS  PFN_BEFORE   PFN_AFTER\n"
 

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmatlas kaddr's table, the output people read: by default the columns
- * that fit 100 characters, -f and -o the ones asked for, and every cell
- * what the JSON document of the same addresses says.
+ * The tables of the kernel's side, the output people read: kaddr's by
+ * default the columns that fit 100 characters, -f and -o the ones asked
+ * for, and every cell what the JSON document of the same addresses says;
+ * layout's regions and lab's pages, all their columns or those -o names.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "kselftest_harness.h"
@@ -146,6 +148,152 @@ TEST(kaddr_table_rows_are_the_json_results)
 	run_result_free(&js);
 	run_result_free(&tab);
 	run_result_free(&fl);
+	run_result_free(&o);
+}
+
+/* Skip @text to the line after the one that starts with @head; that line into @line. */
+static const char *table_after(const char *text, const char *head, char *line, size_t len)
+{
+	while (next_line(&text, line, len))
+		if (!strncmp(line, head, strlen(head)))
+			return text;
+	return NULL;
+}
+
+/* A region's cells: its name, start, end ("top" for 0) and size ("-" for 0). */
+static void region_cells(struct json_object *r, char cells[4][64])
+{
+	const char *end = json_object_get_string(json_get(r, "end"));
+
+	snprintf(cells[0], 64, "%s", json_object_get_string(json_get(r, "name")));
+	snprintf(cells[1], 64, "%s", json_object_get_string(json_get(r, "start")));
+	snprintf(cells[2], 64, "%s", strcmp(end, "0x0") ? end : "top");
+	if (json_int(r, "size"))
+		size_cell(json_int(r, "size"), cells[3], 64);
+	else
+		snprintf(cells[3], 64, "-");
+}
+
+/* layout: the regions' table is the JSON regions, all of it or what -o names. */
+TEST(layout_table_rows_are_the_json_regions)
+{
+	const char *const jargs[] = { "layout", "--json", NULL };
+	const char *const targs[] = { "layout", NULL };
+	const char *const oargs[] = { "layout", "-o", "size,Region", NULL };
+	static struct run_result js, tab, o;
+	char line[512], hdr[128], w[5][64], cells[4][64];
+	struct json_object *doc, *regions, *r;
+	const char *text;
+	size_t i;
+	int n;
+
+	REQUIRE_DEVICE(return);
+	doc = run_tool_json(&js, jargs);
+	ASSERT_NE(NULL, doc) TH_LOG("%s", js.err);
+	regions = json_get(doc, "regions");
+	ASSERT_LT(0, json_object_array_length(regions));
+
+	text = run_tool_text(&tab, targs);
+	ASSERT_NE(NULL, text) TH_LOG("%s", tab.err);
+	text = table_after(text, "REGION", line, sizeof(line));
+	ASSERT_NE(NULL, text) TH_LOG("no table in: %s", tab.out);
+	words(line, hdr, sizeof(hdr));
+	EXPECT_STREQ("REGION START END SIZE", hdr);
+	for (i = 0; next_line(&text, line, sizeof(line)); i++) {
+		r = json_object_array_get_idx(regions, i);
+		ASSERT_NE(NULL, r) TH_LOG("more rows than regions: '%s'", line);
+		n = sscanf(line, "%63s %63s %63s %63s %63s", w[0], w[1], w[2], w[3], w[4]);
+		ASSERT_EQ(4, n) TH_LOG("row '%s'", line);
+		region_cells(r, cells);
+		for (n = 0; n < 4; n++)
+			EXPECT_STREQ(cells[n], w[n]) TH_LOG("row '%s'", line);
+	}
+	EXPECT_EQ(json_object_array_length(regions), i);
+
+	text = run_tool_text(&o, oargs);
+	ASSERT_NE(NULL, text) TH_LOG("%s", o.err);
+	text = table_after(text, "SIZE", line, sizeof(line));
+	ASSERT_NE(NULL, text) TH_LOG("no table in: %s", o.out);
+	words(line, hdr, sizeof(hdr));
+	EXPECT_STREQ("SIZE REGION", hdr);
+	for (i = 0; next_line(&text, line, sizeof(line)); i++) {
+		r = json_object_array_get_idx(regions, i);
+		ASSERT_NE(NULL, r) TH_LOG("more rows than regions: '%s'", line);
+		n = sscanf(line, "%63s %63s %63s", w[0], w[1], w[2]);
+		ASSERT_EQ(2, n) TH_LOG("row '%s'", line);
+		region_cells(r, cells);
+		EXPECT_STREQ(cells[3], w[0]) TH_LOG("row '%s'", line);
+		EXPECT_STREQ(cells[0], w[1]) TH_LOG("row '%s'", line);
+	}
+	EXPECT_EQ(json_object_array_length(regions), i);
+	json_object_put(doc);
+	run_result_free(&js);
+	run_result_free(&tab);
+	run_result_free(&o);
+}
+
+/*
+ * lab: kmalloc's pages are logical, one contiguous block: in the default
+ * table each page's LOGICAL is its VA, pages a page apart both ways; -o
+ * gives the columns it names, PHYS - VA the same on every row.
+ */
+TEST(lab_table_pages_are_one_logical_block)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char size[24], line[512], hdr[128], w[6][64];
+	const char *const targs[] = { "lab", "kmalloc", size, NULL };
+	const char *const oargs[] = { "lab", "-o", "phys,va", "kmalloc", size, NULL };
+	unsigned long long va, phys, first_va = 0, first_phys = 0;
+	static struct run_result tab, o;
+	const char *text;
+	long i;
+	int n;
+
+	REQUIRE_DEVICE(return);
+	snprintf(size, sizeof(size), "%ld", 3 * page);
+	text = run_tool_text(&tab, targs);
+	ASSERT_NE(NULL, text) TH_LOG("%s", tab.err);
+	text = table_after(text, "PAGE", line, sizeof(line));
+	ASSERT_NE(NULL, text) TH_LOG("no table in: %s", tab.out);
+	words(line, hdr, sizeof(hdr));
+	EXPECT_STREQ("PAGE VA PHYS LOGICAL REGION", hdr);
+	for (i = 0; i < 3; i++) {
+		ASSERT_TRUE(next_line(&text, line, sizeof(line)));
+		n = sscanf(line, "%63s %63s %63s %63s %63s %63s", w[0], w[1], w[2], w[3], w[4],
+			   w[5]);
+		ASSERT_EQ(5, n) TH_LOG("row '%s'", line);
+		EXPECT_EQ(i, strtol(w[0], NULL, 10)) TH_LOG("row '%s'", line);
+		EXPECT_STREQ(w[1], w[3]) TH_LOG("a logical VA: '%s'", line);
+		va = strtoull(w[1], NULL, 16);
+		phys = strtoull(w[2], NULL, 16);
+		if (!i) {
+			first_va = va;
+			first_phys = phys;
+		}
+		EXPECT_EQ(first_va + i * page, va) TH_LOG("row '%s'", line);
+		EXPECT_EQ(first_phys + i * page, phys) TH_LOG("row '%s'", line);
+	}
+
+	text = run_tool_text(&o, oargs);
+	ASSERT_NE(NULL, text) TH_LOG("%s", o.err);
+	text = table_after(text, "PHYS", line, sizeof(line));
+	ASSERT_NE(NULL, text) TH_LOG("no table in: %s", o.out);
+	words(line, hdr, sizeof(hdr));
+	EXPECT_STREQ("PHYS VA", hdr);
+	for (i = 0; i < 3; i++) {
+		ASSERT_TRUE(next_line(&text, line, sizeof(line)));
+		n = sscanf(line, "%63s %63s %63s", w[0], w[1], w[2]);
+		ASSERT_EQ(2, n) TH_LOG("row '%s'", line);
+		phys = strtoull(w[0], NULL, 16);
+		va = strtoull(w[1], NULL, 16);
+		if (!i) {
+			first_va = va;
+			first_phys = phys;
+		}
+		EXPECT_EQ(first_va + i * page, va) TH_LOG("row '%s'", line);
+		EXPECT_EQ(first_phys - first_va, phys - va) TH_LOG("row '%s'", line);
+	}
+	run_result_free(&tab);
 	run_result_free(&o);
 }
 

@@ -617,4 +617,57 @@ TEST_F(layout, ptdump_o_chooses_the_columns)
 	run_result_free(&js);
 }
 
+/*
+ * walk -o: each level's table has the columns it names, in that order, each
+ * cell the JSON run's (looked at again while the kernel changes an entry
+ * between the two runs, as above).
+ */
+TEST_F(layout, walk_o_chooses_each_levels_columns)
+{
+	char addr[24], line[256], hdr[128], name[16], note[16], extra[8];
+	const char *const targs[] = { "walk", "-o", "entry,Note,level", self->pid, addr, NULL };
+	const char *const jargs[] = { "walk", "--json", self->pid, addr, NULL };
+	static struct run_result tab, js;
+	struct json_object *doc, *levels, *lvl;
+	unsigned long long entry;
+	const char *text;
+	size_t rows;
+	int n, tries;
+
+	snprintf(addr, sizeof(addr), "%#llx", (unsigned long long)self->l.anon);
+	for (tries = 0;; tries++) {
+		text = run_tool_text(&tab, targs);
+		ASSERT_NE(NULL, text);
+		doc = run_tool_json(&js, jargs);
+		ASSERT_NE(NULL, doc) TH_LOG("%s", js.err);
+		levels = json_get(json_object_array_get_idx(json_get(doc, "results"), 0), "levels");
+		ASSERT_NE(NULL, levels);
+		ASSERT_TRUE(next_line(&text, line, sizeof(line)));	/* the VMA */
+		ASSERT_TRUE(next_line(&text, line, sizeof(line)));
+		words(line, hdr, sizeof(hdr));
+		EXPECT_STREQ("ENTRY NOTE LEVEL", hdr);
+		for (rows = 0; rows < json_object_array_length(levels); rows++) {
+			lvl = json_object_array_get_idx(levels, rows);
+			ASSERT_TRUE(next_line(&text, line, sizeof(line)));
+			n = sscanf(line, "%llx %15s %15s %7s", &entry, note, name, extra);
+			ASSERT_EQ(3, n) TH_LOG("row '%s'", line);
+			if (json_hex(lvl, "entry") != entry)
+				break;
+			EXPECT_STREQ(level_note(lvl), note) TH_LOG("row '%s'", line);
+			EXPECT_STREQ(json_object_get_string(json_get(lvl, "level")), name);
+		}
+		if (rows == json_object_array_length(levels) || tries == 3)
+			break;
+		json_object_put(doc);
+		run_result_free(&tab);
+		run_result_free(&js);
+	}
+	EXPECT_EQ(json_object_array_length(levels), rows) TH_LOG("entry %#llx", entry);
+	ASSERT_TRUE(next_line(&text, line, sizeof(line)));
+	EXPECT_EQ(0, strncmp(line, "present: ", 9)) TH_LOG("after the levels: '%s'", line);
+	json_object_put(doc);
+	run_result_free(&tab);
+	run_result_free(&js);
+}
+
 TEST_HARNESS_MAIN
