@@ -151,12 +151,20 @@ TEST(kaddr_table_rows_are_the_json_results)
 	run_result_free(&o);
 }
 
-/* Skip @text to the line after the one that starts with @head; that line into @line. */
+/*
+ * Skip @text past a table's header, the line whose words begin as @head's
+ * do (its first word: a header may be padded); that line into @line.
+ */
 static const char *table_after(const char *text, const char *head, char *line, size_t len)
 {
-	while (next_line(&text, line, len))
-		if (!strncmp(line, head, strlen(head)))
+	size_t first = strcspn(head, " ");
+	const char *w;
+
+	while (next_line(&text, line, len)) {
+		w = line + strspn(line, " ");
+		if (!strncmp(w, head, first) && (!w[first] || w[first] == ' '))
 			return text;
+	}
 	return NULL;
 }
 
@@ -164,14 +172,49 @@ static const char *table_after(const char *text, const char *head, char *line, s
 static void region_cells(struct json_object *r, char cells[4][64])
 {
 	const char *end = json_object_get_string(json_get(r, "end"));
+	/* uint64: the non-canonical hole of x86-64 is over 2^63 bytes. */
+	unsigned long long size = json_object_get_uint64(json_get(r, "size"));
 
 	snprintf(cells[0], 64, "%s", json_object_get_string(json_get(r, "name")));
 	snprintf(cells[1], 64, "%s", json_object_get_string(json_get(r, "start")));
 	snprintf(cells[2], 64, "%s", strcmp(end, "0x0") ? end : "top");
-	if (json_int(r, "size"))
-		size_cell(json_int(r, "size"), cells[3], 64);
+	if (size)
+		size_cell(size, cells[3], 64);
 	else
 		snprintf(cells[3], 64, "-");
+}
+
+/*
+ * layout's regions table, run with @args, against @regions: its header
+ * @header, its cells the regions' (@cols: which of region_cells(), in order,
+ * -1 at the end).
+ */
+static void check_regions(struct __test_metadata *_metadata, const char *const args[],
+			  struct json_object *regions, const char *header, const int *cols)
+{
+	char line[512], hdr[128], w[5][64], cells[4][64];
+	static struct run_result res;
+	const char *text;
+	size_t i;
+	int n, c;
+
+	text = run_tool_text(&res, args);
+	ASSERT_NE(NULL, text) TH_LOG("%s", res.err);
+	text = table_after(text, header, line, sizeof(line));
+	ASSERT_NE(NULL, text) TH_LOG("no table in: %s", res.out);
+	words(line, hdr, sizeof(hdr));
+	EXPECT_STREQ(header, hdr);
+	for (i = 0; next_line(&text, line, sizeof(line)); i++) {
+		ASSERT_NE(NULL, json_object_array_get_idx(regions, i))
+			TH_LOG("more rows than regions: '%s'", line);
+		n = sscanf(line, "%63s %63s %63s %63s %63s", w[0], w[1], w[2], w[3], w[4]);
+		region_cells(json_object_array_get_idx(regions, i), cells);
+		for (c = 0; cols[c] >= 0; c++)
+			EXPECT_STREQ(cells[cols[c]], w[c]) TH_LOG("row '%s'", line);
+		EXPECT_EQ(c, n) TH_LOG("row '%s'", line);
+	}
+	EXPECT_EQ(json_object_array_length(regions), i);
+	run_result_free(&res);
 }
 
 /* layout: the regions' table is the JSON regions, all of it or what -o names. */
@@ -180,121 +223,75 @@ TEST(layout_table_rows_are_the_json_regions)
 	const char *const jargs[] = { "layout", "--json", NULL };
 	const char *const targs[] = { "layout", NULL };
 	const char *const oargs[] = { "layout", "-o", "size,Region", NULL };
-	static struct run_result js, tab, o;
-	char line[512], hdr[128], w[5][64], cells[4][64];
-	struct json_object *doc, *regions, *r;
-	const char *text;
-	size_t i;
-	int n;
+	static const int all[] = { 0, 1, 2, 3, -1 }, size_region[] = { 3, 0, -1 };
+	static struct run_result js;
+	struct json_object *doc, *regions;
 
 	REQUIRE_DEVICE(return);
 	doc = run_tool_json(&js, jargs);
 	ASSERT_NE(NULL, doc) TH_LOG("%s", js.err);
 	regions = json_get(doc, "regions");
 	ASSERT_LT(0, json_object_array_length(regions));
-
-	text = run_tool_text(&tab, targs);
-	ASSERT_NE(NULL, text) TH_LOG("%s", tab.err);
-	text = table_after(text, "REGION", line, sizeof(line));
-	ASSERT_NE(NULL, text) TH_LOG("no table in: %s", tab.out);
-	words(line, hdr, sizeof(hdr));
-	EXPECT_STREQ("REGION START END SIZE", hdr);
-	for (i = 0; next_line(&text, line, sizeof(line)); i++) {
-		r = json_object_array_get_idx(regions, i);
-		ASSERT_NE(NULL, r) TH_LOG("more rows than regions: '%s'", line);
-		n = sscanf(line, "%63s %63s %63s %63s %63s", w[0], w[1], w[2], w[3], w[4]);
-		ASSERT_EQ(4, n) TH_LOG("row '%s'", line);
-		region_cells(r, cells);
-		for (n = 0; n < 4; n++)
-			EXPECT_STREQ(cells[n], w[n]) TH_LOG("row '%s'", line);
-	}
-	EXPECT_EQ(json_object_array_length(regions), i);
-
-	text = run_tool_text(&o, oargs);
-	ASSERT_NE(NULL, text) TH_LOG("%s", o.err);
-	text = table_after(text, "SIZE", line, sizeof(line));
-	ASSERT_NE(NULL, text) TH_LOG("no table in: %s", o.out);
-	words(line, hdr, sizeof(hdr));
-	EXPECT_STREQ("SIZE REGION", hdr);
-	for (i = 0; next_line(&text, line, sizeof(line)); i++) {
-		r = json_object_array_get_idx(regions, i);
-		ASSERT_NE(NULL, r) TH_LOG("more rows than regions: '%s'", line);
-		n = sscanf(line, "%63s %63s %63s", w[0], w[1], w[2]);
-		ASSERT_EQ(2, n) TH_LOG("row '%s'", line);
-		region_cells(r, cells);
-		EXPECT_STREQ(cells[3], w[0]) TH_LOG("row '%s'", line);
-		EXPECT_STREQ(cells[0], w[1]) TH_LOG("row '%s'", line);
-	}
-	EXPECT_EQ(json_object_array_length(regions), i);
+	check_regions(_metadata, targs, regions, "REGION START END SIZE", all);
+	check_regions(_metadata, oargs, regions, "SIZE REGION", size_region);
 	json_object_put(doc);
 	run_result_free(&js);
-	run_result_free(&tab);
-	run_result_free(&o);
 }
 
 /*
- * lab: kmalloc's pages are logical, one contiguous block: in the default
- * table each page's LOGICAL is its VA, pages a page apart both ways; -o
- * gives the columns it names, PHYS - VA the same on every row.
+ * lab's table of 3 kmalloc()ed pages, run with @args: its header @header,
+ * the VA and PHYS of each row in columns @va and @phys, its PAGE and LOGICAL
+ * in @index and @logical (-1: not shown). The pages are one logical block:
+ * a page apart, PHYS - VA the same on every row, LOGICAL the VA.
  */
-TEST(lab_table_pages_are_one_logical_block)
+static void check_lab_rows(struct __test_metadata *_metadata, const char *const args[],
+			   const char *header, int index, int va, int phys, int logical)
 {
-	long page = sysconf(_SC_PAGESIZE);
-	char size[24], line[512], hdr[128], w[6][64];
-	const char *const targs[] = { "lab", "kmalloc", size, NULL };
-	const char *const oargs[] = { "lab", "-o", "phys,va", "kmalloc", size, NULL };
-	unsigned long long va, phys, first_va = 0, first_phys = 0;
-	static struct run_result tab, o;
+	unsigned long long page = sysconf(_SC_PAGESIZE), v, p, va0 = 0, pa0 = 0;
+	char line[512], hdr[128], w[6][64];
+	static struct run_result res;
 	const char *text;
-	long i;
+	unsigned int i;
 	int n;
 
-	REQUIRE_DEVICE(return);
-	snprintf(size, sizeof(size), "%ld", 3 * page);
-	text = run_tool_text(&tab, targs);
-	ASSERT_NE(NULL, text) TH_LOG("%s", tab.err);
-	text = table_after(text, "PAGE", line, sizeof(line));
-	ASSERT_NE(NULL, text) TH_LOG("no table in: %s", tab.out);
+	text = run_tool_text(&res, args);
+	ASSERT_NE(NULL, text) TH_LOG("%s", res.err);
+	text = table_after(text, header, line, sizeof(line));
+	ASSERT_NE(NULL, text) TH_LOG("no '%s' table in: %s", header, res.out);
 	words(line, hdr, sizeof(hdr));
-	EXPECT_STREQ("PAGE VA PHYS LOGICAL REGION", hdr);
+	EXPECT_STREQ(header, hdr);
 	for (i = 0; i < 3; i++) {
 		ASSERT_TRUE(next_line(&text, line, sizeof(line)));
 		n = sscanf(line, "%63s %63s %63s %63s %63s %63s", w[0], w[1], w[2], w[3], w[4],
 			   w[5]);
-		ASSERT_EQ(5, n) TH_LOG("row '%s'", line);
-		EXPECT_EQ(i, strtol(w[0], NULL, 10)) TH_LOG("row '%s'", line);
-		EXPECT_STREQ(w[1], w[3]) TH_LOG("a logical VA: '%s'", line);
-		va = strtoull(w[1], NULL, 16);
-		phys = strtoull(w[2], NULL, 16);
+		ASSERT_EQ(logical < 0 ? 2 : 5, n) TH_LOG("row '%s'", line);
+		v = strtoull(w[va], NULL, 16);
+		p = strtoull(w[phys], NULL, 16);
 		if (!i) {
-			first_va = va;
-			first_phys = phys;
+			va0 = v;
+			pa0 = p;
 		}
-		EXPECT_EQ(first_va + i * page, va) TH_LOG("row '%s'", line);
-		EXPECT_EQ(first_phys + i * page, phys) TH_LOG("row '%s'", line);
+		EXPECT_EQ(va0 + i * page, v) TH_LOG("row '%s'", line);
+		EXPECT_EQ(pa0 - va0, p - v) TH_LOG("row '%s'", line);
+		if (index >= 0)
+			EXPECT_EQ(i, strtoul(w[index], NULL, 10)) TH_LOG("row '%s'", line);
+		if (logical >= 0)
+			EXPECT_STREQ(w[va], w[logical]) TH_LOG("a logical VA: '%s'", line);
 	}
+	run_result_free(&res);
+}
 
-	text = run_tool_text(&o, oargs);
-	ASSERT_NE(NULL, text) TH_LOG("%s", o.err);
-	text = table_after(text, "PHYS", line, sizeof(line));
-	ASSERT_NE(NULL, text) TH_LOG("no table in: %s", o.out);
-	words(line, hdr, sizeof(hdr));
-	EXPECT_STREQ("PHYS VA", hdr);
-	for (i = 0; i < 3; i++) {
-		ASSERT_TRUE(next_line(&text, line, sizeof(line)));
-		n = sscanf(line, "%63s %63s %63s", w[0], w[1], w[2]);
-		ASSERT_EQ(2, n) TH_LOG("row '%s'", line);
-		phys = strtoull(w[0], NULL, 16);
-		va = strtoull(w[1], NULL, 16);
-		if (!i) {
-			first_va = va;
-			first_phys = phys;
-		}
-		EXPECT_EQ(first_va + i * page, va) TH_LOG("row '%s'", line);
-		EXPECT_EQ(first_phys - first_va, phys - va) TH_LOG("row '%s'", line);
-	}
-	run_result_free(&tab);
-	run_result_free(&o);
+/* lab: kmalloc's pages, in the default table and in the columns -o names. */
+TEST(lab_table_pages_are_one_logical_block)
+{
+	char size[24];
+	const char *const targs[] = { "lab", "kmalloc", size, NULL };
+	const char *const oargs[] = { "lab", "-o", "phys,va", "kmalloc", size, NULL };
+
+	REQUIRE_DEVICE(return);
+	snprintf(size, sizeof(size), "%ld", 3 * sysconf(_SC_PAGESIZE));
+	check_lab_rows(_metadata, targs, "PAGE VA PHYS LOGICAL REGION", 0, 1, 2, 3);
+	check_lab_rows(_metadata, oargs, "PHYS VA", -1, 1, 0, -1);
 }
 
 TEST_HARNESS_MAIN
