@@ -4,6 +4,7 @@
  * ptdump: neighbouring leaves with the same attributes make one run.
  */
 #include <argp.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,23 +19,27 @@
 static const char ptdump_doc[] =
 "Dump the page tables of a process as runs of leaves with the same attributes.\n"
 "\n"
-"USAGE: vmatlas ptdump [--start ADDR] [--end ADDR] [-o COLUMNS] [--json] PID\n"
+"USAGE: vmatlas ptdump [-s ADDR] [-e ADDR] [-S] [-o COLUMNS] [--json] PID\n"
 "\n"
 "ADDR is hexadecimal, with or without 0x, and page aligned. By default the\n"
 "range goes from the start of the first VMA to the end of the last one.\n"
 "TLB is what one TLB entry may hold: a leaf, or on arm64 a whole run of\n"
-"leaves with the contiguous hint (flag cont). The table's columns, all by\n"
-"default: START END SIZE LEVEL TLB FLAGS PHYS.\n"
+"leaves with the contiguous hint (flag cont). The table's columns, by\n"
+"default START END SIZE LEVEL TLB FLAGS PHYS; --sharing adds SHARED, whether\n"
+"the pages of each run are mapped once (no) or more (yes), as after fork()\n"
+"until one side writes, and cuts runs where that changes.\n"
 "\n"
 "EXAMPLES:\n"
 "    vmatlas ptdump 1234                           # all VMAs of process 1234\n"
 "    vmatlas ptdump -s 0x400000 -e 0x600000 1234   # only that range\n"
-"    vmatlas ptdump -o start,size,level,phys 1234   # some columns\n"
+"    vmatlas ptdump -o start,size,level,phys 1234  # some columns\n"
+"    vmatlas ptdump --sharing 1234                 # which pages are shared\n"
 "    vmatlas ptdump --json 1234                    # as a JSON document\n";
 
 static const struct argp_option ptdump_options[] = {
 	{ "start", 's', "ADDR", 0, "First address (default: start of the first VMA)", 0 },
 	{ "end", 'e', "ADDR", 0, "End address (default: end of the last VMA)", 0 },
+	{ "sharing", 'S', NULL, 0, "Add a SHARED column: pages mapped more than once", 0 },
 	{ "output", 'o', "COLUMNS", 0, "The table's columns, comma-separated, or all", 0 },
 	{},
 };
@@ -42,13 +47,15 @@ static const struct argp_option ptdump_options[] = {
 static struct {
 	int pid;
 	unsigned long long start, end;
-	bool has_start, has_end;
-	/* The table's columns: -o's, else all. */
+	bool has_start, has_end, sharing;
+	/* The table's columns: -o's, else the default ones. */
 	struct out_col cols[OUT_COLS_MAX];
 	int ncols;
 } ptdump_args;
 
 static int ptdump_choose(void *table, const char *list, char *bad, size_t len);
+
+#define PTDUMP_DEFAULT	"start,end,size,level,tlb,flags,phys"
 
 static error_t ptdump_parse(int key, char *arg, struct argp_state *state)
 {
@@ -63,12 +70,16 @@ static error_t ptdump_parse(int key, char *arg, struct argp_state *state)
 		parse_addr_arg(state, arg, &ptdump_args.end);
 		ptdump_args.has_end = true;
 		return 0;
+	case 'S':
+		ptdump_args.sharing = true;
+		return 0;
 	case 'o':
 		parse_columns_arg(state, arg, ptdump_choose, NULL);
 		return 0;
 	case ARGP_KEY_END:
 		if (!ptdump_args.ncols)
-			ptdump_choose(NULL, "all", bad, sizeof(bad));
+			ptdump_choose(NULL, ptdump_args.sharing ? PTDUMP_DEFAULT ",shared" :
+				      PTDUMP_DEFAULT, bad, sizeof(bad));
 		return 0;
 	default:
 		return parse_pid_key(key, arg, state, &ptdump_args.pid);
@@ -152,6 +163,17 @@ static int ptdump_range(int fd, unsigned long long *start, unsigned long long *e
 /* The runs, gathered before anything is printed. */
 static struct vmatlas_run_list ptdump_list;
 
+/* Its pages mapped more than once (true), once (false), or unknown (null). */
+static void ptdump_json_shared(struct out_json *j, const struct vmatlas_run *run)
+{
+	unsigned int sharing = vmatlas_run_sharing(run);
+
+	if (sharing)
+		out_json_bool(j, "shared", sharing == VMATLAS_RUN_SHARED);
+	else
+		out_json_null(j, "shared");
+}
+
 static void ptdump_write_json(FILE *out)
 {
 	const struct vmatlas_run *run;
@@ -173,6 +195,8 @@ static void ptdump_write_json(FILE *out)
 		out_json_str(&j, "level", names_level(run->level));
 		names_json_bits(&j, "flags", &names_ent, run->bits);
 		out_json_hex_or_null(&j, "phys", run->phys != VMATLAS_NO_PHYS, run->phys);
+		if (ptdump_list.flags & VMATLAS_PTDUMP_SHARING)
+			ptdump_json_shared(&j, run);
 		out_json_close(&j);
 	}
 	out_json_close(&j);
@@ -232,6 +256,19 @@ static const char *ptdump_cell_phys(const void *rows, size_t i, size_t arg, char
 	return run->phys == VMATLAS_NO_PHYS ? "-" : out_cell_hex(buf, run->phys);
 }
 
+/* "yes" for pages mapped more than once, "no" for once, "-" when unknown. */
+static const char *ptdump_cell_shared(const void *rows, size_t i, size_t arg, char *buf)
+{
+	switch (vmatlas_run_sharing(ptdump_run_at(rows, i))) {
+	case VMATLAS_RUN_SHARED:
+		return "yes";
+	case VMATLAS_RUN_PRIVATE:
+		return "no";
+	default:
+		return "-";
+	}
+}
+
 static const struct out_col ptdump_columns[] = {
 	{ "START", OUT_RIGHT, ptdump_cell_hex, offsetof(struct vmatlas_run, start) },
 	{ "END", OUT_RIGHT, ptdump_cell_hex, offsetof(struct vmatlas_run, end) },
@@ -240,6 +277,7 @@ static const struct out_col ptdump_columns[] = {
 	{ "TLB", OUT_RIGHT, ptdump_cell_tlb },
 	{ "FLAGS", OUT_LEFT, ptdump_cell_flags },
 	{ "PHYS", OUT_LEFT, ptdump_cell_phys },
+	{ "SHARED", OUT_LEFT, ptdump_cell_shared },
 };
 
 static int ptdump_choose(void *table, const char *list, char *bad, size_t len)
@@ -265,6 +303,17 @@ static void ptdump_progressed(unsigned long long at, size_t count, void *priv)
 	progress_at(&ptdump_progress, at, count);
 }
 
+/* --sharing, or a SHARED column -o named: ask the module who maps each page. */
+static bool ptdump_wants_sharing(void)
+{
+	int i;
+
+	for (i = 0; i < ptdump_args.ncols; i++)
+		if (ptdump_args.cols[i].cell == ptdump_cell_shared)
+			return true;
+	return ptdump_args.sharing;
+}
+
 static int ptdump_gather(int fd)
 {
 	unsigned long long start = 0, end = 0;
@@ -273,10 +322,15 @@ static int ptdump_gather(int fd)
 	err = ptdump_range(fd, &start, &end);
 	if (err)
 		return err;
+	if (ptdump_wants_sharing())
+		ptdump_list.flags |= VMATLAS_PTDUMP_SHARING;
 	progress_begin(&ptdump_progress, "ptdump", "runs", start, end);
 	ptdump_list.progress = ptdump_progressed;
 	err = vmatlas_read_runs(fd, ptdump_args.pid, start, end, &ptdump_list);
 	progress_end(&ptdump_progress);
+	/* A module before VMATLAS_PTDUMP_SHARING refuses the flag. */
+	if (err == -EINVAL && (ptdump_list.flags & VMATLAS_PTDUMP_SHARING))
+		return vmatlas_error("--sharing: this vmatlas module cannot tell, a newer one can");
 	return err;
 }
 

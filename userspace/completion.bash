@@ -90,7 +90,7 @@ _vmatlas()
 		maps)
 			cols="start end size perms offset dev inode kind present swap anon file thp"
 			cols="$cols hugetlb dirty young shared cow zero flags path" ;;
-		ptdump) cols="start end size level tlb flags phys" ;;
+		ptdump) cols="start end size level tlb flags phys shared" ;;
 		kaddr)
 			cols="addr region logical phys_linear phys agree size level tlb entry"
 			cols="$cols flags" ;;

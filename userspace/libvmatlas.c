@@ -585,6 +585,13 @@ int vmatlas_read_runs(int fd, int pid, unsigned long long start, unsigned long l
  * vmatlas_run_list_free() - release what vmatlas_read_runs() gathered
  * @list: emptied
  */
+unsigned int vmatlas_run_sharing(const struct vmatlas_run *run)
+{
+	unsigned int flags = run->page_flags & (VMATLAS_RUN_PRIVATE | VMATLAS_RUN_SHARED);
+
+	return flags == (VMATLAS_RUN_PRIVATE | VMATLAS_RUN_SHARED) ? 0 : flags;
+}
+
 void vmatlas_run_list_free(struct vmatlas_run_list *list)
 {
 	free(list->runs);

@@ -81,4 +81,10 @@ int vmatlas_read_runs(int fd, int pid, unsigned long long start, unsigned long l
 		      struct vmatlas_run_list *list);
 void vmatlas_run_list_free(struct vmatlas_run_list *list);
 
+/*
+ * Whether @run's pages are mapped once or more (with VMATLAS_PTDUMP_SHARING),
+ * of the bits this tool knows: VMATLAS_RUN_PRIVATE, VMATLAS_RUN_SHARED, or 0.
+ */
+unsigned int vmatlas_run_sharing(const struct vmatlas_run *run);
+
 #endif /* _LIBVMATLAS_H */

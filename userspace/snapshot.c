@@ -69,13 +69,6 @@ static struct snap_run *snap_run_add(struct snapshot *s)
 	return r;
 }
 
-/* A run's sharing, of the bits this tool knows: one of them, or 0. */
-static unsigned int snap_sharing(unsigned int page_flags)
-{
-	page_flags &= VMATLAS_RUN_PRIVATE | VMATLAS_RUN_SHARED;
-	return page_flags == (VMATLAS_RUN_PRIVATE | VMATLAS_RUN_SHARED) ? 0 : page_flags;
-}
-
 /* Does @r go on with @page, the base page right after it, alike but for its frame? */
 static bool snap_run_extends(const struct snap_run *r, const struct snapshot *s,
 			     const struct snap_run *page)
@@ -128,7 +121,7 @@ static int snap_translate_run(int fd, struct snapshot *s, const struct vmatlas_r
 				continue;
 			if (x[i].out_flags & VMATLAS_WALK_PRESENT) {
 				page.state = SNAP_PRESENT;
-				page.sharing = snap_sharing(run->page_flags);
+				page.sharing = vmatlas_run_sharing(run);
 				if (!(flags & VMATLAS_OUT_PHYS_HIDDEN))
 					page.pfn = x[i].phys / s->page_size;
 			} else if (x[i].swap_kind == VMATLAS_SWP_SWAP) {
@@ -190,7 +183,7 @@ static int snap_take_runs(int fd, struct snapshot *s)
 			r->leaf_size = run->page_size;
 			r->state = SNAP_PRESENT;
 			r->bits = run->bits;
-			r->sharing = snap_sharing(run->page_flags);
+			r->sharing = vmatlas_run_sharing(run);
 			if (!s->phys_hidden)
 				r->pfn = run->phys / s->page_size;
 			continue;

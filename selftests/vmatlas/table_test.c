@@ -670,4 +670,79 @@ TEST_F(layout, walk_o_chooses_each_levels_columns)
 	run_result_free(&js);
 }
 
+/*
+ * ptdump --sharing over @l's COW region: each run's "shared" is what
+ * /proc/kpagecount says of every frame in it (mapped more than once), and
+ * the table's SHARED column (-o start,shared) says it too. Return: how many
+ * of the region's pages are shared.
+ */
+static long check_sharing(struct __test_metadata *_metadata, struct layout *l,
+			  const char *pid)
+{
+	char s[24], e[24], line[256], hdr[64], cell[16];
+	const char *const jargs[] = { "ptdump", "--sharing", "--json", "-s", s, "-e", e, pid,
+				      NULL };
+	const char *const targs[] = { "ptdump", "-o", "start,shared", "-s", s, "-e", e, pid,
+				      NULL };
+	static struct run_result tab, js;
+	struct json_object *doc, *runs, *r, *shared;
+	unsigned long long a, start;
+	long nshared = 0;
+	const char *text;
+	size_t i;
+	int pm, n;
+
+	snprintf(s, sizeof(s), "%#llx", (unsigned long long)l->cow);
+	snprintf(e, sizeof(e), "%#llx", (unsigned long long)l->cow + LAYOUT_PAGES * l->page);
+	pm = pagemap_open(l->pid);
+	ASSERT_LE(0, pm);
+	doc = run_tool_json(&js, jargs);
+	ASSERT_NE(NULL, doc) TH_LOG("%s", js.err);
+	runs = json_get(doc, "runs");
+	ASSERT_LT(0, json_object_array_length(runs));
+	for (i = 0; i < json_object_array_length(runs); i++) {
+		r = json_object_array_get_idx(runs, i);
+		shared = json_get(r, "shared");
+		ASSERT_TRUE(json_object_object_get_ex(r, "shared", NULL)) TH_LOG("run %zu", i);
+		ASSERT_NE(NULL, shared) TH_LOG("written pages, yet unknown: run %zu", i);
+		for (a = json_hex(r, "start"); a < json_hex(r, "end"); a += l->page) {
+			__u64 pfn = pagemap_entry(pm, a, l->page) & PM_PFN_MASK;
+
+			EXPECT_EQ(kpage_count(pfn) > 1, json_object_get_boolean(shared))
+				TH_LOG("page %#llx, frame %#llx", a, (unsigned long long)pfn);
+			nshared += json_object_get_boolean(shared);
+		}
+	}
+	text = run_tool_text(&tab, targs);
+	ASSERT_NE(NULL, text) TH_LOG("%s", tab.err);
+	ASSERT_TRUE(next_line(&text, line, sizeof(line)));
+	words(line, hdr, sizeof(hdr));
+	EXPECT_STREQ("START SHARED", hdr);
+	for (i = 0; next_line(&text, line, sizeof(line)); i++) {
+		r = json_object_array_get_idx(runs, i);
+		ASSERT_NE(NULL, r) TH_LOG("more rows than runs: '%s'", line);
+		n = sscanf(line, "%llx %15s", &start, cell);
+		ASSERT_EQ(2, n) TH_LOG("row '%s'", line);
+		EXPECT_EQ(json_hex(r, "start"), start) TH_LOG("row '%s'", line);
+		EXPECT_STREQ(json_object_get_boolean(json_get(r, "shared")) ? "yes" : "no", cell);
+	}
+	EXPECT_EQ(json_object_array_length(runs), i);
+	close(pm);
+	json_object_put(doc);
+	run_result_free(&js);
+	run_result_free(&tab);
+	return nshared;
+}
+
+/*
+ * ptdump --sharing: after fork() the COW region's pages are mapped twice,
+ * then once each when the child has written its copy; kpagecount agrees.
+ */
+TEST_F(layout, ptdump_sharing_is_what_kpagecount_says)
+{
+	EXPECT_EQ(LAYOUT_PAGES, check_sharing(_metadata, &self->l, self->pid));
+	ASSERT_EQ(0, layout_child_write_cow(&self->l));
+	EXPECT_EQ(0, check_sharing(_metadata, &self->l, self->pid));
+}
+
 TEST_HARNESS_MAIN
