@@ -156,7 +156,7 @@ static int vmatlas_ptdump_show(struct seq_file *m, void *unused)
 {
 	struct vmatlas_target t;
 	struct vmatlas_run *runs;
-	unsigned long start = 0, next;
+	unsigned long start = 0, end, next;
 	unsigned int i, count;
 	int ret;
 
@@ -168,11 +168,18 @@ static int vmatlas_ptdump_show(struct seq_file *m, void *unused)
 		vmatlas_target_put(&t);
 		return -ENOMEM;
 	}
+	/*
+	 * Read once: an mm that execve() installed has no TASK_SIZE until
+	 * setup_new_exec(), and a second look could find one where the first
+	 * found 0, an empty range (-EINVAL) where -EAGAIN is the truth.
+	 */
+	end = READ_ONCE(t.mm->task_size);
 	do {
-		ret = vmatlas_ptdump_collect(&t, start,
-					     READ_ONCE(t.mm->task_size), 0,
-					     runs, VMATLAS_RUNS_BATCH, &count,
-					     &next);
+		ret = -EAGAIN;
+		if (end)
+			ret = vmatlas_ptdump_collect(&t, start, end, 0, runs,
+						     VMATLAS_RUNS_BATCH, &count,
+						     &next);
 		if (ret) {
 			seq_printf(m, "error %d\n", ret);
 			break;

@@ -85,7 +85,7 @@ PKGS="pahole kmod bc xz-utils zstd sparse dkms"
 # Serialised: parallel targets share one chroot.
 ensure_root()
 {
-	local suite=${1%%:*} arch="" base dist root sources extra=""
+	local suite=${1%%:*} arch="" base dist root sources extra="" backports=""
 
 	base=$(base_of "$1")
 	dist=$base
@@ -95,13 +95,17 @@ ensure_root()
 	[ "$base" != host ] || die "$suite is the host's suite: no chroot needed"
 	root=$cache/chroots/$base
 	mkdir -p "$cache/chroots"
+	# A suite and its backports share a chroot (trixie:arm64 for 6.12-arm64,
+	# trixie-backports:arm64 for the newest), made by whichever target
+	# comes first: both are in its sources. Nothing comes from backports
+	# unless asked for (NotAutomatic); kernel.sh picks versions by suite.
+	[ "$dist" = sid ] || backports="deb $mirror $dist-backports main"
 	exec 9>"$root.lock"
 	flock 9
 	if [ ! -e "$root/.complete" ]; then
 		rm -rf "$root"
-		sources="deb $mirror $dist main"
-		[ "$suite" = "$dist" ] || sources="$sources
-deb $mirror $dist-backports main"
+		sources="deb $mirror $dist main${backports:+
+$backports}"
 		echo "suite.sh: making a $base chroot (once; about a minute)" >&2
 		# shellcheck disable=SC2086
 		mmdebstrap --variant=buildd --include="$(echo $PKGS | tr ' ' ,)" $extra \
@@ -110,6 +114,11 @@ deb $mirror $dist-backports main"
 			"$dist" "$root" "$sources" >"$root.log" 2>&1 ||
 			{ cat "$root.log" >&2; die "mmdebstrap $base failed"; }
 		touch "$root/.complete"
+	fi
+	# A chroot made before then, for the suite alone, gets its backports.
+	if [ -n "$backports" ] && ! grep -qxF "$backports" "$root/etc/apt/sources.list"; then
+		echo "$backports" >>"$root/etc/apt/sources.list"
+		rm -f "$root/.run"
 	fi
 	if [ "$(cat "$root/.run" 2>/dev/null)" != "${VMATLAS_RUN:-$$}" ]; then
 		run_in "$root" apt-get update -qq >"$root.log" 2>&1 ||
