@@ -100,7 +100,7 @@ static const struct argp explain_argp = {
 /*
  * A line of the story (@holds: 1 or 0 for a check, -1 for what it says),
  * kept until the story ends: a story the kernel disturbed is told again
- * (explain_run()), and only the last telling is shown.
+ * (explain_tell()), and only the last telling is shown.
  */
 static void story_line(struct story *st, int holds, const char *fmt, va_list ap)
 {
