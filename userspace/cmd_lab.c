@@ -64,6 +64,7 @@ static void lab_parse_kind(struct argp_state *state, const char *arg)
 		parse_error(state, "unknown kind '%s': kmalloc, vmalloc, pages or kmap", arg);
 }
 
+/* The logical address of a page, or "-"; highmem pages say so. */
 static void lab_print_logical(FILE *out, struct json_object *page)
 {
 	out_print_value(out, out_get(page, "logical"));
@@ -161,8 +162,6 @@ static void lab_to_json(const struct vmatlas_lab *lab, const struct vmatlas_lab_
 	json_object_object_add(doc, "npages", json_object_new_int64(lab->npages));
 	json_object_object_add(doc, "pages", array);
 }
-
-/* The logical address of a page, or "-"; highmem pages say so. */
 
 /* Every page was mapped at its logical address: no highmem among them. */
 static bool lab_all_logical(struct json_object *pages)

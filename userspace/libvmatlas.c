@@ -582,8 +582,11 @@ int vmatlas_read_runs(int fd, int pid, unsigned long long start, unsigned long l
 }
 
 /**
- * vmatlas_run_list_free() - release what vmatlas_read_runs() gathered
- * @list: emptied
+ * vmatlas_run_sharing() - whether a run's pages are mapped once or more
+ * @run: a run read with VMATLAS_PTDUMP_SHARING
+ *
+ * Return: VMATLAS_RUN_PRIVATE, VMATLAS_RUN_SHARED, or 0: not known, or both
+ * bits, which no module sets.
  */
 unsigned int vmatlas_run_sharing(const struct vmatlas_run *run)
 {
@@ -592,6 +595,10 @@ unsigned int vmatlas_run_sharing(const struct vmatlas_run *run)
 	return flags == (VMATLAS_RUN_PRIVATE | VMATLAS_RUN_SHARED) ? 0 : flags;
 }
 
+/**
+ * vmatlas_run_list_free() - release what vmatlas_read_runs() gathered
+ * @list: emptied
+ */
 void vmatlas_run_list_free(struct vmatlas_run_list *list)
 {
 	free(list->runs);
