@@ -24,7 +24,7 @@ log() { echo "vmatlas: $*" >&2; }
 # several minutes each there) and the benchmarks run on the other targets.
 DEBUG_TESTS=fuzz_test,race_test,kill_test,selftarget_test,failnth_test,policy_test
 DEBUG_TESTS=$DEBUG_TESTS,module_lifecycle.sh,dkms_module.sh,walk_test,maps_test,ptdump_test,proc_input_test
-DEBUG_TESTS=$DEBUG_TESTS,kaddr_test,mmu_test,kfunc_test,trace_test,info_test,table_test,m32/walk_test
+DEBUG_TESTS=$DEBUG_TESTS,kaddr_test,mmu_test,kfunc_test,trace_test,info_test,table_test,ptdump_table_test,m32/walk_test
 
 # What a five-level target leaves to its four-level sibling (the same
 # kernel, the same tests): the tests whose every answer is the same however
