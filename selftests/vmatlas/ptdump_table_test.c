@@ -14,26 +14,9 @@
 #include "helpers.h"
 #include "kselftest_harness.h"
 #include "layout.h"
+#include "layout_fixture.h"
 #include "procfs.h"
 #include "tables.h"
-
-FIXTURE(layout) {
-	struct layout l;
-	char pid[16];
-};
-
-FIXTURE_SETUP(layout)
-{
-	REQUIRE_DEVICE(return);
-	ASSERT_EQ(0, layout_start(&self->l));
-	snprintf(self->pid, sizeof(self->pid), "%d", self->l.pid);
-}
-
-FIXTURE_TEARDOWN(layout)
-{
-	if (self->l.pid)
-		layout_stop(&self->l);
-}
 
 TEST_F(layout, ptdump_table_rows_are_the_json_runs_and_pagemap)
 {

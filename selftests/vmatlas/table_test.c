@@ -16,6 +16,7 @@
 #include "helpers.h"
 #include "kselftest_harness.h"
 #include "layout.h"
+#include "layout_fixture.h"
 #include "procfs.h"
 #include "tables.h"
 
@@ -34,24 +35,6 @@ static const char *const maps_counts[MAPS_COUNTS] = {
 	"present", "swap", "anon", "file", "thp", "hugetlb", "dirty", "young", "shared",
 	"cow", "zero",
 };
-
-FIXTURE(layout) {
-	struct layout l;
-	char pid[16];
-};
-
-FIXTURE_SETUP(layout)
-{
-	REQUIRE_DEVICE(return);
-	ASSERT_EQ(0, layout_start(&self->l));
-	snprintf(self->pid, sizeof(self->pid), "%d", self->l.pid);
-}
-
-FIXTURE_TEARDOWN(layout)
-{
-	if (self->l.pid)
-		layout_stop(&self->l);
-}
 
 /* The /proc/PID/maps entries vmatlas lists: all but the vsyscall gate area. */
 static int proc_vmas(pid_t pid, struct smaps_vma **out)

@@ -15,25 +15,8 @@
 #include "helpers.h"
 #include "kselftest_harness.h"
 #include "layout.h"
+#include "layout_fixture.h"
 #include "sgr.h"
-
-FIXTURE(layout) {
-	struct layout l;
-	char pid[16];
-};
-
-FIXTURE_SETUP(layout)
-{
-	REQUIRE_DEVICE(return);
-	ASSERT_EQ(0, layout_start(&self->l));
-	snprintf(self->pid, sizeof(self->pid), "%d", self->l.pid);
-}
-
-FIXTURE_TEARDOWN(layout)
-{
-	if (self->l.pid)
-		layout_stop(&self->l);
-}
 
 /*
  * --color=always draws the very table --color=never prints: bold headers,
