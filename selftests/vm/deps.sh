@@ -44,7 +44,19 @@ apt_install()
 		apt_updated=1
 	fi
 	echo "deps: installing$*" >&2
-	# Wait for another apt (an unattended upgrade) rather than fail.
+	# Wait for another apt (an unattended upgrade) rather than fail. A
+	# mirror caught mid-sync ("File has unexpected size", a 404 for a
+	# version its new index no longer names) is past in a minute: once
+	# more then, with a fresh index.
+	apt_get_install "$@" && return 0
+	echo "deps: apt-get install failed; once more in 60 s, with a fresh index" >&2
+	sleep 60
+	apt-get -o DPkg::Lock::Timeout=600 update -qq || true
+	apt_get_install "$@"
+}
+
+apt_get_install()
+{
 	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
 		--no-install-recommends "$@" >/dev/null
 }
