@@ -8,8 +8,8 @@
  * them back; fault in, collapse (MADV_COLLAPSE) and split THPs; share and
  * unshare hugetlb PMD tables; push pages to swap (MADV_PAGEOUT); fork
  * children that touch shared memory and exit. A second target re-executes
- * itself from a thread, forever. The tool's snapshot, atlas and watch look
- * at it meanwhile. Every call must succeed or fail with an
+ * itself from a thread, forever. The tool's snapshot, atlas, ptdump
+ * --sharing and watch look at it meanwhile. Every call must succeed or fail with an
  * error a moving target explains (ioctls.h: vx_expected()), and every
  * success must be internally consistent. The harness fails the run on any
  * kernel report. VMATLAS_RACE_SECONDS sets the duration (default 60 s).
@@ -324,58 +324,69 @@ static void *walker_main(void *arg)
 }
 
 /*
- * The tool's snapshot, atlas and watch of the churning target, in turn,
- * over and over: each must be taken (exit 0), or refused whole because the
- * VMAs kept changing; a snapshot must be a file diff reads back whole,
- * sorted and apart (diff of it against itself: exit 0), an atlas a document
- * the schema describes (its walks: of addresses that may have gone since);
- * watch must go through its intervals (a refused one is skipped).
+ * The tool's snapshot, atlas, ptdump --sharing and watch of the churning
+ * target, in turn, over and over: each must be taken (exit 0), or refused
+ * whole because the VMAs kept changing; a snapshot must be a file diff
+ * reads back whole, sorted and apart (diff of it against itself: exit 0),
+ * an atlas and a ptdump documents the schema describes (the atlas's walks:
+ * of addresses that may have gone since); watch must go through its
+ * intervals (a refused one is skipped).
  */
 struct snapshotter {
 	struct race *r;
-	unsigned long long ok, bad, refused, atlases;
+	unsigned long long ok, bad, refused, atlases, dumps;
 	char first_bad[600];
 };
 
+/* Is @file's document (without a file: @out) one the schema describes for @cmd? */
+static int snapshotter_schema(struct snapshotter *s, const char *cmd, const char *file,
+			      char *out)
+{
+	static char text[16 << 20];
+	struct json_object *doc;
+	char why[256];
+	int rc;
+
+	if (file)
+		out = read_file(file, text, sizeof(text)) > 0 ? text : NULL;
+	doc = out ? parse_json_object(out) : NULL;
+	rc = doc && schema_valid_output(cmd, doc, why, sizeof(why)) ? 0 : 2;
+	if (rc)
+		snprintf(s->first_bad, sizeof(s->first_bad), "%s: %s", cmd, doc ? why : "not JSON");
+	json_object_put(doc);
+	return rc;
+}
+
 /*
- * Run @args, then, if it exited 0, @check on its output @file ("schema": is
- * it the document the schema describes). Return: -1 (the tool did not
- * run), 0 (good), 1 (refused whole), 2 (bad: s->first_bad says why).
+ * Run @args, then, if it exited 0, @check on its output @file, or on its
+ * standard output without one ("schema": is it the document the schema
+ * describes). Return: -1 (the tool did not run), 0 (good), 1 (refused
+ * whole), 2 (bad: s->first_bad says why).
  */
 static int snapshotter_take(struct snapshotter *s, const char *const args[],
 			    const char *const check[], const char *file)
 {
-	static char text[16 << 20];
-	struct json_object *doc;
 	struct run_result res;
-	char why[256];
 	int rc;
 
 	if (run_tool(&res, -1, args))
 		return -1;
 	rc = run_exit_code(&res);
 	/* Refused whole, as it should be when it cannot be had. */
-	if (rc == 1 && strstr(res.err, "kept changing while read")) {
+	if (rc == 1 && strstr(res.err, "kept changing")) {
 		run_result_free(&res);
 		return 1;
 	}
 	if (rc)
 		snprintf(s->first_bad, sizeof(s->first_bad), "%s: exit %d: %.500s", args[0], rc,
 			 res.err);
+	else if (check && !strcmp(check[0], "schema"))
+		rc = snapshotter_schema(s, args[0], file, res.out);
 	run_result_free(&res);
 	if (rc)
 		return 2;
-	if (!check)
+	if (!check || !strcmp(check[0], "schema"))
 		return 0;
-	if (!strcmp(check[0], "schema")) {
-		doc = read_file(file, text, sizeof(text)) > 0 ? parse_json_object(text) : NULL;
-		rc = doc && schema_valid_output(args[0], doc, why, sizeof(why)) ? 0 : 2;
-		if (rc)
-			snprintf(s->first_bad, sizeof(s->first_bad), "%s: %s", args[0],
-				 doc ? why : "not JSON");
-		json_object_put(doc);
-		return rc;
-	}
 	if (run_tool(&res, -1, check))
 		return -1;
 	rc = run_exit_code(&res);
@@ -393,6 +404,7 @@ static void *snapshotter_main(void *arg)
 	const char *const take[] = { "snapshot", "-o", file, pid, NULL };
 	const char *const draw[] = { "atlas", "--json", "--rows=16", "-o", atlas, pid, NULL };
 	const char *const watch[] = { "watch", "-i", "0.05", "-n", "4", "--json", pid, NULL };
+	const char *const dump[] = { "ptdump", "--sharing", "--json", pid, NULL };
 	const char *const check[] = { "diff", file, file, NULL };
 	const char *const schema[] = { "schema", NULL };
 	unsigned long long n;
@@ -402,10 +414,12 @@ static void *snapshotter_main(void *arg)
 	snprintf(file, sizeof(file), "/tmp/race-snapshot.%d.json", getpid());
 	snprintf(atlas, sizeof(atlas), "/tmp/race-atlas.%d.json", getpid());
 	for (n = 0; mono_s() < s->r->until; n++) {
-		if (n % 3 == 0)
+		if (n % 4 == 0)
 			rc = snapshotter_take(s, take, check, file);
-		else if (n % 3 == 1)
+		else if (n % 4 == 1)
 			rc = snapshotter_take(s, draw, schema, atlas);
+		else if (n % 4 == 2)
+			rc = snapshotter_take(s, dump, schema, NULL);
 		else
 			rc = snapshotter_take(s, watch, NULL, NULL);
 		if (rc < 0)
@@ -413,7 +427,8 @@ static void *snapshotter_main(void *arg)
 		s->ok += rc == 0;
 		s->refused += rc == 1;
 		s->bad += rc == 2;
-		s->atlases += n % 3 == 1;
+		s->atlases += n % 4 == 1;
+		s->dumps += n % 4 == 2;
 	}
 	unlink(file);
 	unlink(atlas);
@@ -549,8 +564,9 @@ TEST_F_TIMEOUT(race, walkers_against_a_churning_target_get_consistent_answers, 9
 	}
 	if (r.no_debugfs)
 		ksft_print_msg("no debugfs views: not tested\n");
-	ksft_print_msg("vmatlas snapshot, atlas (%llu), watch %6llu ok %llu refused %llu bad\n",
-		       snap.atlases, snap.ok, snap.refused, snap.bad);
+	ksft_print_msg("vmatlas snapshot, atlas (%llu), ptdump -S (%llu), watch\n",
+		       snap.atlases, snap.dumps);
+	ksft_print_msg("%6llu ok %llu refused %llu bad\n", snap.ok, snap.refused, snap.bad);
 	EXPECT_LT(0, snap.ok) TH_LOG("no snapshot of the target was taken");
 	EXPECT_LT(0, execs);
 	for (i = 0; i < OP_MAX; i++) {
