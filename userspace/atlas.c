@@ -424,11 +424,13 @@ static struct atlas_row *atlas_row_at(struct atlas *a, unsigned long long addr)
  * @why: the reason, if this fails
  * @len: its size
  *
- * The trace must be of @a's process. Its events name threads, not
- * processes: a traced command's children fault at addresses of their own,
- * counted where they fall. A fault outside every row (in a VMA since gone,
- * or a child's) is counted apart. Return: 0, -EINVAL (the document has no
- * events, or is of another process), -ENOMEM.
+ * The trace must be of @a's process. A fault of another process (a traced
+ * command's children, which map the same addresses after fork()), or
+ * outside every row (in a VMA since gone), is counted apart; events of a
+ * trace made before they named their process are taken as its.
+ *
+ * Return: 0, -EINVAL (the document has no events, or is of another
+ * process), -ENOMEM.
  */
 int atlas_add_faults(struct atlas *a, struct json_object *trace, char *why, size_t len)
 {
@@ -459,11 +461,15 @@ int atlas_add_faults(struct atlas *a, struct json_object *trace, char *why, size
 	}
 	n = json_object_array_length(events);
 	for (i = 0; i < n; i++) {
-		const char *hex = out_get_str(json_object_array_get_idx(events, i), "addr");
+		struct json_object *e = json_object_array_get_idx(events, i);
+		struct json_object *who = out_get(e, "pid");
+		const char *hex = out_get_str(e, "addr");
 		unsigned long long addr = hex ? strtoull(hex, NULL, 16) : 0;
 		struct atlas_row *r = hex ? atlas_row_at(a, addr) : NULL;
 		unsigned long long page;
 
+		if (who && json_object_get_int64(who) != a->s->pid)
+			r = NULL;
 		if (!r) {
 			a->faults_out++;
 			continue;

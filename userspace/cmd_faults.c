@@ -5,6 +5,7 @@
  */
 #include <argp.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,8 @@ static const char faults_doc[] =
 "Each fault is counted as the kernel counts minflt and majflt, classified\n"
 "(first_touch, page_cache, cow, write_protect, swap_in, major, retry, sigsegv,\n"
 "sigbus, ...) from its result and the page-table entry before and after, timed,\n"
-"and attributed to its VMA. Needs root. The vmatlas module supplies the\n"
+"and attributed to its VMA, of its process (a PID column shows which, when\n"
+"the command started others). Needs root. The vmatlas module supplies the\n"
 "page-table entries: its BPF kfunc, with the mapcount of each page, where the\n"
 "kernel supports module kfuncs, else the layout for a BPF page-table walk.\n"
 "Attaches with fentry/fexit, or kprobes where trampolines are missing; the\n"
@@ -35,8 +37,8 @@ static const char faults_doc[] =
 "--events writes each fault as it comes (with --json, one a line in the\n"
 "document's \"events\" array); faults the ring buffer had no room for are\n"
 "counted as \"dropped\". Its columns, by default TIME_S TID ADDR ACCESS CLASS\n"
-"LAT_NS PFN_BEFORE PFN_AFTER: also IP, the faulting instruction; MAPS_BEFORE\n"
-"and MAPS_AFTER, the page's mapcount before and after.\n"
+"LAT_NS PFN_BEFORE PFN_AFTER: also PID, the thread's process; IP, the faulting\n"
+"instruction; MAPS_BEFORE and MAPS_AFTER, the page's mapcount before and after.\n"
 "\n"
 "EXAMPLES:\n"
 "    vmatlas faults -p 1234              # until Ctrl-C\n"
@@ -167,7 +169,9 @@ static void print_hist(FILE *out, struct json_object *hist)
 	}
 }
 
+/* Both tables open with a PID column, shown when a row is of another process. */
 static const struct out_column faults_vma_cols[] = {
+	{ "PID", "pid", OUT_RIGHT, NULL },
 	{ "START", "start", OUT_RIGHT, NULL },
 	{ "END", "end", OUT_RIGHT, NULL },
 	{ "FAULTS", "faults", OUT_RIGHT, NULL },
@@ -178,15 +182,28 @@ static const struct out_column faults_vma_cols[] = {
 };
 
 static const struct out_column faults_page_cols[] = {
+	{ "PID", "pid", OUT_RIGHT, NULL },
 	{ "PAGE", "addr", OUT_RIGHT, NULL },
 	{ "FAULTS", "faults", OUT_RIGHT, NULL },
 };
+
+/* Whether a row of @rows is of another process than @pid. */
+static bool faults_others(struct json_object *rows, unsigned long long pid)
+{
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(rows); i++)
+		if (out_get_u64(json_object_array_get_idx(rows, i), "pid") != pid)
+			return true;
+	return false;
+}
 
 static int faults_print_text(FILE *out, struct json_object *doc)
 {
 	struct json_object *vmas = out_get(doc, "by_vma");
 	struct json_object *trimmed = json_object_new_array();
-	size_t i;
+	unsigned long long pid = out_get_u64(doc, "pid");
+	size_t i, skip;
 
 	if (out_get(doc, "minor"))
 		fprintf(out, "pid %llu (%s): %llu faults, %llu minor, %llu major\n\n",
@@ -214,7 +231,8 @@ static int faults_print_text(FILE *out, struct json_object *doc)
 	for (i = 0; i < json_object_array_length(vmas) && (int)i < faults_args.top; i++)
 		json_object_array_add(trimmed,
 				      json_object_get(json_object_array_get_idx(vmas, i)));
-	out_print_table(out, trimmed, faults_vma_cols, ARRAY_SIZE(faults_vma_cols));
+	skip = !faults_others(trimmed, pid) && !faults_others(out_get(doc, "top_pages"), pid);
+	out_print_table(out, trimmed, faults_vma_cols + skip, ARRAY_SIZE(faults_vma_cols) - skip);
 	json_object_put(trimmed);
 	fputc('\n', out);
 	if (out_get(doc, "latency_ns.p50")) {
@@ -222,8 +240,8 @@ static int faults_print_text(FILE *out, struct json_object *doc)
 		fprintf(out, "p50 <= %llu ns, p99 <= %llu ns\n\n",
 			out_get_u64(doc, "latency_ns.p50"), out_get_u64(doc, "latency_ns.p99"));
 	}
-	out_print_table(out, out_get(doc, "top_pages"), faults_page_cols,
-			ARRAY_SIZE(faults_page_cols));
+	out_print_table(out, out_get(doc, "top_pages"), faults_page_cols + skip,
+			ARRAY_SIZE(faults_page_cols) - skip);
 	if (out_get_u64(doc, "dropped"))
 		fprintf(out, "\n%llu events dropped: the ring buffer was full\n",
 			out_get_u64(doc, "dropped"));

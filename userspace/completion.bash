@@ -98,7 +98,7 @@ _vmatlas()
 		layout) cols="region start end size" ;;
 		lab) cols="page va phys logical region" ;;
 		faults)
-			cols="time_s tid addr ip access class lat_ns pfn_before pfn_after"
+			cols="time_s pid tid addr ip access class lat_ns pfn_before pfn_after"
 			cols="$cols maps_before maps_after" ;;
 		*) return ;;
 		esac

@@ -177,12 +177,12 @@ static int faults_on_event(void *ctx, void *data, size_t len)
 {
 	struct faults_stream *fs = ctx;
 	const struct fault_event *e = data;
-	unsigned long long start = e->vma_start;
+	struct fault_key key = { .mm = e->mm, .addr = e->vma_start, .tgid = e->pid };
 	struct json_object *o;
 	struct vma_stat st;
 	bool known;
 
-	known = !bpf_map_lookup_elem(bpf_map__fd(fs->skel->maps.vmas), &start, &st);
+	known = !bpf_map_lookup_elem(bpf_map__fd(fs->skel->maps.vmas), &key, &st);
 	o = faults_event_json(e, known ? &st : NULL, faults_how != FA_TRACEPOINT,
 			      faults_syndrome);
 	fs->opts->on_event(o, fs->opts->event_priv);
@@ -247,7 +247,8 @@ static int by_faults_desc(const void *a, const void *b)
 static void faults_collect(struct faults_bpf *skel, const struct faults_opts *opts,
 			   struct json_object *doc)
 {
-	unsigned long long hist[HIST_SLOTS], minor, major, key, next, count, avg;
+	unsigned long long hist[HIST_SLOTS], minor, major, count, avg;
+	struct fault_key key, next;
 	struct json_object *classes = json_object_new_object();
 	struct json_object *vmas = json_object_new_array();
 	struct json_object *pages = json_object_new_array();
@@ -284,12 +285,14 @@ static void faults_collect(struct faults_bpf *skel, const struct faults_opts *op
 	}
 
 	fd = bpf_map__fd(skel->maps.vmas);
-	for (key = 0; !bpf_map_get_next_key(fd, key ? &key : NULL, &next); key = next) {
-		struct json_object *v = json_object_new_object();
+	for (i = 0; !bpf_map_get_next_key(fd, i++ ? &key : NULL, &next); key = next) {
+		struct json_object *v;
 
 		if (bpf_map_lookup_elem(fd, &next, &st))
 			continue;
-		json_object_object_add(v, "start", out_hex(next));
+		v = json_object_new_object();
+		json_object_object_add(v, "pid", json_object_new_int64(next.tgid));
+		json_object_object_add(v, "start", out_hex(next.addr));
 		json_object_object_add(v, "end", out_hex(st.end));
 		json_object_object_add(v, "path", json_object_new_string(st.name));
 		json_object_object_add(v, "kind", json_object_new_string(faults_vma_kind(&st)));
@@ -304,11 +307,12 @@ static void faults_collect(struct faults_bpf *skel, const struct faults_opts *op
 	json_object_object_add(doc, "by_vma", vmas);
 
 	fd = bpf_map__fd(skel->maps.pages);
-	for (key = 0; !bpf_map_get_next_key(fd, key ? &key : NULL, &next); key = next) {
+	for (i = 0; !bpf_map_get_next_key(fd, i++ ? &key : NULL, &next); key = next) {
 		struct json_object *p = json_object_new_object();
 
 		count = percpu_sum(fd, &next);
-		json_object_object_add(p, "addr", out_hex(next));
+		json_object_object_add(p, "pid", json_object_new_int64(next.tgid));
+		json_object_object_add(p, "addr", out_hex(next.addr));
 		json_object_object_add(p, "faults", json_object_new_int64(count));
 		json_object_array_add(pages, p);
 	}

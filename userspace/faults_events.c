@@ -48,6 +48,7 @@ static const char *fe_time(const struct faults_events *fe, struct json_object *e
 
 static const struct fe_col fe_cols[] = {
 	{ "TIME_S", 10, fe_time, "ts_ns" },
+	{ "PID", 7, fe_u64, "pid" },
 	{ "TID", 7, fe_u64, "tid" },
 	{ "ADDR", 14, fe_str, "addr" },
 	{ "IP", 18, fe_str, "ip" },

@@ -29,6 +29,7 @@ struct json_object *faults_event_json(const struct fault_event *e, const struct 
 										   "read";
 
 	json_object_object_add(o, "ts_ns", json_object_new_int64(e->ts_ns));
+	json_object_object_add(o, "pid", json_object_new_int64(e->pid));
 	json_object_object_add(o, "tid", json_object_new_int64(e->tid));
 	json_object_object_add(o, "addr", out_hex(e->addr));
 	json_object_object_add(o, "ip", out_hex(e->ip));

@@ -148,7 +148,7 @@ TEST(a_choice_prints_the_chosen_else_the_default_columns)
  * The widest event a 64-bit machine gives: a 5-level user address, a kernel
  * instruction pointer, the longest class, frames of a 16 TiB machine.
  */
-#define WIDE_EVENT	"{ \"ts_ns\": 1000000000000, \"tid\": 4194304, " \
+#define WIDE_EVENT	"{ \"ts_ns\": 1000000000000, \"pid\": 4194303, \"tid\": 4194304, " \
 			"\"addr\": \"0xfffffffffff000\", \"ip\": \"0xffffffff81234567\", " \
 			"\"access\": \"write\", \"class\": \"write_protect\", " \
 			"\"latency_ns\": 99999999, " \
@@ -203,11 +203,11 @@ TEST(event_lines_fit_100_columns_and_take_their_columns_from_o)
 		     "write_protect  0xffffffff81234567        1000\n", text);
 
 	ASSERT_EQ(0, event_lines("all", text, sizeof(text)));
-	EXPECT_EQ(0, strncmp(text, "    TIME_S      TID            ADDR                  IP", 53))
+	EXPECT_EQ(0, strncmp(text, "    TIME_S      PID      TID            ADDR", 44))
 		TH_LOG("%s", text);
 	EXPECT_NE(NULL, strstr(text, "MAPS_BEFORE  MAPS_AFTER\n")) TH_LOG("%s", text);
 	/* Time counts from the first event. */
-	EXPECT_NE(NULL, strstr(text, "\n  0.000000  4194304")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\n  0.000000  4194303  4194304")) TH_LOG("%s", text);
 
 	EXPECT_EQ(-1, faults_events_columns(&fe, "addr,lat", bad, sizeof(bad)));
 	EXPECT_STREQ("lat", bad);

@@ -6,8 +6,10 @@
  * in a child changes the frame (and, with the module's kfunc, the mapcount
  * goes from 2 to 1); pages swapped out to zram come back as swap-in major
  * faults; a file read after drop_caches faults major, then minor; a
- * command's descendants at any depth are traced and a bystander is not; bad
- * targets get one clear line. The workload is in workload.c.
+ * command's descendants at any depth are traced and a bystander is not; a
+ * parent and its child, and one process before and after execve(), each
+ * have their own records of one address; bad targets get one clear line.
+ * The workload is in workload.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -209,6 +211,113 @@ TEST_F(tracer, cow_break_in_the_child_moves_to_a_new_frame)
 		cows++;
 	}
 	EXPECT_COUNT(16, cows, doc);
+	json_object_put(doc);
+}
+
+/*
+ * The faults of process @pid in @what ("by_vma" rows starting at @start, or
+ * "top_pages" rows of pages in [@start, @end)): their sum; in @rows how many
+ * rows, in @most the largest row's count, in @end_seen (by_vma) each row's end.
+ */
+static long rows_of(struct json_object *doc, const char *what, long pid,
+		    unsigned long long start, unsigned long long end, long *rows, long *most,
+		    unsigned long long *end_seen)
+{
+	struct json_object *all = json_get(doc, what), *row;
+	unsigned long long at;
+	long sum = 0, n;
+	size_t i;
+
+	*rows = *most = 0;
+	for (i = 0; i < json_object_array_length(all); i++) {
+		row = json_object_array_get_idx(all, i);
+		at = json_hex(row, end_seen ? "start" : "addr");
+		if (json_int(row, "pid") != pid)
+			continue;
+		if (end_seen ? at != start : at < start || at >= end)
+			continue;
+		n = json_int(row, "faults");
+		if (end_seen && *rows < 2)
+			end_seen[*rows] = json_hex(row, "end");
+		sum += n;
+		*most = n > *most ? n : *most;
+		(*rows)++;
+	}
+	return sum;
+}
+
+/*
+ * A forked child maps its parent's region at the same address: each process
+ * has its own record of it, with its own count, in the per-VMA and the
+ * per-page tables, and each event names its process.
+ */
+TEST_F(tracer, a_parent_and_its_child_count_apart_in_the_region_they_share)
+{
+	const char *const args[] = { "faults", "--top", "4096", "--events", "--json", "--",
+				     workload_self(), NULL };
+	unsigned long long end, ends[2], page = getpagesize();
+	struct json_object *doc, *events, *e;
+	static struct run_result res;
+	long rows, most, pid, who;
+	struct wl_result r;
+	size_t i;
+
+	ASSERT_EQ(0, run_workload("cow", "16", args, &res, &r)) TH_LOG("%s", res.err);
+	ASSERT_EQ(0, run_exit_code(&res)) TH_LOG("%s", res.err);
+	doc = parse_tool_json(&res, res.out, "faults");
+	run_result_free(&res);
+	ASSERT_NE(NULL, doc);
+	ASSERT_LT(0, r.child);
+	pid = json_int(doc, "pid");
+	end = r.region + 16 * page;
+	for (who = pid; who; who = who == pid ? r.child : 0) {
+		/* The parent's 16 first touches; the child's 16 COW breaks. */
+		EXPECT_COUNT(16, rows_of(doc, "by_vma", who, r.region, 0, &rows, &most, ends),
+			     doc);
+		EXPECT_EQ(1, rows) TH_LOG("pid %ld: %ld records of its region", who, rows);
+		EXPECT_EQ(end, ends[0]);
+		EXPECT_COUNT(16, rows_of(doc, "top_pages", who, r.region, end, &rows, &most, NULL),
+			     doc);
+		EXPECT_EQ(1, most) TH_LOG("pid %ld: a page of its region faulted %ld times",
+					  who, most);
+	}
+	events = json_get(doc, "events");
+	for (i = 0; i < json_object_array_length(events); i++) {
+		e = json_object_array_get_idx(events, i);
+		if (json_hex(json_get(e, "vma"), "start") != r.region)
+			continue;
+		/* Both are single-threaded: a thread's process is itself. */
+		EXPECT_EQ(json_int(e, "tid"), json_int(e, "pid"));
+		EXPECT_TRUE(json_int(e, "pid") == pid || json_int(e, "pid") == r.child)
+			TH_LOG("an event of pid %lld in the region", json_int(e, "pid"));
+	}
+	json_object_put(doc);
+}
+
+/*
+ * execve() gives a process a new address space: the region the workload
+ * wrote at EXEC_REGION before it (16 pages) and the one its new image wrote
+ * at the same address (32 pages) are two records of the same pid, each
+ * with its own end and count.
+ */
+TEST_F(tracer, one_process_s_region_before_and_after_execve_counts_apart)
+{
+	unsigned long long ends[2] = {}, page = getpagesize();
+	struct json_object *doc;
+	struct wl_result r;
+	long rows, most, pid;
+
+	doc = trace_workload("exec", "16", &r);
+	ASSERT_NE(NULL, doc);
+	ASSERT_EQ(EXEC_REGION, r.region);
+	pid = json_int(doc, "pid");
+	EXPECT_COUNT(48, rows_of(doc, "by_vma", pid, EXEC_REGION, 0, &rows, &most, ends), doc);
+	ASSERT_EQ(2, rows) TH_LOG("%ld records of pid %ld at %#lx", rows, pid, EXEC_REGION);
+	EXPECT_COUNT(32, most, doc);
+	/* Either order: the table is a hash. */
+	EXPECT_EQ(EXEC_REGION * 2 + 48 * page, ends[0] + ends[1]);
+	EXPECT_TRUE(ends[0] == EXEC_REGION + 16 * page || ends[1] == EXEC_REGION + 16 * page);
+	EXPECT_COUNT(48, events_with_vma(doc, EXEC_REGION, "anon", ""), doc);
 	json_object_put(doc);
 }
 

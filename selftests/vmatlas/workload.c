@@ -203,6 +203,22 @@ static long wl_tree(size_t n, long depth)
 	_exit(wl_wait_file(TREE_GO, 60) ? 0 : 97);
 }
 
+/*
+ * @n fresh pages written at EXEC_REGION, a VMA of its own there: the "exec"
+ * workload's, in both of its images.
+ */
+static char *wl_fixed(size_t n)
+{
+	char *p = mmap((void *)EXEC_REGION, n * wl_page, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p != (void *)EXEC_REGION)
+		_exit(90);
+	madvise(p, n * wl_page, MADV_NOHUGEPAGE);
+	wl_touch(p, n, 1);
+	return p;
+}
+
 /* Minor faults of this process so far (rusage, as /proc/self/stat has them). */
 static long wl_minflt(void)
 {
@@ -299,6 +315,15 @@ static int wl_run(const char *mode, size_t n)
 		close(out);
 		for (;;)
 			pause();
+	} else if (!strcmp(mode, "exec")) {
+		/* n pages at EXEC_REGION, then this binary again: "exec2" there. */
+		wl_fixed(n);
+		setenv("VMATLAS_WORKLOAD", "exec2", 1);
+		execl("/proc/self/exe", "workload", (char *)NULL);
+		return 99;
+	} else if (!strcmp(mode, "exec2")) {
+		/* The image after execve(): 2n pages at the same address. */
+		region = wl_fixed(2 * n);
 	} else if (!strcmp(mode, "file")) {
 		fd = open(DISK_FILE, O_RDONLY);
 		if (fd < 0)

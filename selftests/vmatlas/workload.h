@@ -3,7 +3,7 @@
  * The fault tests' workload and how to run it under "vmatlas faults". The
  * workload is whichever test binary runs it: a constructor takes over when
  * VMATLAS_WORKLOAD names a mode (touch, cow, young, swap, file, bench, churn,
- * target, tree, layout), does it, reports its own fault counts and exits
+ * target, tree, layout, exec), does it, reports its own fault counts and exits
  * (layout: the pid of the tests' layout process, then it waits to be killed).
  */
 #ifndef _VMATLAS_TEST_WORKLOAD_H
@@ -16,6 +16,12 @@
 /* The "tree" workload's last process made this, and waits for TREE_GO. */
 #define TREE_LEAF	"/tmp/vmatlas-tree.leaf"
 #define TREE_GO		"/tmp/vmatlas-tree.go"
+/*
+ * The "exec" workload writes n pages here, then executes itself again, and
+ * its new image 2n pages at the same address: free in 32- and 64-bit
+ * layouts alike, far from a binary, its heap and the mmap area.
+ */
+#define EXEC_REGION	0x30000000UL
 
 /* What the workload said of itself at its end. */
 struct wl_result {

@@ -93,7 +93,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
 	__uint(max_entries, 16384);
-	__type(key, u64);
+	__type(key, struct fault_key);
 	__type(value, u64);
 } pages SEC(".maps");
 
@@ -266,10 +266,11 @@ static __always_inline u32 log2_slot(u64 v)
 	return r < HIST_SLOTS ? r : HIST_SLOTS - 1;
 }
 
-/* One more fault on the page of @address, for top_pages. */
-static __always_inline void count_page(u64 address)
+/* One more fault on the page of @address in @vma, for top_pages. */
+static __always_inline void count_page(struct vm_area_struct *vma, u64 address)
 {
-	u64 page = address & ~((1ULL << fmt.page_shift) - 1), one = 1, *n;
+	struct fault_key page = fault_key(vma, address & ~((1ULL << fmt.page_shift) - 1));
+	u64 one = 1, *n;
 
 	n = bpf_map_lookup_elem(&pages, &page);
 	if (n)
@@ -340,7 +341,7 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 				   unsigned int flags, struct pt_regs *regs, vm_fault_t ret,
 				   bool kf)
 {
-	u32 tid = (u32)bpf_get_current_pid_tgid();
+	u64 id = bpf_get_current_pid_tgid();
 	unsigned int tried = bpf_core_enum_value(enum fault_flag, FAULT_FLAG_TRIED);
 	unsigned int write = bpf_core_enum_value(enum fault_flag, FAULT_FLAG_WRITE);
 	struct fault_start *s = bpf_task_storage_get(&starts, bpf_get_current_task_btf(), NULL, 0);
@@ -371,7 +372,7 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 		account_vma(st, counted == 2, latency);
 		add_hist(latency);
 		if (want_pages)
-			count_page(address);
+			count_page(vma, address);
 	}
 
 	if (want_events) {
@@ -392,7 +393,9 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 			e->level_after = level_after;
 			e->page_before = s->page;
 			e->page_after = page_after;
-			e->tid = tid;
+			e->tid = (u32)id;
+			e->pid = id >> 32;
+			e->mm = (u64)BPF_CORE_READ(vma, vm_mm);
 			e->fault_flags = flags;
 			e->ret = ret;
 			e->class = class;
@@ -514,10 +517,10 @@ struct user_fault {
 static __always_inline long on_user_fault(struct vm_area_struct *vma, struct user_fault *f,
 					  bool kf)
 {
+	u64 id = bpf_get_current_pid_tgid(), entry;
 	struct fault_page pg;
 	struct fault_event *e;
 	unsigned int level, class;
-	u64 entry;
 
 	level = leaf_lookup(vma, f->address, kf, &entry, &pg);
 	if (level == PTE_SWAP)
@@ -529,7 +532,7 @@ static __always_inline long on_user_fault(struct vm_area_struct *vma, struct use
 	add(class, 1);
 	account_vma(vma_record(vma), false, 0);
 	if (want_pages)
-		count_page(f->address);
+		count_page(vma, f->address);
 	if (!want_events)
 		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -549,7 +552,9 @@ static __always_inline long on_user_fault(struct vm_area_struct *vma, struct use
 	e->page_before = pg;
 	e->page_after.mapcount = -1;
 	e->page_after.refcount = -1;
-	e->tid = (u32)bpf_get_current_pid_tgid();
+	e->tid = (u32)id;
+	e->pid = id >> 32;
+	e->mm = (u64)BPF_CORE_READ(vma, vm_mm);
 	e->fault_flags = f->flags;
 	e->class = class;
 	bpf_ringbuf_submit(e, 0);

@@ -138,10 +138,26 @@ struct fault_event {
 	unsigned char level_after;
 	unsigned char counted;	/* 0 not counted by the kernel, 1 minor, 2 major */
 	unsigned char has_esr;	/* arm64: @esr is the syndrome of this fault */
-	unsigned char pad[4];
+	unsigned int pid;	/* the thread's process (tgid) */
 	struct fault_page page_before;
 	struct fault_page page_after;
 	unsigned long long esr;
+	unsigned long long mm;	/* with @pid and @vma_start, its VMA's fault_key */
+};
+
+/*
+ * The key of the per-VMA and the per-page tables: an address in one address
+ * space of one process. A command's processes map the same addresses (a
+ * fork()'s child, any two runs of one static binary), and one process
+ * replaces its address space in execve(): the mm_struct tells the image
+ * after an execve() from the one before, the tgid a new process from a dead
+ * one whose freed mm_struct it was given.
+ */
+struct fault_key {
+	unsigned long long mm;
+	unsigned long long addr;	/* the VMA's start; the page's */
+	unsigned int tgid;
+	unsigned int pad;
 };
 
 struct vma_stat {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The fault tracer's record of each VMA it saw a fault in (faults.bpf.c
- * includes it): its name, inode and end, made at the first fault, and the
- * faults counted in it, which user space reads for its per-VMA table and
+ * The fault tracer's record of each VMA it saw a fault in, in each process
+ * (faults.bpf.c includes it): its name, inode and end, made at the first
+ * fault, and the faults counted in it, which user space reads for its per-VMA table and
  * to name each event's VMA.
  */
 #ifndef _VMATLAS_FAULTS_VMA_BPF_H
@@ -11,9 +11,21 @@
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
-	__type(key, u64);
+	__type(key, struct fault_key);
 	__type(value, struct vma_stat);
 } vmas SEC(".maps");
+
+/* @addr of @vma's address space, as the current process sees it. */
+static __always_inline struct fault_key fault_key(struct vm_area_struct *vma, u64 addr)
+{
+	struct fault_key key = {
+		.mm = (u64)BPF_CORE_READ(vma, vm_mm),
+		.addr = addr,
+		.tgid = bpf_get_current_pid_tgid() >> 32,
+	};
+
+	return key;
+}
 
 static __always_inline void vma_name(struct vm_area_struct *vma, struct vma_stat *st)
 {
@@ -41,15 +53,15 @@ static __always_inline void vma_name(struct vm_area_struct *vma, struct vma_stat
  */
 static __always_inline struct vma_stat *vma_record(struct vm_area_struct *vma)
 {
-	u64 start = BPF_CORE_READ(vma, vm_start);
-	struct vma_stat *st = bpf_map_lookup_elem(&vmas, &start), zero = {};
+	struct fault_key key = fault_key(vma, BPF_CORE_READ(vma, vm_start));
+	struct vma_stat *st = bpf_map_lookup_elem(&vmas, &key), zero = {};
 
 	if (st)
 		return st;
 	zero.end = BPF_CORE_READ(vma, vm_end);
 	vma_name(vma, &zero);
-	bpf_map_update_elem(&vmas, &start, &zero, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&vmas, &start);
+	bpf_map_update_elem(&vmas, &key, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&vmas, &key);
 }
 
 static __always_inline void account_vma(struct vma_stat *st, bool major, u64 latency)
