@@ -248,7 +248,7 @@ static void faults_collect(struct faults_bpf *skel, const struct faults_opts *op
 			   struct json_object *doc)
 {
 	unsigned long long hist[HIST_SLOTS], minor, major, count, avg;
-	struct fault_key key, next;
+	struct fault_key key, next, *prev;
 	struct json_object *classes = json_object_new_object();
 	struct json_object *vmas = json_object_new_array();
 	struct json_object *pages = json_object_new_array();
@@ -285,7 +285,7 @@ static void faults_collect(struct faults_bpf *skel, const struct faults_opts *op
 	}
 
 	fd = bpf_map__fd(skel->maps.vmas);
-	for (i = 0; !bpf_map_get_next_key(fd, i++ ? &key : NULL, &next); key = next) {
+	for (prev = NULL; !bpf_map_get_next_key(fd, prev, &next); key = next, prev = &key) {
 		struct json_object *v;
 
 		if (bpf_map_lookup_elem(fd, &next, &st))
@@ -307,7 +307,7 @@ static void faults_collect(struct faults_bpf *skel, const struct faults_opts *op
 	json_object_object_add(doc, "by_vma", vmas);
 
 	fd = bpf_map__fd(skel->maps.pages);
-	for (i = 0; !bpf_map_get_next_key(fd, i++ ? &key : NULL, &next); key = next) {
+	for (prev = NULL; !bpf_map_get_next_key(fd, prev, &next); key = next, prev = &key) {
 		struct json_object *p = json_object_new_object();
 
 		count = percpu_sum(fd, &next);
