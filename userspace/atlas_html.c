@@ -4,8 +4,9 @@
  * data ($defs/atlas) in a script element, and a small script. Buttons and
  * Ctrl+wheel zoom; the mouse over a row shows the level-by-level walk of
  * the address under it (one walk per hover cell, taken with the snapshot);
- * a click on a group lists its VMAs; "#addr=0x..." in the URL opens the
- * walk of the cell holding that address.
+ * a click on a group lists its VMAs below, where they stay while the mouse
+ * moves on (until a click elsewhere); "#addr=0x..." in the URL opens the
+ * walk of the cell holding that address, and lists its group's VMAs.
  */
 #include <stdio.h>
 
@@ -20,10 +21,12 @@ static const char html_style[] =
 "#side{width:440px;border-left:1px solid #ced4da;padding:8px 12px;overflow:auto;"
 "font-size:13px}\n"
 "#side button{font-size:14px;min-width:2em}\n"
-"#panel h2{font-size:15px;margin:12px 0 4px}\n"
+"#side h2{font-size:15px;margin:12px 0 4px}\n"
 "#panel table{border-collapse:collapse;font-family:monospace;font-size:12px}\n"
 "#panel td,#panel th{border-bottom:1px solid #e9ecef;padding:2px 6px;text-align:left}\n"
-"#panel ul{font-family:monospace;font-size:12px;padding-left:16px}\n"
+"#members{border-top:1px solid #ced4da;margin-top:8px}\n"
+"#members:empty{display:none}\n"
+"#members ul{font-family:monospace;font-size:12px;padding-left:16px}\n"
 ".walk-outcome{font-weight:bold}\n";
 
 static const char html_script[] =
@@ -32,6 +35,7 @@ static const char html_script[] =
 "var data = JSON.parse(document.getElementById('atlas-data').textContent);\n"
 "var svg = document.querySelector('#map svg');\n"
 "var panel = document.getElementById('panel');\n"
+"var members = document.getElementById('members');\n"
 "var w0 = +svg.getAttribute('width'), h0 = +svg.getAttribute('height'), zoom = 1;\n"
 "\n"
 "function zoomTo(z) {\n"
@@ -108,8 +112,13 @@ static const char html_script[] =
 "  add(panel, 'p', outcome(w), 'walk-outcome');\n"
 "}\n"
 "\n"
+"/* A group's VMAs, apart from the panel the mouse rewrites: they stay. */\n"
 "function showGroup(r) {\n"
-"  var row = describe(r), ul = add(panel, 'ul', null, 'members'), i, v;\n"
+"  var row = data.rows[r], ul, i, v;\n"
+"  members.textContent = '';\n"
+"  members.setAttribute('data-row', r);\n"
+"  add(members, 'h2', row.count + ' VMAs of the group ' + row.start + '-' + row.end);\n"
+"  ul = add(members, 'ul');\n"
 "  for (i = row.first; i < row.first + row.count; i++) {\n"
 "    v = data.vmas[i];\n"
 "    add(ul, 'li', v.start + '-' + v.end + ' ' + v.perms + ' ' + (v.path || '[' + v.kind + ']'));\n"
@@ -127,8 +136,12 @@ static const char html_script[] =
 "});\n"
 "svg.addEventListener('click', function (e) {\n"
 "  var g = e.target.closest ? e.target.closest('g.group') : null;\n"
-"  if (g)\n"
+"  if (g) {\n"
 "    showGroup(+g.getAttribute('data-row'));\n"
+"  } else {\n"
+"    members.textContent = '';\n"
+"    members.removeAttribute('data-row');\n"
+"  }\n"
 "});\n"
 "\n"
 "/* The row and cell of address a (a BigInt), as the tool bins pages. */\n"
@@ -154,6 +167,8 @@ static const char html_script[] =
 "var m = /^#addr=(0x[0-9a-fA-F]+)$/.exec(location.hash), hit = m ? cellOf(BigInt(m[1])) : null;\n"
 "if (hit && data.rows[hit[0]].walks)\n"
 "  showWalk(hit[0], hit[1]);\n"
+"if (hit && data.rows[hit[0]].type === 'group')\n"
+"  showGroup(hit[0]);\n"
 "document.body.setAttribute('data-ready', '1');\n"
 "})();\n";
 
@@ -194,8 +209,9 @@ void atlas_write_html(FILE *out, const struct atlas *a)
 	      out);
 	fputs("<div id=\"panel\"><p>Move the mouse over a row to see the walk of an address\n",
 	      out);
-	fputs("under it, level by level; click a group to list its VMAs.</p></div>\n</div>\n",
+	fputs("under it, level by level; click a group to list its VMAs below.</p></div>\n",
 	      out);
+	fputs("<div id=\"members\"></div>\n</div>\n", out);
 	fputs("<script type=\"application/json\" id=\"atlas-data\">", out);
 	html_json(out, json_object_to_json_string_ext(data, JSON_C_TO_STRING_PLAIN));
 	fputs("</script>\n", out);

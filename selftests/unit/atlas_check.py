@@ -180,6 +180,8 @@ class Dom(html.parser.HTMLParser):
         super().__init__()
         self.rows, self.row, self.data, self.panel, self.stack = [], None, '', [], []
         self.in_data = self.in_panel = False
+        # The clicked group's list (#members): its data-row and its lines.
+        self.members_attrs, self.members, self.in_members = {}, [], False
         self.svg, self.text = None, []
 
     def handle_starttag(self, tag, attrs):
@@ -210,6 +212,11 @@ class Dom(html.parser.HTMLParser):
             self.panel.append([])
         if self.in_panel:
             self.stack.append(tag)
+        if tag == 'div' and a.get('id') == 'members':
+            self.in_members = True
+            self.members_attrs = a
+        if self.in_members and tag == 'li':
+            self.members.append('')
 
     def handle_endtag(self, tag):
         if tag == 'g':
@@ -223,6 +230,8 @@ class Dom(html.parser.HTMLParser):
                 self.stack.pop()
             if tag == 'div' and not self.stack:
                 self.in_panel = False
+        elif tag == 'div' and self.in_members:
+            self.in_members = False
 
     def handle_data(self, d):
         if self.in_data:
@@ -231,6 +240,8 @@ class Dom(html.parser.HTMLParser):
             self.row['label'] += d
         if self.in_panel and self.stack and self.stack[-1] == 'td' and self.panel:
             self.panel[-1].append(d)
+        if self.in_members and self.members:
+            self.members[-1] += d
 
 
 def dom(dom_path, atlas_path, addr=None):
@@ -283,8 +294,27 @@ def cell_of(atlas, addr):
     return None
 
 
+def check_members(d, atlas, addr):
+    """#addr=ADDR in a group lists the group's VMAs, in order; else nothing."""
+    hit = cell_of(atlas, addr)
+    row = atlas['rows'][hit[0]] if hit else None
+    if not row or row['type'] != 'group':
+        if d.members_attrs.get('data-row') is not None or d.members:
+            bad('#addr=%#x: not in a group, yet a list of %d VMAs' % (addr, len(d.members)))
+        return
+    want = ['%s-%s %s %s' % (v['start'], v['end'], v['perms'], v['path'] or '[%s]' % v['kind'])
+            for v in atlas['vmas'][row['first']:row['first'] + row['count']]]
+    if int(d.members_attrs.get('data-row', -1)) != hit[0] or d.members != want:
+        bad('#addr=%#x: the list of row %s is %s, its group has %s' %
+            (addr, d.members_attrs.get('data-row'), d.members[:3], want[:3]))
+
+
 def check_panel(d, atlas, addr):
     """The walk the page shows for #addr=ADDR: the cell's, level by level."""
+    check_members(d, atlas, addr)
+    hit = cell_of(atlas, addr)
+    if hit and not atlas['rows'][hit[0]]['walks']:
+        return  # drawn from a snapshot: no walk to show
     r = int(d.panel_attrs.get('data-row', -1))
     c = int(d.panel_attrs.get('data-cell', -1))
     if (r, c) != cell_of(atlas, addr):
@@ -375,6 +405,13 @@ def main():
                 if w and w['present']:
                     print(w['addr'])
                     return
+    elif cmd == 'group':
+        # An address inside a group, in its second VMA.
+        atlas = json.load(open(sys.argv[2]))
+        for row in atlas['rows']:
+            if row['type'] == 'group':
+                print(atlas['vmas'][row['first'] + 1]['start'])
+                return
     elif cmd == 'png':
         png(sys.argv[2], sys.argv[3])
     for e in errors[:20]:

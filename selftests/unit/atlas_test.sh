@@ -127,6 +127,14 @@ for what in "a $here/snapshots/a.json" "big $tmp/big.json $tmp/trace.json"; do
 		"$(head -c 2000 "$tmp/err")"
 done
 
+# A group's list lives apart from the panel that the mouse rewrites: what
+# #addr= opens in a group, its VMAs, is there beside the walk's panel.
+addr=$($check group "$tmp/big.atlas")
+chrome "$tmp/group.dom" --dump-dom "file://$tmp/big.html#addr=$addr" 2>"$tmp/err" &&
+	$check dom "$tmp/group.dom" "$tmp/big.atlas" "$addr" 2>>"$tmp/err"
+result $? "big: #addr=$addr, in a group, lists the group's VMAs below the panel" \
+	"$(head -c 2000 "$tmp/err")"
+
 # The pages of live processes the VM runs drew, each with its walks.
 for html in "$here"/../../Documentation/samples/*/atlas.html; do
 	[ -e "$html" ] || continue
