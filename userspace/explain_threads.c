@@ -6,8 +6,10 @@
  * main thread mapped, and they become present in the process's one set of
  * page tables: walked through the thread's id or the process's, the same
  * frame, mapped once (a thread is no second mapping, as fork()'s child is).
+ * The kernel's own files, read through either id, are held to the same.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -102,6 +104,89 @@ static unsigned long long threads_child(void *arg, char cmd)
 	return 0;
 }
 
+/* @path's text, up to @len - 1 bytes, NUL-terminated: its length, or -1. */
+static ssize_t threads_read(const char *path, char *buf, size_t len)
+{
+	ssize_t n, got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, buf + got, len - 1 - got)) > 0)
+		got += n;
+	close(fd);
+	buf[got] = '\0';
+	return n < 0 ? -1 : got;
+}
+
+/* The frame /proc/@id/pagemap (@id a PID or a TID) gives @addr; 0: none or hidden. */
+static unsigned long long threads_pagemap(pid_t id, unsigned long long addr,
+					  unsigned long long page)
+{
+	unsigned long long e = 0;
+	char path[32];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", id);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, sizeof(e), addr / page * sizeof(e)) != sizeof(e))
+		e = 0;
+	close(fd);
+	/* Bit 63: present; bits 0-54: the frame. */
+	return e >> 63 ? e & ((1ULL << 55) - 1) : 0;
+}
+
+/* How many times /proc/kpagecount says frame @pfn is mapped; -1: unknown. */
+static long long threads_kpagecount(unsigned long long pfn)
+{
+	unsigned long long n;
+	int fd = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
+	ssize_t got = fd < 0 ? -1 : pread(fd, &n, sizeof(n), pfn * sizeof(n));
+
+	if (fd >= 0)
+		close(fd);
+	return got == sizeof(n) ? (long long)n : -1;
+}
+
+/*
+ * What /proc says through the thread's id and the process's, as the
+ * module's walks did: one list of VMAs, the same frame, each page of the
+ * region mapped once.
+ */
+static void threads_proc(struct story *st, pid_t pid, pid_t tid, unsigned long long start,
+			 unsigned long long pfn)
+{
+	static char by_pid[1 << 16], by_tid[1 << 16];
+	unsigned long long page = st->page_size, i, frame, once = 0;
+	ssize_t np, nt;
+	char path[48];
+	int lines = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	np = threads_read(path, by_pid, sizeof(by_pid));
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/maps", pid, tid);
+	nt = threads_read(path, by_tid, sizeof(by_tid));
+	for (i = 0; np > 0 && i < (unsigned long long)np; i++)
+		lines += by_pid[i] == '\n';
+	story_say(st, "\nThe kernel's own files, through each id:");
+	story_check(st, np > 0 && np == nt && !memcmp(by_pid, by_tid, np),
+		    "/proc/%d/task/%d/maps is /proc/%d/maps: one list of %d VMAs", pid, tid, pid,
+		    lines);
+	frame = threads_pagemap(tid, start + THREADS_PAGES / 2 * page, page);
+	story_check(st, frame && frame == pfn &&
+		    threads_pagemap(pid, start + THREADS_PAGES / 2 * page, page) == frame,
+		    "/proc/%d/pagemap and /proc/%d/pagemap: frame 0x%llx, as walked", tid, pid,
+		    frame);
+	for (i = 0; i < THREADS_PAGES; i++) {
+		frame = threads_pagemap(pid, start + i * page, page);
+		once += frame && threads_kpagecount(frame) == 1;
+	}
+	story_check(st, once == THREADS_PAGES,
+		    "/proc/kpagecount: %llu of the %d frames mapped once", once, THREADS_PAGES);
+}
+
 /* The VMA of @s right below @v, if one ends where @v starts. */
 static const struct snap_vma *threads_below(const struct snapshot *s, const struct snap_vma *v)
 {
@@ -181,7 +266,8 @@ static int threads_run(struct story *st)
 	story_check(st, pages == THREADS_PAGES,
 		    "two threads, one mapping: %llu of %d pages mapped once, none shared", pages,
 		    THREADS_PAGES);
-	story_say(st, "A thread is a second set of registers and a stack in the same address");
+	threads_proc(st, child.pid, (pid_t)tid, start, by_pid.pfn);
+	story_say(st, "\nA thread is a second set of registers and a stack in the same address");
 	story_say(st, "space; fork()'s child is a second address space (vmatlas explain cow).");
 out:
 	story_child_stop(&child);

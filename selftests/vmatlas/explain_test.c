@@ -214,7 +214,9 @@ TEST(cow_holds_and_its_frames_agree)
 
 /*
  * A thread's stack is a new VMA of the process with a guard below, its
- * writes are in the process's tables, and its TID walks to the same frame.
+ * writes are in the process's tables, and its TID walks to the same frame;
+ * /proc, read through either id, agrees: the same maps, the same frame in
+ * pagemap, every frame of the region mapped once in kpagecount.
  */
 TEST(threads_share_one_address_space)
 {
@@ -224,11 +226,15 @@ TEST(threads_share_one_address_space)
 	REQUIRE_DEVICE(return);
 	ASSERT_EQ(0, run_tool(&res, -1, args));
 	EXPECT_EQ(0, run_exit_code(&res)) TH_LOG("%s", why(&res));
-	EXPECT_EQ(5, occurrences(res.out, "[holds]")) TH_LOG("%s", why(&res));
+	EXPECT_EQ(8, occurrences(res.out, "[holds]")) TH_LOG("%s", why(&res));
 	EXPECT_EQ(0, occurrences(res.out, "DOES NOT HOLD")) TH_LOG("%s", why(&res));
 	EXPECT_NE(NULL, strstr(res.out, "page tables: 8 of 8 pages present")) TH_LOG("%s", res.out);
 	EXPECT_NE(NULL, strstr(res.out, "16 of 16 pages mapped once")) TH_LOG("%s", res.out);
 	EXPECT_NE(0, frame_after(res.out, "the same frame ")) TH_LOG("%s", res.out);
+	EXPECT_EQ(frame_after(res.out, "the same frame "), frame_after(res.out, "pagemap: frame "))
+		TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "kpagecount: 16 of the 16 frames mapped once"))
+		TH_LOG("%s", res.out);
 	run_result_free(&res);
 }
 
