@@ -101,11 +101,14 @@ while [ ! -s /tmp/layout.pid ] && [ $i -lt 60 ]; do
 	sleep 1
 	i=$((i + 1))
 done
-lp=$(cat /tmp/layout.pid 2>/dev/null)
+read -r lp cow cow_end anon anon_end </tmp/layout.pid 2>/dev/null
 if [ -n "$lp" ]; then
 	sample atlas "vmatlas atlas -o /tmp/atlas.svg $lp" "vmatlas atlas --html -o /tmp/atlas.html $lp"
 	file_sample atlas.svg /tmp/atlas.svg
 	file_sample atlas.html /tmp/atlas.html
+	# A region written before fork(), then one written after: COW-shared, private.
+	sample ptdump-sharing "vmatlas ptdump -S $lp --start $cow --end $cow_end" \
+		"vmatlas ptdump -S $lp --start $anon --end $anon_end"
 else
 	echo "# sample atlas: the layout process did not start"
 fi

@@ -306,12 +306,17 @@ static int wl_run(const char *mode, size_t n)
 		child = wl_tree(n, strtol(getenv("VMATLAS_WORKLOAD_DEPTH") ?: "6", NULL, 10));
 		region = NULL;
 	} else if (!strcmp(mode, "layout")) {
-		/* The tests' layout process, for a shell to look at: its pid, then until killed. */
+		/*
+		 * The tests' layout process, for a shell to look at: its pid
+		 * and its COW and private regions, then until killed.
+		 */
 		struct layout l;
 
 		if (layout_start(&l))
 			return 94;
-		dprintf(out, "%d\n", l.pid);
+		dprintf(out, "%d %#lx %#lx %#lx %#lx\n", l.pid, (unsigned long)l.cow,
+			(unsigned long)(l.cow + LAYOUT_PAGES * l.page), (unsigned long)l.anon,
+			(unsigned long)(l.anon + LAYOUT_PAGES * l.page));
 		close(out);
 		for (;;)
 			pause();

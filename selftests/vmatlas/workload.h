@@ -4,7 +4,8 @@
  * workload is whichever test binary runs it: a constructor takes over when
  * VMATLAS_WORKLOAD names a mode (touch, cow, young, swap, file, bench, churn,
  * target, tree, layout, exec), does it, reports its own fault counts and exits
- * (layout: the pid of the tests' layout process, then it waits to be killed).
+ * (layout: the pid of the tests' layout process and the start and end of its
+ * COW and private regions, then it waits to be killed).
  */
 #ifndef _VMATLAS_TEST_WORKLOAD_H
 #define _VMATLAS_TEST_WORKLOAD_H
