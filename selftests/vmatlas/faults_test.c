@@ -321,6 +321,66 @@ TEST_F(tracer, one_process_s_region_before_and_after_execve_counts_apart)
 	json_object_put(doc);
 }
 
+/*
+ * Workload @mode traced as text, its per-VMA table's rows of the 16-page
+ * region, into @rows: "PID;" each, or "-;" where there is no PID column;
+ * "bad;" for a row whose count is not 1 to 16 (the JSON tests hold the
+ * counts exactly, misses allowed for). @r: what the workload said; @pid:
+ * the traced command's pid. Return: whether the table had a PID column, or -1.
+ */
+static int text_rows(const char *mode, struct wl_result *r, unsigned long long *pid,
+		     char *rows, size_t len)
+{
+	const char *const args[] = { "faults", "--top", "4096", "--", workload_self(), NULL };
+	unsigned long long p, a, b, faults;
+	char *line, *save = NULL;
+	static struct run_result res;
+	size_t at = 0;
+	int pids = -1;
+
+	*rows = '\0';
+	if (run_workload(mode, "16", args, &res, r) || run_exit_code(&res))
+		return -1;
+	for (line = strtok_r(res.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "pid %llu (", &p) == 1)
+			*pid = p;
+		else if (strstr(line, "FAULTS  MAJOR"))
+			pids = !strncmp(line + strspn(line, " "), "PID ", 4);
+		else if (pids == 1 && at < len &&
+			 sscanf(line, "%llu %llx %llx %llu", &p, &a, &b, &faults) == 4 &&
+			 a == r->region)
+			at += faults && faults <= 16 ? snprintf(rows + at, len - at, "%llu;", p) :
+			      snprintf(rows + at, len - at, "bad;");
+		else if (!pids && at < len &&
+			 sscanf(line, "%llx %llx %llu", &a, &b, &faults) == 3 && a == r->region)
+			at += snprintf(rows + at, len - at, "%s",
+				       faults && faults <= 16 ? "-;" : "bad;");
+	}
+	run_result_free(&res);
+	return pids;
+}
+
+/*
+ * As text: one process's trace has no PID column; a parent and its child
+ * in one region are two rows, each with its PID and its own count.
+ */
+TEST_F(tracer, the_text_names_the_process_of_each_row_where_there_are_several)
+{
+	char rows[128], one[64], other[64];
+	unsigned long long pid = 0;
+	struct wl_result r;
+
+	ASSERT_EQ(0, text_rows("touch", &r, &pid, rows, sizeof(rows)));
+	EXPECT_STREQ("-;", rows);
+	ASSERT_EQ(1, text_rows("cow", &r, &pid, rows, sizeof(rows)));
+	ASSERT_LT(0, r.child);
+	/* Equal counts: in either order. */
+	snprintf(one, sizeof(one), "%llu;%ld;", pid, r.child);
+	snprintf(other, sizeof(other), "%ld;%llu;", r.child, pid);
+	EXPECT_TRUE(!strcmp(rows, one) || !strcmp(rows, other))
+		TH_LOG("rows '%s', want '%s'", rows, one);
+}
+
 /* TCR_EL1.HA: the MMU sets the access flag itself (FEAT_HAFDBS); -1 if unknown. */
 static int hardware_access_flag(void)
 {
