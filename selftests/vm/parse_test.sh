@@ -52,6 +52,10 @@ for w in '[ 1.0] WARNING: CPU: 0 PID: 1 at mm/x.c:1 f+0x1/0x2' \
 	printf 'vmatlas-vm: test-begin a\nok 1 x\nvmatlas-vm: test-end a 0\n%s\n' "$w" |
 		vm | expect "kernel_warning:${w#* }" 1 1 0
 done
+# Seen: a sample picture's base64 line held "JGtOopsK6".
+printf 'vmatlas-vm: test-begin a\nok 1 x\nvmatlas-vm: test-end a 0\n%s\n' \
+	'vmatlas-file: atlas.svg | 8Si/cZHeBC+b8tO3u9d3N1EQBVWBoPl9kR/zcL/7JGtOopsK6vh5W77/4Redzone' |
+	vm | expect base64_is_no_kernel_warning 2 0 0
 printf 'vmatlas-vm: module loaded\nvmatlas-vm: test-begin a\nok 1 x\n' |
 	TIMED_OUT=1 expect timeout 1 1 0
 
