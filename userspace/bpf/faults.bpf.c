@@ -266,12 +266,13 @@ static __always_inline u32 log2_slot(u64 v)
 	return r < HIST_SLOTS ? r : HIST_SLOTS - 1;
 }
 
-/* One more fault on the page of @address in @vma, for top_pages. */
-static __always_inline void count_page(struct vm_area_struct *vma, u64 address)
+/* One more fault on the page of @address, in the VMA @key names (vma_key()), for top_pages. */
+static __always_inline void count_page(const struct fault_key *key, u64 address)
 {
-	struct fault_key page = fault_key(vma, address & ~((1ULL << fmt.page_shift) - 1));
+	struct fault_key page = *key;
 	u64 one = 1, *n;
 
+	page.addr = address & ~((1ULL << fmt.page_shift) - 1);
 	n = bpf_map_lookup_elem(&pages, &page);
 	if (n)
 		*n += 1;
@@ -341,7 +342,6 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 				   unsigned int flags, struct pt_regs *regs, vm_fault_t ret,
 				   bool kf)
 {
-	u64 id = bpf_get_current_pid_tgid();
 	unsigned int tried = bpf_core_enum_value(enum fault_flag, FAULT_FLAG_TRIED);
 	unsigned int write = bpf_core_enum_value(enum fault_flag, FAULT_FLAG_WRITE);
 	struct fault_start *s = bpf_task_storage_get(&starts, bpf_get_current_task_btf(), NULL, 0);
@@ -349,6 +349,7 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 	unsigned int level_after, class, counted = 0;
 	struct fault_page page_after = { .mapcount = -1, .refcount = -1 };
 	struct fault_event *e;
+	struct fault_key key;
 	struct vma_stat *st;
 
 	if (!s || !s->ts)
@@ -364,7 +365,8 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 		level_after = leaf_lookup(vma, address, kf, &pte_after, &page_after);
 	class = classify(vma, flags, ret, s->level, s->pte, pte_after);
 	add(class, 1);
-	st = vma_record(vma);
+	key = vma_key(vma);
+	st = vma_record(vma, &key);
 	/* mm_account_fault(): retries and errors are not faults of the task. */
 	if (!(ret & (VM_FAULT_RETRY | FAULT_ERROR))) {
 		counted = ((ret & VM_FAULT_MAJOR) || (flags & tried)) ? 2 : 1;
@@ -372,7 +374,7 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 		account_vma(st, counted == 2, latency);
 		add_hist(latency);
 		if (want_pages)
-			count_page(vma, address);
+			count_page(&key, address);
 	}
 
 	if (want_events) {
@@ -385,7 +387,7 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 			e->latency_ns = latency;
 			e->addr = address;
 			e->ip = regs ? PT_REGS_IP_CORE(regs) : 0;
-			e->vma_start = BPF_CORE_READ(vma, vm_start);
+			e->vma_start = key.addr;
 			e->vma_end = BPF_CORE_READ(vma, vm_end);
 			e->pte_before = s->pte;
 			e->pte_after = pte_after;
@@ -393,9 +395,9 @@ static __always_inline int on_exit(struct vm_area_struct *vma, unsigned long add
 			e->level_after = level_after;
 			e->page_before = s->page;
 			e->page_after = page_after;
-			e->tid = (u32)id;
-			e->pid = id >> 32;
-			e->mm = (u64)BPF_CORE_READ(vma, vm_mm);
+			e->tid = (u32)bpf_get_current_pid_tgid();
+			e->pid = key.tgid;
+			e->mm = key.mm;
 			e->fault_flags = flags;
 			e->ret = ret;
 			e->class = class;
@@ -517,10 +519,11 @@ struct user_fault {
 static __always_inline long on_user_fault(struct vm_area_struct *vma, struct user_fault *f,
 					  bool kf)
 {
-	u64 id = bpf_get_current_pid_tgid(), entry;
+	struct fault_key key = vma_key(vma);
 	struct fault_page pg;
 	struct fault_event *e;
 	unsigned int level, class;
+	u64 entry;
 
 	level = leaf_lookup(vma, f->address, kf, &entry, &pg);
 	if (level == PTE_SWAP)
@@ -530,9 +533,9 @@ static __always_inline long on_user_fault(struct vm_area_struct *vma, struct use
 	else
 		class = FC_MINOR;
 	add(class, 1);
-	account_vma(vma_record(vma), false, 0);
+	account_vma(vma_record(vma, &key), false, 0);
 	if (want_pages)
-		count_page(vma, f->address);
+		count_page(&key, f->address);
 	if (!want_events)
 		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -544,7 +547,7 @@ static __always_inline long on_user_fault(struct vm_area_struct *vma, struct use
 	e->ts_ns = bpf_ktime_get_ns();
 	e->addr = f->address;
 	e->ip = f->ip;
-	e->vma_start = BPF_CORE_READ(vma, vm_start);
+	e->vma_start = key.addr;
 	e->vma_end = BPF_CORE_READ(vma, vm_end);
 	e->pte_before = entry;
 	e->level_before = level;
@@ -552,9 +555,9 @@ static __always_inline long on_user_fault(struct vm_area_struct *vma, struct use
 	e->page_before = pg;
 	e->page_after.mapcount = -1;
 	e->page_after.refcount = -1;
-	e->tid = (u32)id;
-	e->pid = id >> 32;
-	e->mm = (u64)BPF_CORE_READ(vma, vm_mm);
+	e->tid = (u32)bpf_get_current_pid_tgid();
+	e->pid = key.tgid;
+	e->mm = key.mm;
 	e->fault_flags = f->flags;
 	e->class = class;
 	bpf_ringbuf_submit(e, 0);

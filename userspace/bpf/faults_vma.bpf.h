@@ -2,8 +2,8 @@
 /*
  * The fault tracer's record of each VMA it saw a fault in, in each process
  * (faults.bpf.c includes it): its name, inode and end, made at the first
- * fault, and the faults counted in it, which user space reads for its per-VMA table and
- * to name each event's VMA.
+ * fault, and the faults counted in it, which user space reads for its
+ * per-VMA table and to name each event's VMA.
  */
 #ifndef _VMATLAS_FAULTS_VMA_BPF_H
 #define _VMATLAS_FAULTS_VMA_BPF_H
@@ -15,12 +15,16 @@ struct {
 	__type(value, struct vma_stat);
 } vmas SEC(".maps");
 
-/* @addr of @vma's address space, as the current process sees it. */
-static __always_inline struct fault_key fault_key(struct vm_area_struct *vma, u64 addr)
+/*
+ * The key of @vma's record: its start, in its address space, of the
+ * current process. Made once a fault: its page's key, and the event's
+ * pid, mm and VMA start, are read off it.
+ */
+static __always_inline struct fault_key vma_key(struct vm_area_struct *vma)
 {
 	struct fault_key key = {
 		.mm = (u64)BPF_CORE_READ(vma, vm_mm),
-		.addr = addr,
+		.addr = BPF_CORE_READ(vma, vm_start),
 		.tgid = bpf_get_current_pid_tgid() >> 32,
 	};
 
@@ -47,21 +51,21 @@ static __always_inline void vma_name(struct vm_area_struct *vma, struct vma_stat
 }
 
 /*
- * The record of @vma, made at the first fault in it that the tracer sees,
- * counted or not: a retried fault's event, which user space may read
- * before the retry ends, names its VMA too.
+ * The record of @vma (@key: vma_key()), made at the first fault in it that
+ * the tracer sees, counted or not: a retried fault's event, which user
+ * space may read before the retry ends, names its VMA too.
  */
-static __always_inline struct vma_stat *vma_record(struct vm_area_struct *vma)
+static __always_inline struct vma_stat *vma_record(struct vm_area_struct *vma,
+						   const struct fault_key *key)
 {
-	struct fault_key key = fault_key(vma, BPF_CORE_READ(vma, vm_start));
-	struct vma_stat *st = bpf_map_lookup_elem(&vmas, &key), zero = {};
+	struct vma_stat *st = bpf_map_lookup_elem(&vmas, key), zero = {};
 
 	if (st)
 		return st;
 	zero.end = BPF_CORE_READ(vma, vm_end);
 	vma_name(vma, &zero);
-	bpf_map_update_elem(&vmas, &key, &zero, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&vmas, &key);
+	bpf_map_update_elem(&vmas, key, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&vmas, key);
 }
 
 static __always_inline void account_vma(struct vma_stat *st, bool major, u64 latency)
