@@ -119,35 +119,18 @@ static ssize_t threads_read(const char *path, char *buf, size_t len)
 	return n < 0 ? -1 : got;
 }
 
-/* The frame /proc/@id/pagemap (@id a PID or a TID) gives @addr; 0: none or hidden. */
-static unsigned long long threads_pagemap(pid_t id, unsigned long long addr,
-					  unsigned long long page)
+/* @fd's 64-bit entry @i (pagemap, kpagecount); 0 if it cannot be read. */
+static unsigned long long threads_entry(int fd, unsigned long long i)
 {
-	unsigned long long e = 0;
-	char path[32];
-	int fd;
+	unsigned long long e;
 
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", id);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	if (pread(fd, &e, sizeof(e), addr / page * sizeof(e)) != sizeof(e))
-		e = 0;
-	close(fd);
-	/* Bit 63: present; bits 0-54: the frame. */
-	return e >> 63 ? e & ((1ULL << 55) - 1) : 0;
+	return pread(fd, &e, sizeof(e), i * sizeof(e)) == sizeof(e) ? e : 0;
 }
 
-/* How many times /proc/kpagecount says frame @pfn is mapped; -1: unknown. */
-static long long threads_kpagecount(unsigned long long pfn)
+/* The frame a pagemap entry @e names; 0: not present, or hidden. */
+static unsigned long long threads_pfn(unsigned long long e)
 {
-	unsigned long long n;
-	int fd = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
-	ssize_t got = fd < 0 ? -1 : pread(fd, &n, sizeof(n), pfn * sizeof(n));
-
-	if (fd >= 0)
-		close(fd);
-	return got == sizeof(n) ? (long long)n : -1;
+	return e >> 63 ? e & ((1ULL << 55) - 1) : 0;	/* bit 63 present, 0-54 the frame */
 }
 
 /*
@@ -160,9 +143,10 @@ static void threads_proc(struct story *st, pid_t pid, pid_t tid, unsigned long l
 {
 	static char by_pid[1 << 16], by_tid[1 << 16];
 	unsigned long long page = st->page_size, i, frame, once = 0;
+	unsigned long long mid = start / page + THREADS_PAGES / 2;
+	int map_pid, map_tid, counts, lines = 0;
 	ssize_t np, nt;
 	char path[48];
-	int lines = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	np = threads_read(path, by_pid, sizeof(by_pid));
@@ -174,17 +158,28 @@ static void threads_proc(struct story *st, pid_t pid, pid_t tid, unsigned long l
 	story_check(st, np > 0 && np == nt && !memcmp(by_pid, by_tid, np),
 		    "/proc/%d/task/%d/maps is /proc/%d/maps: one list of %d VMAs", pid, tid, pid,
 		    lines);
-	frame = threads_pagemap(tid, start + THREADS_PAGES / 2 * page, page);
-	story_check(st, frame && frame == pfn &&
-		    threads_pagemap(pid, start + THREADS_PAGES / 2 * page, page) == frame,
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	map_pid = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", tid);
+	map_tid = open(path, O_RDONLY | O_CLOEXEC);
+	counts = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
+	frame = threads_pfn(threads_entry(map_tid, mid));
+	story_check(st, frame && frame == pfn && threads_pfn(threads_entry(map_pid, mid)) == frame,
 		    "/proc/%d/pagemap and /proc/%d/pagemap: frame 0x%llx, as walked", tid, pid,
 		    frame);
 	for (i = 0; i < THREADS_PAGES; i++) {
-		frame = threads_pagemap(pid, start + i * page, page);
-		once += frame && threads_kpagecount(frame) == 1;
+		frame = threads_pfn(threads_entry(map_pid, start / page + i));
+		once += frame && threads_entry(counts, frame) == 1;
 	}
 	story_check(st, once == THREADS_PAGES,
 		    "/proc/kpagecount: %llu of the %d frames mapped once", once, THREADS_PAGES);
+	if (map_pid >= 0)
+		close(map_pid);
+	if (map_tid >= 0)
+		close(map_tid);
+	if (counts >= 0)
+		close(counts);
 }
 
 /* The VMA of @s right below @v, if one ends where @v starts. */
