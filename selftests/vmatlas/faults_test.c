@@ -155,22 +155,52 @@ TEST_F(tracer, a_command_s_descendants_are_traced_and_others_are_not)
 	unlink(TREE_GO);
 }
 
+/*
+ * The faults of process @pid in @what ("by_vma" rows starting at @start, or
+ * "top_pages" rows of pages in [@start, @end)): their sum; in @rows how many
+ * rows, in @most the largest row's count, in @end_seen (by_vma) each row's end.
+ */
+static long rows_of(struct json_object *doc, const char *what, long pid,
+		    unsigned long long start, unsigned long long end, long *rows, long *most,
+		    unsigned long long *end_seen)
+{
+	struct json_object *all = json_get(doc, what), *row;
+	unsigned long long at;
+	long sum = 0, n;
+	size_t i;
+
+	*rows = *most = 0;
+	for (i = 0; i < json_object_array_length(all); i++) {
+		row = json_object_array_get_idx(all, i);
+		at = json_hex(row, end_seen ? "start" : "addr");
+		if (json_int(row, "pid") != pid)
+			continue;
+		if (end_seen ? at != start : at < start || at >= end)
+			continue;
+		n = json_int(row, "faults");
+		if (end_seen && *rows < 2)
+			end_seen[*rows] = json_hex(row, "end");
+		sum += n;
+		*most = n > *most ? n : *most;
+		(*rows)++;
+	}
+	return sum;
+}
+
 TEST_F(tracer, n_fresh_pages_are_n_first_touches_in_their_vma)
 {
 	struct wl_result r;
-	struct json_object *doc = trace_workload("touch", "200", &r), *vmas;
-	size_t i;
-	long by_vma = -1;
+	struct json_object *doc = trace_workload("touch", "200", &r);
+	unsigned long long ends[2];
+	long rows, most;
 
 	ASSERT_NE(NULL, doc);
 	EXPECT_COUNT(200, count_events(doc, r.region, "first_touch", 0, "minor"), doc);
 	EXPECT_COUNT(200, count_events(doc, r.region, NULL, 0, NULL), doc);
 	EXPECT_COUNT(200, events_with_vma(doc, r.region, "anon", ""), doc);
-	vmas = json_get(doc, "by_vma");
-	for (i = 0; i < json_object_array_length(vmas); i++)
-		if (json_hex(json_object_array_get_idx(vmas, i), "start") == r.region)
-			by_vma = json_int(json_object_array_get_idx(vmas, i), "faults");
-	EXPECT_COUNT(200, by_vma, doc);
+	EXPECT_COUNT(200, rows_of(doc, "by_vma", json_int(doc, "pid"), r.region, 0, &rows, &most,
+				  ends), doc);
+	EXPECT_EQ(1, rows);
 	json_object_put(doc);
 }
 
@@ -212,38 +242,6 @@ TEST_F(tracer, cow_break_in_the_child_moves_to_a_new_frame)
 	}
 	EXPECT_COUNT(16, cows, doc);
 	json_object_put(doc);
-}
-
-/*
- * The faults of process @pid in @what ("by_vma" rows starting at @start, or
- * "top_pages" rows of pages in [@start, @end)): their sum; in @rows how many
- * rows, in @most the largest row's count, in @end_seen (by_vma) each row's end.
- */
-static long rows_of(struct json_object *doc, const char *what, long pid,
-		    unsigned long long start, unsigned long long end, long *rows, long *most,
-		    unsigned long long *end_seen)
-{
-	struct json_object *all = json_get(doc, what), *row;
-	unsigned long long at;
-	long sum = 0, n;
-	size_t i;
-
-	*rows = *most = 0;
-	for (i = 0; i < json_object_array_length(all); i++) {
-		row = json_object_array_get_idx(all, i);
-		at = json_hex(row, end_seen ? "start" : "addr");
-		if (json_int(row, "pid") != pid)
-			continue;
-		if (end_seen ? at != start : at < start || at >= end)
-			continue;
-		n = json_int(row, "faults");
-		if (end_seen && *rows < 2)
-			end_seen[*rows] = json_hex(row, "end");
-		sum += n;
-		*most = n > *most ? n : *most;
-		(*rows)++;
-	}
-	return sum;
 }
 
 /*
